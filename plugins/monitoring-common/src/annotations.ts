@@ -1,0 +1,32 @@
+/**
+ * Annotations the monitoring plugins read from catalog entities.
+ *
+ * The `backstage.io/kubernetes-*` ones are the annotations Backstage users already set for the
+ * Kubernetes plugin; ours live under `monitoring/`.
+ */
+
+/** The service's kubernetes id: the `service` label value (see the label contract). */
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+/** A Kubernetes label selector such as `app.kubernetes.io/name=checkout`. */
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';
+/** Restricts queries to one Kubernetes namespace. */
+export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+
+/** Overrides the `service` label value. */
+export const ANNOTATION_SERVICE_NAME = 'monitoring/service-name';
+/** Extra equality matchers, `k=v,k2!=v2`, added to every query. */
+export const ANNOTATION_SELECTOR = 'monitoring/selector';
+/** Extra matchers for the entity's alerts, same grammar as `monitoring/selector`. */
+export const ANNOTATION_ALERT_SELECTOR = 'monitoring/alert-selector';
+/** A Grafana (or other) dashboard for the service. */
+export const ANNOTATION_DASHBOARD_URL = 'monitoring/dashboard-url';
+/** Which query profile to use: `http` (default), `grpc`, or one defined in config. */
+export const ANNOTATION_METRICS_PROFILE = 'monitoring/metrics-profile';
+
+/** Annotations any one of which makes an entity monitorable. */
+export const MONITORING_ANNOTATIONS = [
+  ANNOTATION_SERVICE_NAME,
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+] as const;

@@ -1,0 +1,12 @@
+/**
+ * Isomorphic parts of the monitoring plugins: annotations, the label contract, permissions,
+ * PromQL selector building and API types.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './labelContract';
+export * from './promql';
+export * from './serviceSelector';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,35 @@
+/** Units the frontend knows how to format. */
+export type PanelUnit = 'reqps' | 'ratio' | 'seconds' | 'cores' | 'bytes' | 'none';
+
+/** One environment's line on a panel. Points are `[unix milliseconds, value]`. */
+export interface EnvironmentSeries {
+  environment: string;
+  points: Array<[number, number]>;
+  /** The last point's value, or null when the series has no point. */
+  latest: number | null;
+}
+
+/** One chart of a profile, e.g. request rate, with a line per environment. */
+export interface PanelResult {
+  id: string;
+  title: string;
+  unit: PanelUnit;
+  series: EnvironmentSeries[];
+  /** Set when this panel's query failed; the other panels are still valid (a partial result). */
+  error?: string;
+}
+
+/** `GET /entity/:kind/:namespace/:name/metrics` */
+export interface EntityMetricsResponse {
+  entityRef: string;
+  service: string;
+  profile: string;
+  /** ISO-8601 */
+  from: string;
+  /** ISO-8601 */
+  to: string;
+  stepSeconds: number;
+  /** The configured environments, in display order, then any others that had data. */
+  environments: string[];
+  panels: PanelResult[];
+}

@@ -1,0 +1,131 @@
+import { ResponseError } from '@backstage/errors';
+import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { MonitoringClient } from './MonitoringClient';
+
+const baseUrl = 'http://backstage.example/api/monitoring';
+
+const range = {
+  from: new Date('2025-01-01T10:00:00.000Z'),
+  to: new Date('2025-01-01T11:00:00.000Z'),
+};
+
+function jsonResponse(body: unknown, status = 200, statusText = 'OK') {
+  return new Response(JSON.stringify(body), {
+    status,
+    statusText,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+function setup(response: () => Response) {
+  const fetch = jest.fn(async (_input: RequestInfo | URL) => response());
+  const getBaseUrl = jest.fn(async (_pluginId: string) => baseUrl);
+  const client = new MonitoringClient({
+    discoveryApi: { getBaseUrl },
+    fetchApi: { fetch: fetch as typeof globalThis.fetch },
+  });
+  return { client, fetch, getBaseUrl };
+}
+
+const body: EntityMetricsResponse = {
+  entityRef: 'component:default/checkout',
+  service: 'checkout',
+  profile: 'http',
+  from: range.from.toISOString(),
+  to: range.to.toISOString(),
+  stepSeconds: 15,
+  environments: ['production'],
+  panels: [],
+};
+
+describe('MonitoringClient', () => {
+  it('asks the monitoring backend for the entity with from/to as ISO timestamps', async () => {
+    const { client, fetch, getBaseUrl } = setup(() => jsonResponse(body));
+
+    const result = await client.getEntityMetrics(
+      { kind: 'Component', namespace: 'default', name: 'checkout' },
+      range,
+    );
+
+    expect(result).toEqual(body);
+    expect(getBaseUrl).toHaveBeenCalledWith('monitoring');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const url = new URL(String(fetch.mock.calls[0][0]));
+    expect(url.pathname).toBe(
+      '/api/monitoring/entity/Component/default/checkout/metrics',
+    );
+    expect(url.searchParams.get('from')).toBe('2025-01-01T10:00:00.000Z');
+    expect(url.searchParams.get('to')).toBe('2025-01-01T11:00:00.000Z');
+  });
+
+  it('URL-encodes every path segment of a hostile entity ref', async () => {
+    const { client, fetch } = setup(() => jsonResponse(body));
+
+    await client.getEntityMetrics(
+      { kind: 'com/ponent', namespace: 'a?b#c', name: 'x/../y %z&w=1' },
+      range,
+    );
+
+    const requested = String(fetch.mock.calls[0][0]);
+    expect(requested).toBe(
+      `${baseUrl}/entity/com%2Fponent/a%3Fb%23c/x%2F..%2Fy%20%25z%26w%3D1/metrics` +
+        '?from=2025-01-01T10%3A00%3A00.000Z&to=2025-01-01T11%3A00%3A00.000Z',
+    );
+    // Parsed back, the path still has exactly the five segments we meant.
+    expect(new URL(requested).pathname.split('/').slice(3)).toEqual([
+      'entity',
+      'com%2Fponent',
+      'a%3Fb%23c',
+      'x%2F..%2Fy%20%25z%26w%3D1',
+      'metrics',
+    ]);
+  });
+
+  it.each(['..', '.', ''])(
+    'refuses the empty or dot segment %j instead of sending it',
+    async name => {
+      const { client, fetch } = setup(() => jsonResponse(body));
+
+      await expect(
+        client.getEntityMetrics({ kind: 'Component', namespace: 'default', name }, range),
+      ).rejects.toMatchObject({ name: 'InputError' });
+      expect(fetch).not.toHaveBeenCalled();
+    },
+  );
+
+  it('turns a 503 into a ResponseError carrying the status and the server message', async () => {
+    const { client } = setup(() =>
+      jsonResponse(
+        {
+          error: { name: 'ServiceUnavailableError', message: 'vmselect is unreachable' },
+          request: { method: 'GET', url: '/entity/component/default/checkout/metrics' },
+          response: { statusCode: 503 },
+        },
+        503,
+        'Service Unavailable',
+      ),
+    );
+
+    const error = await client
+      .getEntityMetrics({ kind: 'Component', namespace: 'default', name: 'checkout' }, range)
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(503);
+    expect(error.body.error.message).toBe('vmselect is unreachable');
+    expect(error.cause.name).toBe('ServiceUnavailableError');
+  });
+
+  it('turns a non-JSON error body into a ResponseError too', async () => {
+    const { client } = setup(
+      () => new Response('upstream timed out', { status: 504, statusText: 'Gateway Timeout' }),
+    );
+
+    const error = await client
+      .getEntityMetrics({ kind: 'Component', namespace: 'default', name: 'checkout' }, range)
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(504);
+  });
+});

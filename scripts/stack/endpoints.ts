@@ -1,0 +1,24 @@
+/** Ports and URLs of the hub side of the local stack (all on loopback). */
+
+export const HOST = '127.0.0.1';
+
+export const PORTS = {
+  victoriaMetrics: 8428,
+  vmauth: 8427,
+  vmalert: 8880,
+  alertmanager: 9093,
+  nodeExporter: 9100,
+  demoExporter: 9400,
+} as const;
+
+export const URLS = {
+  victoriaMetrics: `http://${HOST}:${PORTS.victoriaMetrics}`,
+  vmauth: `http://${HOST}:${PORTS.vmauth}`,
+  vmalert: `http://${HOST}:${PORTS.vmalert}`,
+  alertmanager: `http://${HOST}:${PORTS.alertmanager}`,
+} as const;
+
+/** The read user the portal (the Backstage backend) queries as. */
+export const PORTAL_USER = 'portal';
+/** The read user Grafana would query as. */
+export const GRAFANA_USER = 'grafana';

@@ -1,0 +1,93 @@
+/** Small HTTP helpers on `node:http` (no fetch: they also run under jsdom-less jest setups). */
+import * as http from 'node:http';
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+export function httpRequest(
+  url: string,
+  opts: {
+    method?: string;
+    auth?: { username: string; password: string };
+    timeoutMs?: number;
+    body?: string;
+  } = {},
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (opts.auth) {
+      const token = Buffer.from(
+        `${opts.auth.username}:${opts.auth.password}`,
+      ).toString('base64');
+      headers.authorization = `Basic ${token}`;
+    }
+    const req = http.request(
+      url,
+      { method: opts.method ?? 'GET', headers, agent: false },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(opts.timeoutMs ?? 5000, () =>
+      req.destroy(new Error(`timeout: ${url}`)),
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** Whether `http://127.0.0.1:<port><path>` answers 2xx. */
+export async function answers(
+  host: string,
+  port: number,
+  path: string,
+): Promise<boolean> {
+  try {
+    const res = await httpRequest(`http://${host}:${port}${path}`, {
+      timeoutMs: 2000,
+    });
+    return res.status >= 200 && res.status < 300;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether anything accepts HTTP on the port at all (any status). */
+export async function portInUse(host: string, port: number): Promise<boolean> {
+  try {
+    await httpRequest(`http://${host}:${port}/`, { timeoutMs: 2000 });
+    return true;
+  } catch (e) {
+    return e.code !== 'ECONNREFUSED';
+  }
+}
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** An instant query; throws on a non-success answer (without echoing the body: see notes). */
+export async function instantQuery(
+  baseUrl: string,
+  query: string,
+  auth?: { username: string; password: string },
+): Promise<PromSample[]> {
+  const url = `${baseUrl}/api/v1/query?query=${encodeURIComponent(query)}`;
+  const res = await httpRequest(url, { auth, timeoutMs: 10_000 });
+  if (res.status !== 200) throw new Error(`query answered HTTP ${res.status}`);
+  const parsed = JSON.parse(res.body);
+  if (parsed.status !== 'success')
+    throw new Error(`query status ${parsed.status}`);
+  return parsed.data.result as PromSample[];
+}

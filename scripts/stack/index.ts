@@ -1,0 +1,17 @@
+/**
+ * The local hub-and-spoke stack on loopback, for the CLI (`scripts/stack.ts`) and for
+ * integration tests:
+ *
+ *   const env = await startStack();   // idempotent; resolves once data flows
+ *   stackEnv().MONITORING_VMSELECT_URL
+ */
+export { startStack, type StartOptions } from './start';
+export { stopStack, type StopOptions } from './stop';
+export { stackStatus, formatStatusTable, type ProcessStatus } from './status';
+export { stackEnv, formatEnvExports, type StackEnv } from './env';
+export { stackPaths } from './paths';
+export { MissingBinariesError, SUDO_INSTALL_COMMAND } from './binaries';
+export { StackStartError } from './wait';
+export { DEMO_NAMESPACE, DEMO_SERVICES, demoPods } from './demoServices';
+export { ENVIRONMENTS } from './environments';
+export { stackRules } from './rules';
