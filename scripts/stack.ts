@@ -9,6 +9,10 @@
  *   env [--json]     shell exports (or JSON) for the portal backend and integration tests
  *
  * Data dir: $MONITORING_STACK_DIR or <repo>/.stack. Helpers live in scripts/stack/.
+ *
+ * Importing this file (e.g. `import { startStack } from '../../scripts/stack'`, which module
+ * resolution maps to this file before `scripts/stack/index.ts`) only re-exports the library;
+ * the command line runs only when this is the main module.
  */
 import {
   MissingBinariesError,
@@ -20,6 +24,8 @@ import {
   startStack,
   stopStack,
 } from './stack/index';
+
+export * from './stack/index';
 
 const USAGE = 'usage: stack.ts <start|stop [--purge]|status|env [--json]>';
 
@@ -62,17 +68,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  err => {
-    if (err instanceof MissingBinariesError) {
-      console.error(`Missing ${err.missing.join(', ')}. Install them with:`);
-      console.error(SUDO_INSTALL_COMMAND);
-    } else {
-      console.error(`stack: ${err.message}`);
-    }
-    process.exitCode = 1;
-  },
-);
+function run() {
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    err => {
+      if (err instanceof MissingBinariesError) {
+        console.error(`Missing ${err.missing.join(', ')}. Install them with:`);
+        console.error(SUDO_INSTALL_COMMAND);
+      } else {
+        console.error(`stack: ${err.message}`);
+      }
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) run();

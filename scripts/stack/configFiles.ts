@@ -37,6 +37,20 @@ function writeIfChanged(file: string, content: string, mode = 0o644): boolean {
   return true;
 }
 
+/** Removes generated `*.yml` files in `dir` other than `keep` (e.g. after a rename). */
+function removeStaleGenerated(dir: string, keep: string): boolean {
+  let removed = false;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!name.endsWith('.yml') || file === keep) continue;
+    if (fs.readFileSync(file, 'utf8').startsWith(`# ${HEADER}`)) {
+      fs.rmSync(file);
+      removed = true;
+    }
+  }
+  return removed;
+}
+
 function yamlFile(value: unknown): string {
   return `# ${HEADER}\n${stringify(value, { lineWidth: 0 })}`;
 }
@@ -77,6 +91,7 @@ export function writeConfigFiles(paths: StackPaths): Set<string> {
   }
   if (writeIfChanged(files.rules, yamlFile(stackRules())))
     changed.add('vmalert');
+  if (removeStaleGenerated(paths.rules, files.rules)) changed.add('vmalert');
   const demo = `${JSON.stringify(demoServicesDocument(), null, 2)}\n`;
   if (writeIfChanged(files.demoServices, demo)) changed.add('demo-exporter');
   for (const env of ENVIRONMENTS) {

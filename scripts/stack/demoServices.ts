@@ -6,6 +6,10 @@
  * scrape configs are rendered from the same pods.
  */
 import { createHash } from 'node:crypto';
+import {
+  SERVICE_POD_LABELS,
+  kubePodLabelName,
+} from '../../plugins/monitoring-common/src/labelContract';
 import { ENVIRONMENTS, EnvironmentName } from './environments';
 
 export const DEMO_NAMESPACE = 'shop';
@@ -153,6 +157,8 @@ export function demoPodsFor(environment: EnvironmentName): DemoPod[] {
 export function demoServicesDocument() {
   return {
     namespace: DEMO_NAMESPACE,
+    /** kube_pod_labels label names for the allow-listed pod labels (all set to the service). */
+    kubePodLabels: SERVICE_POD_LABELS.map(kubePodLabelName),
     services: DEMO_SERVICES.map(s => ({
       name: s.name,
       routes: s.routes,

@@ -1,4 +1,8 @@
-/** Small HTTP helpers on `node:http` (no fetch: they also run under jsdom-less jest setups). */
+/**
+ * Small HTTP helpers on `node:http` with `agent: false`, not `fetch`: Backstage's jest setup
+ * (jestRejectNetworkRequests) blocks `fetch` and the global agents, and integration tests
+ * call these through `startStack()`.
+ */
 import * as http from 'node:http';
 
 export interface HttpResponse {

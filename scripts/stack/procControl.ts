@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { StackPaths } from './paths';
 import { ProcessSpec } from './processes';
 
@@ -38,9 +39,11 @@ function cmdline(pid: number): string[] | undefined {
 export function isOurProcess(pid: number, spec: ProcessSpec): boolean {
   const argv = cmdline(pid);
   if (!argv) return false;
-  return (
-    argv[0] === spec.command && spec.identity.every(id => argv.includes(id))
-  );
+  // The same basename is enough for argv[0] (another `node` on PATH may run the exporter).
+  const sameCommand =
+    argv[0] === spec.command ||
+    path.basename(argv[0]) === path.basename(spec.command);
+  return sameCommand && spec.identity.every(id => argv.includes(id));
 }
 
 /** The pid of the running process of `spec`, if its pid file points to one. */

@@ -51,6 +51,8 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
         `-storageDataPath=${vmData}`,
         '-retentionPeriod=15d',
         '-dedup.minScrapeInterval=15s',
+        // The default 30 s hides the newest samples; on loopback the spokes flush every second.
+        '-search.latencyOffset=5s',
         `-vmalert.proxyURL=${URLS.vmalert}`,
       ],
       port: PORTS.victoriaMetrics,

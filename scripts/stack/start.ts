@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { ensureBinaries } from './binaries';
 import { writeConfigFiles } from './configFiles';
-import { DATA_CHECKS, checkAllEnvironments } from './dataChecks';
+import { DATA_CHECKS, runDataCheck } from './dataChecks';
 import { HOST } from './endpoints';
 import { StackEnv, stackEnv } from './env';
 import { answers, portInUse } from './http';
@@ -26,6 +26,12 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+/** With nothing restarted, the newest sample may be this old (VM hides the last ~30 s). */
+const FRESHNESS_MS = 90_000;
+const MARKER_TEXT =
+  'Data dir of the local monitoring stack (scripts/stack.ts).';
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
 const secondsSince = (t0: number) =>
   `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
@@ -41,7 +47,7 @@ async function ensureProcess(
   spec: ProcessSpec,
   changed: Set<string>,
   log: (line: string) => void,
-): Promise<number> {
+): Promise<{ pid: number; spawned: boolean }> {
   const label = `${spec.name} (:${spec.port})`;
   const pid = runningPid(paths, spec);
   if (pid !== undefined) {
@@ -49,7 +55,7 @@ async function ensureProcess(
     let up = false;
     for (let i = 0; i < 10 && !up; i++) {
       up = await answers(HOST, spec.port, spec.healthPath);
-      if (!up) await new Promise(resolve => setTimeout(resolve, 500));
+      if (!up) await sleep(500);
     }
     if (up) {
       if (changed.has(spec.name) && spec.reloadsOnSighup) {
@@ -58,7 +64,7 @@ async function ensureProcess(
       } else {
         log(`  ${label}: already running, pid ${pid}`);
       }
-      return pid;
+      return { pid, spawned: false };
     }
     log(`  ${label}: pid ${pid} does not answer; restarting it`);
     await stopProcess(paths, spec);
@@ -71,7 +77,42 @@ async function ensureProcess(
   }
   const started = spawnProcess(paths, spec);
   log(`  ${label}: started, pid ${started}`);
-  return started;
+  return { pid: started, spawned: true };
+}
+
+/** Starts the processes of one stage and waits until each answers (or exits). */
+async function startStage(
+  paths: StackPaths,
+  group: ProcessSpec[],
+  changed: Set<string>,
+  deadline: number,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const pids = new Map<string, number>();
+  let spawnedAny = false;
+  for (const spec of group) {
+    const { pid, spawned } = await ensureProcess(paths, spec, changed, log);
+    pids.set(spec.name, pid);
+    spawnedAny ||= spawned;
+  }
+  await Promise.all(
+    group.map(spec =>
+      waitUntil(
+        `${spec.name} to answer on http://${HOST}:${spec.port}${spec.healthPath}`,
+        async () =>
+          (await answers(HOST, spec.port, spec.healthPath)) || 'no answer yet',
+        {
+          deadline,
+          abort: () =>
+            isOurProcess(pids.get(spec.name)!, spec)
+              ? undefined
+              : `the process exited\n${tails(paths, [spec])}`,
+          onTimeout: () => tails(paths, [spec]),
+        },
+      ),
+    ),
+  );
+  return spawnedAny;
 }
 
 export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
@@ -83,57 +124,34 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   ensureBinaries(log);
   fs.mkdirSync(paths.dir, { recursive: true });
   if (!fs.existsSync(paths.marker)) {
-    fs.writeFileSync(
-      paths.marker,
-      'Data dir of the local monitoring stack (scripts/stack.ts).\n',
-    );
+    fs.writeFileSync(paths.marker, `${MARKER_TEXT}\n`);
   }
   const changed = writeConfigFiles(paths);
   log(`Data dir ${paths.dir}; config written to ${paths.config}`);
 
   const specs = processSpecs(paths);
   const stages = [...new Set(specs.map(s => s.stage))].sort((a, b) => a - b);
+  let spawnedAny = false;
   for (const stage of stages) {
     const group = specs.filter(s => s.stage === stage);
     log(`Stage ${stage}: ${group.map(s => s.name).join(', ')}`);
-    const pids = new Map<string, number>();
-    for (const spec of group)
-      pids.set(spec.name, await ensureProcess(paths, spec, changed, log));
-    await Promise.all(
-      group.map(spec =>
-        waitUntil(
-          `${spec.name} to answer on http://${HOST}:${spec.port}${spec.healthPath}`,
-          async () =>
-            (await answers(HOST, spec.port, spec.healthPath)) ||
-            'no answer yet',
-          {
-            deadline,
-            abort: () =>
-              isOurProcess(pids.get(spec.name)!, spec)
-                ? undefined
-                : `the process exited\n${tails(paths, [spec])}`,
-            onTimeout: () => tails(paths, [spec]),
-          },
-        ),
-      ),
-    );
+    if (await startStage(paths, group, changed, deadline, log))
+      spawnedAny = true;
     log(`  stage ${stage} answers (${secondsSince(t0)})`);
   }
 
   const env = stackEnv({ dir: paths.dir });
+  // Data must come from this run when anything was (re)started, else just be recent.
+  const notBefore = (spawnedAny ? t0 : Date.now() - FRESHNESS_MS) / 1000;
+  const user = env.MONITORING_VMSELECT_USERNAME;
   for (const check of DATA_CHECKS) {
-    log(
-      `Waiting for ${check.description} through vmauth as ${env.MONITORING_VMSELECT_USERNAME}`,
+    log(`Waiting for ${check.description} through vmauth as ${user}`);
+    const suspects = specs.filter(s => check.suspects.includes(s.name));
+    await waitUntil(
+      check.description,
+      () => runDataCheck(env, check, notBefore),
+      { deadline, intervalMs: 2000, onTimeout: () => tails(paths, suspects) },
     );
-    await waitUntil(check.description, () => checkAllEnvironments(env, check), {
-      deadline,
-      intervalMs: 2000,
-      onTimeout: () =>
-        tails(
-          paths,
-          specs.filter(s => check.suspects.includes(s.name)),
-        ),
-    });
     log(`  ok (${secondsSince(t0)})`);
   }
   log(`Stack ready in ${secondsSince(t0)}`);

@@ -28,8 +28,9 @@ const DEMO_TARGET = `${HOST}:${PORTS.demoExporter}`;
 
 /**
  * On a real spoke every pod has its own address, so `instance` is unique; here all demo pods
- * share the exporter's address, so `instance` is set from the pod name (vmagent would otherwise
- * give all of them the same `instance`, and series of different pods would differ only in `pod`).
+ * share the exporter's address. vmagent 1.79 keeps all of them as separate targets (checked:
+ * their labels differ, so none is dropped as a duplicate), but each would get
+ * `instance="127.0.0.1:9400"`. So `instance` is set to `<pod>:<port>`, as unique as on a spoke.
  */
 const instanceFromPod: RelabelRule = {
   action: 'replace',

@@ -1,0 +1,45 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration for the monitoring backend plugin (a VictoriaMetrics hub). */
+  monitoring?: {
+    vmselect: {
+      /**
+       * Base URL of the Prometheus-compatible query API, with any path prefix, e.g.
+       * `https://vmauth.hub.example.com/select/0/prometheus` for a VictoriaMetrics cluster
+       * behind vmauth, or `http://127.0.0.1:8427/prometheus` for the local stack.
+       */
+      url: string;
+      /** Credentials for VMSelect (usually a vmauth read user). Basic auth or a bearer token. */
+      auth?: {
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** @visibility secret */
+        token?: string;
+      };
+      /** Per-query timeout. Defaults to 10 seconds. */
+      timeout?: HumanDuration | string;
+      /** How many queries one request may run in parallel. Defaults to 8. */
+      maxConcurrency?: number;
+    };
+    /** Environments in display order. Series for other environments are shown after them. */
+    environments?: string[];
+    /**
+     * Query profiles (in addition to, or overriding, the built-in `http` and `grpc`).
+     * A query may use `$selector` (all of the entity's matchers), `$podSelector` (service and
+     * namespace only, for `kube_pod_labels`) and `$window` (the rate window); group by
+     * `environment`.
+     */
+    profiles?: {
+      [name: string]: {
+        panels: Array<{
+          id: string;
+          title: string;
+          unit?: 'reqps' | 'ratio' | 'seconds' | 'cores' | 'bytes' | 'none';
+          query: string;
+        }>;
+      };
+    };
+  };
+}

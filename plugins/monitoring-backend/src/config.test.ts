@@ -1,0 +1,67 @@
+import { ConfigReader } from '@backstage/config';
+import { readMonitoringConfig } from './config';
+
+const read = (monitoring: object) => readMonitoringConfig(new ConfigReader({ monitoring }));
+
+describe('readMonitoringConfig', () => {
+  it('reads a cluster URL with a tenant prefix, basic auth and a timeout', () => {
+    const c = read({
+      vmselect: {
+        url: 'https://vmauth.hub.example.com/select/0/prometheus/',
+        auth: { username: 'portal', password: 'pw' },
+        timeout: '3s',
+      },
+    });
+    expect(c.vmselect).toEqual({
+      baseUrl: 'https://vmauth.hub.example.com/select/0/prometheus',
+      auth: { type: 'basic', username: 'portal', password: 'pw' },
+      timeoutMs: 3000,
+      maxConcurrency: 8,
+    });
+    expect(c.environments).toEqual(['dev', 'staging', 'production']);
+    expect(Object.keys(c.profiles)).toEqual(['http', 'grpc']);
+    expect(c.profiles.http.map(p => p.id)).toEqual([
+      'requestRate', 'errorRatio', 'latencyP50', 'latencyP95', 'latencyP99', 'cpu', 'memory',
+    ]);
+  });
+
+  it('reads a bearer token, environments and a timeout object', () => {
+    const c = read({
+      vmselect: { url: 'http://127.0.0.1:8427', auth: { token: 't' }, timeout: { seconds: 20 } },
+      environments: ['qa', 'prod'],
+    });
+    expect(c.vmselect.auth).toEqual({ type: 'bearer', token: 't' });
+    expect(c.vmselect.timeoutMs).toBe(20000);
+    expect(c.environments).toEqual(['qa', 'prod']);
+  });
+
+  it('adds a profile from config', () => {
+    const c = read({
+      vmselect: { url: 'http://127.0.0.1:8427' },
+      profiles: {
+        worker: {
+          panels: [{ id: 'jobs', title: 'Jobs', unit: 'reqps', query: 'sum by (environment) (rate(jobs_total{$selector}[$window]))' }],
+        },
+      },
+    });
+    expect(c.profiles.worker).toEqual([
+      { id: 'jobs', title: 'Jobs', unit: 'reqps', query: 'sum by (environment) (rate(jobs_total{$selector}[$window]))' },
+    ]);
+  });
+
+  it.each([
+    [{ vmselect: { url: 'not a url' } }, /not a URL/],
+    [{ vmselect: { url: 'ftp://x' } }, /http or https/],
+    [{ vmselect: { url: 'http://user:pw@x' } }, /must not hold credentials/],
+    [{ vmselect: { url: 'http://x?tenant=1' } }, /query string/],
+    [{ vmselect: { url: 'http://x', auth: { username: 'u' } } }, /both username and password/],
+    [{ vmselect: { url: 'http://x', auth: { username: 'u', password: 'p', token: 't' } } }, /not both/],
+    [{ vmselect: { url: 'http://x', maxConcurrency: 0 } }, /maxConcurrency/],
+    [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', query: 'up{$service}' }] } } }, /unknown placeholders: \$service/],
+    [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', query: 'sum(up)' }] } } }, /must restrict/],
+    [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', unit: 'furlongs', query: 'up{$selector}' }] } } }, /unit must be one of/],
+    [{}, /vmselect/],
+  ])('rejects %j', (monitoring, message) => {
+    expect(() => read(monitoring)).toThrow(message);
+  });
+});

@@ -1,0 +1,61 @@
+import { InputError } from '@backstage/errors';
+import { chooseStep, MAX_POINTS, parseStep, parseTime, resolveRange } from './timeRange';
+
+describe('chooseStep', () => {
+  it.each([
+    [15 * 60, 15],
+    [3600, 15],
+    [6 * 3600, 120],
+    [24 * 3600, 300],
+    [7 * 86400, 3600],
+    [31 * 86400, 10800],
+  ])('a %i s range gets a %i s step', (range, step) => {
+    expect(chooseStep(range)).toBe(step);
+    expect(Math.floor(range / step) + 1).toBeLessThanOrEqual(MAX_POINTS);
+  });
+
+  it('honours a coarser requested step but never a finer one than the point budget allows', () => {
+    expect(chooseStep(3600, 300)).toBe(300);
+    expect(chooseStep(86400, 15)).toBe(300);
+  });
+});
+
+describe('resolveRange', () => {
+  const now = 1_800_000_000;
+  it('defaults to the last hour, aligned to the step', () => {
+    const r = resolveRange({}, now + 7);
+    expect(r).toEqual({ start: now - 3600, end: now, stepSeconds: 15, windowSeconds: 120 });
+  });
+
+  it('accepts ISO times and unix seconds or milliseconds', () => {
+    const iso = resolveRange({ from: '2027-01-15T08:00:00Z', to: '2027-01-15T09:00:00Z' });
+    expect(iso.start).toBe(Date.parse('2027-01-15T08:00:00Z') / 1000);
+    const ms = resolveRange({ from: String((now - 3600) * 1000), to: String(now * 1000) });
+    const s = resolveRange({ from: String(now - 3600), to: String(now) });
+    expect(ms).toEqual(s);
+  });
+
+  it('widens the rate window with the step', () => {
+    expect(resolveRange({ from: String(now - 7 * 86400), to: String(now) }).windowSeconds).toBe(3600);
+  });
+
+  it.each([
+    [{ from: 'yesterday' }, /from must be an ISO-8601/],
+    [{ to: 'x' }, /to must be/],
+    [{ from: String(now), to: String(now - 60) }, /before/],
+    [{ from: String(now - 30), to: String(now) }, /at least one minute/],
+    [{ from: String(now - 40 * 86400), to: String(now) }, /at most 31 days/],
+    [{ step: '5 minutes' }, /step must be a duration/],
+    [{ step: '0s' }, /between 1s and 1d/],
+    [{ from: ['a', 'b'] }, /single value/],
+  ])('rejects %j', (query, message) => {
+    expect(() => resolveRange(query as any, now)).toThrow(InputError);
+    expect(() => resolveRange(query as any, now)).toThrow(message);
+  });
+
+  it('parses steps and times', () => {
+    expect(parseStep('5m')).toBe(300);
+    expect(parseStep('90')).toBe(90);
+    expect(parseTime('from', undefined)).toBeUndefined();
+  });
+});

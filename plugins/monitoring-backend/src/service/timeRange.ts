@@ -1,0 +1,82 @@
+import { InputError } from '@backstage/errors';
+
+/** Steps a range may use, in seconds: round values so equal ranges share cache entries. */
+const STEP_LADDER = [
+  15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+];
+/** No panel returns more points than this per series. */
+export const MAX_POINTS = 300;
+export const MAX_RANGE_SECONDS = 31 * 86400;
+const MIN_RANGE_SECONDS = 60;
+const DEFAULT_RANGE_SECONDS = 3600;
+/** The shortest rate window: four scrapes at the seed's 30 s interval. */
+const MIN_WINDOW_SECONDS = 120;
+
+export interface QueryRange {
+  /** Unix seconds, aligned to the step */
+  start: number;
+  /** Unix seconds, aligned to the step */
+  end: number;
+  stepSeconds: number;
+  /** The `[window]` of rate() for this step */
+  windowSeconds: number;
+}
+
+/** Parses `from`/`to` as ISO-8601 or unix seconds (or milliseconds). */
+export function parseTime(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') throw new InputError(`${name} must be a single value`);
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(raw)) {
+    const n = Number(raw);
+    // Ten digits of seconds cover 2001-2286; more digits are milliseconds.
+    ms = n >= 1e11 ? n : n * 1000;
+  } else {
+    ms = Date.parse(raw);
+  }
+  if (!Number.isFinite(ms)) {
+    throw new InputError(`${name} must be an ISO-8601 time or unix seconds, got "${raw.slice(0, 40)}"`);
+  }
+  return ms / 1000;
+}
+
+/** Parses a step like `30`, `30s`, `5m`, `1h`. */
+export function parseStep(raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') throw new InputError('step must be a single value');
+  const m = /^(\d+)(s|m|h|d)?$/.exec(raw);
+  if (!m) throw new InputError(`step must be a duration like 30s, 5m or 1h, got "${raw.slice(0, 40)}"`);
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's'];
+  if (seconds < 1 || seconds > 86400) throw new InputError('step must be between 1s and 1d');
+  return seconds;
+}
+
+/** The smallest ladder step that keeps a range within {@link MAX_POINTS} points. */
+export function chooseStep(rangeSeconds: number, requested?: number): number {
+  const minimum = Math.max(rangeSeconds / (MAX_POINTS - 1), requested ?? 0);
+  return STEP_LADDER.find(s => s >= minimum) ?? Math.ceil(minimum);
+}
+
+/** Checks and aligns a request's range; defaults to the last hour. */
+export function resolveRange(
+  query: { from?: unknown; to?: unknown; step?: unknown },
+  nowSeconds = Date.now() / 1000,
+): QueryRange {
+  const to = parseTime('to', query.to) ?? nowSeconds;
+  const from = parseTime('from', query.from) ?? to - DEFAULT_RANGE_SECONDS;
+  const requestedStep = parseStep(query.step);
+  if (from >= to) throw new InputError('from must be before to');
+  const span = to - from;
+  if (span < MIN_RANGE_SECONDS) throw new InputError('the range must be at least one minute');
+  if (span > MAX_RANGE_SECONDS) throw new InputError('the range must be at most 31 days');
+  const stepSeconds = chooseStep(span, requestedStep);
+  // Aligned bounds make equal ranges identical queries, which the cache and coalescing share.
+  const start = Math.floor(from / stepSeconds) * stepSeconds;
+  const end = Math.floor(to / stepSeconds) * stepSeconds;
+  return {
+    start,
+    end: Math.max(end, start + stepSeconds),
+    stepSeconds,
+    windowSeconds: Math.max(stepSeconds, MIN_WINDOW_SECONDS),
+  };
+}
