@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: type check, unit tests, integration tests against the real local stack, and
+# the browser test against the running app. Installs what is missing first (scripts/setup.sh).
+# Ends with one line "tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser || exit 1
+
+out=.e2e/results
+rm -rf "$out" && mkdir -p "$out"
+failed_steps=()
+step() { echo; echo "==> $*"; }
+
+step "Type check (tsc)"
+npx tsc --noEmit || failed_steps+=(tsc)
+
+step "Unit tests"
+npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.integration\.test\.' \
+  --json --outputFile="$out/unit.json" || failed_steps+=(unit)
+
+step "Local stack (real VictoriaMetrics, vmauth, vmalert, Alertmanager, vmagents)"
+stack_was_up=false
+npm run -s stack -- status >/dev/null 2>&1 && stack_was_up=true
+if npm run -s stack -- start; then
+  step "Integration tests against the real stack"
+  npx backstage-cli repo test --ci --watchAll=false 'integration\.test' \
+    --json --outputFile="$out/integration.json" || failed_steps+=(integration)
+
+  step "Browser test (Chromium) against the running app"
+  node scripts/run-e2e.mjs "$out/e2e.json" || failed_steps+=(e2e)
+else
+  failed_steps+=(stack)
+fi
+$stack_was_up || npm run -s stack -- stop >/dev/null
+
+node scripts/summarize-tests.mjs "$out" "${failed_steps[@]}"
