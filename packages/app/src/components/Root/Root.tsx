@@ -1,6 +1,7 @@
-import React, { PropsWithChildren } from 'react';
+import { PropsWithChildren } from 'react';
 import HomeIcon from '@material-ui/icons/Home';
 import CreateComponentIcon from '@material-ui/icons/AddCircleOutline';
+import SettingsIcon from '@material-ui/icons/Settings';
 import {
   Sidebar,
   SidebarDivider,
@@ -8,7 +9,6 @@ import {
   SidebarPage,
   SidebarSpace,
 } from '@backstage/core-components';
-import { SidebarSettings } from '@backstage/plugin-user-settings';
 
 export const Root = ({ children }: PropsWithChildren<{}>) => (
   <SidebarPage>
@@ -18,7 +18,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <SidebarDivider />
       <SidebarSpace />
       <SidebarDivider />
-      <SidebarSettings />
+      <SidebarItem icon={SettingsIcon} to="settings" text="Settings" />
     </Sidebar>
     {children}
   </SidebarPage>

@@ -1,0 +1,70 @@
+// Browser test: a new user opens the payments component's Monitoring tab in the running app and
+// finds the production error ratio of the demo's unhealthy service. Run by scripts/run-e2e.mjs.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const base = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
+let browser;
+let page;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signInAsGuest() {
+  const enter = page.getByRole('button', { name: /enter/i });
+  // The guest sign-in page appears on the first visit only.
+  if (await enter.isVisible({ timeout: 60_000 }).catch(() => false)) await enter.click();
+}
+
+/** The summary table's cells of one environment's row, by column heading. */
+async function summaryRow(environment) {
+  const table = page.getByRole('table', { name: 'Latest values by environment' });
+  await table.waitFor({ timeout: 90_000 });
+  const headings = await table.locator('thead th').allInnerTexts();
+  const row = table.locator('tbody tr').filter({ has: page.locator('th', { hasText: environment }) });
+  const cells = await row.locator('th, td').allInnerTexts();
+  return Object.fromEntries(headings.map((h, i) => [h.trim(), cells[i]?.trim()]));
+}
+
+test('the payments Monitoring tab shows its failing production error ratio', { timeout: 180_000 }, async () => {
+  await page.goto(`${base}/catalog/default/component/payments/monitoring`);
+  await signInAsGuest();
+
+  const production = await summaryRow('production');
+  const ratio = /^(\d+(?:\.\d+)?)%$/.exec(production['Error ratio'] ?? '');
+  assert.ok(ratio, `production error ratio cell: ${JSON.stringify(production)}`);
+  // The demo serves ~20 % 5xx for payments in production.
+  assert.ok(Number(ratio[1]) > 10, `expected > 10 %, got ${ratio[1]} %`);
+
+  const dev = await summaryRow('dev');
+  assert.match(dev['Request rate'], /req\/s$/);
+  assert.ok(Number(/^(\d+(?:\.\d+)?)%$/.exec(dev['Error ratio'])?.[1]) < 5, `dev: ${JSON.stringify(dev)}`);
+
+  // A chart per panel.
+  for (const title of ['Request rate', 'Error ratio (5xx)', 'Latency p95', 'CPU', 'Memory (working set)']) {
+    await page.getByText(title, { exact: true }).first().waitFor({ timeout: 30_000 });
+  }
+  fs.mkdirSync('.e2e', { recursive: true });
+  await page.screenshot({ path: '.e2e/monitoring-tab.png', fullPage: true });
+});
+
+test('a component without annotations shows the missing-annotation state', { timeout: 120_000 }, async () => {
+  await page.goto(`${base}/catalog/default/component/shop-docs/monitoring`);
+  await signInAsGuest();
+  await page.getByText(/Missing Annotation/i).first().waitFor({ timeout: 60_000 });
+  assert.ok(await page.getByText('backstage.io/kubernetes-id').first().isVisible());
+});

@@ -1,0 +1,89 @@
+// Starts the app the way `npm start` does (frontend :3000, backend :7007) against the running
+// local stack, runs the browser tests in scripts/e2e/ with Debian's Chromium, then stops the app.
+// Usage: node scripts/run-e2e.mjs [results.json]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsFile = process.argv[2] ?? path.join(root, '.e2e/results/e2e.json');
+const logDir = path.join(root, '.e2e');
+fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+fs.mkdirSync(logDir, { recursive: true });
+
+const portInUse = port =>
+  new Promise(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+for (const port of [3000, 7007]) {
+  if (await portInUse(port)) {
+    console.error(`Port ${port} is in use: stop the running Backstage (npm start) before the browser test.`);
+    process.exit(1);
+  }
+}
+
+const stackEnv = spawnSync('npm', ['run', '-s', 'stack', '--', 'env', '--json'], { cwd: root, encoding: 'utf8' });
+if (stackEnv.status !== 0) {
+  console.error('Cannot read the local stack environment: is it started (npm run stack -- start)?');
+  process.exit(1);
+}
+const env = { ...process.env, ...JSON.parse(stackEnv.stdout), BROWSER: 'none' };
+
+const appLog = fs.openSync(path.join(logDir, 'app.log'), 'w');
+const app = spawn('npx', ['backstage-cli', 'repo', 'start'], {
+  cwd: root,
+  env,
+  detached: true, // its own process group, so the frontend and backend stop together
+  stdio: ['ignore', appLog, appLog],
+});
+const stopApp = () => {
+  try {
+    process.kill(-app.pid, 'SIGTERM');
+  } catch {}
+};
+process.on('exit', stopApp);
+
+async function waitFor(url, what, timeoutMs) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (app.exitCode !== null) throw new Error(`the app exited while starting; see .e2e/app.log`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) {
+        console.log(`${what} answers (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        return;
+      }
+    } catch {}
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s; see .e2e/app.log`);
+}
+
+let status = 1;
+try {
+  console.log('Starting Backstage (backstage-cli repo start), log in .e2e/app.log');
+  await waitFor('http://localhost:7007/.backstage/health/v1/readiness', 'backend', 240_000);
+  await waitFor('http://localhost:3000/', 'frontend', 240_000);
+  const tap = path.join(logDir, 'e2e.tap');
+  const run = spawnSync(
+    process.execPath,
+    ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`, 'scripts/e2e/'],
+    { cwd: root, env: { ...env, E2E_BASE_URL: 'http://localhost:3000' }, stdio: 'inherit' },
+  );
+  const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
+  const count = name => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: count('pass'), numFailedTests: count('fail') }));
+  status = run.status ?? 1;
+} catch (e) {
+  console.error(String(e.message ?? e));
+  fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }));
+} finally {
+  stopApp();
+}
+process.exit(status);
