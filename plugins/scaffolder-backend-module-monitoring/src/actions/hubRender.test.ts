@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '@backstage/errors';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { parse } from 'yaml';
+import { exampleInput, listFiles, mockContext, undescribed } from '../__testUtils__/actions';
+import { createHubRenderAction } from './hubRender';
+import { examples } from './hubRender.examples';
+
+let breakVMCluster = false;
+jest.mock('../builders/hub', () => {
+  const actual = jest.requireActual('../builders/hub');
+  return {
+    ...actual,
+    buildHub: (input: unknown) => {
+      const result = actual.buildHub(input);
+      if (breakVMCluster) {
+        result.objects.find((o: any) => o.kind === 'VMCluster').spec.vmstorage.replicaCount = 'two';
+      }
+      return result;
+    },
+  };
+});
+
+describe('monitoring:hub:render', () => {
+  const mockDir = createMockDirectory();
+  const action = createHubRenderAction();
+
+  beforeEach(() => {
+    mockDir.clear();
+    breakVMCluster = false;
+  });
+
+  it('describes every input and output field', () => {
+    expect(action.id).toBe('monitoring:hub:render');
+    expect(action.supportsDryRun).toBe(true);
+    expect(undescribed(action.schema?.input)).toEqual([]);
+    expect(undescribed(action.schema?.output)).toEqual([]);
+  });
+
+  it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
+    const input = exampleInput(example);
+    const workspace = mockDir.resolve('workspace');
+    const { ctx, outputs, logged } = mockContext(workspace, input);
+    await action.handler(ctx);
+
+    const outputPath = input.outputPath ?? 'hub';
+    const written = listFiles(workspace);
+    const manifests = written.filter(f => f.endsWith('.yaml'));
+    expect(outputs.path).toBe(outputPath);
+    expect(outputs.files).toEqual(manifests.sort());
+    expect(outputs.objectCount).toBe(manifests.length);
+    expect(manifests.every(f => f.startsWith(`${outputPath}/`))).toBe(true);
+
+    const docs = manifests.map(f => parse(fs.readFileSync(path.join(workspace, f), 'utf8')));
+    const kinds = docs.map(d => d.kind);
+    expect(kinds[0]).toBe('Namespace');
+    expect(kinds).toEqual(expect.arrayContaining(['VMCluster', 'VMAuth', 'VMAlert', 'Deployment']));
+    const cluster = docs.find(d => d.kind === 'VMCluster');
+    expect(cluster.metadata.name).toBe(input.name);
+    expect(cluster.spec.retentionPeriod).toBe(input.retention ?? '15d');
+    // One log line per object.
+    for (const d of docs) {
+      expect(logged.some(l => l.includes(`${d.kind}/${d.metadata.namespace ?? d.metadata.name}`))).toBe(true);
+    }
+
+    if ((input.secretStrategy ?? 'kubernetes') === 'kubernetes') {
+      expect(written).toContain(`${outputPath}/secret-requirements.json`);
+      expect(outputs.secrets.map((s: any) => s.name)).toContain(`${input.name}-grafana-database`);
+    } else {
+      expect(outputs.secrets).toEqual([]);
+      expect(kinds).toContain('ExternalSecret');
+    }
+  });
+
+  it('renders in a dry run too (into the dry-run workspace)', async () => {
+    const workspace = mockDir.resolve('dry');
+    const { ctx, outputs } = mockContext(workspace, exampleInput(examples[0].example), true);
+    await action.handler(ctx);
+    expect(outputs.objectCount).toBeGreaterThan(20);
+  });
+
+  it('rejects bad input with an InputError and writes nothing', async () => {
+    const workspace = mockDir.resolve('bad-input');
+    const { ctx } = mockContext(workspace, { name: 'Hub', storageClass: 'gp3', grafanaDomain: 'g.example.com' });
+    await expect(action.handler(ctx)).rejects.toThrow(InputError);
+    expect(listFiles(workspace)).toEqual([]);
+  });
+
+  it('fails on an invalid rendered object, naming it, before writing anything', async () => {
+    breakVMCluster = true;
+    const workspace = mockDir.resolve('broken');
+    const { ctx } = mockContext(workspace, exampleInput(examples[0].example));
+    const run = action.handler(ctx);
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow(
+      'Invalid VMCluster/monitoring/hub: spec.vmstorage.replicaCount: must be integer',
+    );
+    expect(listFiles(workspace)).toEqual([]);
+  });
+});

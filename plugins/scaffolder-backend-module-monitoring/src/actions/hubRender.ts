@@ -1,0 +1,47 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { buildHub } from '../builders/hub';
+import { hubInputSchema } from '../builders/inputs';
+import { examples } from './hubRender.examples';
+import { renderOutputSchema } from './outputSchema';
+import { writeManifests } from './writeManifests';
+
+/**
+ * `monitoring:hub:render`: renders the hub's manifests (VictoriaMetrics cluster, vmauth and its
+ * read users, vmalert + Alertmanager + rules, Grafana HA, the hub's own collection) into the
+ * workspace, one YAML file per object, after validating every object against its schema.
+ *
+ * @public
+ */
+export function createHubRenderAction() {
+  return createTemplateAction({
+    id: 'monitoring:hub:render',
+    description:
+      'Renders the monitoring hub (VictoriaMetrics cluster behind vmauth, vmalert, Alertmanager, Grafana HA) into the workspace, validated against the operator CRDs and Kubernetes schemas',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: z => hubInputSchema(z),
+      output: z => renderOutputSchema(z),
+    },
+    async handler(ctx) {
+      // The scaffolder checks the input against the JSON schema derived from the zod schema;
+      // parsing with zod again applies the defaults and the checks JSON schema cannot express.
+      const hub = buildHub(ctx.input);
+      const o = hub.options;
+      ctx.logger.info(
+        `Rendering hub ${o.name} in namespace ${o.namespace} (${hub.objects.length} objects, secrets: ${o.secretStrategy})${ctx.isDryRun ? ' [dry run]' : ''}`,
+      );
+      const result = await writeManifests({
+        workspacePath: ctx.workspacePath,
+        outputPath: o.outputPath,
+        sets: [{ subdir: '', objects: hub.objects }],
+        secrets: hub.secrets,
+        logger: ctx.logger,
+      });
+      ctx.output('path', result.path);
+      ctx.output('objectCount', result.objectCount);
+      ctx.output('files', result.files);
+      ctx.output('secrets', result.secrets);
+    },
+  });
+}
