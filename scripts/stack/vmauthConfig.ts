@@ -3,6 +3,7 @@
  * Grafana may only read. vmauth 1.79 appends the request path to `url_prefix` and answers an
  * unmapped path with 400 "missing route".
  */
+import { READ_API } from '../../plugins/scaffolder-backend-module-monitoring/src/builders/auth';
 import { URLS } from './endpoints';
 
 export interface VmauthUser {
@@ -13,10 +14,10 @@ export interface VmauthUser {
 
 export const WRITE_PATHS = ['/api/v1/write'];
 
-const READ_API =
-  '/api/v1/(query|query_range|series|labels|label/[^/]+/values|rules|alerts|metadata|status/.*)';
-
-/** Read paths, with and without the `/prometheus` prefix (single node serves both). */
+/**
+ * The hub's read paths (the same expression the hub's VMUsers get), with and without the
+ * `/prometheus` prefix: single node serves both, and has no `/select/<tenant>` paths.
+ */
 export const READ_PATHS = [`/prometheus${READ_API}`, READ_API];
 
 export function writeUser(username: string, password: string): VmauthUser {

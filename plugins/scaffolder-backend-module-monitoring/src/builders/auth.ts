@@ -16,7 +16,7 @@ import { K8sObject } from './types';
 /** The label a VMUser needs to be picked up by the hub's VMAuth. */
 export const VMAUTH_USER_LABEL = 'monitoring.backstage.io/vmauth';
 
-const READ_API =
+export const READ_API =
   '/api/v1/(query|query_range|query_exemplars|series|labels|label/[^/]+/values|rules|alerts|metadata|status/.*|format_query)';
 
 /** Read-only query paths of the tenant (no import, export, delete or admin). */
