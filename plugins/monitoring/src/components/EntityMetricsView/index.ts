@@ -1,0 +1,2 @@
+export { EntityMetricsView } from './EntityMetricsView';
+export type { EntityMetricsViewProps } from './EntityMetricsView';

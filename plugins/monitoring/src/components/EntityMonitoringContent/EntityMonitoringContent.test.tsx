@@ -1,0 +1,211 @@
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { MonitoringApi, monitoringApiRef } from '../../api';
+import {
+  emptyResponse,
+  fullResponse,
+  partialResponse,
+} from '../../testing/metricsFixtures';
+import { EntityMonitoringContent } from './EntityMonitoringContent';
+
+const HOUR = 3_600_000;
+
+function entity(annotations: Record<string, string> = {}): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'checkout',
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': 'checkout', ...annotations },
+    },
+    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+  };
+}
+
+function fakeApi(result: () => Promise<EntityMetricsResponse>) {
+  const getEntityMetrics = jest.fn<
+    ReturnType<MonitoringApi['getEntityMetrics']>,
+    Parameters<MonitoringApi['getEntityMetrics']>
+  >(result);
+  return { getEntityMetrics };
+}
+
+async function renderTab(e: Entity, api: ReturnType<typeof fakeApi>) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[monitoringApiRef, api]]}>
+      <EntityProvider entity={e}>
+        <EntityMonitoringContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+/** Value cells of the summary row of one environment. */
+function summaryRow(environment: string) {
+  const table = screen.getByRole('table', { name: 'Latest values by environment' });
+  const row = within(table)
+    .getAllByRole('row')
+    .find(r => within(r).queryAllByRole('cell')[0]?.textContent === environment);
+  if (!row) throw new Error(`no summary row for ${environment}`);
+  return within(row)
+    .getAllByRole('cell')
+    .slice(1)
+    .map(c => c.textContent);
+}
+
+function rangeOfCall(api: ReturnType<typeof fakeApi>, call: number) {
+  const [, range] = api.getEntityMetrics.mock.calls[call];
+  return range.to.getTime() - range.from.getTime();
+}
+
+describe('EntityMonitoringContent', () => {
+  it('shows progress while the metrics load', async () => {
+    const api = fakeApi(() => new Promise(() => {}));
+    await renderTab(entity(), api);
+
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(api.getEntityMetrics).toHaveBeenCalledTimes(1);
+  });
+
+  it('renders the summary per environment and a chart per panel', async () => {
+    const api = fakeApi(async () => fullResponse());
+    await renderTab(entity(), api);
+
+    expect(await screen.findByRole('table')).toBeInTheDocument();
+    expect(summaryRow('production')).toEqual([
+      '123 req/s',
+      '20.0%',
+      '612 ms',
+      '0.25 cores',
+      '312 MiB',
+    ]);
+    expect(summaryRow('dev')[1]).toBe('1.2%');
+    const titles = screen.getAllByRole('heading', { level: 3 }).map(h => h.textContent);
+    expect(titles).toEqual(fullResponse().panels.map(p => p.title));
+    expect(screen.getAllByRole('img', { name: /by environment$/ })).toHaveLength(7);
+    expect(screen.getByText('service="checkout" · profile http · step 15s')).toBeInTheDocument();
+
+    const [ref, range] = api.getEntityMetrics.mock.calls[0];
+    expect(ref).toEqual({ kind: 'Component', namespace: 'default', name: 'checkout' });
+    expect(range.to.getTime() - range.from.getTime()).toBe(HOUR);
+  });
+
+  it('shows the missing-annotation state and never calls the API without annotations', async () => {
+    const api = fakeApi(async () => fullResponse());
+    const bare = entity();
+    bare.metadata.annotations = { 'monitoring/dashboard-url': 'https://grafana.example/d/x' };
+    await renderTab(bare, api);
+
+    expect(screen.getByText(/missing annotation/i)).toBeInTheDocument();
+    expect(screen.getAllByText(/backstage\.io\/kubernetes-id/).length).toBeGreaterThan(0);
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(api.getEntityMetrics).not.toHaveBeenCalled();
+  });
+
+  it('renders a ResponseError in the error panel', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'ServiceUnavailableError', message: 'vmselect is unreachable' },
+          request: { method: 'GET', url: '/entity/component/default/checkout/metrics' },
+          response: { statusCode: 503 },
+        }),
+        { status: 503, statusText: 'Service Unavailable', headers: { 'content-type': 'application/json' } },
+      ),
+    );
+    const api = fakeApi(() => Promise.reject(error));
+    await renderTab(entity(), api);
+
+    expect(await screen.findByText(/Request failed with 503/)).toBeInTheDocument();
+    expect(screen.getAllByText(/vmselect is unreachable/).length).toBeGreaterThan(0);
+    expect(screen.getByText(/503: ServiceUnavailableError/)).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('warns about a failed panel while the other panels still render', async () => {
+    const api = fakeApi(async () =>
+      partialResponse('latencyP99', 'vmselect: query timed out after 10s'),
+    );
+    await renderTab(entity(), api);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Some metrics could not be loaded');
+    expect(alert).toHaveTextContent('Latency p99: vmselect: query timed out after 10s');
+    // The other six panels draw their charts; the failed one explains itself.
+    expect(screen.getAllByRole('img', { name: /by environment$/ })).toHaveLength(6);
+    expect(screen.getByRole('img', { name: 'Request rate by environment' })).toBeInTheDocument();
+    expect(screen.getByText(/Could not load this panel: vmselect: query timed out/)).toBeInTheDocument();
+    expect(summaryRow('production')[2]).toBe('612 ms');
+  });
+
+  it('shows "no data" for an environment without data and names it in the warning', async () => {
+    const api = fakeApi(async () => fullResponse());
+    await renderTab(entity(), api);
+
+    await screen.findByRole('table');
+    expect(summaryRow('staging')).toEqual(Array(5).fill('no data'));
+    expect(within(screen.getByRole('alert')).getByText('no data from staging')).toBeInTheDocument();
+  });
+
+  it('shows the designed empty state when no panel has a point', async () => {
+    const api = fakeApi(async () => emptyResponse());
+    await renderTab(entity(), api);
+
+    expect(
+      await screen.findByText('No series matched service "checkout" in any environment'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/set the monitoring\/service-name annotation/)).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('fetches again with a wider range when the time range changes', async () => {
+    const api = fakeApi(async () => fullResponse());
+    await renderTab(entity(), api);
+    await screen.findByRole('table');
+    expect(api.getEntityMetrics).toHaveBeenCalledTimes(1);
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: /time range/i }));
+    fireEvent.click(screen.getByRole('option', { name: 'Last 6 hours' }));
+
+    await waitFor(() => expect(api.getEntityMetrics).toHaveBeenCalledTimes(2));
+    expect(rangeOfCall(api, 0)).toBe(HOUR);
+    expect(rangeOfCall(api, 1)).toBe(6 * HOUR);
+  });
+
+  it('refetches up to now when Refresh is clicked', async () => {
+    const api = fakeApi(async () => fullResponse());
+    await renderTab(entity(), api);
+    await screen.findByRole('table');
+    const firstTo = api.getEntityMetrics.mock.calls[0][1].to.getTime();
+
+    await new Promise(r => setTimeout(r, 5));
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+
+    await waitFor(() => expect(api.getEntityMetrics).toHaveBeenCalledTimes(2));
+    expect(api.getEntityMetrics.mock.calls[1][1].to.getTime()).toBeGreaterThan(firstTo);
+    expect(rangeOfCall(api, 1)).toBe(HOUR);
+  });
+
+  it('links the dashboard annotation, but only when it is an http(s) URL', async () => {
+    const api = fakeApi(async () => fullResponse());
+    const { unmount } = await renderTab(
+      entity({ 'monitoring/dashboard-url': 'https://grafana.example/d/checkout' }),
+      api,
+    );
+    expect(await screen.findByRole('link', { name: /open dashboard/i })).toHaveAttribute(
+      'href',
+      'https://grafana.example/d/checkout',
+    );
+    unmount();
+
+    await renderTab(entity({ 'monitoring/dashboard-url': 'javascript:alert(1)' }), api);
+    await screen.findByRole('table');
+    expect(screen.queryByRole('link', { name: /open dashboard/i })).not.toBeInTheDocument();
+  });
+});

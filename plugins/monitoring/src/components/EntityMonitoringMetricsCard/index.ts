@@ -1,0 +1,2 @@
+export { EntityMonitoringMetricsCard } from './EntityMonitoringMetricsCard';
+export type { EntityMonitoringMetricsCardProps } from './EntityMonitoringMetricsCard';

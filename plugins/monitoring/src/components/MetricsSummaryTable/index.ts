@@ -1,0 +1,2 @@
+export { MetricsSummaryTable } from './MetricsSummaryTable';
+export type { MetricsSummaryTableProps } from './MetricsSummaryTable';

@@ -1,0 +1,2 @@
+export { PanelChart } from './PanelChart';
+export type { PanelChartProps } from './PanelChart';

@@ -1,0 +1,2 @@
+export { PartialResultAlert } from './PartialResultAlert';
+export type { PartialResultAlertProps } from './PartialResultAlert';

@@ -1,0 +1,15 @@
+/**
+ * Frontend of the monitoring suite: the entity Monitoring tab and overview card, backed by the
+ * `monitoring` backend plugin.
+ *
+ * @packageDocumentation
+ */
+export {
+  monitoringPlugin,
+  EntityMonitoringContent,
+  EntityMonitoringMetricsCard,
+} from './plugin';
+export { isMonitoringAvailable } from './components/isMonitoringAvailable';
+export { monitoringApiRef, MonitoringClient } from './api';
+export type { MonitoringApi, MetricsTimeRange } from './api';
+export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';

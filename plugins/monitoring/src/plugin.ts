@@ -1,0 +1,57 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { MonitoringClient, monitoringApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/** @public */
+export const monitoringPlugin = createPlugin({
+  id: 'monitoring',
+  apis: [
+    createApiFactory({
+      api: monitoringApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MonitoringClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    entityContent: rootRouteRef,
+  },
+});
+
+/**
+ * The entity page "Monitoring" tab.
+ *
+ * @public
+ */
+export const EntityMonitoringContent = monitoringPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityMonitoringContent',
+    component: () =>
+      import('./components/EntityMonitoringContent').then(m => m.EntityMonitoringContent),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Overview card: latest request rate, error ratio and p95 per environment.
+ *
+ * @public
+ */
+export const EntityMonitoringMetricsCard = monitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMonitoringMetricsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMonitoringMetricsCard').then(
+          m => m.EntityMonitoringMetricsCard,
+        ),
+    },
+  }),
+);
