@@ -6,9 +6,14 @@ import { monitoringPlugin } from './plugin';
 describe('monitoringPlugin', () => {
   it('provides the monitoring API as a MonitoringClient on discovery and fetch', () => {
     expect(monitoringPlugin.getId()).toBe('monitoring');
-    const factory = [...monitoringPlugin.getApis()].find(f => f.api === monitoringApiRef);
+    const factory = [...monitoringPlugin.getApis()].find(
+      f => f.api === monitoringApiRef,
+    );
     expect(factory).toBeDefined();
-    expect(factory!.deps).toEqual({ discoveryApi: discoveryApiRef, fetchApi: fetchApiRef });
+    expect(factory!.deps).toEqual({
+      discoveryApi: discoveryApiRef,
+      fetchApi: fetchApiRef,
+    });
     const client = factory!.factory({
       discoveryApi: { getBaseUrl: async () => 'http://x' },
       fetchApi: { fetch: jest.fn() },

@@ -34,7 +34,9 @@ export const EntityMonitoringContent = monitoringPlugin.provide(
   createRoutableExtension({
     name: 'EntityMonitoringContent',
     component: () =>
-      import('./components/EntityMonitoringContent').then(m => m.EntityMonitoringContent),
+      import('./components/EntityMonitoringContent').then(
+        m => m.EntityMonitoringContent,
+      ),
     mountPoint: rootRouteRef,
   }),
 );

@@ -8,7 +8,16 @@ class FixedSizeResizeObserver {
   constructor(private readonly callback: ResizeObserverCallback) {}
 
   observe(target: Element) {
-    const contentRect = { width: 600, height: 240, top: 0, left: 0, bottom: 240, right: 600, x: 0, y: 0 };
+    const contentRect = {
+      width: 600,
+      height: 240,
+      top: 0,
+      left: 0,
+      bottom: 240,
+      right: 600,
+      x: 0,
+      y: 0,
+    };
     this.callback(
       [{ target, contentRect } as unknown as ResizeObserverEntry],
       this as unknown as ResizeObserver,

@@ -102,6 +102,34 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
   });
 
   /**
+   * A stack that has just started has samples only in the last seconds, and each scrape job's
+   * first `rate()` point needs two scrapes: wait (bounded) until every panel of every service has
+   * a point in every environment inside the settled window, so the comparisons below have data.
+   */
+  async function waitForDataInWindow(timeoutMs = 150_000) {
+    const started = Date.now();
+    for (;;) {
+      const { from, to } = window();
+      const missing: string[] = [];
+      for (const service of SERVICES) {
+        const r = await metrics(service, from, to);
+        for (const p of r.panels) {
+          for (const env of ENVIRONMENTS) {
+            if (!p.series.find(s => s.environment === env)?.points.length) missing.push(`${service}/${p.id}/${env}`);
+          }
+        }
+      }
+      if (!missing.length) return;
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(`no data after ${timeoutMs / 1000} s for ${missing.slice(0, 10).join(', ')}`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 3000));
+    }
+  }
+
+  beforeAll(() => waitForDataInWindow());
+
+  /**
    * A settled window: aligned to the step and ending 15 s ago. The spokes flush every second
    * and VM hides the last 5 s, so no sample at or before `to` arrives between the two queries,
    * yet a stack started a moment ago already has points in it.

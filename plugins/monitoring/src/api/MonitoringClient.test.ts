@@ -87,7 +87,10 @@ describe('MonitoringClient', () => {
       const { client, fetch } = setup(() => jsonResponse(body));
 
       await expect(
-        client.getEntityMetrics({ kind: 'Component', namespace: 'default', name }, range),
+        client.getEntityMetrics(
+          { kind: 'Component', namespace: 'default', name },
+          range,
+        ),
       ).rejects.toMatchObject({ name: 'InputError' });
       expect(fetch).not.toHaveBeenCalled();
     },
@@ -97,8 +100,14 @@ describe('MonitoringClient', () => {
     const { client } = setup(() =>
       jsonResponse(
         {
-          error: { name: 'ServiceUnavailableError', message: 'vmselect is unreachable' },
-          request: { method: 'GET', url: '/entity/component/default/checkout/metrics' },
+          error: {
+            name: 'ServiceUnavailableError',
+            message: 'vmselect is unreachable',
+          },
+          request: {
+            method: 'GET',
+            url: '/entity/component/default/checkout/metrics',
+          },
           response: { statusCode: 503 },
         },
         503,
@@ -107,7 +116,10 @@ describe('MonitoringClient', () => {
     );
 
     const error = await client
-      .getEntityMetrics({ kind: 'Component', namespace: 'default', name: 'checkout' }, range)
+      .getEntityMetrics(
+        { kind: 'Component', namespace: 'default', name: 'checkout' },
+        range,
+      )
       .catch(e => e);
 
     expect(error).toBeInstanceOf(ResponseError);
@@ -118,11 +130,18 @@ describe('MonitoringClient', () => {
 
   it('turns a non-JSON error body into a ResponseError too', async () => {
     const { client } = setup(
-      () => new Response('upstream timed out', { status: 504, statusText: 'Gateway Timeout' }),
+      () =>
+        new Response('upstream timed out', {
+          status: 504,
+          statusText: 'Gateway Timeout',
+        }),
     );
 
     const error = await client
-      .getEntityMetrics({ kind: 'Component', namespace: 'default', name: 'checkout' }, range)
+      .getEntityMetrics(
+        { kind: 'Component', namespace: 'default', name: 'checkout' },
+        range,
+      )
       .catch(e => e);
 
     expect(error).toBeInstanceOf(ResponseError);

@@ -37,8 +37,9 @@ function seconds(value: number): string {
 
 function cores(value: number): string {
   const abs = Math.abs(value);
-  const text = abs >= 10 ? value.toFixed(1) : abs >= 0.01 || abs === 0 ? value.toFixed(2) : decimal(value);
-  return `${text} cores`;
+  if (abs >= 10) return `${value.toFixed(1)} cores`;
+  if (abs >= 0.01 || abs === 0) return `${value.toFixed(2)} cores`;
+  return `${decimal(value)} cores`;
 }
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -50,7 +51,10 @@ function bytes(value: number): string {
     scaled /= 1024;
     unit += 1;
   }
-  const text = unit === 0 || Math.abs(scaled) >= 100 ? scaled.toFixed(0) : scaled.toFixed(1);
+  const text =
+    unit === 0 || Math.abs(scaled) >= 100
+      ? scaled.toFixed(0)
+      : scaled.toFixed(1);
   return `${text} ${BINARY_UNITS[unit]}`;
 }
 
@@ -68,7 +72,10 @@ const FORMATTERS: Record<PanelUnit, (value: number) => string> = {
  * `1.25 s`, `0.25 cores`, `312 MiB`. Missing or non-finite values (a 0/0 error ratio with no
  * traffic) print as `no data`.
  */
-export function formatValue(unit: PanelUnit, value: number | null | undefined): string {
+export function formatValue(
+  unit: PanelUnit,
+  value: number | null | undefined,
+): string {
   if (value === null || value === undefined || !Number.isFinite(value)) {
     return NO_DATA;
   }
@@ -81,7 +88,10 @@ const DAY = 24 * 60 * MINUTE;
 /** Formats a chart timestamp: a time of day for ranges up to a day, with the date beyond. */
 export function formatTimestamp(unixMs: number, rangeMs: number): string {
   const date = new Date(unixMs);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = date.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   if (rangeMs <= DAY) return time;
   return `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
 }

@@ -14,7 +14,10 @@ describe('isMonitoringAvailable', () => {
   it.each([
     ['monitoring/service-name', 'checkout'],
     ['backstage.io/kubernetes-id', 'checkout'],
-    ['backstage.io/kubernetes-label-selector', 'app.kubernetes.io/name=checkout'],
+    [
+      'backstage.io/kubernetes-label-selector',
+      'app.kubernetes.io/name=checkout',
+    ],
   ])('is true with %s', (key, value) => {
     expect(isMonitoringAvailable(entity({ [key]: value }))).toBe(true);
   });

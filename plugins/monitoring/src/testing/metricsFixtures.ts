@@ -13,7 +13,9 @@ function series(environment: string, values: number[]): EnvironmentSeries {
   const step = (FIXTURE_TO - FIXTURE_FROM) / Math.max(1, values.length - 1);
   return {
     environment,
-    points: values.map((v, i) => [FIXTURE_FROM + i * step, v] as [number, number]),
+    points: values.map(
+      (v, i) => [FIXTURE_FROM + i * step, v] as [number, number],
+    ),
     latest: values.length ? values[values.length - 1] : null,
   };
 }
@@ -26,7 +28,12 @@ function panel(
   production: number[],
 ): PanelResult {
   // staging is configured but has no series at all: "no data from staging".
-  return { id, title, unit, series: [series('dev', dev), series('production', production)] };
+  return {
+    id,
+    title,
+    unit,
+    series: [series('dev', dev), series('production', production)],
+  };
 }
 
 /** A full http-profile response: dev and production have data, staging has none. */
@@ -42,13 +49,31 @@ export function fullResponse(
     stepSeconds: 15,
     environments: ['dev', 'staging', 'production'],
     panels: [
-      panel('requestRate', 'Request rate', 'reqps', [1, 2, 3.5], [100, 110, 123.4]),
-      panel('errorRatio', 'Error ratio', 'ratio', [0, 0.01, 0.012], [0.1, 0.15, 0.2]),
+      panel(
+        'requestRate',
+        'Request rate',
+        'reqps',
+        [1, 2, 3.5],
+        [100, 110, 123.4],
+      ),
+      panel(
+        'errorRatio',
+        'Error ratio',
+        'ratio',
+        [0, 0.01, 0.012],
+        [0.1, 0.15, 0.2],
+      ),
       panel('latencyP50', 'Latency p50', 'seconds', [0.02, 0.03], [0.05, 0.06]),
       panel('latencyP95', 'Latency p95', 'seconds', [0.1, 0.2], [0.5, 0.612]),
       panel('latencyP99', 'Latency p99', 'seconds', [0.3, 0.4], [1.2, 1.5]),
       panel('cpu', 'CPU', 'cores', [0.1, 0.12], [0.2, 0.25]),
-      panel('memory', 'Memory', 'bytes', [128 * 2 ** 20, 130 * 2 ** 20], [300 * 2 ** 20, 312 * 2 ** 20]),
+      panel(
+        'memory',
+        'Memory',
+        'bytes',
+        [128 * 2 ** 20, 130 * 2 ** 20],
+        [300 * 2 ** 20, 312 * 2 ** 20],
+      ),
     ],
     ...overrides,
   };
@@ -61,10 +86,15 @@ export function emptyResponse(): EntityMetricsResponse {
 }
 
 /** The full response with one panel's query failed. */
-export function partialResponse(panelId: string, error: string): EntityMetricsResponse {
+export function partialResponse(
+  panelId: string,
+  error: string,
+): EntityMetricsResponse {
   const full = fullResponse();
   return {
     ...full,
-    panels: full.panels.map(p => (p.id === panelId ? { ...p, series: [], error } : p)),
+    panels: full.panels.map(p =>
+      p.id === panelId ? { ...p, series: [], error } : p,
+    ),
   };
 }

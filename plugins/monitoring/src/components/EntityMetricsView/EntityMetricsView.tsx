@@ -72,7 +72,12 @@ export function EntityMetricsView(props: EntityMetricsViewProps) {
       </Grid>
       {response.panels.map(panel => (
         <Grid item xs={12} md={6} key={panel.id}>
-          <PanelChart panel={panel} environments={environments} from={from} to={to} />
+          <PanelChart
+            panel={panel}
+            environments={environments}
+            from={from}
+            to={to}
+          />
         </Grid>
       ))}
     </Grid>

@@ -1,6 +1,9 @@
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
@@ -34,7 +37,11 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
   },
   spacer: { flexGrow: 1 },
-  linkIcon: { fontSize: '1rem', marginLeft: theme.spacing(0.5), verticalAlign: 'middle' },
+  linkIcon: {
+    fontSize: '1rem',
+    marginLeft: theme.spacing(0.5),
+    verticalAlign: 'middle',
+  },
 }));
 
 function Caption(props: { response?: EntityMetricsResponse }) {
@@ -42,7 +49,8 @@ function Caption(props: { response?: EntityMetricsResponse }) {
   if (!response) return null;
   return (
     <Typography variant="body2" color="textSecondary">
-      service="{response.service}" · profile {response.profile} · step {response.stepSeconds}s
+      service="{response.service}" · profile {response.profile} · step{' '}
+      {response.stepSeconds}s
     </Typography>
   );
 }
@@ -56,7 +64,9 @@ function MonitoringTab() {
   const range = timeRange(rangeKey);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEntityMetrics(entityRef, range.ms, to);
-  const dashboardUrl = safeHttpUrl(entity.metadata.annotations?.[ANNOTATION_DASHBOARD_URL]);
+  const dashboardUrl = safeHttpUrl(
+    entity.metadata.annotations?.[ANNOTATION_DASHBOARD_URL],
+  );
 
   let body;
   if (error && !loading) {
@@ -123,7 +133,9 @@ function MonitoringTab() {
 export function EntityMonitoringContent() {
   const { entity } = useEntity();
   if (!isMonitoringAvailable(entity)) {
-    return <MissingAnnotationEmptyState annotation={[...MONITORING_ANNOTATIONS]} />;
+    return (
+      <MissingAnnotationEmptyState annotation={[...MONITORING_ANNOTATIONS]} />
+    );
   }
   return <MonitoringTab />;
 }

@@ -1,7 +1,14 @@
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import { MONITORING_ANNOTATIONS } from '@internal/plugin-monitoring-common';
 import { useMemo, useState } from 'react';
@@ -20,7 +27,6 @@ const HOUR = 3_600_000;
  */
 function useMonitoringTabLink(): string | undefined {
   try {
-    // eslint-disable-next-line react-hooks/rules-of-hooks
     return useRouteRef(rootRouteRef)();
   } catch {
     return undefined;
@@ -41,19 +47,25 @@ function CardBody() {
   const { value, loading, error } = useEntityMetrics(entityRef, HOUR, to);
 
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} title="Could not load metrics" />;
+  if (error)
+    return <ResponseErrorPanel error={error} title="Could not load metrics" />;
   if (!value) return null;
   if (isEmptyResponse(value)) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No series matched service "{value.service}" in any environment in the last hour.
+        No series matched service "{value.service}" in any environment in the
+        last hour.
       </Typography>
     );
   }
   const failed = failedPanels(value);
   return (
     <>
-      <MetricsSummaryTable response={value} columns={CARD_SUMMARY_PANELS} size="small" />
+      <MetricsSummaryTable
+        response={value}
+        columns={CARD_SUMMARY_PANELS}
+        size="small"
+      />
       {failed.length > 0 && (
         <Typography variant="caption" color="textSecondary">
           Unavailable: {failed.map(p => p.title).join(', ')}
@@ -69,7 +81,9 @@ function CardBody() {
  *
  * @public
  */
-export function EntityMonitoringMetricsCard(props: EntityMonitoringMetricsCardProps) {
+export function EntityMonitoringMetricsCard(
+  props: EntityMonitoringMetricsCardProps,
+) {
   const { title = 'Monitoring' } = props;
   const { entity } = useEntity();
   const routedLink = useMonitoringTabLink();
@@ -80,7 +94,9 @@ export function EntityMonitoringMetricsCard(props: EntityMonitoringMetricsCardPr
     <InfoCard
       title={title}
       subheader={available ? 'Latest values, last hour' : undefined}
-      deepLink={available && link ? { link, title: 'View monitoring' } : undefined}
+      deepLink={
+        available && link ? { link, title: 'View monitoring' } : undefined
+      }
     >
       {available ? (
         <CardBody />

@@ -6,10 +6,17 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
-import { EntityMetricsResponse, PanelResult } from '@internal/plugin-monitoring-common';
+import {
+  EntityMetricsResponse,
+  PanelResult,
+} from '@internal/plugin-monitoring-common';
 import { environmentColor } from '../environmentColors';
 import { formatValue, NO_DATA } from '../format';
-import { latestValue, orderedEnvironments, TAB_SUMMARY_PANELS } from '../summary';
+import {
+  latestValue,
+  orderedEnvironments,
+  TAB_SUMMARY_PANELS,
+} from '../summary';
 
 const useStyles = makeStyles(theme => ({
   dot: {
@@ -42,7 +49,9 @@ function resolveColumns(
     return panel ? [{ label: c.label, panel }] : [];
   });
   if (found.length > 0) return found;
-  return response.panels.slice(0, wanted.length).map(panel => ({ label: panel.title, panel }));
+  return response.panels
+    .slice(0, wanted.length)
+    .map(panel => ({ label: panel.title, panel }));
 }
 
 /** The latest value of each panel per environment, one row per environment. */
@@ -79,14 +88,21 @@ export function MetricsSummaryTable(props: MetricsSummaryTableProps) {
             {resolved.map(({ panel }) => {
               if (panel.error) {
                 return (
-                  <TableCell key={panel.id} align="right" className={classes.missing}>
+                  <TableCell
+                    key={panel.id}
+                    align="right"
+                    className={classes.missing}
+                  >
                     <Tooltip title={panel.error}>
                       <span>unavailable</span>
                     </Tooltip>
                   </TableCell>
                 );
               }
-              const text = formatValue(panel.unit, latestValue(panel, environment));
+              const text = formatValue(
+                panel.unit,
+                latestValue(panel, environment),
+              );
               return (
                 <TableCell
                   key={panel.id}

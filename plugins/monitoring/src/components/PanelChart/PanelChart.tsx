@@ -36,7 +36,9 @@ type Row = { t: number } & Record<string, number>;
 function toRows(panel: PanelResult, environments: string[]) {
   const lines = environments
     .map(environment => panel.series.find(s => s.environment === environment))
-    .filter((s): s is NonNullable<typeof s> => Boolean(s && s.points.length > 0))
+    .filter((s): s is NonNullable<typeof s> =>
+      Boolean(s && s.points.length > 0),
+    )
     .map((series, i) => ({ series, key: `v${i}` }));
   const byTime = new Map<number, Row>();
   for (const { series, key } of lines) {
@@ -52,7 +54,10 @@ function toRows(panel: PanelResult, environments: string[]) {
   const rows = [...byTime.values()].sort((a, b) => a.t - b.t);
   return {
     rows,
-    lines: lines.map(({ series, key }) => ({ key, environment: series.environment })),
+    lines: lines.map(({ series, key }) => ({
+      key,
+      environment: series.environment,
+    })),
   };
 }
 
@@ -80,9 +85,16 @@ export function PanelChart(props: PanelChartProps) {
     );
   } else {
     body = (
-      <Box role="img" aria-label={`${panel.title} by environment`} height={height}>
+      <Box
+        role="img"
+        aria-label={`${panel.title} by environment`}
+        height={height}
+      >
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <LineChart
+            data={rows}
+            margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+          >
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
               dataKey="t"

@@ -6,14 +6,17 @@ import { PartialResultAlert } from './PartialResultAlert';
 describe('PartialResultAlert', () => {
   it('lists failed panels with their errors and environments without data', async () => {
     await renderInTestApp(
-      <PartialResultAlert response={partialResponse('cpu', 'kube_pod_labels not found')} />,
+      <PartialResultAlert
+        response={partialResponse('cpu', 'kube_pod_labels not found')}
+      />,
     );
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('Some metrics could not be loaded');
-    expect(within(alert).getAllByRole('listitem').map(li => li.textContent)).toEqual([
-      'CPU: kube_pod_labels not found',
-      'no data from staging',
-    ]);
+    expect(
+      within(alert)
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual(['CPU: kube_pod_labels not found', 'no data from staging']);
   });
 
   it('renders nothing for a complete response', async () => {
@@ -24,7 +27,11 @@ describe('PartialResultAlert', () => {
 
   it('is an error, without the environment noise, when every panel failed', async () => {
     const response = fullResponse();
-    response.panels = response.panels.map(p => ({ ...p, series: [], error: 'vmselect down' }));
+    response.panels = response.panels.map(p => ({
+      ...p,
+      series: [],
+      error: 'vmselect down',
+    }));
     await renderInTestApp(<PartialResultAlert response={response} />);
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('No panel could be loaded');

@@ -24,7 +24,8 @@ export function PartialResultAlert(props: PartialResultAlertProps) {
   const silent = environmentsWithoutData(response);
   if (failed.length === 0 && silent.length === 0) return null;
 
-  const allFailed = failed.length > 0 && failed.length === response.panels.length;
+  const allFailed =
+    failed.length > 0 && failed.length === response.panels.length;
   let title = 'Some environments sent no data';
   if (allFailed) title = 'No panel could be loaded';
   else if (failed.length > 0) title = 'Some metrics could not be loaded';

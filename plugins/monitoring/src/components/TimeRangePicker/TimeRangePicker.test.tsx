@@ -12,7 +12,9 @@ describe('TimeRangePicker', () => {
 
     fireEvent.mouseDown(select);
     const options = within(screen.getByRole('listbox')).getAllByRole('option');
-    expect(options.map(o => o.textContent)).toEqual(TIME_RANGES.map(r => r.label));
+    expect(options.map(o => o.textContent)).toEqual(
+      TIME_RANGES.map(r => r.label),
+    );
 
     fireEvent.click(screen.getByRole('option', { name: 'Last 7 days' }));
     expect(onChange).toHaveBeenCalledWith('7d');
