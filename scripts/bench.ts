@@ -4,6 +4,7 @@
  * 1. Entity metrics: the service that answers GET .../metrics against the same queries sent
  *    directly and in parallel to VMSelect (through vmauth, as the backend does), median of N.
  * 2. Coalescing: 100 concurrent identical requests, counting upstream queries.
+ * 3. Rendering and validating a hub and 100 spokes (the scaffolder module's builders).
  */
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -12,6 +13,7 @@ import { EntityMetricsService, entityQueries } from '../plugins/monitoring-backe
 import { QueryRunner } from '../plugins/monitoring-backend/src/service/QueryRunner';
 import { resolveRange } from '../plugins/monitoring-backend/src/service/timeRange';
 import { VmSelectClient } from '../plugins/monitoring-backend/src/vmselect/VmSelectClient';
+import { renderBench } from '../plugins/scaffolder-backend-module-monitoring/src/bench/renderBench';
 import { startStack } from './stack';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -79,6 +81,10 @@ async function main() {
   const d = median(directMs);
   console.log(`Entity metrics (payments, 1 h, 7 panels x 3 environments), median of ${ROUNDS}:`);
   console.log(`  endpoint service ${e.toFixed(1)} ms, direct parallel queries ${d.toFixed(1)} ms, ratio ${(e / d).toFixed(2)}x (target <= 1.2x)`);
+  const renderRuns = Array.from({ length: 5 }, () => renderBench());
+  console.log(
+    `Render + validate + YAML of a hub and 100 spokes: first ${renderRuns[0].toFixed(0)} ms (loads the CRD schemas), then median ${median(renderRuns.slice(1)).toFixed(0)} ms (target: well under 1000 ms)`,
+  );
   console.log(`100 concurrent identical requests: ${runner.upstreamQueries} upstream queries (one set is ${entityQueries(entity, config, range).panels.length}), ${concurrentMs.toFixed(0)} ms in all`);
 }
 

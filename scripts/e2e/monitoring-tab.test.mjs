@@ -62,6 +62,19 @@ test('the payments Monitoring tab shows its failing production error ratio', { t
   await page.screenshot({ path: '.e2e/monitoring-tab.png', fullPage: true });
 });
 
+test('every example service shows live numbers in all three environments', { timeout: 180_000 }, async () => {
+  for (const service of ['checkout', 'payments', 'inventory', 'storefront']) {
+    await page.goto(`${base}/catalog/default/component/${service}/monitoring`);
+    await signInAsGuest();
+    for (const environment of ['dev', 'staging', 'production']) {
+      const row = await summaryRow(environment);
+      const rate = /^(\d+(?:\.\d+)?) req\/s$/.exec(row['Request rate'] ?? '');
+      assert.ok(rate && Number(rate[1]) > 0, `${service}/${environment}: ${JSON.stringify(row)}`);
+      assert.match(row['p95 latency'] ?? '', /\d+(\.\d+)? m?s$/, `${service}/${environment} p95`);
+    }
+  }
+});
+
 test('a component without annotations shows the missing-annotation state', { timeout: 120_000 }, async () => {
   await page.goto(`${base}/catalog/default/component/shop-docs/monitoring`);
   await signInAsGuest();
