@@ -93,7 +93,7 @@ export function PanelChart(props: PanelChartProps) {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart
             data={rows}
-            margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+            margin={{ top: 8, right: 16, bottom: 0, left: 12 }}
           >
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
@@ -106,7 +106,7 @@ export function PanelChart(props: PanelChartProps) {
               minTickGap={24}
             />
             <YAxis
-              width={84}
+              width={92}
               domain={[0, 'auto']}
               tickFormatter={(v: number) => formatValue(panel.unit, v)}
             />
