@@ -75,6 +75,15 @@ test('every example service shows live numbers in all three environments', { tim
   }
 });
 
+test('/create lists the monitoring templates', { timeout: 120_000 }, async () => {
+  await page.goto(`${base}/create`);
+  await signInAsGuest();
+  for (const title of ['Monitoring hub (VictoriaMetrics)', 'Monitoring spoke (vmagent)']) {
+    await page.getByText(title, { exact: true }).first().waitFor({ timeout: 60_000 });
+  }
+  await page.screenshot({ path: '.e2e/create.png' });
+});
+
 test('a component without annotations shows the missing-annotation state', { timeout: 120_000 }, async () => {
   await page.goto(`${base}/catalog/default/component/shop-docs/monitoring`);
   await signInAsGuest();
