@@ -20,8 +20,10 @@ const httpQuantile = (q: number) =>
   `histogram_quantile(${q}, sum by (environment, le) (rate(http_request_duration_seconds_bucket{$selector}[$window])))`;
 
 // cAdvisor series carry no pod labels: join them to the service through kube_pod_labels.
+// last_over_time over the rate window keeps the join as long as the rate itself has samples
+// (around a scrape gap or a pod's end a plain lookup would drop points the rate still has).
 const podJoin =
-  '* on (cluster, namespace, pod) group_left() max by (cluster, namespace, pod) (kube_pod_labels{$podSelector})';
+  '* on (cluster, namespace, pod) group_left() max by (cluster, namespace, pod) (last_over_time(kube_pod_labels{$podSelector}[$window]))';
 const saturation: PanelTemplate[] = [
   {
     id: 'cpu',

@@ -24,15 +24,14 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, metrics } = options;
   const router = Router();
-  router.use(express.json());
 
   router.get('/entity/:kind/:namespace/:name/metrics', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
     const { kind, namespace, name } = req.params;
     for (const [key, value] of Object.entries({ kind, namespace, name })) {
       if (!NAME.test(value)) throw new InputError(`${key} is not a valid entity ${key}`);
     }
     const range = resolveRange(req.query);
-    const credentials = await httpAuth.credentials(req);
     const entityRef = stringifyEntityRef({ kind, namespace, name });
 
     // Read with the caller's credentials, so the catalog's own read permission applies too.
