@@ -3,14 +3,14 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import scaffolderModuleMonitoring from './index';
 
 describe('scaffolderModuleMonitoring', () => {
-  it('adds the render actions to the scaffolder', async () => {
+  it('adds the render and apply actions to the scaffolder', async () => {
     const addActions = jest.fn();
     const backend = await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
       features: [scaffolderModuleMonitoring],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['monitoring:hub:render', 'monitoring:spoke:render']);
+    expect(ids).toEqual(['monitoring:hub:render', 'monitoring:spoke:render', 'monitoring:apply']);
     await backend.stop();
   });
 });

@@ -1,11 +1,13 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createApplyAction } from './actions/apply';
 import { createHubRenderAction } from './actions/hubRender';
 import { createSpokeRenderAction } from './actions/spokeRender';
 
 /**
  * Scaffolder module adding the monitoring actions (`monitoring:hub:render`,
- * `monitoring:spoke:render`).
+ * `monitoring:spoke:render`, `monitoring:apply`). The apply action reaches clusters through the
+ * `kubernetes.clusterLocatorMethods` config the Kubernetes plugin already uses.
  *
  * @public
  */
@@ -14,9 +16,16 @@ export const scaffolderModuleMonitoring = createBackendModule({
   moduleId: 'monitoring',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createHubRenderAction(), createSpokeRenderAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, config }) {
+        scaffolder.addActions(
+          createHubRenderAction(),
+          createSpokeRenderAction(),
+          createApplyAction({ config }),
+        );
       },
     });
   },

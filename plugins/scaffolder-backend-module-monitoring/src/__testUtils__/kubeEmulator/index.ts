@@ -1,0 +1,515 @@
+/**
+ * A Kubernetes API *emulator* for tests. No API server (kind, k3s, envtest) can run in this
+ * environment, so this loopback HTTP server (node:http, port 0) follows the documented REST
+ * semantics the `monitoring:apply` action relies on, and the action is driven through the real
+ * `@kubernetes/client-node` client with a real KubeConfig:
+ *
+ * - discovery: `/api`, `/api/v1`, `/apis`, `/apis/<group>/<version>` (APIResourceList with `name`,
+ *   `namespaced`, `kind`, `verbs`); a group/version whose CRDs are not installed answers 404;
+ * - server-side apply: `PATCH` with `Content-Type: application/apply-patch+yaml`,
+ *   `?fieldManager=` (required), `&force=true`, `&dryRun=All`; managed fields are tracked per
+ *   manager at leaf granularity (arrays are atomic), a field owned by another manager with a
+ *   different value is a 409 Conflict unless forced; a no-op apply keeps the resourceVersion;
+ * - `GET` one object, `GET` a collection (LIST), 404 NotFound Status objects, a NotFound for
+ *   namespaced objects in a missing namespace;
+ * - `metadata.uid`, `resourceVersion`, `creationTimestamp`, `managedFields`.
+ *
+ * It is not a Kubernetes API server: no admission, no defaulting, no validation against schemas,
+ * no watch, no strategic-merge list semantics. Test hooks: `setStatus` (readiness), `autoReady`,
+ * `failRequest` (fail the N-th matching request), `installResources` (install CRDs later).
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+
+export interface EmulatedResource {
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  kind: string;
+  /** Plural resource name, e.g. `deployments`. */
+  name: string;
+  namespaced: boolean;
+}
+
+const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+const core = (kind: string, name: string, namespaced = true): EmulatedResource => ({
+  group: '',
+  version: 'v1',
+  kind,
+  name,
+  namespaced,
+});
+const grouped = (group: string, version: string, kind: string, name: string, namespaced = true) => ({
+  group,
+  version,
+  kind,
+  name,
+  namespaced,
+});
+
+/** Built-in resources every cluster has. */
+export const CORE_RESOURCES: EmulatedResource[] = [
+  core('Namespace', 'namespaces', false),
+  core('Secret', 'secrets'),
+  core('ConfigMap', 'configmaps'),
+  core('ServiceAccount', 'serviceaccounts'),
+  core('Service', 'services'),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims'),
+  grouped('apps', 'v1', 'Deployment', 'deployments'),
+  grouped('apps', 'v1', 'StatefulSet', 'statefulsets'),
+  grouped('apps', 'v1', 'DaemonSet', 'daemonsets'),
+  grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
+  grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
+];
+
+/** The VictoriaMetrics operator CRDs (installed or not, per test). */
+export const OPERATOR_RESOURCES: EmulatedResource[] = [
+  ['VMCluster', 'vmclusters'],
+  ['VMSingle', 'vmsingles'],
+  ['VMAuth', 'vmauths'],
+  ['VMUser', 'vmusers'],
+  ['VMAgent', 'vmagents'],
+  ['VMAlert', 'vmalerts'],
+  ['VMAlertmanager', 'vmalertmanagers'],
+  ['VMAlertmanagerConfig', 'vmalertmanagerconfigs'],
+  ['VMRule', 'vmrules'],
+  ['VMServiceScrape', 'vmservicescrapes'],
+  ['VMPodScrape', 'vmpodscrapes'],
+  ['VMNodeScrape', 'vmnodescrapes'],
+  ['VMStaticScrape', 'vmstaticscrapes'],
+  ['VMProbe', 'vmprobes'],
+].map(([kind, name]) => grouped('operator.victoriametrics.com', 'v1beta1', kind, name));
+
+/** The external-secrets.io CRDs. */
+export const EXTERNAL_SECRETS_RESOURCES: EmulatedResource[] = [
+  grouped('external-secrets.io', 'v1beta1', 'ExternalSecret', 'externalsecrets'),
+];
+
+const OPERATOR_WORKLOADS = new Set(['VMCluster', 'VMSingle', 'VMAuth', 'VMAgent', 'VMAlert', 'VMAlertmanager']);
+
+type Leaves = Map<string, unknown>; // JSON-encoded path segments -> value
+
+interface StoredObject {
+  resource: EmulatedResource;
+  body: Record<string, any>;
+  /** manager -> the leaves it owns (with the value it applied). */
+  managers: Map<string, Leaves>;
+  managerTimes: Map<string, string>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  contentType?: string;
+  authorization?: string;
+}
+
+interface FailRule {
+  remaining: number;
+  status: number;
+  match: (r: RecordedRequest) => boolean;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, any> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Leaf paths of everything but apiVersion/kind/status and server-owned metadata. */
+function leavesOf(obj: Record<string, any>): Leaves {
+  const out: Leaves = new Map();
+  const walk = (value: unknown, at: string[]) => {
+    if (isPlainObject(value) && Object.keys(value).length > 0) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+    } else {
+      out.set(JSON.stringify(at), value);
+    }
+  };
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === 'apiVersion' || key === 'kind' || key === 'status') continue;
+    if (key === 'metadata') {
+      for (const field of ['labels', 'annotations'] as const) {
+        if (isPlainObject(value?.[field])) walk(value[field], ['metadata', field]);
+      }
+      continue;
+    }
+    walk(value, [key]);
+  }
+  return out;
+}
+
+function setPath(target: Record<string, any>, at: string[], value: unknown) {
+  let node = target;
+  for (const seg of at.slice(0, -1)) {
+    if (!isPlainObject(node[seg])) node[seg] = {};
+    node = node[seg];
+  }
+  const last = at[at.length - 1];
+  // An empty map owned by one manager does not wipe the entries other managers own in it.
+  if (isPlainObject(value) && Object.keys(value).length === 0 && isPlainObject(node[last])) return;
+  node[last] = structuredClone(value);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.keys(value).sort().filter(k => value[k] !== undefined).map(k => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/** The object without status and the server-set metadata, for change detection. */
+function content(body: Record<string, any>) {
+  const { status: _status, metadata, ...rest } = body;
+  const { uid: _u, resourceVersion: _r, creationTimestamp: _c, managedFields: _m, ...meta } = metadata;
+  return { ...rest, metadata: meta };
+}
+
+function fieldsV1(leaves: Leaves): Record<string, any> {
+  const root: Record<string, any> = {};
+  for (const key of leaves.keys()) {
+    let node = root;
+    for (const seg of JSON.parse(key) as string[]) node = node[`f:${seg}`] ??= {};
+  }
+  return root;
+}
+
+export interface KubeEmulatorOptions {
+  /** Resources the cluster serves (defaults to the core resources only). */
+  resources?: EmulatedResource[];
+  /** Objects become ready as soon as they are created (operator status, replica counts). */
+  autoReady?: boolean;
+  /** Bearer token the server requires (default `t`). */
+  token?: string;
+}
+
+export class KubeEmulator {
+  readonly requests: RecordedRequest[] = [];
+  autoReady: boolean;
+  private readonly resources: EmulatedResource[];
+  private readonly store = new Map<string, StoredObject>();
+  private readonly failRules: FailRule[] = [];
+  private resourceVersion = 1000;
+  private server?: http.Server;
+  private readonly token: string;
+
+  private constructor(opts: KubeEmulatorOptions) {
+    this.resources = [...(opts.resources ?? CORE_RESOURCES)];
+    this.autoReady = opts.autoReady ?? false;
+    this.token = opts.token ?? 't';
+  }
+
+  static async start(opts: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
+    const emu = new KubeEmulator(opts);
+    emu.server = http.createServer((req, res) => {
+      emu.handle(req, res).catch(e => emu.send(res, 500, emu.status(500, 'InternalError', String(e))));
+    });
+    await new Promise<void>(resolve => emu.server!.listen(0, '127.0.0.1', resolve));
+    return emu;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** A KubeConfig pointing at the emulator with a bearer token. */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'emulator', server: this.url, skipTLSVerify: true }],
+      users: [{ name: 'u', token: this.token }],
+      contexts: [{ name: 'emulator', cluster: 'emulator', user: 'u' }],
+      currentContext: 'emulator',
+    });
+    return kc;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections?.();
+    await new Promise<void>(resolve => server.close(() => resolve()));
+  }
+
+  /** "Installs" CRDs: their group/version is served from now on. */
+  installResources(resources: EmulatedResource[]) {
+    this.resources.push(...resources);
+  }
+
+  /** Fails the `nth` (1-based) request matching `match` (default: a non-dry-run PATCH) with `status`. */
+  failRequest(nth: number, opts: { status?: number; match?: (r: RecordedRequest) => boolean } = {}) {
+    this.failRules.push({
+      remaining: nth,
+      status: opts.status ?? 500,
+      match: opts.match ?? (r => r.method === 'PATCH' && r.query.dryRun === undefined),
+    });
+  }
+
+  /** Every stored object (deep copies), in creation order. */
+  objects(): Array<Record<string, any>> {
+    return [...this.store.values()].map(o => this.render(o));
+  }
+
+  get(apiVersion: string, kind: string, namespace: string | undefined, name: string) {
+    const o = this.store.get(this.key(apiVersion, kind, namespace, name));
+    return o ? this.render(o) : undefined;
+  }
+
+  /** Sets `status` of a stored object (does not bump the resourceVersion, like a status subresource). */
+  setStatus(apiVersion: string, kind: string, namespace: string | undefined, name: string, status: unknown) {
+    const o = this.store.get(this.key(apiVersion, kind, namespace, name));
+    if (!o) throw new Error(`no ${kind} ${namespace}/${name}`);
+    o.body.status = structuredClone(status);
+  }
+
+  /** Makes every stored object ready (operator `updateStatus: operational`, replicas ready). */
+  makeAllReady() {
+    for (const o of this.store.values()) this.makeReady(o);
+  }
+
+  private makeReady(o: StoredObject) {
+    const { kind } = o.resource;
+    if (o.resource.group === 'operator.victoriametrics.com' && OPERATOR_WORKLOADS.has(kind)) {
+      o.body.status = { ...o.body.status, updateStatus: 'operational' };
+    } else if (kind === 'Deployment' || kind === 'StatefulSet') {
+      const n = o.body.spec?.replicas ?? 1;
+      o.body.status = { replicas: n, readyReplicas: n, availableReplicas: n };
+    } else if (kind === 'DaemonSet') {
+      o.body.status = { desiredNumberScheduled: 3, numberReady: 3, numberAvailable: 3 };
+    }
+  }
+
+  private key(apiVersion: string, kind: string, namespace: string | undefined, name: string) {
+    return `${apiVersion}|${kind}|${namespace ?? ''}|${name}`;
+  }
+
+  private render(o: StoredObject): Record<string, any> {
+    const body = structuredClone(o.body);
+    body.metadata.managedFields = [...o.managers.entries()].map(([manager, leaves]) => ({
+      manager,
+      operation: 'Apply',
+      apiVersion: body.apiVersion,
+      time: o.managerTimes.get(manager),
+      fieldsType: 'FieldsV1',
+      fieldsV1: fieldsV1(leaves),
+    }));
+    return body;
+  }
+
+  private status(code: number, reason: string, message: string, details?: Record<string, unknown>) {
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+  }
+
+  private send(res: http.ServerResponse, code: number, body: unknown) {
+    const text = JSON.stringify(body);
+    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams.entries()),
+      contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
+    };
+    this.requests.push(record);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      return this.send(res, 401, this.status(401, 'Unauthorized', 'Unauthorized'));
+    }
+    for (const rule of this.failRules) {
+      if (rule.remaining > 0 && rule.match(record)) {
+        rule.remaining -= 1;
+        if (rule.remaining === 0) {
+          return this.send(res, rule.status, this.status(rule.status, 'InternalError', 'injected failure'));
+        }
+      }
+    }
+
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    // Discovery.
+    if (req.method === 'GET') {
+      if (parts.length === 1 && parts[0] === 'api') {
+        return this.send(res, 200, { kind: 'APIVersions', versions: ['v1'] });
+      }
+      if (parts.length === 1 && parts[0] === 'apis') {
+        const groups = new Map<string, Set<string>>();
+        for (const r of this.resources.filter(x => x.group)) {
+          (groups.get(r.group) ?? groups.set(r.group, new Set()).get(r.group)!).add(r.version);
+        }
+        return this.send(res, 200, {
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: [...groups].map(([name, versions]) => ({
+            name,
+            versions: [...versions].map(v => ({ groupVersion: `${name}/${v}`, version: v })),
+            preferredVersion: { groupVersion: `${name}/${[...versions][0]}`, version: [...versions][0] },
+          })),
+        });
+      }
+      const gv = parts[0] === 'api' && parts.length === 2 ? `${parts[1]}` : parts[0] === 'apis' && parts.length === 3 ? `${parts[1]}/${parts[2]}` : undefined;
+      if (gv) {
+        const list = this.resources.filter(r => (r.group ? `${r.group}/${r.version}` : r.version) === gv);
+        if (list.length === 0) return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+        return this.send(res, 200, {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: gv,
+          resources: list.map(r => ({ name: r.name, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: VERBS })),
+        });
+      }
+    }
+
+    // Resource paths: /api/v1[/namespaces/ns]/plural[/name] or /apis/g/v[/namespaces/ns]/plural[/name].
+    let rest: string[];
+    let group = '';
+    let version: string;
+    if (parts[0] === 'api') {
+      version = parts[1];
+      rest = parts.slice(2);
+    } else if (parts[0] === 'apis') {
+      group = parts[1];
+      version = parts[2];
+      rest = parts.slice(3);
+    } else {
+      return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const [plural, name] = rest;
+    const resource = this.resources.find(r => r.group === group && r.version === version && r.name === plural);
+    if (!resource) {
+      return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    const apiVersion = group ? `${group}/${version}` : version;
+    const notFound = (n: string, r: EmulatedResource = resource) =>
+      this.send(res, 404, this.status(404, 'NotFound', `${r.name}${r.group ? `.${r.group}` : ''} "${n}" not found`, { name: n, group: r.group, kind: r.name }));
+
+    if (resource.namespaced && namespace && !this.store.has(this.key('v1', 'Namespace', undefined, namespace))) {
+      return notFound(namespace, CORE_RESOURCES[0]);
+    }
+
+    if (req.method === 'GET' && !name) {
+      const items = [...this.store.values()]
+        .filter(o => o.resource === resource && (!namespace || o.body.metadata.namespace === namespace))
+        .map(o => this.render(o));
+      return this.send(res, 200, { kind: `${resource.kind}List`, apiVersion, metadata: { resourceVersion: String(this.resourceVersion) }, items });
+    }
+    if (req.method === 'GET') {
+      const o = this.store.get(this.key(apiVersion, resource.kind, namespace, name));
+      return o ? this.send(res, 200, this.render(o)) : notFound(name);
+    }
+    if (req.method === 'PATCH' && name) {
+      if (record.contentType !== 'application/apply-patch+yaml') {
+        return this.send(res, 415, this.status(415, 'UnsupportedMediaType', `the emulator only supports server-side apply, got ${record.contentType}`));
+      }
+      const manager = record.query.fieldManager;
+      if (!manager) {
+        return this.send(res, 422, this.status(422, 'Invalid', 'PATCH, application/apply-patch+yaml: fieldManager is required for apply requests'));
+      }
+      let applied: Record<string, any>;
+      try {
+        applied = parse(text);
+      } catch (e) {
+        return this.send(res, 400, this.status(400, 'BadRequest', 'error decoding YAML'));
+      }
+      if (!isPlainObject(applied) || applied.kind !== resource.kind || applied.apiVersion !== apiVersion || applied.metadata?.name !== name) {
+        return this.send(res, 400, this.status(400, 'BadRequest', 'the body does not match the request path'));
+      }
+      if (resource.namespaced && (applied.metadata.namespace ?? namespace) !== namespace) {
+        return this.send(res, 400, this.status(400, 'BadRequest', 'the namespace of the object does not match the namespace of the request'));
+      }
+      return this.apply(res, resource, apiVersion, namespace, name, applied, manager, record.query.force === 'true', record.query.dryRun === 'All');
+    }
+    return this.send(res, 405, this.status(405, 'MethodNotAllowed', `${req.method} is not supported by the emulator`));
+  }
+
+  private apply(
+    res: http.ServerResponse,
+    resource: EmulatedResource,
+    apiVersion: string,
+    namespace: string | undefined,
+    name: string,
+    applied: Record<string, any>,
+    manager: string,
+    force: boolean,
+    dryRun: boolean,
+  ) {
+    const key = this.key(apiVersion, resource.kind, namespace, name);
+    const existing = this.store.get(key);
+    const leaves = leavesOf(applied);
+    const managers = new Map<string, Leaves>(
+      [...(existing?.managers ?? new Map<string, Leaves>())].map(([m, l]) => [m, new Map(l)]),
+    );
+    const conflicts: Array<{ manager: string; field: string }> = [];
+    for (const [path, value] of leaves) {
+      for (const [other, owned] of managers) {
+        if (other === manager || !owned.has(path)) continue;
+        if (same(owned.get(path), value)) continue; // shared ownership of an equal value
+        if (force) owned.delete(path);
+        else conflicts.push({ manager: other, field: `.${(JSON.parse(path) as string[]).join('.')}` });
+      }
+    }
+    if (conflicts.length > 0) {
+      return this.send(
+        res,
+        409,
+        this.status(
+          409,
+          'Conflict',
+          `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map(c => `conflict with "${c.manager}": ${c.field}`).join('; ')}`,
+          {
+            name,
+            group: resource.group,
+            kind: resource.name,
+            causes: conflicts.map(c => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })),
+          },
+        ),
+      );
+    }
+    managers.set(manager, leaves);
+    for (const [m, l] of managers) if (l.size === 0 && m !== manager) managers.delete(m);
+
+    // The object is the union of every manager's fields.
+    const body: Record<string, any> = { apiVersion, kind: resource.kind, metadata: { name } };
+    if (resource.namespaced) body.metadata.namespace = namespace;
+    for (const l of managers.values()) {
+      for (const [path, value] of l) setPath(body, JSON.parse(path), value);
+    }
+    const now = new Date().toISOString();
+    const changed =
+      !existing ||
+      !same(content(existing.body), content(body)) ||
+      !same([...existing.managers].map(([m, l]) => [m, [...l.keys()].sort()]), [...managers].map(([m, l]) => [m, [...l.keys()].sort()]));
+    body.metadata.uid = existing?.body.metadata.uid ?? randomUUID();
+    body.metadata.creationTimestamp = existing?.body.metadata.creationTimestamp ?? now.replace(/\.\d+Z$/, 'Z');
+    body.metadata.resourceVersion = changed ? String(this.resourceVersion + 1) : existing!.body.metadata.resourceVersion;
+    if (existing?.body.status) body.status = existing.body.status;
+    const managerTimes = new Map(existing?.managerTimes ?? []);
+    if (changed) managerTimes.set(manager, now);
+    const stored: StoredObject = { resource, body, managers, managerTimes };
+    if (!dryRun) {
+      if (changed) this.resourceVersion += 1;
+      if (!existing && this.autoReady) this.makeReady(stored);
+      this.store.set(key, stored);
+    }
+    return this.send(res, existing ? 200 : 201, this.render(stored));
+  }
+}

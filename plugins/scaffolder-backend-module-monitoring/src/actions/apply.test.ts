@@ -1,0 +1,315 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { createMockDirectory, mockServices } from '@backstage/backend-test-utils';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { exampleInput, mockContext, undescribed } from '../__testUtils__/actions';
+import {
+  CORE_RESOURCES,
+  EXTERNAL_SECRETS_RESOURCES,
+  KubeEmulator,
+  OPERATOR_RESOURCES,
+} from '../__testUtils__/kubeEmulator';
+import { buildHub } from '../builders/hub';
+import { buildSpoke } from '../builders/spoke';
+import { examples as hubExamples } from './hubRender.examples';
+import { examples as spokeExamples } from './spokeRender.examples';
+import { HUB_SIDE_DIR } from './spokeRender';
+import { writeManifests } from './writeManifests';
+import { createApplyAction } from './apply';
+import { examples } from './apply.examples';
+
+const ALL_RESOURCES = [...CORE_RESOURCES, ...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES];
+const silent = { info: () => {} };
+
+function configFor(clusters: Record<string, KubeEmulator>) {
+  return mockServices.rootConfig({
+    data: {
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: Object.entries(clusters).map(([name, emu]) => ({
+              name,
+              url: emu.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 't',
+              skipTLSVerify: true,
+            })),
+          },
+        ],
+      },
+    },
+  });
+}
+
+async function renderHub(workspace: string, outputPath = 'hub') {
+  const hub = buildHub({ ...exampleInput(hubExamples[0].example), outputPath } as any);
+  await writeManifests({ workspacePath: workspace, outputPath, sets: [{ subdir: '', objects: hub.objects }], secrets: hub.secrets, logger: silent });
+  return hub.objects;
+}
+
+async function renderSpoke(workspace: string) {
+  const spoke = buildSpoke(exampleInput(spokeExamples[0].example) as any);
+  const outputPath = `spokes/${spoke.options.clusterName}`;
+  await writeManifests({
+    workspacePath: workspace,
+    outputPath,
+    sets: [
+      { subdir: '', objects: spoke.spoke },
+      { subdir: HUB_SIDE_DIR, objects: spoke.hub },
+    ],
+    secrets: spoke.secrets,
+    logger: silent,
+  });
+  return spoke;
+}
+
+const applyPatches = (emu: KubeEmulator) =>
+  emu.requests.filter(r => r.method === 'PATCH' && r.query.dryRun === undefined);
+const dryRunPatches = (emu: KubeEmulator) =>
+  emu.requests.filter(r => r.method === 'PATCH' && r.query.dryRun === 'All');
+const versions = (emu: KubeEmulator) =>
+  Object.fromEntries(emu.objects().map(o => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
+const fast = { initialMs: 20, maxMs: 100 };
+
+describe('monitoring:apply', () => {
+  const mockDir = createMockDirectory();
+  let emu: KubeEmulator;
+  let workspace: string;
+  let hubObjects: any[];
+
+  beforeEach(async () => {
+    mockDir.clear();
+    emu = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+    workspace = mockDir.resolve('workspace');
+    hubObjects = await renderHub(workspace);
+  });
+  afterEach(() => emu.close());
+
+  const action = () => createApplyAction({ config: configFor({ infra: emu }), pollInterval: fast });
+  const run = async (input: Record<string, any>, isDryRun = false) => {
+    const m = mockContext(workspace, input);
+    // createMockActionContext does not pass isDryRun through; set it like the scaffolder does.
+    Object.assign(m.ctx, { isDryRun });
+    await action().handler(m.ctx);
+    return m;
+  };
+
+  it('describes every input and output field', () => {
+    const a = action();
+    expect(a.id).toBe('monitoring:apply');
+    expect(a.supportsDryRun).toBe(true);
+    expect(undescribed(a.schema?.input)).toEqual([]);
+    expect(undescribed(a.schema?.output)).toEqual([]);
+  });
+
+  it('runs the examples (hub, spoke, and the spoke\'s hub-side objects)', async () => {
+    const spokeEmu = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+    try {
+      const spoke = await renderSpoke(workspace);
+      const a = createApplyAction({ config: configFor({ infra: emu, 'prod-eu-1': spokeEmu }), pollInterval: fast });
+      for (const example of examples) {
+        const { ctx, outputs } = mockContext(workspace, exampleInput(example.example));
+        await a.handler(ctx);
+        expect(outputs.applied.length).toBe(outputs.objectCount);
+      }
+      expect(emu.objects()).toHaveLength(hubObjects.length + spoke.hub.length);
+      expect(spokeEmu.objects()).toHaveLength(spoke.spoke.length);
+      // The force example took its fields with its own field manager.
+      const agent = spokeEmu.objects().find(o => o.kind === 'VMAgent')!;
+      expect(agent.metadata.managedFields.map((m: any) => m.manager)).toEqual(['backstage-monitoring-spoke']);
+      expect(spokeEmu.requests.every(r => r.authorization === 'Bearer t')).toBe(true);
+    } finally {
+      await spokeEmu.close();
+    }
+  });
+
+  it('applies every object in dependency order with one log line each, then waits for readiness', async () => {
+    const { logged, outputs } = await run({ path: 'hub', cluster: 'infra' });
+    const stored = emu.objects();
+    expect(stored).toHaveLength(hubObjects.length);
+    const appliedKinds = outputs.applied.map((a: any) => a.object.split('/')[0]);
+    expect(appliedKinds[0]).toBe('Namespace');
+    expect(applyPatches(emu)[0].path).toBe('/api/v1/namespaces/monitoring');
+    // Core objects the operator objects reference come before every operator object.
+    const firstOperator = outputs.applied.findIndex((a: any) => /^VM/.test(a.object));
+    const lastCore = Math.max(...outputs.applied.map((a: any, i: number) => (/^(Secret|ConfigMap|ServiceAccount|PersistentVolumeClaim|Deployment|StatefulSet)\//.test(a.object) ? i : -1)));
+    expect(firstOperator).toBeGreaterThan(lastCore);
+    expect(outputs.applied.every((a: any) => a.result === 'created')).toBe(true);
+    expect(logged).toContain('applied VMCluster monitoring/hub (created)');
+    expect(logged).toContain('applied Namespace monitoring (created)');
+    expect(logged.filter(l => l.startsWith('applied '))).toHaveLength(hubObjects.length);
+    expect(logged).toContain('ready VMCluster monitoring/hub');
+    // Server-side apply with the default field manager, JSON/YAML body.
+    const p = applyPatches(emu)[0];
+    expect(p.contentType).toBe('application/apply-patch+yaml');
+    expect(p.query.fieldManager).toBe('backstage-monitoring');
+    expect(p.query.force).toBe('false');
+    const cluster = stored.find(o => o.kind === 'VMCluster')!;
+    expect(cluster.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(cluster.spec.retentionPeriod).toBe('15d');
+  });
+
+  it('dry-runs every object on the server before applying anything', async () => {
+    await run({ path: 'hub', cluster: 'infra' });
+    const patches = emu.requests.filter(r => r.method === 'PATCH');
+    const firstApply = patches.findIndex(r => r.query.dryRun === undefined);
+    expect(patches.slice(0, firstApply).every(r => r.query.dryRun === 'All')).toBe(true);
+    expect(firstApply).toBeGreaterThan(0);
+  });
+
+  it('changes nothing in a scaffolder dry run (server dry-run only)', async () => {
+    const { outputs, logged } = await run({ path: 'hub', cluster: 'infra' }, true);
+    expect(emu.objects()).toEqual([]);
+    expect(applyPatches(emu)).toEqual([]);
+    // The namespace does not exist yet: objects in it are reported, the rest dry-run.
+    expect(dryRunPatches(emu).length).toBeGreaterThan(0);
+    expect(outputs.applied.every((a: any) => a.result === 'dry-run')).toBe(true);
+    expect(logged.some(l => l.includes('Server dry-run skipped'))).toBe(true);
+
+    // With the namespace present, every object is dry-run on the server.
+    await run({ path: 'hub', cluster: 'infra' });
+    const before = versions(emu);
+    emu.requests.length = 0;
+    await run({ path: 'hub', cluster: 'infra' }, true);
+    expect(dryRunPatches(emu)).toHaveLength(hubObjects.length);
+    expect(applyPatches(emu)).toEqual([]);
+    expect(versions(emu)).toEqual(before);
+  });
+
+  it('is idempotent: a second run reports every object unchanged and bumps no resourceVersion', async () => {
+    await run({ path: 'hub', cluster: 'infra' });
+    const before = versions(emu);
+    const { outputs, logged } = await run({ path: 'hub', cluster: 'infra' });
+    expect(outputs.applied.map((a: any) => a.result)).toEqual(hubObjects.map(() => 'unchanged'));
+    expect(logged).toContain('applied VMCluster monitoring/hub (unchanged)');
+    expect(versions(emu)).toEqual(before);
+  });
+
+  it('reports a changed object as configured', async () => {
+    await run({ path: 'hub', cluster: 'infra' });
+    const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmcluster-'))!;
+    const obj = hubObjects.find(o => o.kind === 'VMCluster');
+    fs.writeFileSync(path.join(workspace, 'hub', file), stringify({ ...obj, spec: { ...obj.spec, retentionPeriod: '30d' } }));
+    const { outputs } = await run({ path: 'hub', cluster: 'infra' });
+    expect(outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub').result).toBe('configured');
+    expect(outputs.applied.filter((a: any) => a.result !== 'unchanged')).toHaveLength(1);
+    expect(emu.get('operator.victoriametrics.com/v1beta1', 'VMCluster', 'monitoring', 'hub')!.spec.retentionPeriod).toBe('30d');
+  });
+
+  it('converges on a re-run after a failure half way', async () => {
+    const half = Math.floor(hubObjects.length / 2);
+    emu.failRequest(half);
+    const first = mockContext(workspace, { path: 'hub', cluster: 'infra' });
+    const failed = action().handler(first.ctx);
+    await expect(failed).rejects.toThrow(/applying .* in cluster infra: the API server answered 500 \(InternalError\)/);
+    expect(emu.objects()).toHaveLength(half - 1);
+
+    const { outputs } = await run({ path: 'hub', cluster: 'infra' });
+    expect(emu.objects()).toHaveLength(hubObjects.length);
+    const results = outputs.applied.map((a: any) => a.result);
+    expect(results.slice(0, half - 1).every((r: string) => r === 'unchanged')).toBe(true);
+    expect(results.slice(half - 1).every((r: string) => r === 'created')).toBe(true);
+  });
+
+  it('fails the task with the objects that are not ready when the wait times out', async () => {
+    emu.autoReady = false;
+    const { ctx } = mockContext(workspace, { path: 'hub', cluster: 'infra', waitTimeout: '300ms' });
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(/objects in cluster infra were not ready after 300ms/);
+    await expect(p).rejects.toThrow('VMCluster/monitoring/hub (status not reported)');
+    await expect(p).rejects.toThrow(/Deployment\/monitoring\/\S+ \(0\/\d+ replicas ready\)/);
+    // Everything was applied; only readiness failed.
+    expect(emu.objects()).toHaveLength(hubObjects.length);
+  });
+
+  it('passes once the operator reports operational and the replicas are ready', async () => {
+    emu.autoReady = false;
+    const { ctx, logged } = mockContext(workspace, { path: 'hub', cluster: 'infra', waitTimeout: '5s' });
+    const p = action().handler(ctx);
+    const timer = setInterval(() => {
+      if (logged.some(l => l.startsWith('waiting for'))) {
+        clearInterval(timer);
+        emu.makeAllReady();
+      }
+    }, 10);
+    await p;
+    clearInterval(timer);
+    expect(logged).toContain('All objects are ready in cluster infra');
+  });
+
+  it('gives a clear NotFoundError when the operator CRDs are not installed, applying nothing', async () => {
+    await emu.close();
+    emu = await KubeEmulator.start({ resources: CORE_RESOURCES, autoReady: true });
+    const { ctx } = mockContext(workspace, { path: 'hub', cluster: 'infra' });
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(NotFoundError);
+    await expect(p).rejects.toThrow(/^the VictoriaMetrics operator CRDs are not installed in cluster infra/);
+    expect(emu.objects()).toEqual([]);
+    expect(applyPatches(emu)).toEqual([]);
+
+    emu.installResources([...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES]);
+    await run({ path: 'hub', cluster: 'infra' });
+    expect(emu.objects()).toHaveLength(hubObjects.length);
+  });
+
+  it('gives a ConflictError naming the object and the other field manager, unless forced', async () => {
+    await run({ path: 'hub', cluster: 'infra' });
+    const kubectl = KubernetesObjectApi.makeApiClient(emu.kubeConfig());
+    const cluster = hubObjects.find(o => o.kind === 'VMCluster');
+    await kubectl.patch(
+      { ...cluster, spec: { retentionPeriod: '1y' } },
+      undefined,
+      undefined,
+      'kubectl',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    const before = versions(emu);
+    const { ctx } = mockContext(workspace, { path: 'hub', cluster: 'infra' });
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(ConflictError);
+    await expect(p).rejects.toThrow(
+      'server dry-run of VMCluster/monitoring/hub in cluster infra: conflict with field manager "kubectl" on .spec.retentionPeriod',
+    );
+    expect(versions(emu)).toEqual(before);
+
+    const { outputs } = await run({ path: 'hub', cluster: 'infra', force: true });
+    expect(outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub').result).toBe('configured');
+    expect(emu.get('operator.victoriametrics.com/v1beta1', 'VMCluster', 'monitoring', 'hub')!.spec.retentionPeriod).toBe('15d');
+  });
+
+  it('does not echo response bodies or tokens in errors', async () => {
+    emu.failRequest(1, { status: 403 });
+    const { ctx } = mockContext(workspace, { path: 'hub', cluster: 'infra' });
+    const err = await action().handler(ctx).then(() => undefined, e => e);
+    expect(err.name).toBe('NotAllowedError');
+    expect(err.message).not.toMatch(/Bearer|injected failure|Body|Headers/);
+  });
+
+  it.each([
+    [{ path: 'hub', cluster: 'nope' }, /Unknown cluster "nope".*configured: infra/],
+    [{ path: 'missing', cluster: 'infra' }, 'path "missing" is not a folder in the workspace'],
+    [{ path: '../outside', cluster: 'infra' }, 'path "../outside" is outside the workspace'],
+    [{ path: 'hub', cluster: 'infra', waitTimeout: 'soon' }, 'waitTimeout "soon" is not a duration'],
+  ])('rejects bad input %j with an InputError', async (input, message) => {
+    const { ctx } = mockContext(workspace, input);
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(InputError);
+    await expect(p).rejects.toThrow(message);
+    expect(emu.requests).toEqual([]);
+  });
+
+  it('rejects invalid manifests with an InputError before any request', async () => {
+    const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmcluster-'))!;
+    const obj = hubObjects.find(o => o.kind === 'VMCluster');
+    fs.writeFileSync(path.join(workspace, 'hub', file), stringify({ ...obj, spec: { ...obj.spec, vmstorage: { ...obj.spec.vmstorage, replicaCount: 'two' } } }));
+    const { ctx } = mockContext(workspace, { path: 'hub', cluster: 'infra' });
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(InputError);
+    await expect(p).rejects.toThrow('VMCluster/monitoring/hub: spec.vmstorage.replicaCount: must be integer');
+    expect(emu.requests).toEqual([]);
+  });
+});

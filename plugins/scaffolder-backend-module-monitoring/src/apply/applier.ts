@@ -1,0 +1,170 @@
+/**
+ * The steps of `monitoring:apply` on a loaded set: server dry-run of everything, server-side apply
+ * of each object (checkpointed), and the readiness wait.
+ */
+import { createHash } from 'node:crypto';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { objectRef } from '../validation';
+import { K8sObject } from '../builders/types';
+import { isObjectNotFound, mapKubeError, missingNamespace } from './errors';
+import { needsReadiness, notReadyReason } from './readiness';
+
+export type ApplyResult = 'created' | 'configured' | 'unchanged';
+
+interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ApplierOptions {
+  client: KubernetesObjectApi;
+  cluster: string;
+  fieldManager: string;
+  force: boolean;
+  logger: Logger;
+}
+
+/** `apply-<kind>-<ns>-<name>-<hash of the object>`: a changed object is applied again on a re-run. */
+export function checkpointKey(obj: K8sObject): string {
+  const hash = createHash('sha256').update(stableJson(obj)).digest('hex').slice(0, 16);
+  return `apply-${obj.kind}-${obj.metadata.namespace ?? '_'}-${obj.metadata.name}-${hash}`;
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map(k => `${JSON.stringify(k)}:${stableJson((value as any)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `VMCluster monitoring/hub` or `Namespace monitoring`. */
+export function displayRef(obj: K8sObject): string {
+  const ns = obj.metadata.namespace;
+  return `${obj.kind} ${ns ? `${ns}/` : ''}${obj.metadata.name}`;
+}
+
+export class Applier {
+  constructor(private readonly opts: ApplierOptions) {}
+
+  private map(err: unknown, obj: K8sObject, action: string) {
+    return mapKubeError(err, obj, { cluster: this.opts.cluster, action, fieldManager: this.opts.fieldManager });
+  }
+
+  private patch(obj: K8sObject, dryRun: boolean) {
+    return this.opts.client.patch(
+      structuredClone(obj) as any,
+      undefined,
+      dryRun ? 'All' : undefined,
+      this.opts.fieldManager,
+      this.opts.force,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+
+  /**
+   * Server dry-run of every object, in apply order. Objects in a namespace the set itself creates
+   * cannot be dry-run before that namespace exists; they are reported and skipped. Throws on the
+   * first error, before anything is applied.
+   */
+  async dryRunAll(objects: K8sObject[]): Promise<{ checked: number; skipped: string[] }> {
+    const created = new Set(objects.filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1').map(o => o.metadata.name));
+    const skipped: string[] = [];
+    for (const obj of objects) {
+      try {
+        await this.patch(obj, true);
+      } catch (err) {
+        const ns = missingNamespace(err);
+        if (ns && created.has(ns) && obj.metadata.namespace === ns) {
+          skipped.push(objectRef(obj));
+          continue;
+        }
+        throw this.map(err, obj, 'server dry-run of');
+      }
+    }
+    if (skipped.length > 0) {
+      this.opts.logger.info(
+        `Server dry-run skipped ${skipped.length} objects in namespaces this set creates (checked after the namespace exists)`,
+      );
+    }
+    return { checked: objects.length - skipped.length, skipped };
+  }
+
+  private async resourceVersionOf(obj: K8sObject): Promise<string | undefined> {
+    try {
+      const live = await this.opts.client.read({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
+      });
+      return live.metadata?.resourceVersion;
+    } catch (err) {
+      if (isObjectNotFound(err, obj) || missingNamespace(err)) return undefined;
+      throw this.map(err, obj, 'reading');
+    }
+  }
+
+  /** Server-side apply of one object; whether it was created, changed or already as rendered. */
+  async applyOne(obj: K8sObject): Promise<ApplyResult> {
+    const before = await this.resourceVersionOf(obj);
+    let after: string | undefined;
+    try {
+      const live = await this.patch(obj, false);
+      after = live.metadata?.resourceVersion;
+    } catch (err) {
+      throw this.map(err, obj, 'applying');
+    }
+    if (before === undefined) return 'created';
+    return before === after ? 'unchanged' : 'configured';
+  }
+
+  /**
+   * Polls the objects that report readiness until all are ready or `timeoutMs` passed; returns the
+   * objects still not ready (with why).
+   */
+  async waitReady(
+    objects: K8sObject[],
+    timeoutMs: number,
+    interval: { initialMs: number; maxMs: number },
+  ): Promise<string[]> {
+    let pending = objects.filter(needsReadiness);
+    const reasons = new Map<K8sObject, string>();
+    const deadline = Date.now() + timeoutMs;
+    let delay = interval.initialMs;
+    for (;;) {
+      const still: K8sObject[] = [];
+      for (const obj of pending) {
+        let reason: string | undefined;
+        try {
+          const live = await this.opts.client.read({
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
+          });
+          reason = notReadyReason(live as Record<string, any>);
+        } catch (err) {
+          reason = this.map(err, obj, 'reading').message;
+        }
+        if (reason) {
+          still.push(obj);
+          reasons.set(obj, reason);
+        } else {
+          this.opts.logger.info(`ready ${displayRef(obj)}`);
+        }
+      }
+      pending = still;
+      if (pending.length === 0) return [];
+      const left = deadline - Date.now();
+      if (left <= 0) return pending.map(o => `${objectRef(o)} (${reasons.get(o)})`);
+      this.opts.logger.info(
+        `waiting for ${pending.length} objects to become ready: ${pending.map(objectRef).join(', ')}`,
+      );
+      await new Promise(resolve => setTimeout(resolve, Math.min(delay, left)));
+      delay = Math.min(delay * 2, interval.maxMs);
+    }
+  }
+}
+

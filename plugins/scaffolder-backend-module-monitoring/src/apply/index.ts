@@ -1,0 +1,10 @@
+export { resolveCluster, configuredClusters } from './cluster';
+export type { ClusterTarget } from './cluster';
+export { parseDuration } from './duration';
+export { orderForApply, applyRank } from './order';
+export { loadManifests } from './load';
+export type { LoadedObject } from './load';
+export { mapKubeError } from './errors';
+export { needsReadiness, notReadyReason } from './readiness';
+export { Applier, checkpointKey, displayRef } from './applier';
+export type { ApplyResult } from './applier';
