@@ -13,7 +13,9 @@ export function exampleInput(example: string): Record<string, any> {
 
 /** A mock action context on a fresh workspace, with the outputs collected. */
 export function mockContext(workspacePath: string, input: Record<string, any>, isDryRun = false) {
-  const ctx = createMockActionContext({ input: input as any, workspacePath, isDryRun });
+  const ctx = createMockActionContext({ input: input as any, workspacePath });
+  // createMockActionContext ignores isDryRun; set it so dry-run tests really run dry.
+  (ctx as { isDryRun?: boolean }).isDryRun = isDryRun;
   const outputs: Record<string, any> = {};
   (ctx.output as jest.Mock).mockImplementation((name: string, value: unknown) => {
     outputs[name] = value;

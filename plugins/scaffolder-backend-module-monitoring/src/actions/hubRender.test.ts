@@ -75,9 +75,11 @@ describe('monitoring:hub:render', () => {
 
   it('renders in a dry run too (into the dry-run workspace)', async () => {
     const workspace = mockDir.resolve('dry');
-    const { ctx, outputs } = mockContext(workspace, exampleInput(examples[0].example), true);
+    const { ctx, outputs, logged } = mockContext(workspace, exampleInput(examples[0].example), true);
     await action.handler(ctx);
     expect(outputs.objectCount).toBeGreaterThan(20);
+    expect(logged.some(l => l.includes('[dry run]'))).toBe(true);
+    expect(listFiles(workspace).length).toBeGreaterThan(20);
   });
 
   it('rejects bad input with an InputError and writes nothing', async () => {
