@@ -5,6 +5,7 @@ import {
   ANNOTATION_METRICS_PROFILE,
   ANNOTATION_SELECTOR,
   ANNOTATION_SERVICE_NAME,
+  MONITORING_ANNOTATIONS,
 } from './annotations';
 import { LABELS, SERVICE_POD_LABELS } from './labelContract';
 import {
@@ -30,11 +31,7 @@ export const DEFAULT_PROFILE = 'http';
 export function hasMonitoringAnnotations(
   annotations: Record<string, string> | undefined,
 ): boolean {
-  return Boolean(
-    annotations?.[ANNOTATION_SERVICE_NAME] ||
-      annotations?.[ANNOTATION_KUBERNETES_ID] ||
-      annotations?.[ANNOTATION_KUBERNETES_LABEL_SELECTOR],
-  );
+  return MONITORING_ANNOTATIONS.some(name => Boolean(annotations?.[name]));
 }
 
 function serviceFromLabelSelector(text: string): string | undefined {
