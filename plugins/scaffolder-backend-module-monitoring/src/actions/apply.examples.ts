@@ -3,7 +3,8 @@ import { stringify } from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Apply the rendered hub to the infra cluster and wait up to 10 minutes for it to come up',
+    description:
+      'Apply the rendered hub to the infra cluster and wait up to 10 minutes for it to come up. The generated passwords (Grafana admin, the vmauth readers) are created as Secrets; the values only the operator has come from the template\'s secrets',
     example: stringify({
       steps: [
         {
@@ -13,42 +14,57 @@ export const examples: TemplateExample[] = [
           input: {
             path: 'hub',
             cluster: 'infra',
+            secretValues: {
+              'monitoring/hub-grafana-database': {
+                host: '${{ parameters.databaseHost }}',
+                database: 'grafana',
+                user: 'grafana',
+                password: '${{ secrets.grafanaDatabasePassword }}',
+              },
+              'monitoring/hub-alertmanager': {
+                'alertmanager.yaml': '${{ secrets.alertmanagerConfig }}',
+              },
+            },
           },
         },
       ],
     }),
   },
   {
-    description: 'Apply a rendered spoke with its own field manager, taking over fields from earlier kubectl applies, with a 20 minute readiness wait',
+    description:
+      'Apply a rendered spoke and admit it on the hub in one step: hub-side/ (its VMUser) goes to the infra cluster first, and one generated remote-write password is stored on both sides',
     example: stringify({
       steps: [
         {
           id: 'apply-spoke',
-          name: 'Apply the spoke',
+          name: 'Apply the spoke and admit it on the hub',
           action: 'monitoring:apply',
           input: {
             path: 'spokes/prod-eu-1',
             cluster: 'prod-eu-1',
-            fieldManager: 'backstage-monitoring-spoke',
+            hubCluster: 'infra',
             waitTimeout: '20m',
-            force: true,
           },
         },
       ],
     }),
   },
   {
-    description: 'Apply the hub-side objects that admit a spoke (its VMUser and Secret in hub-side/) to the hub cluster',
+    description:
+      'Re-apply the spoke with its own field manager, taking over fields from earlier kubectl applies, leaving its Secrets as they are in the clusters',
     example: stringify({
       steps: [
         {
-          id: 'admit-spoke',
-          name: 'Admit the spoke on the hub',
+          id: 'reapply-spoke',
+          name: 'Re-apply the spoke',
           action: 'monitoring:apply',
           input: {
-            path: 'spokes/prod-eu-1/hub-side',
-            cluster: 'infra',
-            waitTimeout: '5m',
+            path: 'spokes/prod-eu-1',
+            cluster: 'prod-eu-1',
+            hubCluster: 'infra',
+            fieldManager: 'backstage-monitoring-spoke',
+            force: true,
+            createSecrets: false,
           },
         },
       ],

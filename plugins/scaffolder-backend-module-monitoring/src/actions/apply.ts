@@ -1,19 +1,18 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { KubernetesObjectApi } from '@kubernetes/client-node';
 import {
-  Applier,
   ApplyResult,
   checkpointKey,
   displayRef,
-  loadManifests,
-  orderForApply,
   parseDuration,
+  planApply,
   resolveCluster,
 } from '../apply';
-import { objectRef, validateObjects } from '../validation';
+import { objectRef } from '../validation';
 import { examples } from './apply.examples';
+import { HUB_SIDE_DIR } from './spokeRender';
+import { SECRET_REQUIREMENTS_FILE } from './writeManifests';
 
 export interface ApplyActionOptions {
   /** Root config: the clusters come from `kubernetes.clusterLocatorMethods[type=config].clusters`. */
@@ -62,6 +61,19 @@ export function createApplyAction(options: ApplyActionOptions) {
             .boolean()
             .default(false)
             .describe('Take over fields owned by other field managers instead of failing with a conflict'),
+          hubCluster: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('For a rendered spoke: the hub cluster (same config) that gets the hub-side/ folder and the hub\'s copy of the spoke\'s generated password, applied first in the same step'),
+          createSecrets: z
+            .boolean()
+            .default(true)
+            .describe('Create the Secrets listed in secret-requirements.json (secretStrategy kubernetes): passwords are generated once and kept on re-runs, values exist only in memory and in the clusters'),
+          secretValues: z
+            .record(z.record(z.string()))
+            .default({})
+            .describe('Values of the keys only the operator has (e.g. the Grafana database), by "namespace/name" then key; pass them from the template\'s secrets (${{ secrets.x }}), never from plain parameters; keys already in the cluster may be left out'),
         }),
       output: z =>
         z.object({
@@ -71,6 +83,7 @@ export function createApplyAction(options: ApplyActionOptions) {
             .array(
               z.object({
                 object: z.string().describe('Kind/namespace/name of the object'),
+                cluster: z.string().describe('The cluster it was applied to'),
                 result: z.enum(['created', 'configured', 'unchanged', 'dry-run']).describe('What the apply did'),
               }),
             )
@@ -86,47 +99,71 @@ export function createApplyAction(options: ApplyActionOptions) {
         throw new InputError(`waitTimeout "${waitTimeout}" is not a duration such as 10m, 90s or 1h30m`);
       }
       const target = resolveCluster(config, ctx.input.cluster);
-      const loaded = await loadManifests(ctx.workspacePath, ctx.input.path);
-      validateObjects(loaded.map(l => l.obj));
-      const objects = orderForApply(loaded.map(l => l.obj));
-      ctx.logger.info(
-        `Applying ${objects.length} objects from ${ctx.input.path} to cluster ${target.name} as ${fieldManager}${force ? ' (force)' : ''}${ctx.isDryRun ? ' [dry run]' : ''}`,
-      );
-
-      const applier = new Applier({
-        client: KubernetesObjectApi.makeApiClient(target.kubeConfig),
-        cluster: target.name,
+      const hubTarget = ctx.input.hubCluster ? resolveCluster(config, ctx.input.hubCluster) : undefined;
+      const targets = await planApply({
+        workspacePath: ctx.workspacePath,
+        path: ctx.input.path,
+        hubSideDir: HUB_SIDE_DIR,
+        requirementsFile: SECRET_REQUIREMENTS_FILE,
+        target,
+        hubTarget,
+        createSecrets: ctx.input.createSecrets ?? true,
+        secretValues: ctx.input.secretValues ?? {},
         fieldManager,
         force,
         logger: ctx.logger,
       });
-      const { checked } = await applier.dryRunAll(objects);
-      ctx.logger.info(`Server dry-run passed for ${checked} objects`);
+      const objectCount = targets.reduce((n, t) => n + t.objects.length, 0);
+      for (const t of targets) {
+        ctx.logger.info(
+          `Applying ${t.objects.length} objects from ${t.dir} to cluster ${t.cluster} as ${fieldManager}` +
+            `${t.secretCount > 0 ? `, ${t.secretCount} of them Secrets created from secret-requirements.json` : ''}` +
+            `${force ? ' (force)' : ''}${ctx.isDryRun ? ' [dry run]' : ''}`,
+        );
+      }
+
+      for (const t of targets) {
+        const { checked } = await t.applier.dryRunAll(t.objects);
+        ctx.logger.info(`Server dry-run passed for ${checked} objects in cluster ${t.cluster}`);
+      }
       ctx.output('cluster', target.name);
-      ctx.output('objectCount', objects.length);
+      ctx.output('objectCount', objectCount);
       if (ctx.isDryRun) {
-        ctx.output('applied', objects.map(o => ({ object: objectRef(o), result: 'dry-run' as const })));
+        ctx.output(
+          'applied',
+          targets.flatMap(t => t.objects.map(o => ({ object: objectRef(o), cluster: t.cluster, result: 'dry-run' as const }))),
+        );
         return;
       }
 
-      const applied: Array<{ object: string; result: ApplyResult }> = [];
-      for (const obj of objects) {
-        const result = await ctx.checkpoint({
-          key: checkpointKey(obj),
-          fn: async (): Promise<ApplyResult> => applier.applyOne(obj),
-        });
-        ctx.logger.info(`applied ${displayRef(obj)} (${result})`);
-        applied.push({ object: objectRef(obj), result });
+      const applied: Array<{ object: string; cluster: string; result: ApplyResult }> = [];
+      for (const t of targets) {
+        for (const obj of t.objects) {
+          // The checkpoint keeps only the result: never a Secret's value.
+          const result = await ctx.checkpoint({
+            key: checkpointKey(obj, t.cluster),
+            fn: async (): Promise<ApplyResult> => t.applier.applyOne(obj),
+          });
+          ctx.logger.info(`applied ${displayRef(obj)} (${result})${targets.length > 1 ? ` in cluster ${t.cluster}` : ''}`);
+          applied.push({ object: objectRef(obj), cluster: t.cluster, result });
+        }
       }
       ctx.output('applied', applied);
 
-      const notReady = await applier.waitReady(objects, timeoutMs, pollInterval);
+      const notReady: string[] = [];
+      const deadline = Date.now() + timeoutMs;
+      for (const t of targets) {
+        const left = Math.max(0, deadline - Date.now());
+        const pending = await t.applier.waitReady(t.objects, left, pollInterval);
+        notReady.push(...pending.map(p => (targets.length > 1 ? `${p} in cluster ${t.cluster}` : p)));
+      }
+      const where = targets.map(t => t.cluster).join(' and ');
       if (notReady.length > 0) {
         throw new Error(
-          `${notReady.length} objects in cluster ${target.name} were not ready after ${waitTimeout}:\n- ${notReady.join('\n- ')}`,
+          `${notReady.length} objects in cluster ${where} were not ready after ${waitTimeout}:\n- ${notReady.join('\n- ')}`,
         );
       }
-      ctx.logger.info(`All objects are ready in cluster ${target.name}`);
+      ctx.logger.info(`All objects are ready in cluster ${where}`);
     },
   });
 }

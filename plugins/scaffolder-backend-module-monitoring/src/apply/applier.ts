@@ -8,6 +8,7 @@ import { objectRef } from '../validation';
 import { K8sObject } from '../builders/types';
 import { isObjectNotFound, mapKubeError, missingNamespace } from './errors';
 import { needsReadiness, notReadyReason } from './readiness';
+import { decodeSecretData } from './secrets';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -24,10 +25,17 @@ export interface ApplierOptions {
   logger: Logger;
 }
 
-/** `apply-<kind>-<ns>-<name>-<hash of the object>`: a changed object is applied again on a re-run. */
-export function checkpointKey(obj: K8sObject): string {
-  const hash = createHash('sha256').update(stableJson(obj)).digest('hex').slice(0, 16);
-  return `apply-${obj.kind}-${obj.metadata.namespace ?? '_'}-${obj.metadata.name}-${hash}`;
+/**
+ * `apply-<cluster>-<kind>-<ns>-<name>-<hash of the object>`: a changed object is applied again on a
+ * re-run. A Secret's hash leaves its values out: they must not reach the task state, even hashed.
+ */
+export function checkpointKey(obj: K8sObject, cluster: string): string {
+  const hashed =
+    obj.kind === 'Secret' && obj.apiVersion === 'v1'
+      ? { ...obj, data: Object.keys((obj.data as object) ?? {}).sort() }
+      : obj;
+  const hash = createHash('sha256').update(stableJson(hashed)).digest('hex').slice(0, 16);
+  return `apply-${cluster}-${obj.kind}-${obj.metadata.namespace ?? '_'}-${obj.metadata.name}-${hash}`;
 }
 
 function stableJson(value: unknown): string {
@@ -104,6 +112,18 @@ export class Applier {
     } catch (err) {
       if (isObjectNotFound(err, obj) || missingNamespace(err)) return undefined;
       throw this.map(err, obj, 'reading');
+    }
+  }
+
+  /** The decoded data of a live Secret, or undefined when it (or its namespace) does not exist. */
+  async readSecretData(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    const ref: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } };
+    try {
+      const live = await this.opts.client.read(ref as any);
+      return decodeSecretData((live as { data?: Record<string, string> }).data);
+    } catch (err) {
+      if (isObjectNotFound(err, ref) || missingNamespace(err)) return undefined;
+      throw this.map(err, ref, 'reading');
     }
   }
 

@@ -8,3 +8,6 @@ export { mapKubeError } from './errors';
 export { needsReadiness, notReadyReason } from './readiness';
 export { Applier, checkpointKey, displayRef } from './applier';
 export type { ApplyResult } from './applier';
+export { planApply } from './targets';
+export type { ApplyTarget } from './targets';
+export { GENERATED_SECRET_LABEL } from './secrets';

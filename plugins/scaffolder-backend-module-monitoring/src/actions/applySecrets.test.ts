@@ -1,0 +1,243 @@
+/**
+ * `monitoring:apply` with the `kubernetes` secret strategy: it creates the Secrets the rendered
+ * objects reference, with one generated password shared by a spoke and the hub, kept on
+ * re-runs, and no value anywhere but in the clusters.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '@backstage/errors';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { listFiles, mockContext } from '../__testUtils__/actions';
+import {
+  ALL_RESOURCES,
+  HUB_PROVIDED,
+  applyPatches,
+  configFor,
+  fast,
+  renderHub,
+  renderSpoke,
+} from '../__testUtils__/apply';
+import { KubeEmulator } from '../__testUtils__/kubeEmulator';
+import { createApplyAction } from './apply';
+
+const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
+
+describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
+  const mockDir = createMockDirectory();
+  let hub: KubeEmulator;
+  let spoke: KubeEmulator;
+  let workspace: string;
+
+  beforeEach(async () => {
+    mockDir.clear();
+    workspace = mockDir.resolve('workspace');
+    hub = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+    spoke = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+  });
+  afterEach(async () => {
+    await hub.close();
+    await spoke.close();
+  });
+
+  const action = () => createApplyAction({ config: configFor({ infra: hub, 'prod-eu-1': spoke }), pollInterval: fast });
+
+  /** Runs the action, recording every log line (any level) and every checkpoint. */
+  async function run(input: Record<string, unknown>) {
+    const m = mockContext(workspace, input);
+    const lines: string[] = [...m.logged];
+    for (const level of ['warn', 'error', 'debug'] as const) {
+      jest.spyOn(m.ctx.logger, level).mockImplementation(((msg: unknown) => lines.push(String(msg))) as any);
+    }
+    const checkpoints: Array<{ key: string; value: unknown }> = [];
+    m.ctx.checkpoint = (async (opts: { key: string; fn: () => Promise<unknown> }) => {
+      const value = await opts.fn();
+      checkpoints.push({ key: opts.key, value });
+      return value;
+    }) as any;
+    await action().handler(m.ctx);
+    return { ...m, lines: () => [...m.logged, ...lines], checkpoints };
+  }
+
+  /** A spoke joins a running hub: its namespace exists. */
+  const hubRunning = () =>
+    KubernetesObjectApi.makeApiClient(hub.kubeConfig()).patch(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } } as any,
+      undefined,
+      undefined,
+      'kubectl',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+
+  const secret = (emu: KubeEmulator, ns: string, name: string) => emu.get('v1', 'Secret', ns, name);
+
+  it('admits a spoke: one generated password on both sides, hub side first, no value outside the clusters', async () => {
+    await hubRunning();
+    const rendered = await renderSpoke(workspace);
+    const { outputs, lines, checkpoints } = await run({ path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' });
+
+    const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
+    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
+    const spokeSecret = secret(spoke, spokeReq.namespace, spokeReq.name)!;
+    const hubSecret = secret(hub, hubReq.namespace, hubReq.name)!;
+    const password = decode(spokeSecret.data.password);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(decode(hubSecret.data.password)).toBe(password);
+    // The username is the non-secret identifier the hub's VMUser names.
+    const vmUser = hub.objects().find(o => o.kind === 'VMUser')!;
+    expect(decode(spokeSecret.data.username)).toBe(vmUser.spec.username);
+    expect(vmUser.spec.passwordRef).toEqual({ name: hubReq.name, key: 'password' });
+
+    // Hub side first: every hub object is applied before the first spoke object.
+    const clusters = outputs.applied.map((a: any) => a.cluster);
+    expect(clusters.lastIndexOf('infra')).toBeLessThan(clusters.indexOf('prod-eu-1'));
+    expect(outputs.applied).toContainEqual({ object: `Secret/${spokeReq.namespace}/${spokeReq.name}`, cluster: 'prod-eu-1', result: 'created' });
+
+    // The value is nowhere but in the clusters: not in the workspace, the log, the outputs or the
+    // task state the checkpoints keep.
+    const everywhere = [
+      ...listFiles(workspace).map(f => fs.readFileSync(path.join(workspace, f), 'utf8')),
+      ...lines(),
+      JSON.stringify(outputs),
+      JSON.stringify(checkpoints),
+    ].join('\n');
+    expect(everywhere).not.toContain(password);
+    expect(everywhere).not.toContain(spokeSecret.data.password);
+    expect(checkpoints.every(c => typeof c.value === 'string')).toBe(true);
+    expect(lines()).toContain(`applied Secret ${spokeReq.namespace}/${spokeReq.name} (created) in cluster prod-eu-1`);
+  });
+
+  it('keeps the passwords on a re-run, reporting the Secrets unchanged', async () => {
+    await hubRunning();
+    const rendered = await renderSpoke(workspace);
+    const input = { path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' };
+    await run(input);
+    const req = rendered.secrets.find(r => r.cluster === 'spoke')!;
+    const first = secret(spoke, req.namespace, req.name)!;
+    const { outputs } = await run(input);
+    const again = secret(spoke, req.namespace, req.name)!;
+    expect(again.data).toEqual(first.data);
+    expect(again.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    expect(outputs.applied.filter((a: any) => a.object.startsWith('Secret/')).map((a: any) => a.result)).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
+  });
+
+  it('re-uses a password that exists on one side and repairs the other', async () => {
+    const rendered = await renderSpoke(workspace);
+    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
+    const kubectl = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
+    await hubRunning();
+    await kubectl.patch(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: hubReq.name, namespace: hubReq.namespace }, data: { password: Buffer.from('existing-hub-password').toString('base64') } } as any,
+      undefined,
+      undefined,
+      'backstage-monitoring',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+    await run({ path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' });
+    const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
+    expect(decode(secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password)).toBe('existing-hub-password');
+    expect(decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password)).toBe('existing-hub-password');
+  });
+
+  it('creates the hub\'s Secrets with the provided values and generated passwords', async () => {
+    const rendered = await renderHub(workspace);
+    const { lines } = await run({ path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED });
+    const db = secret(hub, 'monitoring', 'hub-grafana-database')!;
+    expect(Object.fromEntries(Object.entries<string>(db.data).map(([k, v]) => [k, decode(v)]))).toEqual(
+      HUB_PROVIDED['monitoring/hub-grafana-database'],
+    );
+    const admin = secret(hub, 'monitoring', 'hub-grafana-admin')!;
+    expect(decode(admin.data['admin-user'])).toBe('admin');
+    const portal = decode(secret(hub, 'monitoring', 'hub-vmuser-portal')!.data.password);
+    const grafana = decode(secret(hub, 'monitoring', 'hub-vmuser-grafana')!.data.password);
+    expect(portal).not.toBe(grafana);
+    expect(hub.objects().filter(o => o.kind === 'Secret')).toHaveLength(rendered.secrets.length);
+    const log = lines().join('\n');
+    for (const v of [portal, grafana, HUB_PROVIDED['monitoring/hub-grafana-database'].password]) {
+      expect(log).not.toContain(v);
+    }
+  });
+
+  it('refuses before changing anything when values only the operator has are missing', async () => {
+    await renderHub(workspace);
+    const { ctx } = mockContext(workspace, {
+      path: 'hub',
+      cluster: 'infra',
+      secretValues: { 'monitoring/hub-grafana-database': { host: 'pg:5432', database: 'grafana', user: 'grafana' } },
+    });
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(InputError);
+    await expect(p).rejects.toThrow(
+      'These Secrets need values only the operator has: monitoring/hub-grafana-database in cluster infra (password); monitoring/hub-alertmanager in cluster infra (alertmanager.yaml)',
+    );
+    expect(applyPatches(hub)).toEqual([]);
+    expect(hub.objects()).toEqual([]);
+  });
+
+  it('takes operator-provided values that already exist in the cluster', async () => {
+    await renderHub(workspace);
+    await run({ path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED });
+    // A second run without secretValues finds them in the cluster.
+    const { outputs } = await run({ path: 'hub', cluster: 'infra' });
+    expect(outputs.applied.every((a: any) => a.result === 'unchanged')).toBe(true);
+  });
+
+  it.each([
+    [
+      'a spoke without hubCluster',
+      async () => ({ path: (await renderSpoke(workspace)).outputPath, cluster: 'prod-eu-1' }),
+      /needs Secrets on both the spoke and the hub .* set hubCluster/,
+    ],
+    [
+      'hubCluster for a hub',
+      async () => (await renderHub(workspace), { path: 'hub', cluster: 'infra', hubCluster: 'infra', secretValues: HUB_PROVIDED }),
+      'hubCluster is set, but "hub" has no hub-side/ folder',
+    ],
+    [
+      'secretValues for a key no Secret has',
+      async () => (await renderHub(workspace), { path: 'hub', cluster: 'infra', secretValues: { ...HUB_PROVIDED, 'monitoring/hub-grafana-admin': { token: 'x' } } }),
+      'secretValues names keys no rendered Secret has: monitoring/hub-grafana-admin key token',
+    ],
+    [
+      'a malformed secret-requirements.json',
+      async () => {
+        await renderHub(workspace);
+        fs.writeFileSync(path.join(workspace, 'hub', 'secret-requirements.json'), '[{"cluster":"moon"}]');
+        return { path: 'hub', cluster: 'infra' };
+      },
+      /hub\/secret-requirements.json: 0.cluster: Invalid enum value/,
+    ],
+  ])('rejects %s with an InputError, applying nothing', async (_what, setup, message) => {
+    const { ctx } = mockContext(workspace, await setup());
+    const p = action().handler(ctx);
+    await expect(p).rejects.toThrow(InputError);
+    await expect(p).rejects.toThrow(message);
+    expect(applyPatches(hub)).toEqual([]);
+    expect(applyPatches(spoke)).toEqual([]);
+  });
+
+  it('creates no Secret with createSecrets false, in a dry run, or with the external-secrets strategy', async () => {
+    await hubRunning();
+    hub.requests.length = 0;
+    const rendered = await renderSpoke(workspace);
+    const input = { path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' };
+    const dry = mockContext(workspace, input, true);
+    await action().handler(dry.ctx);
+    expect(dry.outputs.applied.filter((a: any) => a.object.startsWith('Secret/'))).toHaveLength(2);
+    expect(hub.objects().concat(spoke.objects()).filter(o => o.kind !== 'Namespace')).toEqual([]);
+    expect(applyPatches(hub).concat(applyPatches(spoke))).toEqual([]);
+
+    await run({ ...input, createSecrets: false });
+    expect(hub.objects().concat(spoke.objects()).filter(o => o.kind === 'Secret')).toEqual([]);
+
+    const external = await renderSpoke(workspace, { clusterName: 'dev-1', secretStrategy: 'external-secrets' });
+    await run({ path: external.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' });
+    expect(spoke.objects().filter(o => o.kind === 'Secret')).toEqual([]);
+    expect(spoke.objects().filter(o => o.kind === 'ExternalSecret')).toHaveLength(1);
+  });
+});
