@@ -78,7 +78,7 @@ test('every example service shows live numbers in all three environments', { tim
 test('/create lists the monitoring templates', { timeout: 120_000 }, async () => {
   await page.goto(`${base}/create`);
   await signInAsGuest();
-  for (const title of ['Monitoring hub (VictoriaMetrics)', 'Monitoring spoke (vmagent)']) {
+  for (const title of ['Monitoring hub (VictoriaMetrics)', 'Monitoring spoke (vmagent)', 'Monitor a service']) {
     await page.getByText(title, { exact: true }).first().waitFor({ timeout: 60_000 });
   }
   await page.screenshot({ path: '.e2e/create.png' });

@@ -8,5 +8,6 @@ export * from './annotations';
 export * from './labelContract';
 export * from './promql';
 export * from './serviceSelector';
+export * from './serviceAlerts';
 export * from './permissions';
 export * from './types';

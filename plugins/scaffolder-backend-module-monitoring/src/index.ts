@@ -7,13 +7,16 @@
 export { scaffolderModuleMonitoring as default } from './module';
 export { createHubRenderAction } from './actions/hubRender';
 export { createSpokeRenderAction } from './actions/spokeRender';
-export { buildHub, buildSpoke, defaultRuleGroups } from './builders';
+export { createServiceRenderAction } from './actions/serviceRender';
+export { buildHub, buildServiceRules, buildSpoke, defaultRuleGroups } from './builders';
 export type {
   HubInput,
   HubResult,
   K8sObject,
   RuleGroup,
   SecretRequirement,
+  ServiceRulesInput,
+  ServiceRulesResult,
   SpokeInput,
   SpokeResult,
 } from './builders';

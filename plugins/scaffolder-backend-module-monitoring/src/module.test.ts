@@ -10,7 +10,12 @@ describe('scaffolderModuleMonitoring', () => {
       features: [scaffolderModuleMonitoring],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['monitoring:hub:render', 'monitoring:spoke:render', 'monitoring:apply']);
+    expect(ids).toEqual([
+      'monitoring:hub:render',
+      'monitoring:spoke:render',
+      'monitoring:service:render',
+      'monitoring:apply',
+    ]);
     await backend.stop();
   });
 });

@@ -2,12 +2,14 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createApplyAction } from './actions/apply';
 import { createHubRenderAction } from './actions/hubRender';
+import { createServiceRenderAction } from './actions/serviceRender';
 import { createSpokeRenderAction } from './actions/spokeRender';
 
 /**
  * Scaffolder module adding the monitoring actions (`monitoring:hub:render`,
- * `monitoring:spoke:render`, `monitoring:apply`). The apply action reaches clusters through the
- * `kubernetes.clusterLocatorMethods` config the Kubernetes plugin already uses.
+ * `monitoring:spoke:render`, `monitoring:service:render`, `monitoring:apply`). The apply action
+ * reaches clusters through the `kubernetes.clusterLocatorMethods` config the Kubernetes plugin
+ * already uses.
  *
  * @public
  */
@@ -24,6 +26,7 @@ export const scaffolderModuleMonitoring = createBackendModule({
         scaffolder.addActions(
           createHubRenderAction(),
           createSpokeRenderAction(),
+          createServiceRenderAction(),
           createApplyAction({ config }),
         );
       },

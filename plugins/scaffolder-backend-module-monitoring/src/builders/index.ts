@@ -4,6 +4,8 @@ export { buildSpoke, remoteWriteUrl, REMOTE_WRITE_SECRET } from './spoke';
 export type { SpokeResult } from './spoke';
 export { defaultRuleGroups, RECORDED } from './rules';
 export type { AlertingRule, RecordingRule, RuleGroup, RuleOptions } from './rules';
+export { buildServiceRules, serviceRulesInputSchema, parseServiceRulesInput } from './serviceRules';
+export type { ServiceRulesInput, ServiceRulesOptions, ServiceRulesResult } from './serviceRules';
 export {
   hubInputSchema,
   spokeInputSchema,

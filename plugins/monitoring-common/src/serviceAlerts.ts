@@ -1,0 +1,176 @@
+/**
+ * A service's alert expressions (error ratio and latency quantile), built from its selector
+ * matchers, per metrics profile.
+ *
+ * The series and shapes are the ones of the backend's per-service panels (the http and grpc
+ * profiles of `monitoring-backend`): the same metric names, the same error matcher, the same
+ * `(errors or requests * 0) / requests` ratio, the same `histogram_quantile` over `le`. Only the
+ * grouping labels and the rate window are parameters, so with `by: ['environment']` these return
+ * exactly the panels' queries (a test in the backend checks this). Every label value goes through
+ * `buildSelector`, never into the text directly.
+ */
+import { LABELS } from './labelContract';
+import { buildSelector, escapeRegex, InvalidMatcherError, LabelMatcher } from './promql';
+
+/** The series of one profile that the alerts read. */
+export interface ServiceAlertSignals {
+  /** Counter of handled requests, one series per status. */
+  requestsMetric: string;
+  /** The matcher that picks the failed requests out of `requestsMetric`. */
+  errorMatcher: LabelMatcher;
+  /** Histogram buckets of the request duration in seconds. */
+  durationBucketsMetric: string;
+}
+
+/** Profiles with alert expressions: the built-in query profiles of the backend. */
+export const SERVICE_ALERT_SIGNALS = {
+  http: {
+    requestsMetric: 'http_requests_total',
+    errorMatcher: { name: 'code', op: '=~', value: '5..' },
+    durationBucketsMetric: 'http_request_duration_seconds_bucket',
+  },
+  grpc: {
+    requestsMetric: 'grpc_server_handled_total',
+    errorMatcher: { name: 'grpc_code', op: '!=', value: 'OK' },
+    durationBucketsMetric: 'grpc_server_handling_seconds_bucket',
+  },
+} as const satisfies Record<string, ServiceAlertSignals>;
+
+export type ServiceAlertProfile = keyof typeof SERVICE_ALERT_SIGNALS;
+
+export const SERVICE_ALERT_PROFILES = Object.keys(SERVICE_ALERT_SIGNALS) as ServiceAlertProfile[];
+
+export function isServiceAlertProfile(name: string): name is ServiceAlertProfile {
+  return Object.prototype.hasOwnProperty.call(SERVICE_ALERT_SIGNALS, name);
+}
+
+/**
+ * Default grouping of service alerts: one alert per spoke cluster. Each spoke writes exactly one
+ * environment, so this is per environment too, and an outage in one of two production clusters
+ * is not diluted by the healthy one. `service` is constant under the service's selector; keeping
+ * it in the result lets annotation templates read `$labels.service` (Prometheus-style rulers
+ * expand templates with the result's labels, not the rule's static ones).
+ */
+export const SERVICE_ALERT_GROUPING: readonly string[] = [
+  LABELS.service,
+  LABELS.cluster,
+  LABELS.environment,
+];
+
+/** Quantile of the latency alert. */
+export const SERVICE_ALERT_LATENCY_QUANTILE = 0.95;
+
+const WINDOW = /^\d+(ms|s|m|h|d|w|y)$/;
+const GROUP_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * The matcher that restricts alerts to some environments: `environment="x"` for one,
+ * `environment=~"x|y"` (each value regex-escaped) for several, none for an empty list (all).
+ */
+export function environmentMatcher(environments: readonly string[]): LabelMatcher | undefined {
+  const unique = [...new Set(environments)];
+  if (unique.length === 0) return undefined;
+  if (unique.length === 1) return { name: LABELS.environment, op: '=', value: unique[0] };
+  return { name: LABELS.environment, op: '=~', value: unique.map(escapeRegex).join('|') };
+}
+
+export interface ServiceAlertQueryOptions {
+  profile: ServiceAlertProfile;
+  /** The service's matchers (from `resolveServiceTarget`), plus any environment restriction. */
+  matchers: readonly LabelMatcher[];
+  /** The rate window, e.g. `5m`. */
+  window: string;
+  /** Labels the result is grouped by (default {@link SERVICE_ALERT_GROUPING}). */
+  by?: readonly string[];
+}
+
+interface Checked {
+  signals: ServiceAlertSignals;
+  by: string;
+  window: string;
+  matchers: readonly LabelMatcher[];
+}
+
+function check(o: ServiceAlertQueryOptions): Checked {
+  if (!isServiceAlertProfile(o.profile)) {
+    throw new InvalidMatcherError(
+      `profile "${String(o.profile).slice(0, 64)}" has no alert expressions; use one of ${SERVICE_ALERT_PROFILES.join(', ')}`,
+    );
+  }
+  if (!WINDOW.test(o.window)) {
+    throw new InvalidMatcherError(`"${o.window.slice(0, 64)}" is not a rate window like 5m`);
+  }
+  const by = o.by ?? SERVICE_ALERT_GROUPING;
+  if (!by.length || by.some(l => !GROUP_LABEL.test(l) || l === 'le')) {
+    throw new InvalidMatcherError(`grouping labels must be label names other than "le"`);
+  }
+  return { signals: SERVICE_ALERT_SIGNALS[o.profile], by: by.join(', '), window: o.window, matchers: o.matchers };
+}
+
+function summedRate(c: Checked, selector: string, extraBy = ''): string {
+  return `sum by (${c.by}${extraBy}) (rate(${selector}[${c.window}]))`;
+}
+
+/**
+ * Share of failed requests, grouped. `or <requests> * 0` keeps a 0 for a group that had
+ * requests but no failed-request series, so the value is there to read even when healthy.
+ */
+export function serviceErrorRatioQuery(o: ServiceAlertQueryOptions): string {
+  const c = check(o);
+  const requests = summedRate(c, buildSelector(c.matchers, c.signals.requestsMetric));
+  const errors = summedRate(
+    c,
+    buildSelector([...c.matchers, c.signals.errorMatcher], c.signals.requestsMetric),
+  );
+  return `(${errors} or ${requests} * 0) / ${requests}`;
+}
+
+/** A latency quantile in seconds from the duration histogram, grouped. */
+export function serviceLatencyQuantileQuery(
+  o: ServiceAlertQueryOptions,
+  quantile: number = SERVICE_ALERT_LATENCY_QUANTILE,
+): string {
+  const c = check(o);
+  if (!(quantile > 0 && quantile < 1)) {
+    throw new InvalidMatcherError('the quantile must be between 0 and 1');
+  }
+  const buckets = buildSelector(c.matchers, c.signals.durationBucketsMetric);
+  return `histogram_quantile(${quantile}, ${summedRate(c, buckets, ', le')})`;
+}
+
+export interface ServiceAlertExpressions {
+  errorRatio: {
+    /** The ratio itself, 0..1 per group. */
+    value: string;
+    /** `value > threshold`: the alerting rule's `expr`. */
+    alert: string;
+  };
+  latencyP95: {
+    /** The p95 latency in seconds per group. */
+    value: string;
+    alert: string;
+  };
+}
+
+/** Both alerts of a service, each as the plain value and with its threshold. */
+export function serviceAlertExpressions(
+  o: ServiceAlertQueryOptions & {
+    /** Alert when more than this share of requests fails (0 < x < 1). */
+    errorRatioThreshold: number;
+    /** Alert when the p95 latency is above this many seconds. */
+    latencyP95ThresholdSeconds: number;
+  },
+): ServiceAlertExpressions {
+  if (!(o.errorRatioThreshold > 0 && o.errorRatioThreshold < 1)) {
+    throw new InvalidMatcherError('the error ratio threshold must be between 0 and 1');
+  }
+  if (!(o.latencyP95ThresholdSeconds > 0 && Number.isFinite(o.latencyP95ThresholdSeconds))) {
+    throw new InvalidMatcherError('the latency threshold must be a positive number of seconds');
+  }
+  const errorRatio = serviceErrorRatioQuery(o);
+  const latencyP95 = serviceLatencyQuantileQuery(o, SERVICE_ALERT_LATENCY_QUANTILE);
+  return {
+    errorRatio: { value: errorRatio, alert: `${errorRatio} > ${o.errorRatioThreshold}` },
+    latencyP95: { value: latencyP95, alert: `${latencyP95} > ${o.latencyP95ThresholdSeconds}` },
+  };
+}

@@ -1,0 +1,69 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import { stringify } from 'yaml';
+
+/** catalog:fetch -> monitoring:service:render -> catalog:write, as a template runs them. */
+function chain(entityRef: string, input: Record<string, unknown>) {
+  return stringify({
+    steps: [
+      {
+        id: 'fetch',
+        name: 'Fetch the component',
+        action: 'catalog:fetch',
+        input: { entityRef },
+      },
+      {
+        id: 'render',
+        name: 'Render the service alerts',
+        action: 'monitoring:service:render',
+        input: { entity: '${{ steps.fetch.output.entity }}', ...input },
+      },
+      {
+        id: 'catalog',
+        name: 'Write the annotated component',
+        action: 'catalog:write',
+        input: { filePath: 'catalog-info.yaml', entity: '${{ steps.render.output.entity }}' },
+      },
+    ],
+  });
+}
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Alert on a component that already has backstage.io/kubernetes-id, with the defaults (more than 5% errors for 5m, p95 above 0.5 s for 10m, every environment)',
+    example: chain('component:default/payments', {}),
+  },
+  {
+    description:
+      'Page on production only, with tighter thresholds, a runbook and a Grafana dashboard (also written to monitoring/dashboard-url)',
+    example: chain('component:default/checkout', {
+      environments: ['production'],
+      errorRatioThreshold: 0.01,
+      errorRatioFor: '10m',
+      latencyP95ThresholdSeconds: 0.3,
+      latencyFor: '15m',
+      severity: 'critical',
+      runbookUrl: 'https://runbooks.example.com/shop/checkout',
+      dashboardUrl: 'https://grafana.example.com/d/checkout/checkout',
+      namespace: 'observability',
+      hubName: 'observability',
+    }),
+  },
+  {
+    description:
+      'A gRPC service: set monitoring/metrics-profile to grpc and an alert selector whose k=v matchers label the alerts',
+    example: chain('component:default/inventory', {
+      profile: 'grpc',
+      alertSelector: 'team=inventory-oncall',
+      ruleName: 'inventory-grpc-alerts',
+      outputPath: 'monitoring/inventory',
+    }),
+  },
+  {
+    description:
+      'A component without monitoring annotations: its name becomes backstage.io/kubernetes-id (what the monitor-a-service template passes)',
+    example: chain('component:default/shop-docs', {
+      defaultKubernetesId: '${{ steps.fetch.output.entity.metadata.name }}',
+    }),
+  },
+];
