@@ -18,6 +18,9 @@ step "Unit tests"
 npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.integration\.test\.' \
   --json --outputFile="$out/unit.json" || failed_steps+=(unit)
 
+step "Local forge tests (Gitea API subset + git over HTTP, with real git)"
+node scripts/forge/run-tests.mjs "$out/forge.json" || failed_steps+=(forge)
+
 step "Local stack (real VictoriaMetrics, vmauth, vmalert, Alertmanager, vmagents)"
 stack_was_up=false
 npm run -s stack -- status >/dev/null 2>&1 && stack_was_up=true

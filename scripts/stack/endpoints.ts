@@ -9,6 +9,8 @@ export const PORTS = {
   alertmanager: 9093,
   nodeExporter: 9100,
   demoExporter: 9400,
+  /** The local forge (Gitea API subset + git over HTTP) the templates publish to. */
+  forge: 3300,
 } as const;
 
 export const URLS = {
@@ -16,6 +18,7 @@ export const URLS = {
   vmauth: `http://${HOST}:${PORTS.vmauth}`,
   vmalert: `http://${HOST}:${PORTS.vmalert}`,
   alertmanager: `http://${HOST}:${PORTS.alertmanager}`,
+  forge: `http://${HOST}:${PORTS.forge}`,
 } as const;
 
 /** The read user the portal (the Backstage backend) queries as. */

@@ -1,5 +1,6 @@
 /** The environment the portal backend (and integration tests) use to reach the local stack. */
-import { PORTAL_USER, URLS } from './endpoints';
+import { HOST, PORTAL_USER, PORTS, URLS } from './endpoints';
+import { ensureForgePassword, FORGE_USER } from './forge';
 import { stackPaths } from './paths';
 import { ensurePassword } from './secrets';
 
@@ -10,9 +11,14 @@ export interface StackEnv {
   MONITORING_VMALERT_URL: string;
   MONITORING_ALERTMANAGER_URL: string;
   MONITORING_VM_DIRECT_URL: string;
+  /** The local forge, for `integrations.gitea` (development credentials, loopback only). */
+  MONITORING_FORGE_HOST: string;
+  MONITORING_FORGE_URL: string;
+  MONITORING_FORGE_USERNAME: string;
+  MONITORING_FORGE_PASSWORD: string;
 }
 
-/** Reads (creating on first use) the portal password from the stack's data dir. */
+/** Reads (creating on first use) the portal and forge passwords from the stack's data dir. */
 export function stackEnv(opts: { dir?: string } = {}): StackEnv {
   const paths = stackPaths(opts.dir);
   return {
@@ -22,6 +28,10 @@ export function stackEnv(opts: { dir?: string } = {}): StackEnv {
     MONITORING_VMALERT_URL: URLS.vmalert,
     MONITORING_ALERTMANAGER_URL: URLS.alertmanager,
     MONITORING_VM_DIRECT_URL: URLS.victoriaMetrics,
+    MONITORING_FORGE_HOST: `${HOST}:${PORTS.forge}`,
+    MONITORING_FORGE_URL: URLS.forge,
+    MONITORING_FORGE_USERNAME: FORGE_USER,
+    MONITORING_FORGE_PASSWORD: ensureForgePassword(paths),
   };
 }
 

@@ -7,6 +7,7 @@ import { spokeExternalLabels } from '../../plugins/monitoring-common/src/labelCo
 import { configPaths } from './configFiles';
 import { HOST, PORTS, URLS } from './endpoints';
 import { ENVIRONMENTS, spokeUser } from './environments';
+import { forgeProcessSpec } from './forge';
 import { DEMO_EXPORTER_SCRIPT, StackPaths } from './paths';
 
 export interface ProcessSpec {
@@ -144,6 +145,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       dirs: [],
       reloadsOnSighup: true,
     },
+    forgeProcessSpec(paths),
   ];
   for (const env of ENVIRONMENTS) {
     const user = spokeUser(env);

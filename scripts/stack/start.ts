@@ -5,6 +5,7 @@ import { writeConfigFiles } from './configFiles';
 import { DATA_CHECKS, runDataCheck } from './dataChecks';
 import { HOST } from './endpoints';
 import { StackEnv, stackEnv } from './env';
+import { ensureForgePassword } from './forge';
 import { answers, portInUse } from './http';
 import { stackPaths, StackPaths } from './paths';
 import {
@@ -127,6 +128,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
     fs.writeFileSync(paths.marker, `${MARKER_TEXT}\n`);
   }
   const changed = writeConfigFiles(paths);
+  ensureForgePassword(paths); // the forge reads it from its file at start
   log(`Data dir ${paths.dir}; config written to ${paths.config}`);
 
   const specs = processSpecs(paths);

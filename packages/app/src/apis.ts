@@ -1,4 +1,5 @@
 import {
+  ScmAuth,
   ScmIntegrationsApi,
   scmIntegrationsApiRef,
 } from '@backstage/integration-react';
@@ -14,4 +15,7 @@ export const apis: AnyApiFactory[] = [
     deps: { configApi: configApiRef },
     factory: ({ configApi }) => ScmIntegrationsApi.fromConfig(configApi),
   }),
+  // The scaffolder's RepoUrlPicker (the templates' "publish to a repository") asks ScmAuth for
+  // credentials; without it the form crashes when publishing is ticked.
+  ScmAuth.createDefaultApiFactory(),
 ];

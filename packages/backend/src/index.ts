@@ -1,6 +1,7 @@
 /*
- * The Backstage backend: catalog, scaffolder, kubernetes and the monitoring plugin, with auth
- * (guest provider for local use) and the permission framework on.
+ * The Backstage backend: catalog, scaffolder (with the Gitea and GitHub publish actions),
+ * kubernetes and the monitoring plugin, with auth (guest provider for local use) and the
+ * permission framework on.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -17,6 +18,10 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-monitoring'));
+// publish:gitea / publish:github: the templates' optional "publish to a repository" steps,
+// against the hosts in `integrations` (locally the stack's Gitea-compatible forge).
+backend.add(import('@backstage/plugin-scaffolder-backend-module-gitea'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@internal/plugin-monitoring-backend'));
 
