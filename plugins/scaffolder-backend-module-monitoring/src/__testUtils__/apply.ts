@@ -21,7 +21,7 @@ const silent = { info: () => {} };
  * The hub's operator-provided Secret values, as a template passes them from its secrets. Test
  * values only: each is checked never to reach a file, a log line or an output.
  */
-export const HUB_PROVIDED = {
+export const HUB_PROVIDED_VALUES = {
   'monitoring/hub-grafana-database': {
     host: 'postgres.example.internal:5432',
     database: 'grafana',
@@ -32,6 +32,8 @@ export const HUB_PROVIDED = {
     'alertmanager.yaml': 'route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n',
   },
 };
+/** The same, in the action's `secretValues` input form. */
+export const HUB_PROVIDED = Object.entries(HUB_PROVIDED_VALUES).map(([secret, values]) => ({ secret, values }));
 
 /** Root config with the emulated clusters as `kubernetes.clusterLocatorMethods` entries. */
 export function configFor(clusters: Record<string, KubeEmulator>) {

@@ -14,17 +14,21 @@ export const examples: TemplateExample[] = [
           input: {
             path: 'hub',
             cluster: 'infra',
-            secretValues: {
-              'monitoring/hub-grafana-database': {
-                host: '${{ parameters.databaseHost }}',
-                database: 'grafana',
-                user: 'grafana',
-                password: '${{ secrets.grafanaDatabasePassword }}',
+            secretValues: [
+              {
+                secret: 'monitoring/hub-grafana-database',
+                values: {
+                  host: '${{ parameters.databaseHost }}',
+                  database: 'grafana',
+                  user: 'grafana',
+                  password: '${{ secrets.grafanaDatabasePassword }}',
+                },
               },
-              'monitoring/hub-alertmanager': {
-                'alertmanager.yaml': '${{ secrets.alertmanagerConfig }}',
+              {
+                secret: 'monitoring/hub-alertmanager',
+                values: { 'alertmanager.yaml': '${{ secrets.alertmanagerConfig }}' },
               },
-            },
+            ],
           },
         },
       ],

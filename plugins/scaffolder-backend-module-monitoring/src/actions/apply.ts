@@ -7,12 +7,24 @@ import {
   displayRef,
   parseDuration,
   planApply,
+  ProvidedValues,
   resolveCluster,
 } from '../apply';
 import { objectRef } from '../validation';
 import { examples } from './apply.examples';
 import { HUB_SIDE_DIR } from './spokeRender';
 import { SECRET_REQUIREMENTS_FILE } from './writeManifests';
+
+/** `[{ secret, values }]` as the template gives it -> values by `namespace/name`, empty ones dropped. */
+function providedValues(list: Array<{ secret: string; values: Record<string, string> }>): ProvidedValues {
+  const out: ProvidedValues = {};
+  for (const { secret, values } of list) {
+    for (const [key, value] of Object.entries(values)) {
+      if (value !== '') (out[secret] ??= {})[key] = value;
+    }
+  }
+  return out;
+}
 
 export interface ApplyActionOptions {
   /** Root config: the clusters come from `kubernetes.clusterLocatorMethods[type=config].clusters`. */
@@ -71,9 +83,19 @@ export function createApplyAction(options: ApplyActionOptions) {
             .default(true)
             .describe('Create the Secrets listed in secret-requirements.json (secretStrategy kubernetes): passwords are generated once and kept on re-runs, values exist only in memory and in the clusters'),
           secretValues: z
-            .record(z.record(z.string()))
-            .default({})
-            .describe('Values of the keys only the operator has (e.g. the Grafana database), by "namespace/name" then key; pass them from the template\'s secrets (${{ secrets.x }}), never from plain parameters; keys already in the cluster may be left out'),
+            .array(
+              z.object({
+                secret: z
+                  .string()
+                  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be namespace/name')
+                  .describe('The Secret, as namespace/name (see secret-requirements.json)'),
+                values: z
+                  .record(z.string())
+                  .describe('Values by key; an empty value counts as not given, so the cluster\'s value is kept'),
+              }),
+            )
+            .default([])
+            .describe('Values of the keys only the operator has (e.g. the Grafana database); pass them from the template\'s secrets (${{ secrets.x }}), never from plain parameters; keys already in the cluster may be left out. Ignored when the set has no secret-requirements.json'),
         }),
       output: z =>
         z.object({
@@ -108,7 +130,7 @@ export function createApplyAction(options: ApplyActionOptions) {
         target,
         hubTarget,
         createSecrets: ctx.input.createSecrets ?? true,
-        secretValues: ctx.input.secretValues ?? {},
+        secretValues: providedValues(ctx.input.secretValues ?? []),
         fieldManager,
         force,
         logger: ctx.logger,

@@ -12,6 +12,7 @@ import { listFiles, mockContext } from '../__testUtils__/actions';
 import {
   ALL_RESOURCES,
   HUB_PROVIDED,
+  HUB_PROVIDED_VALUES,
   applyPatches,
   configFor,
   fast,
@@ -149,7 +150,7 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     const { lines } = await run({ path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED });
     const db = secret(hub, 'monitoring', 'hub-grafana-database')!;
     expect(Object.fromEntries(Object.entries<string>(db.data).map(([k, v]) => [k, decode(v)]))).toEqual(
-      HUB_PROVIDED['monitoring/hub-grafana-database'],
+      HUB_PROVIDED_VALUES['monitoring/hub-grafana-database'],
     );
     const admin = secret(hub, 'monitoring', 'hub-grafana-admin')!;
     expect(decode(admin.data['admin-user'])).toBe('admin');
@@ -158,7 +159,7 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     expect(portal).not.toBe(grafana);
     expect(hub.objects().filter(o => o.kind === 'Secret')).toHaveLength(rendered.secrets.length);
     const log = lines().join('\n');
-    for (const v of [portal, grafana, HUB_PROVIDED['monitoring/hub-grafana-database'].password]) {
+    for (const v of [portal, grafana, HUB_PROVIDED_VALUES['monitoring/hub-grafana-database'].password]) {
       expect(log).not.toContain(v);
     }
   });
@@ -168,7 +169,8 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     const { ctx } = mockContext(workspace, {
       path: 'hub',
       cluster: 'infra',
-      secretValues: { 'monitoring/hub-grafana-database': { host: 'pg:5432', database: 'grafana', user: 'grafana' } },
+      // An empty value (an unset template secret) counts as not given.
+      secretValues: [{ secret: 'monitoring/hub-grafana-database', values: { host: 'pg:5432', database: 'grafana', user: 'grafana', password: '' } }],
     });
     const p = action().handler(ctx);
     await expect(p).rejects.toThrow(InputError);
@@ -200,7 +202,7 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     ],
     [
       'secretValues for a key no Secret has',
-      async () => (await renderHub(workspace), { path: 'hub', cluster: 'infra', secretValues: { ...HUB_PROVIDED, 'monitoring/hub-grafana-admin': { token: 'x' } } }),
+      async () => (await renderHub(workspace), { path: 'hub', cluster: 'infra', secretValues: [...HUB_PROVIDED, { secret: 'monitoring/hub-grafana-admin', values: { token: 'x' } }] }),
       'secretValues names keys no rendered Secret has: monitoring/hub-grafana-admin key token',
     ],
     [

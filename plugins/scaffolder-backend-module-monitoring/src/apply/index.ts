@@ -11,3 +11,4 @@ export type { ApplyResult } from './applier';
 export { planApply } from './targets';
 export type { ApplyTarget } from './targets';
 export { GENERATED_SECRET_LABEL } from './secrets';
+export type { ProvidedValues } from './secrets';

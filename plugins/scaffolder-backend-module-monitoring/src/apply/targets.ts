@@ -77,6 +77,10 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   const requirements = o.createSecrets
     ? await loadSecretRequirements(o.workspacePath, o.path, o.requirementsFile)
     : [];
+  if (requirements.length === 0 && Object.keys(o.secretValues).length > 0) {
+    o.logger.info(`secretValues not used: ${o.path} lists no Secrets to create (external-secrets strategy, or createSecrets false)`);
+  }
+  const secretValues = requirements.length > 0 ? o.secretValues : {};
   const spokeSide = requirements.filter(r => r.cluster === 'spoke');
   const hubSide = requirements.filter(r => r.cluster === 'hub');
   if (spokeSide.length > 0 && hubSide.length > 0 && !o.hubTarget) {
@@ -117,7 +121,7 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
       placed.push({ requirement, cluster: s.target.name, existing, side });
     }
   }
-  const values = resolveSecretValues(placed, o.secretValues, m => o.logger.warn(m));
+  const values = resolveSecretValues(placed, secretValues, m => o.logger.warn(m));
 
   return loaded.map((s, side) => {
     const secrets = placed
