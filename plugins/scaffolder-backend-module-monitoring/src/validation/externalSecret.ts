@@ -11,7 +11,7 @@ export const EXTERNAL_SECRETS_API_VERSION = 'external-secrets.io/v1beta1';
 
 const nonEmpty = { type: 'string', minLength: 1 };
 
-const schema = {
+export const EXTERNAL_SECRET_SCHEMA = {
   type: 'object',
   required: ['apiVersion', 'kind', 'metadata', 'spec'],
   properties: {
@@ -70,6 +70,6 @@ let compiled: ValidateFunction | undefined;
 
 /** Field-path error lines; empty when valid. */
 export function validateExternalSecret(obj: Record<string, any>): string[] {
-  compiled ??= getAjv().compile(schema);
+  compiled ??= getAjv().compile(EXTERNAL_SECRET_SCHEMA);
   return compiled(obj) ? [] : formatSchemaErrors(compiled.errors as ErrorObject[]);
 }
