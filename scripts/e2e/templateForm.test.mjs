@@ -1,0 +1,108 @@
+// Browser test: a platform engineer fills in the spoke template's form in /create, ticks
+// "Publish", picks a new repository on the stack's local forge, and creates it. The task page
+// must end with links to the repository and to the new cluster in the catalog, and the catalog
+// must then hold the cluster. Run by scripts/run-e2e.mjs, which passes the stack's environment.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const base = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
+const backend = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+const forge = {
+  url: process.env.MONITORING_FORGE_URL ?? 'http://127.0.0.1:3300',
+  auth: `Basic ${Buffer.from(`${process.env.MONITORING_FORGE_USERNAME ?? 'backstage'}:${process.env.MONITORING_FORGE_PASSWORD}`).toString('base64')}`,
+  org: 'team-platform',
+};
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  page.on('pageerror', err => pageErrors.push(err.message));
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function signInAsGuest() {
+  const enter = page.getByRole('button', { name: /enter/i });
+  if (await enter.isVisible({ timeout: 60_000 }).catch(() => false)) await enter.click();
+}
+
+test('the spoke form publishes to the local forge and registers the cluster', { timeout: 300_000 }, async t => {
+  t.after(async () => {
+    await page.mouse.move(1300, 700); // the sidebar folds away when the pointer leaves it
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: '.e2e/template-form.png' }).catch(() => {});
+  });
+  const cluster = `ui-spoke-${Date.now().toString(36)}`;
+  await page.goto(`${base}/create/templates/default/monitoring-spoke`);
+  await signInAsGuest();
+
+  // Page 1: the spoke.
+  await page.locator('#root_clusterName').fill(cluster);
+  await page.locator('#root_environment').fill('qa');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 2: publish to a new repository (the repository picker needs the app's ScmAuth API).
+  await page.locator('#root_publish').check();
+  await page.getByText('Owner', { exact: true }).waitFor({ timeout: 30_000 });
+  const host = page.locator('select');
+  assert.deepEqual(await host.locator('option').allInnerTexts(), ['127.0.0.1:3300', 'github.com']);
+  await host.selectOption('127.0.0.1:3300');
+  // Typed like a person: the repository field is an autocomplete that ignores a bare fill.
+  await page.locator('#ownerInput').click();
+  await page.keyboard.type(forge.org);
+  await page.getByRole('textbox').last().click();
+  await page.keyboard.type(cluster);
+  await page.keyboard.press('Tab');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 3: apply stays off (no cluster API here); then the review page and Create.
+  await page.locator('#root_apply').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('#root_apply').isChecked(), false);
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByText(cluster).first().waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task page: every step's log streams in; at the end, the output links.
+  const repoLink = page.getByRole('link', { name: 'Repository' });
+  await repoLink.waitFor({ timeout: 180_000 });
+  assert.match(await repoLink.getAttribute('href'), new RegExp(`/${forge.org}/${cluster}/src/branch/main/?$`));
+  const entityLink = page.getByRole('link', { name: 'The cluster in the catalog' });
+  await entityLink.waitFor({ timeout: 30_000 });
+  assert.match(await entityLink.getAttribute('href'), new RegExp(`/catalog/default/resource/${cluster}$`));
+  t.diagnostic(`task page: ${page.url()}`);
+
+  // The catalog holds the cluster, related to the hub.
+  const token = (await (await fetch(`${backend}/api/auth/guest/refresh`)).json()).backstageIdentity.token;
+  const headers = { authorization: `Bearer ${token}` };
+  let entity;
+  for (let i = 0; i < 30 && !entity; i++) {
+    const res = await fetch(`${backend}/api/catalog/entities/by-name/resource/default/${cluster}`, { headers });
+    if (res.ok) entity = await res.json();
+    else await new Promise(r => setTimeout(r, 1000));
+  }
+  assert.ok(entity, `resource:default/${cluster} is not in the catalog`);
+  assert.equal(entity.spec.type, 'kubernetes-cluster');
+  assert.ok(entity.relations.some(r => r.type === 'dependsOn' && r.targetRef === 'resource:default/hub-cluster'));
+  assert.deepEqual(pageErrors, []);
+
+  // Clean up: unregister the location and delete the repository.
+  const location = entity.metadata.annotations['backstage.io/managed-by-location'];
+  const found = await fetch(`${backend}/api/catalog/locations/by-entity/resource/default/${cluster}`, { headers });
+  if (found.ok) {
+    const { id } = await found.json();
+    await fetch(`${backend}/api/catalog/locations/${id}`, { method: 'DELETE', headers });
+  }
+  await fetch(`${forge.url}/api/v1/repos/${forge.org}/${cluster}`, { method: 'DELETE', headers: { authorization: forge.auth } });
+  t.diagnostic(`registered from ${location}`);
+});
