@@ -4,26 +4,15 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { parse } from 'yaml';
+import { backend, guestHeaders, waitForTemplate } from './support/app.mjs';
 
-const backend = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
 let headers;
 
 before(async () => {
-  const res = await fetch(`${backend}/api/auth/guest/refresh`);
-  assert.equal(res.status, 200);
-  const token = (await res.json()).backstageIdentity.token;
-  headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  headers = await guestHeaders();
 });
 
-async function template() {
-  // The catalog reads the template file a moment after start-up.
-  for (let i = 0; i < 60; i++) {
-    const res = await fetch(`${backend}/api/catalog/entities/by-name/template/default/monitor-a-service`, { headers });
-    if (res.ok) return res.json();
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  throw new Error('template monitor-a-service is not in the catalog');
-}
+const template = () => waitForTemplate('monitor-a-service', headers);
 
 function dryRun(tmpl, values) {
   return fetch(`${backend}/api/scaffolder/v2/dry-run`, {

@@ -3,20 +3,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { base, launchBrowser, signInAsGuest as signIn } from './support/app.mjs';
 
-const base = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
 let browser;
 let page;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
 });
 
@@ -24,11 +17,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function signInAsGuest() {
-  const enter = page.getByRole('button', { name: /enter/i });
-  // The guest sign-in page appears on the first visit only.
-  if (await enter.isVisible({ timeout: 60_000 }).catch(() => false)) await enter.click();
-}
+const signInAsGuest = () => signIn(page);
 
 /** The summary table's cells of one environment's row, by column heading. */
 async function summaryRow(environment) {

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { backend, guestHeaders, sleep, waitForTemplate } from './support/app.mjs';
 
-const backend = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
 const forge = {
   url: process.env.MONITORING_FORGE_URL ?? 'http://127.0.0.1:3300',
   user: process.env.MONITORING_FORGE_USERNAME ?? 'backstage',
@@ -20,7 +20,6 @@ const forge = {
 };
 const forgeHost = new URL(forge.url).host;
 const HUB = 'resource:default/hub-cluster';
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 let headers;
 let forgeAuth;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-publish-'));
@@ -28,28 +27,17 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-publish-'));
 before(async () => {
   assert.ok(forge.password, 'MONITORING_FORGE_PASSWORD is not set: run through scripts/run-e2e.mjs');
   forgeAuth = `Basic ${Buffer.from(`${forge.user}:${forge.password}`).toString('base64')}`;
-  const res = await fetch(`${backend}/api/auth/guest/refresh`);
-  assert.equal(res.status, 200);
-  headers = { authorization: `Bearer ${(await res.json()).backstageIdentity.token}`, 'content-type': 'application/json' };
+  headers = await guestHeaders();
 });
 after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 /** A name no earlier run used: the cluster, entity and repository names derive from it. */
 const unique = prefix => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
-async function waitForTemplate(name) {
-  // The catalog reads the template files a moment after start-up.
-  for (let i = 0; i < 60; i++) {
-    const res = await fetch(`${backend}/api/catalog/entities/by-name/template/default/${name}`, { headers });
-    if (res.ok && (await res.json()).spec.parameters.some(p => p.properties?.publish)) return;
-    await sleep(1000);
-  }
-  throw new Error(`template ${name} (with its publish section) is not in the catalog`);
-}
 
 /** Runs a template as a real task; resolves with its final status, events and output. */
 async function runTask(template, values, t) {
-  await waitForTemplate(template);
+  await waitForTemplate(template, headers, t => t.spec.parameters.some(p => p.properties?.publish));
   const started = Date.now();
   const created = await fetch(`${backend}/api/scaffolder/v2/tasks`, {
     method: 'POST',
@@ -217,7 +205,7 @@ test('without a repository the spoke template renders and skips publish and regi
 });
 
 test('the publish step is chosen by host: github.com runs publish:github (dry-run, no network)', { timeout: 120_000 }, async () => {
-  await waitForTemplate('monitoring-spoke');
+  await waitForTemplate('monitoring-spoke', headers, t => t.spec.parameters.some(p => p.properties?.publish));
   const template = await (await fetch(`${backend}/api/catalog/entities/by-name/template/default/monitoring-spoke`, { headers })).json();
   const values = {
     clusterName: 'qa-cluster', environment: 'qa', hubUrl: 'https://vmauth.hub.example.com', hubName: 'hub',

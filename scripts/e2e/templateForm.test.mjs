@@ -4,10 +4,8 @@
 // must then hold the cluster. Run by scripts/run-e2e.mjs, which passes the stack's environment.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { backend, base, guestHeaders, launchBrowser, signInAsGuest as signIn, sleep } from './support/app.mjs';
 
-const base = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
-const backend = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
 const forge = {
   url: process.env.MONITORING_FORGE_URL ?? 'http://127.0.0.1:3300',
   auth: `Basic ${Buffer.from(`${process.env.MONITORING_FORGE_USERNAME ?? 'backstage'}:${process.env.MONITORING_FORGE_PASSWORD}`).toString('base64')}`,
@@ -18,13 +16,7 @@ let page;
 const pageErrors = [];
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   page.on('pageerror', err => pageErrors.push(err.message));
 });
@@ -32,10 +24,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function signInAsGuest() {
-  const enter = page.getByRole('button', { name: /enter/i });
-  if (await enter.isVisible({ timeout: 60_000 }).catch(() => false)) await enter.click();
-}
+const signInAsGuest = () => signIn(page);
 
 test('the spoke form publishes to the local forge and registers the cluster', { timeout: 300_000 }, async t => {
   t.after(async () => {
@@ -83,13 +72,12 @@ test('the spoke form publishes to the local forge and registers the cluster', { 
   t.diagnostic(`task page: ${page.url()}`);
 
   // The catalog holds the cluster, related to the hub.
-  const token = (await (await fetch(`${backend}/api/auth/guest/refresh`)).json()).backstageIdentity.token;
-  const headers = { authorization: `Bearer ${token}` };
+  const headers = await guestHeaders();
   let entity;
   for (let i = 0; i < 30 && !entity; i++) {
     const res = await fetch(`${backend}/api/catalog/entities/by-name/resource/default/${cluster}`, { headers });
     if (res.ok) entity = await res.json();
-    else await new Promise(r => setTimeout(r, 1000));
+    else await sleep(1000);
   }
   assert.ok(entity, `resource:default/${cluster} is not in the catalog`);
   assert.equal(entity.spec.type, 'kubernetes-cluster');
