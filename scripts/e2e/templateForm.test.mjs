@@ -70,6 +70,10 @@ test('the spoke form publishes to the local forge and registers the cluster', { 
   await entityLink.waitFor({ timeout: 30_000 });
   assert.match(await entityLink.getAttribute('href'), new RegExp(`/catalog/default/resource/${cluster}$`));
   t.diagnostic(`task page: ${page.url()}`);
+  // The page lays out beside the pinned sidebar, not under it (Backstage UI's styles are loaded).
+  const sidebar = await page.getByRole('link', { name: /^Create/ }).first().boundingBox();
+  const title = await page.getByText(/^Run of /).boundingBox();
+  assert.ok(sidebar && title && title.x >= sidebar.x + sidebar.width, `title at x=${title?.x}, sidebar ends at ${sidebar && sidebar.x + sidebar.width}`);
 
   // The catalog holds the cluster, related to the hub.
   const headers = await guestHeaders();
