@@ -189,6 +189,8 @@ export interface KubeEmulatorOptions {
   autoReady?: boolean;
   /** Bearer token the server requires (default `t`). */
   token?: string;
+  /** Loopback port to listen on (default: any free one). */
+  port?: number;
 }
 
 export class KubeEmulator {
@@ -212,7 +214,7 @@ export class KubeEmulator {
     emu.server = http.createServer((req, res) => {
       emu.handle(req, res).catch(e => emu.send(res, 500, emu.status(500, 'InternalError', String(e))));
     });
-    await new Promise<void>(resolve => emu.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve => emu.server!.listen(opts.port ?? 0, '127.0.0.1', resolve));
     return emu;
   }
 

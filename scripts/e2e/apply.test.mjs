@@ -1,0 +1,145 @@
+// The templates' "Apply" through the running app's scaffolder, for real (not dry-run): the
+// clusters are the Kubernetes API emulators scripts/run-e2e.mjs starts and puts in the app's
+// kubernetes config (no API server can run here). The hub first, as a platform team would; then a
+// spoke joins it. Checks what reached the clusters - the spoke's
+// vmagent, the hub-side VMUser, one generated password on both sides, the operator-provided
+// database password - and that no secret value is in the task's log or output.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { backend, guestHeaders, sleep, waitForTemplate } from './support/app.mjs';
+
+const clusters = JSON.parse(process.env.E2E_KUBE_CLUSTERS ?? '{}');
+const kubeAuth = { authorization: `Bearer ${process.env.E2E_KUBE_TOKEN}` };
+let headers;
+
+before(async () => {
+  assert.ok(clusters['hub-cluster'] && clusters['dev-cluster'], 'run through scripts/run-e2e.mjs, which starts the emulated clusters');
+  headers = await guestHeaders();
+});
+
+/** A collection from an emulated cluster, e.g. `/api/v1/namespaces/monitoring/secrets`. */
+async function list(cluster, apiPath) {
+  const res = await fetch(`${clusters[cluster]}${apiPath}`, { headers: kubeAuth });
+  assert.equal(res.status, 200, `${cluster} ${apiPath}: ${res.status}`);
+  return (await res.json()).items;
+}
+
+const decode = value => Buffer.from(value, 'base64').toString('utf8');
+
+/** Runs a template as a task; resolves with its status and the whole log as one text. */
+async function runTask(template, values, secrets = {}) {
+  await waitForTemplate(template, headers, t => t.spec.parameters.some(p => p.properties?.apply));
+  const created = await fetch(`${backend}/api/scaffolder/v2/tasks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ templateRef: `template:default/${template}`, values, secrets }),
+  });
+  assert.equal(created.status, 201);
+  const { id } = await created.json();
+  let task;
+  for (let i = 0; i < 240; i++) {
+    task = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
+    if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
+    await sleep(1000);
+  }
+  const events = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers })).json();
+  return { status: task.status, log: JSON.stringify(events), events };
+}
+
+test('the hub template applies the hub with the database password from the form\'s secret field', { timeout: 300_000 }, async () => {
+  // The Alertmanager configuration is the operator's: it exists before the hub is applied.
+  const namespace = await fetch(`${clusters['hub-cluster']}/api/v1/namespaces/monitoring?fieldManager=e2e`, {
+    method: 'PATCH',
+    headers: { ...kubeAuth, 'content-type': 'application/apply-patch+yaml' },
+    body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } }),
+  });
+  assert.ok([200, 201].includes(namespace.status), `creating the namespace: ${namespace.status}`);
+  const alertmanager = await fetch(
+    `${clusters['hub-cluster']}/api/v1/namespaces/monitoring/secrets/hub-alertmanager?fieldManager=e2e`,
+    {
+      method: 'PATCH',
+      headers: { ...kubeAuth, 'content-type': 'application/apply-patch+yaml' },
+      body: JSON.stringify({
+        apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hub-alertmanager', namespace: 'monitoring' },
+        data: { 'alertmanager.yaml': Buffer.from('route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n').toString('base64') },
+      }),
+    },
+  );
+  assert.ok([200, 201].includes(alertmanager.status), `creating the Alertmanager Secret: ${alertmanager.status}`);
+
+  const databasePassword = `E2e-Db-${Date.now().toString(36)}-Secret`;
+  const { status, log } = await runTask(
+    'monitoring-hub',
+    {
+      name: 'hub', clusterName: 'hub-cluster', namespace: 'monitoring', grafanaDomain: 'grafana.example.com',
+      storageClass: 'gp3', sharedStorageClass: 'efs', secretStrategy: 'kubernetes',
+      apply: true, databaseHost: 'postgres.example.internal:5432', waitTimeout: '1m',
+    },
+    { databasePassword },
+  );
+  assert.equal(status, 'completed', log.slice(-2000));
+
+  const secrets = await list('hub-cluster', '/api/v1/namespaces/monitoring/secrets');
+  const database = secrets.find(s => s.metadata.name === 'hub-grafana-database');
+  assert.equal(decode(database.data.password), databasePassword);
+  assert.equal(decode(database.data.host), 'postgres.example.internal:5432');
+  const clusterObjects = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmclusters');
+  assert.equal(clusterObjects[0].spec.retentionPeriod, '15d');
+
+  const generated = ['hub-vmuser-portal', 'hub-vmuser-grafana'].map(n => decode(secrets.find(s => s.metadata.name === n).data.password));
+  for (const value of [databasePassword, ...generated]) {
+    assert.ok(!log.includes(value), 'a secret value is in the task log');
+  }
+});
+
+test('the spoke template applies the spoke and admits it on the hub with one generated password', { timeout: 300_000 }, async t => {
+  const { status, log } = await runTask('monitoring-spoke', {
+    clusterName: 'dev-cluster',
+    environment: 'dev',
+    hubUrl: 'https://vmauth.hub.example.com',
+    hubName: 'hub',
+    hubCluster: 'resource:default/hub-cluster',
+    storageClass: 'gp3',
+    secretStrategy: 'kubernetes',
+    apply: true,
+    waitTimeout: '1m',
+  });
+  assert.equal(status, 'completed', log.slice(-2000));
+
+  const agents = await list('dev-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmagents');
+  assert.equal(agents.length, 1);
+  assert.equal(agents[0].spec.remoteWriteSettings.label.cluster, 'dev-cluster');
+  assert.equal(agents[0].spec.remoteWriteSettings.label.environment, 'dev');
+  const users = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmusers');
+  const user = users.find(u => u.spec.username === 'spoke-dev-cluster');
+  assert.ok(user, `no VMUser for the spoke on the hub: ${users.map(u => u.metadata.name)}`);
+
+  const spokeSecret = (await list('dev-cluster', '/api/v1/namespaces/monitoring/secrets')).find(s => s.metadata.name === 'vmagent-remote-write');
+  const hubSecret = (await list('hub-cluster', '/api/v1/namespaces/monitoring/secrets')).find(s => s.metadata.name === user.spec.passwordRef.name);
+  const password = decode(spokeSecret.data.password);
+  assert.ok(password.length >= 24);
+  assert.equal(decode(hubSecret.data.password), password);
+  assert.equal(decode(spokeSecret.data.username), 'spoke-dev-cluster');
+
+  // The task's log and output hold neither the password nor its base64 form.
+  assert.ok(!log.includes(password) && !log.includes(spokeSecret.data.password), 'a secret value is in the task log');
+  assert.match(log, /applied Secret monitoring\/vmagent-remote-write \(created\) in cluster dev-cluster/);
+  assert.match(log, /All objects are ready in cluster hub-cluster and dev-cluster/);
+  t.diagnostic(`${agents.length} VMAgent in dev-cluster, VMUser ${user.metadata.name} in hub-cluster`);
+});
+
+test('monitor-a-service applies the service\'s VMRule to the hub', { timeout: 300_000 }, async () => {
+  const { status, log } = await runTask('monitor-a-service', {
+    component: 'component:default/payments',
+    errorRatioThreshold: 0.05, errorRatioFor: '5m', latencyP95ThresholdSeconds: 0.5, latencyFor: '10m',
+    severity: 'warning', environments: [], hubNamespace: 'monitoring', hubName: 'hub',
+    apply: true, hubCluster: 'hub-cluster',
+  });
+  assert.equal(status, 'completed', log.slice(-2000));
+  const rules = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules');
+  const rule = rules.find(r => r.metadata.name === 'payments-alerts');
+  assert.ok(rule, `no VMRule payments-alerts on the hub: ${rules.map(r => r.metadata.name)}`);
+  const alerts = rule.spec.groups.flatMap(g => g.rules.map(r => r.alert));
+  assert.deepEqual(alerts.sort(), ['ServiceErrorRatioAboveThreshold', 'ServiceLatencyP95AboveThreshold']);
+  assert.ok(rule.spec.groups.every(g => g.rules.every(r => r.expr.includes('service="payments"'))));
+});
