@@ -2,15 +2,10 @@
 // local stack, runs the browser tests in scripts/e2e/ with Debian's Chromium, then stops the app.
 // Usage: node scripts/run-e2e.mjs [results.json]
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-
-const require = createRequire(import.meta.url);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsFile = process.argv[2] ?? path.join(root, '.e2e/results/e2e.json');
@@ -39,50 +34,8 @@ if (stackEnv.status !== 0) {
 }
 const env = { ...process.env, ...JSON.parse(stackEnv.stdout), BROWSER: 'none' };
 
-// The clusters of the apply tests: Kubernetes API emulators (no API server can run here), given
-// to the app by an extra config file that replaces the kubernetes cluster list.
-const kubeToken = randomBytes(16).toString('hex');
-const kubeFile = path.join(logDir, 'kube-clusters.json');
-fs.rmSync(kubeFile, { force: true });
-const kube = spawn(
-  process.execPath,
-  ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs'), 'scripts/e2e/support/kubeClusters.ts',
-    kubeFile, kubeToken, 'hub-cluster', 'dev-cluster', 'staging-cluster', 'prod-cluster'],
-  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
-);
-const stopKube = () => kube.kill('SIGTERM');
-process.on('exit', stopKube);
-for (let i = 0; i < 100 && !fs.existsSync(kubeFile); i++) {
-  if (kube.exitCode !== null) break;
-  await new Promise(r => setTimeout(r, 100));
-}
-if (!fs.existsSync(kubeFile)) {
-  console.error('The Kubernetes API emulators did not start');
-  process.exit(1);
-}
-const kubeClusters = JSON.parse(fs.readFileSync(kubeFile, 'utf8'));
-const e2eConfig = path.join(logDir, 'app-config.e2e.yaml');
-fs.writeFileSync(
-  e2eConfig,
-  stringify({
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: Object.entries(kubeClusters).map(([name, url]) => ({
-            name, url, authProvider: 'serviceAccount', serviceAccountToken: kubeToken,
-            skipTLSVerify: true, skipMetricsLookup: true,
-          })),
-        },
-      ],
-    },
-  }),
-);
-Object.assign(env, { E2E_KUBE_CLUSTERS: JSON.stringify(kubeClusters), E2E_KUBE_TOKEN: kubeToken });
-
 const appLog = fs.openSync(path.join(logDir, 'app.log'), 'w');
-const app = spawn('npx', ['backstage-cli', 'repo', 'start', '--config', path.join(root, 'app-config.yaml'), '--config', e2eConfig], {
+const app = spawn('npx', ['backstage-cli', 'repo', 'start'], {
   cwd: root,
   env,
   detached: true, // its own process group, so the frontend and backend stop together
@@ -132,6 +85,5 @@ try {
   fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }));
 } finally {
   stopApp();
-  stopKube();
 }
 process.exit(status);

@@ -1,6 +1,6 @@
 // The templates' "Apply" through the running app's scaffolder, for real (not dry-run): the
-// clusters are the Kubernetes API emulators scripts/run-e2e.mjs starts and puts in the app's
-// kubernetes config (no API server can run here). The hub first, as a platform team would; then a
+// clusters of the app's kubernetes config are the Kubernetes API emulators of the local stack
+// (no API server can run here). The hub first, as a platform team would; then a
 // spoke joins it. Checks what reached the clusters - the spoke's
 // vmagent, the hub-side VMUser, one generated password on both sides, the operator-provided
 // database password - and that no secret value is in the task's log or output.
@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { backend, guestHeaders, sleep, waitForTemplate } from './support/app.mjs';
 
-const clusters = JSON.parse(process.env.E2E_KUBE_CLUSTERS ?? '{}');
-const kubeAuth = { authorization: `Bearer ${process.env.E2E_KUBE_TOKEN}` };
+const clusters = JSON.parse(process.env.MONITORING_KUBE_CLUSTERS ?? '{}');
+const kubeAuth = { authorization: `Bearer ${process.env.MONITORING_KUBE_TOKEN}` };
 let headers;
 
 before(async () => {
-  assert.ok(clusters['hub-cluster'] && clusters['dev-cluster'], 'run through scripts/run-e2e.mjs, which starts the emulated clusters');
+  assert.ok(clusters['hub-cluster'] && clusters['dev-cluster'], 'MONITORING_KUBE_CLUSTERS is not set: run through scripts/run-e2e.mjs with the local stack started');
   headers = await guestHeaders();
 });
 

@@ -1,6 +1,7 @@
 /** The environment the portal backend (and integration tests) use to reach the local stack. */
 import { HOST, PORTAL_USER, PORTS, URLS } from './endpoints';
 import { ensureForgePassword, FORGE_USER } from './forge';
+import { ensureKubeToken, kubeClusterUrls } from './kubeClusters';
 import { stackPaths } from './paths';
 import { ensurePassword } from './secrets';
 
@@ -16,6 +17,10 @@ export interface StackEnv {
   MONITORING_FORGE_URL: string;
   MONITORING_FORGE_USERNAME: string;
   MONITORING_FORGE_PASSWORD: string;
+  /** Bearer token of the emulated Kubernetes clusters (`serviceAccountToken` in app-config.yaml). */
+  MONITORING_KUBE_TOKEN: string;
+  /** `{ cluster name: API URL }` of the emulated clusters, as JSON (for tests). */
+  MONITORING_KUBE_CLUSTERS: string;
 }
 
 /** Reads (creating on first use) the portal and forge passwords from the stack's data dir. */
@@ -32,6 +37,8 @@ export function stackEnv(opts: { dir?: string } = {}): StackEnv {
     MONITORING_FORGE_URL: URLS.forge,
     MONITORING_FORGE_USERNAME: FORGE_USER,
     MONITORING_FORGE_PASSWORD: ensureForgePassword(paths),
+    MONITORING_KUBE_TOKEN: ensureKubeToken(paths),
+    MONITORING_KUBE_CLUSTERS: JSON.stringify(kubeClusterUrls()),
   };
 }
 

@@ -8,6 +8,7 @@ import { configPaths } from './configFiles';
 import { HOST, PORTS, URLS } from './endpoints';
 import { ENVIRONMENTS, spokeUser } from './environments';
 import { forgeProcessSpec } from './forge';
+import { kubeClusterSpecs } from './kubeClusters';
 import { DEMO_EXPORTER_SCRIPT, StackPaths } from './paths';
 
 export interface ProcessSpec {
@@ -146,6 +147,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       reloadsOnSighup: true,
     },
     forgeProcessSpec(paths),
+    ...kubeClusterSpecs(paths),
   ];
   for (const env of ENVIRONMENTS) {
     const user = spokeUser(env);

@@ -6,6 +6,7 @@ import { DATA_CHECKS, runDataCheck } from './dataChecks';
 import { HOST } from './endpoints';
 import { StackEnv, stackEnv } from './env';
 import { ensureForgePassword } from './forge';
+import { ensureKubeToken } from './kubeClusters';
 import { answers, portInUse } from './http';
 import { stackPaths, StackPaths } from './paths';
 import {
@@ -129,6 +130,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   }
   const changed = writeConfigFiles(paths);
   ensureForgePassword(paths); // the forge reads it from its file at start
+  ensureKubeToken(paths); // so do the emulated clusters
   log(`Data dir ${paths.dir}; config written to ${paths.config}`);
 
   const specs = processSpecs(paths);

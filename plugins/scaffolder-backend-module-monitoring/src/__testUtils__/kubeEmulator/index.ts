@@ -191,6 +191,8 @@ export interface KubeEmulatorOptions {
   token?: string;
   /** Loopback port to listen on (default: any free one). */
   port?: number;
+  /** Keep every request in `requests` (default true; a long-running process turns it off). */
+  recordRequests?: boolean;
 }
 
 export class KubeEmulator {
@@ -202,8 +204,10 @@ export class KubeEmulator {
   private resourceVersion = 1000;
   private server?: http.Server;
   private readonly token: string;
+  private readonly recordRequests: boolean;
 
   private constructor(opts: KubeEmulatorOptions) {
+    this.recordRequests = opts.recordRequests ?? true;
     this.resources = [...(opts.resources ?? CORE_RESOURCES)];
     this.autoReady = opts.autoReady ?? false;
     this.token = opts.token ?? 't';
@@ -318,6 +322,12 @@ export class KubeEmulator {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Health endpoints answer without credentials, as an API server's usually do.
+    if (req.method === 'GET' && ['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -325,7 +335,7 @@ export class KubeEmulator {
       contentType: req.headers['content-type'],
       authorization: req.headers.authorization,
     };
-    this.requests.push(record);
+    if (this.recordRequests) this.requests.push(record);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
