@@ -88,6 +88,7 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     // The username is the non-secret identifier the hub's VMUser names.
     const vmUser = hub.objects().find(o => o.kind === 'VMUser')!;
     expect(decode(spokeSecret.data.username)).toBe(vmUser.spec.username);
+    expect(spokeSecret.metadata.labels).toEqual({ 'monitoring.backstage.io/created-by': 'monitoring-apply' });
     expect(vmUser.spec.passwordRef).toEqual({ name: hubReq.name, key: 'password' });
 
     // Hub side first: every hub object is applied before the first spoke object.

@@ -14,8 +14,9 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { K8sObject, SecretRequirement } from '../builders/types';
 
-/** Who created a Secret: lets an operator find (and rotate) what Backstage generated. */
-export const GENERATED_SECRET_LABEL = 'monitoring.backstage.io/generated-by';
+/** Marks the Secrets this action creates, so an operator can find (and rotate) them. */
+export const GENERATED_SECRET_LABEL = 'monitoring.backstage.io/created-by';
+const GENERATED_SECRET_LABEL_VALUE = 'monitoring-apply';
 
 const requirementsFileSchema = z.array(
   z.object({
@@ -154,14 +155,15 @@ export function resolveSecretValues(
 }
 
 /** The Secret object to apply: values base64-encoded in `data` (server-side apply merges it). */
-export function secretObject(req: SecretRequirement, values: Record<string, string>, fieldManager: string): K8sObject {
+export function secretObject(req: SecretRequirement, values: Record<string, string>): K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
       name: req.name,
       namespace: req.namespace,
-      labels: { [GENERATED_SECRET_LABEL]: fieldManager },
+      // A fixed value: a field manager name need not be a valid label value.
+      labels: { [GENERATED_SECRET_LABEL]: GENERATED_SECRET_LABEL_VALUE },
       ...(req.description ? { annotations: { 'monitoring.backstage.io/description': req.description } } : {}),
     },
     type: 'Opaque',

@@ -127,7 +127,7 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
     const secrets = placed
       .map((p, i) => ({ p, v: values[i] }))
       .filter(({ p }) => p.side === side)
-      .map(({ p, v }) => secretObject(p.requirement, v, o.fieldManager));
+      .map(({ p, v }) => secretObject(p.requirement, v));
     return {
       cluster: s.target.name,
       dir: s.dir,
