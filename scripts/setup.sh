@@ -18,6 +18,8 @@ packages=()
 command -v victoria-metrics >/dev/null || packages+=(victoria-metrics)
 command -v prometheus-alertmanager >/dev/null || packages+=(prometheus-alertmanager)
 command -v prometheus-node-exporter >/dev/null || packages+=(prometheus-node-exporter)
+# The local forge serves repositories with `git http-backend` (the templates publish there).
+[ -x "$(git --exec-path 2>/dev/null)/git-http-backend" ] || packages+=(git)
 if $want_browser && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi
 
 if [ ${#packages[@]} -gt 0 ]; then
