@@ -174,6 +174,34 @@ describe('monitoring:apply', () => {
     expect(results.slice(half - 1).every((r: string) => r === 'created')).toBe(true);
   });
 
+  it('resumes from its checkpoints when the task is retried: applied objects are not applied again', async () => {
+    // The scaffolder keeps each checkpoint's result in the task's state and, on a retry, returns it
+    // instead of running the step's function again.
+    const state = new Map<string, unknown>();
+    const withState = (input: Record<string, any>) => {
+      const m = mockContext(workspace, { secretValues: HUB_PROVIDED, ...input });
+      m.ctx.checkpoint = (async ({ key, fn }: { key: string; fn: () => Promise<unknown> }) => {
+        if (state.has(key)) return state.get(key);
+        const value = await fn();
+        state.set(key, value);
+        return value;
+      }) as any;
+      return m;
+    };
+    const half = Math.floor(hubTotal / 2);
+    emu.failRequest(half);
+    await expect(action().handler(withState({ path: 'hub', cluster: 'infra' }).ctx)).rejects.toThrow(/answered 500/);
+    expect(state.size).toBe(half - 1);
+
+    emu.requests.length = 0;
+    const retry = withState({ path: 'hub', cluster: 'infra' });
+    await action().handler(retry.ctx);
+    // Only the objects without a checkpoint were applied; the others report their first result.
+    expect(applyPatches(emu)).toHaveLength(hubTotal - (half - 1));
+    expect(retry.outputs.applied.map((a: any) => a.result)).toEqual(Array(hubTotal).fill('created'));
+    expect(state.size).toBe(hubTotal);
+  });
+
   it('fails the task with the objects that are not ready when the wait times out', async () => {
     emu.autoReady = false;
     const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra', waitTimeout: '300ms' });

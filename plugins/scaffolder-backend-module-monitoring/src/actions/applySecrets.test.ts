@@ -127,23 +127,64 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     ]);
   });
 
-  it('re-uses a password that exists on one side and repairs the other', async () => {
-    const rendered = await renderSpoke(workspace);
-    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
-    const kubectl = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
-    await hubRunning();
-    await kubectl.patch(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: hubReq.name, namespace: hubReq.namespace }, data: { password: Buffer.from('existing-hub-password').toString('base64') } } as any,
+  /** Puts a Secret into the hub as `manager`, optionally with the label apply puts on its own. */
+  async function hubSecret(name: string, password: string, opts: { manager: string; createdByApply: boolean }) {
+    await KubernetesObjectApi.makeApiClient(hub.kubeConfig()).patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name,
+          namespace: 'monitoring',
+          ...(opts.createdByApply ? { labels: { 'monitoring.backstage.io/created-by': 'monitoring-apply' } } : {}),
+        },
+        data: { password: Buffer.from(password).toString('base64') },
+      } as any,
       undefined,
       undefined,
-      'backstage-monitoring',
+      opts.manager,
       false,
       PatchStrategy.ServerSideApply,
     );
+  }
+
+  it('re-uses a password it created on one side and repairs the other', async () => {
+    const rendered = await renderSpoke(workspace);
+    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
+    await hubRunning();
+    await hubSecret(hubReq.name, 'existing-hub-password', { manager: 'backstage-monitoring', createdByApply: true });
     await run({ path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' });
     const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
     expect(decode(secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password)).toBe('existing-hub-password');
     expect(decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password)).toBe('existing-hub-password');
+  });
+
+  it('never copies a Secret it did not create, and an empty password is replaced', async () => {
+    const rendered = await renderSpoke(workspace);
+    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
+    const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
+    await hubRunning();
+    // Someone else's Secret of the same name: its value must not travel to the spoke; applying
+    // over it is a conflict with its owner, found before anything changes.
+    await hubSecret(hubReq.name, 'someone-elses-password', { manager: 'kubectl', createdByApply: false });
+    const { ctx } = mockContext(workspace, { path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' });
+    await expect(action().handler(ctx)).rejects.toThrow(/conflict with field manager "kubectl" on \.data\.password/);
+    expect(spoke.objects()).toEqual([]);
+    // Taking the field over (force) sets a new password on both sides, not the one found.
+    await run({ path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra', force: true });
+    const taken = decode(secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password);
+    expect(taken).not.toBe('someone-elses-password');
+    expect(decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password)).toBe(taken);
+
+    // One of its own, but empty: a new password on both sides.
+    await hub.close();
+    hub = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+    await hubRunning();
+    await hubSecret(hubReq.name, '', { manager: 'backstage-monitoring', createdByApply: true });
+    await run({ path: rendered.outputPath, cluster: 'prod-eu-1', hubCluster: 'infra' });
+    const password = decode(secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password)).toBe(password);
   });
 
   it('creates the hub\'s Secrets with the provided values and generated passwords', async () => {
@@ -205,6 +246,23 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
       'secretValues for a key no Secret has',
       async () => (await renderHub(workspace), { path: 'hub', cluster: 'infra', secretValues: [...HUB_PROVIDED, { secret: 'monitoring/hub-grafana-admin', values: { token: 'x' } }] }),
       'secretValues names keys no rendered Secret has: monitoring/hub-grafana-admin key token',
+    ],
+    [
+      'secretValues for a generated key',
+      async () => (await renderHub(workspace), { path: 'hub', cluster: 'infra', secretValues: [...HUB_PROVIDED, { secret: 'monitoring/hub-vmuser-portal', values: { password: 'chosen' } }] }),
+      'secretValues sets keys that are generated or fixed, not provided by the operator: monitoring/hub-vmuser-portal key password',
+    ],
+    [
+      'a secret-requirements.json naming a Secret outside the rendered namespaces',
+      async () => {
+        await renderHub(workspace);
+        const file = path.join(workspace, 'hub', 'secret-requirements.json');
+        const reqs = JSON.parse(fs.readFileSync(file, 'utf8'));
+        reqs[2].namespace = 'kube-system';
+        fs.writeFileSync(file, JSON.stringify(reqs));
+        return { path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED };
+      },
+      /secret-requirements.json names Secrets outside the namespaces of the objects for cluster infra: kube-system\//,
     ],
     [
       'a malformed secret-requirements.json',

@@ -8,7 +8,7 @@ import { objectRef } from '../validation';
 import { K8sObject } from '../builders/types';
 import { isObjectNotFound, mapKubeError, missingNamespace } from './errors';
 import { needsReadiness, notReadyReason } from './readiness';
-import { decodeSecretData } from './secrets';
+import { LiveSecret, liveSecret } from './secrets';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -115,12 +115,11 @@ export class Applier {
     }
   }
 
-  /** The decoded data of a live Secret, or undefined when it (or its namespace) does not exist. */
-  async readSecretData(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+  /** A live Secret, or undefined when it (or its namespace) does not exist. */
+  async readSecret(namespace: string, name: string): Promise<LiveSecret | undefined> {
     const ref: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } };
     try {
-      const live = await this.opts.client.read(ref as any);
-      return decodeSecretData((live as { data?: Record<string, string> }).data);
+      return liveSecret((await this.opts.client.read(ref as any)) as any);
     } catch (err) {
       if (isObjectNotFound(err, ref) || missingNamespace(err)) return undefined;
       throw this.map(err, ref, 'reading');

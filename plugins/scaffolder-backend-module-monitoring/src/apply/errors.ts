@@ -3,7 +3,7 @@
  * Status `reason` and (for conflicts) the conflicting managers and fields only: the client's own
  * error message embeds the response body and headers, which are never echoed.
  */
-import { ConflictError, ForwardedError, NotFoundError, NotAllowedError, InputError } from '@backstage/errors';
+import { ConflictError, NotFoundError, NotAllowedError, InputError } from '@backstage/errors';
 import { OPERATOR_API_VERSION, EXTERNAL_SECRETS_API_VERSION, objectRef } from '../validation';
 import { K8sObject } from '../builders/types';
 
@@ -66,8 +66,9 @@ export function mapKubeError(err: unknown, obj: K8sObject, ctx: { cluster: strin
   const { code, status } = statusOf(err);
   if (code === undefined) {
     // Not an HTTP answer (connection refused, TLS, DNS): the message names no secrets.
-    const first = message.split('\n')[0].slice(0, 300);
-    return new ForwardedError(`${where} failed: ${first || 'request failed'}`, err);
+    // The cause is left out on purpose: its message and stack would be appended in full.
+    const first = message.split('\n')[0].split('; caused by')[0].slice(0, 300);
+    return new Error(`${where} failed: ${first || 'request failed'}`);
   }
   const reason = status?.reason && SAFE_TOKEN.test(status.reason) ? status.reason : `HTTP ${code}`;
   if (code === 409) {

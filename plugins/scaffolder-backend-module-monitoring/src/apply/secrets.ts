@@ -46,8 +46,10 @@ export async function loadSecretRequirements(
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
-  } catch {
-    return [];
+  } catch (err) {
+    // Only a missing file means "no Secrets to create"; anything else must not pass silently.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new InputError(`${dir}/${fileName} cannot be read`);
   }
   let json: unknown;
   try {
@@ -69,13 +71,21 @@ export async function loadSecretRequirements(
   return parsed.data;
 }
 
+/** A Secret as it is in a cluster. */
+export interface LiveSecret {
+  /** Decoded values by key. */
+  values: Record<string, string>;
+  /** Whether this action created it (its label): only then may its passwords be shared. */
+  createdByApply: boolean;
+}
+
 /** Where one requirement goes and what is already there. */
 export interface PlacedRequirement {
   requirement: SecretRequirement;
   /** Target cluster name. */
   cluster: string;
-  /** The live Secret's decoded values, if it exists. */
-  existing?: Record<string, string>;
+  /** The live Secret, if it exists. */
+  existing?: LiveSecret;
 }
 
 /** Values for keys the operator supplies, by `namespace/name` then key. */
@@ -102,15 +112,27 @@ export function resolveSecretValues(
   if (unknown.length > 0) {
     throw new InputError(`secretValues names keys no rendered Secret has: ${unknown.join(', ')}`);
   }
+  const notProvided = placed.flatMap(p =>
+    Object.keys(provided[secretRef(p.requirement)] ?? {})
+      .filter(k => p.requirement.sources[k].source !== 'provide')
+      .map(k => `${secretRef(p.requirement)} key ${k}`),
+  );
+  if (notProvided.length > 0) {
+    throw new InputError(
+      `secretValues sets keys that are generated or fixed, not provided by the operator: ${[...new Set(notProvided)].join(', ')}`,
+    );
+  }
 
-  // One value per shared (remoteKey, property): the first live value found, else a new one.
+  // One value per shared (remoteKey, property): the first live value found in a Secret this
+  // action created, else a new one. Secrets created otherwise are never copied elsewhere.
   const shared = new Map<string, { value: string; from: string }>();
   for (const p of placed) {
+    if (!p.existing?.createdByApply) continue;
     for (const key of p.requirement.keys) {
       const src = p.requirement.sources[key];
-      const value = p.existing?.[key];
+      const value = p.existing.values[key];
       const id = `${src.remoteKey}\u0000${src.property}`;
-      if (src.source === 'generate' && value !== undefined && !shared.has(id)) {
+      if (src.source === 'generate' && value && !shared.has(id)) {
         shared.set(id, { value, from: `${secretRef(p.requirement)} in cluster ${p.cluster}` });
       }
     }
@@ -122,7 +144,7 @@ export function resolveSecretValues(
     const lacking: string[] = [];
     for (const key of p.requirement.keys) {
       const src = p.requirement.sources[key];
-      const live = p.existing?.[key];
+      const live = p.existing?.values[key];
       if (src.source === 'identifier') {
         out[key] = src.identifier ?? '';
       } else if (src.source === 'provide') {
@@ -135,7 +157,7 @@ export function resolveSecretValues(
         if (!entry) {
           entry = { value: randomBytes(24).toString('base64url'), from: 'generated' };
           shared.set(id, entry);
-        } else if (live !== undefined && live !== entry.value) {
+        } else if (live && live !== entry.value) {
           log(`Secret ${secretRef(p.requirement)} in cluster ${p.cluster}: key ${key} differs from ${entry.from}; setting it to match`);
         }
         out[key] = entry.value;
@@ -171,9 +193,12 @@ export function secretObject(req: SecretRequirement, values: Record<string, stri
   };
 }
 
-/** Decodes a live Secret's `data`. */
-export function decodeSecretData(data: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
-  );
+/** A live Secret object as this module needs it. */
+export function liveSecret(obj: { data?: Record<string, string>; metadata?: { labels?: Record<string, string> } }): LiveSecret {
+  return {
+    values: Object.fromEntries(
+      Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    ),
+    createdByApply: obj.metadata?.labels?.[GENERATED_SECRET_LABEL] === GENERATED_SECRET_LABEL_VALUE,
+  };
 }

@@ -113,11 +113,24 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   // Nothing is asked of a cluster unless every rendered object is valid.
   validateObjects(loaded.flatMap(s => s.objects));
 
+  // A requirement names a Secret the rendered objects of its cluster use: its namespace is one
+  // of theirs. The workspace is input, not trusted to reach elsewhere in a cluster.
+  for (const s of loaded) {
+    const namespaces = new Set(s.objects.map(obj => (obj.kind === 'Namespace' ? obj.metadata.name : obj.metadata.namespace)));
+    const stray = s.reqs.filter(r => !namespaces.has(r.namespace));
+    if (stray.length > 0) {
+      throw new InputError(
+        `${o.requirementsFile} names Secrets outside the namespaces of the objects for cluster ${s.target.name}: ` +
+          stray.map(r => `${r.namespace}/${r.name}`).join(', '),
+      );
+    }
+  }
+
   // Live values first, so a re-run keeps the passwords it created the first time.
   const placed: Array<PlacedRequirement & { side: number }> = [];
   for (const [side, s] of loaded.entries()) {
     for (const requirement of s.reqs) {
-      const existing = await s.applier.readSecretData(requirement.namespace, requirement.name);
+      const existing = await s.applier.readSecret(requirement.namespace, requirement.name);
       placed.push({ requirement, cluster: s.target.name, existing, side });
     }
   }
