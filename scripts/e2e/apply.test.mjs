@@ -24,6 +24,8 @@ async function list(cluster, apiPath) {
   return (await res.json()).items;
 }
 
+// What an operator pastes into the form's secret field (flow YAML fits its one line).
+const ALERTMANAGER_CONFIG = '{route: {receiver: ops}, receivers: [{name: ops}]}';
 const decode = value => Buffer.from(value, 'base64').toString('utf8');
 
 /** Runs a template as a task; resolves with its status and the whole log as one text. */
@@ -46,27 +48,7 @@ async function runTask(template, values, secrets = {}) {
   return { status: task.status, log: JSON.stringify(events), events };
 }
 
-test('the hub template applies the hub with the database password from the form\'s secret field', { timeout: 300_000 }, async () => {
-  // The Alertmanager configuration is the operator's: it exists before the hub is applied.
-  const namespace = await fetch(`${clusters['hub-cluster']}/api/v1/namespaces/monitoring?fieldManager=e2e`, {
-    method: 'PATCH',
-    headers: { ...kubeAuth, 'content-type': 'application/apply-patch+yaml' },
-    body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } }),
-  });
-  assert.ok([200, 201].includes(namespace.status), `creating the namespace: ${namespace.status}`);
-  const alertmanager = await fetch(
-    `${clusters['hub-cluster']}/api/v1/namespaces/monitoring/secrets/hub-alertmanager?fieldManager=e2e`,
-    {
-      method: 'PATCH',
-      headers: { ...kubeAuth, 'content-type': 'application/apply-patch+yaml' },
-      body: JSON.stringify({
-        apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hub-alertmanager', namespace: 'monitoring' },
-        data: { 'alertmanager.yaml': Buffer.from('route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n').toString('base64') },
-      }),
-    },
-  );
-  assert.ok([200, 201].includes(alertmanager.status), `creating the Alertmanager Secret: ${alertmanager.status}`);
-
+test('the hub template applies the hub with the database password and Alertmanager configuration from the form\'s secret fields', { timeout: 300_000 }, async () => {
   const databasePassword = `E2e-Db-${Date.now().toString(36)}-Secret`;
   const { status, log } = await runTask(
     'monitoring-hub',
@@ -75,7 +57,7 @@ test('the hub template applies the hub with the database password from the form\
       storageClass: 'gp3', sharedStorageClass: 'efs', secretStrategy: 'kubernetes',
       apply: true, databaseHost: 'postgres.example.internal:5432', waitTimeout: '1m',
     },
-    { databasePassword },
+    { databasePassword, alertmanagerConfig: ALERTMANAGER_CONFIG },
   );
   assert.equal(status, 'completed', log.slice(-2000));
 
@@ -83,6 +65,8 @@ test('the hub template applies the hub with the database password from the form\
   const database = secrets.find(s => s.metadata.name === 'hub-grafana-database');
   assert.equal(decode(database.data.password), databasePassword);
   assert.equal(decode(database.data.host), 'postgres.example.internal:5432');
+  const alertmanager = secrets.find(s => s.metadata.name === 'hub-alertmanager');
+  assert.equal(decode(alertmanager.data['alertmanager.yaml']), ALERTMANAGER_CONFIG);
   const clusterObjects = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmclusters');
   assert.equal(clusterObjects[0].spec.retentionPeriod, '15d');
 

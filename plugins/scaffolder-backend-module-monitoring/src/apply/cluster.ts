@@ -50,7 +50,14 @@ export function resolveCluster(config: RootConfigService, name: string): Cluster
       `Cluster "${name}" uses authProvider "${entry.authProvider}"; monitoring:apply supports serviceAccount only`,
     );
   }
-  if (!entry.serviceAccountToken) {
+  // Apply writes Secrets and RBAC: it may have its own, stronger token, so the Kubernetes
+  // plugin's (read-only, proxied to browsers) token need not be widened.
+  const applyToken = config
+    .getOptionalConfigArray('monitoring.apply.clusters')
+    ?.find(c => c.getString('name') === name)
+    ?.getString('serviceAccountToken');
+  const token = applyToken ?? entry.serviceAccountToken;
+  if (!token) {
     throw new InputError(`Cluster "${name}" has no serviceAccountToken configured`);
   }
   const kubeConfig = new KubeConfig();
@@ -58,7 +65,7 @@ export function resolveCluster(config: RootConfigService, name: string): Cluster
     clusters: [
       { name: entry.name, server: entry.url, skipTLSVerify: entry.skipTLSVerify, caData: entry.caData },
     ],
-    users: [{ name: 'backstage-monitoring', token: entry.serviceAccountToken }],
+    users: [{ name: 'backstage-monitoring', token }],
     contexts: [{ name: entry.name, cluster: entry.name, user: 'backstage-monitoring' }],
     currentContext: entry.name,
   });
