@@ -21,12 +21,13 @@ export const scaffolderModuleMonitoring = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        urlReader: coreServices.urlReader,
       },
-      async init({ scaffolder, config }) {
+      async init({ scaffolder, config, urlReader }) {
         scaffolder.addActions(
           createHubRenderAction(),
           createSpokeRenderAction(),
-          createServiceRenderAction(),
+          createServiceRenderAction({ urlReader }),
           createApplyAction({ config }),
         );
       },

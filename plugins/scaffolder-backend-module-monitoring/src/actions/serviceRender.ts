@@ -1,5 +1,10 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath, UrlReaderService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod';
+import { githubDescriptorLocation, mergeAnnotationsIntoDescriptor } from '../builders/descriptor';
 import { buildServiceRules, serviceRulesInputSchema } from '../builders/serviceRules';
 import { examples } from './serviceRender.examples';
 import { writeManifests } from './writeManifests';
@@ -16,7 +21,26 @@ function serviceRenderOutputSchema(zi: typeof z) {
       .describe(
         'The component with the monitoring annotations merged (nothing else changed; fields the catalog adds on reading are dropped), for the built-in catalog:write action',
       ),
+    pullRequest: zi
+      .object({
+        repoUrl: zi.string().describe('The component\'s repository, as publish:github:pull-request\'s repoUrl'),
+        branch: zi.string().describe('The branch its descriptor was read from: the pull request\'s target'),
+        descriptorPath: zi.string().describe('The descriptor\'s path in the repository'),
+        path: zi.string().describe('Workspace folder laid out as the repository: the pull request\'s sourcePath'),
+      })
+      .optional()
+      .describe('With pullRequest: where and what the pull request changes'),
   });
+}
+
+/** Workspace folder laid out like the component's repository, for the pull request. */
+const PULL_REQUEST_DIR = 'pull-request';
+/** Descriptors are small; a larger file is not one. */
+const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+
+export interface ServiceRenderActionOptions {
+  /** Reads the component's descriptor for a pull request (Backstage's URL reader). */
+  urlReader?: UrlReaderService;
 }
 
 /**
@@ -26,7 +50,7 @@ function serviceRenderOutputSchema(zi: typeof z) {
  *
  * @public
  */
-export function createServiceRenderAction() {
+export function createServiceRenderAction(options: ServiceRenderActionOptions = {}) {
   return createTemplateAction({
     id: 'monitoring:service:render',
     description:
@@ -54,9 +78,12 @@ export function createServiceRenderAction() {
           : 'Annotations unchanged: the component already names its service',
       );
       for (const a of built.alerts) ctx.logger.info(`${a.alert}: ${a.expr}`);
+      // Checked before anything is written: a pull request needs a GitHub descriptor.
+      const location = o.pullRequest ? githubDescriptorLocation(o.entity.metadata.annotations) : undefined;
+      const outputPath = location ? path.posix.join(PULL_REQUEST_DIR, o.outputPath) : o.outputPath;
       const result = await writeManifests({
         workspacePath: ctx.workspacePath,
-        outputPath: o.outputPath,
+        outputPath,
         sets: [{ subdir: '', objects: [built.rule] }],
         secrets: [],
         logger: ctx.logger,
@@ -67,6 +94,30 @@ export function createServiceRenderAction() {
       ctx.output('ruleCount', built.alerts.length);
       ctx.output('service', target.service);
       ctx.output('entity', built.entity);
+
+      if (location) {
+        if (!options.urlReader) throw new InputError('pullRequest needs the URL reader (the module passes it)');
+        ctx.logger.info(`Reading the component's descriptor ${location.url}`);
+        const response = await options.urlReader.readUrl(location.url);
+        const buffer = await response.buffer();
+        if (buffer.length > MAX_DESCRIPTOR_BYTES) throw new InputError(`${location.url} is larger than 1 MiB`);
+        const merged = mergeAnnotationsIntoDescriptor(
+          buffer.toString('utf8'),
+          { kind: o.entity.kind, namespace: o.entity.metadata.namespace, name: o.entity.metadata.name },
+          // Only what this action sets: the rest of the file stays the team's.
+          built.annotationsSet,
+        );
+        const file = resolveSafeChildPath(ctx.workspacePath, path.posix.join(PULL_REQUEST_DIR, location.path));
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, merged, 'utf8');
+        ctx.logger.info(`Annotations merged into ${location.path}; the pull request targets ${location.branch}`);
+        ctx.output('pullRequest', {
+          repoUrl: location.repoUrl,
+          branch: location.branch,
+          descriptorPath: location.path,
+          path: PULL_REQUEST_DIR,
+        });
+      }
     },
   });
 }

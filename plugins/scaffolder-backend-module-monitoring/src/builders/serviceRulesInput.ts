@@ -159,6 +159,12 @@ export function serviceRulesInputSchema(zi: Z) {
         .regex(OUTPUT_PATH, "must be a relative path inside the workspace, without '.' or '..' segments")
         .default(SERVICE_RULE_DEFAULTS.outputPath)
         .describe('Workspace folder the VMRule is written to (default monitoring)'),
+      pullRequest: zi
+        .boolean()
+        .default(false)
+        .describe(
+          'Prepare a pull request on the component\'s own GitHub repository: read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output\'s path for publish:github:pull-request',
+        ),
     })
     .strict()
     .superRefine((v, ctx) => {

@@ -1,0 +1,95 @@
+/**
+ * `monitoring:service:render` with `pullRequest`: the component's own descriptor is read through
+ * Backstage's URL reader, the annotations merged into it, and it is laid out with the VMRule as
+ * the component's repository for publish:github:pull-request.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '@backstage/errors';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { parseAllDocuments } from 'yaml';
+import { listFiles, mockContext } from '../__testUtils__/actions';
+import { createServiceRenderAction } from './serviceRender';
+
+const LOCATION = 'https://github.com/acme/shop/blob/main/services/payments/catalog-info.yaml';
+const DESCRIPTOR = `# Payments: owned by team-shop.
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments
+spec:
+  type: service
+  owner: team-shop
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: payments-api
+spec:
+  type: openapi
+`;
+
+/** payments as catalog:fetch returns it when registered from that GitHub file. */
+const fetched = (location: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    uid: 'c0ffee00-0000-4000-8000-000000000000',
+    annotations: { 'backstage.io/managed-by-location': `url:${location}` },
+  },
+  spec: { type: 'service', owner: 'team-shop' },
+});
+
+describe('monitoring:service:render with pullRequest', () => {
+  const mockDir = createMockDirectory();
+  const reads: string[] = [];
+  const urlReader = {
+    readUrl: async (url: string) => {
+      reads.push(url);
+      return { buffer: async () => Buffer.from(DESCRIPTOR) } as any;
+    },
+  } as any;
+  const action = createServiceRenderAction({ urlReader });
+
+  beforeEach(() => {
+    mockDir.clear();
+    reads.length = 0;
+  });
+
+  it('lays out the merged descriptor and the VMRule as the repository, and says where to send them', async () => {
+    const workspace = mockDir.resolve('workspace');
+    const { ctx, outputs } = mockContext(workspace, { entity: fetched(LOCATION), defaultKubernetesId: 'payments', pullRequest: true });
+    await action.handler(ctx);
+
+    expect(reads).toEqual([LOCATION]);
+    expect(outputs.pullRequest).toEqual({
+      repoUrl: 'github.com?owner=acme&repo=shop',
+      branch: 'main',
+      descriptorPath: 'services/payments/catalog-info.yaml',
+      path: 'pull-request',
+    });
+    expect(listFiles(workspace).sort()).toEqual([
+      'pull-request/monitoring/001-vmrule-payments-alerts.yaml',
+      'pull-request/services/payments/catalog-info.yaml',
+    ]);
+    const merged = fs.readFileSync(path.join(workspace, 'pull-request/services/payments/catalog-info.yaml'), 'utf8');
+    const [component, api] = parseAllDocuments(merged).map(d => d.toJS());
+    // Only what the action sets is added: not the catalog's managed-by annotations.
+    expect(component.metadata.annotations).toEqual({ 'backstage.io/kubernetes-id': 'payments' });
+    expect(api.metadata.name).toBe('payments-api');
+    expect(merged.startsWith('# Payments: owned by team-shop.')).toBe(true);
+  });
+
+  it('refuses a component not registered from a GitHub file, writing nothing', async () => {
+    const workspace = mockDir.resolve('file');
+    const entity = { ...fetched(''), metadata: { ...fetched('').metadata, annotations: { 'backstage.io/managed-by-location': 'file:/work/examples/all.yaml' } } };
+    const { ctx } = mockContext(workspace, { entity, defaultKubernetesId: 'payments', pullRequest: true });
+    const run = action.handler(ctx);
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow('A pull request needs the component registered from a file in a github.com repository');
+    expect(reads).toEqual([]);
+    expect(listFiles(workspace)).toEqual([]);
+  });
+});
