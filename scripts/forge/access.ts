@@ -1,7 +1,8 @@
 /**
- * Who may see what, with Gitea's defaults: public organisations and repositories are readable
- * anonymously; private ones answer 404 to anonymous callers (their existence is not revealed);
- * every write needs the signed-in user, who owns every organisation of this single-user forge.
+ * Who may see what, with Gitea's defaults: public repositories of public organisations are
+ * readable anonymously; private repositories, and everything in a `limited` or `private`
+ * organisation, answer 404 to anonymous callers (their existence is not revealed); every write
+ * needs the signed-in user, who owns every organisation of this single-user forge.
  */
 import * as http from 'node:http';
 import { HttpError, notFound } from './responses';
@@ -22,9 +23,23 @@ export function requireUser(r: ForgeRequest): string {
   return r.user;
 }
 
+/** Gitea: anonymous callers see public organisations only (`limited` needs a signed-in user). */
+export function canSeeOrg(r: ForgeRequest, org: OrgRecord): boolean {
+  return org.visibility === 'public' || !!r.user;
+}
+
+/** A public repository is hidden with its organisation, as in Gitea. */
+export function canReadRepo(
+  r: ForgeRequest,
+  org: OrgRecord,
+  record: RepoRecord,
+): boolean {
+  return canSeeOrg(r, org) && (!record.private || !!r.user);
+}
+
 export function findOrg(r: ForgeRequest, name: string): OrgRecord {
   const org = r.store.getOrg(name);
-  if (!org || (org.visibility !== 'public' && !r.user)) {
+  if (!org || !canSeeOrg(r, org)) {
     throw notFound(`org does not exist [name: ${name}]`);
   }
   return org;
@@ -37,7 +52,7 @@ export function findRepo(
 ): { org: OrgRecord; record: RepoRecord } {
   const org = r.store.getOrg(owner);
   const record = org && r.store.getRepo(owner, name);
-  if (!org || !record || (record.private && !r.user)) {
+  if (!org || !record || !canReadRepo(r, org, record)) {
     throw notFound(`repository does not exist [name: ${owner}/${name}]`);
   }
   return { org, record };

@@ -2,6 +2,7 @@
 // does) on a free port with a throw-away data dir and a random development password, and runs
 // the real `git` against it with no user or system config.
 import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -113,6 +114,46 @@ export async function api(forge, method, apiPath, { body, auth } = {}) {
     json = undefined;
   }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+/**
+ * One request with `node:http`, the path sent exactly as given: `fetch` (WHATWG URL parsing)
+ * would resolve `..` and `%2e%2e` segments before they reach the forge, and cannot set `Host`.
+ */
+export function rawRequest(forge, { method = 'GET', path: rawPath, headers = {}, body } = {}) {
+  const { hostname, port } = new URL(forge.url);
+  // node:http sends a DELETE's body without a length (so as no body) unless told.
+  const withLength = body === undefined ? headers : { 'content-length': Buffer.byteLength(body), ...headers };
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, method, path: rawPath, headers: withLength, agent: false }, res => {
+      const chunks = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A repository of `org` with one pushed commit on `main` holding `files`. */
+export async function pushedRepo(forge, org, files, extra = {}) {
+  const name = uniqueName('repo');
+  const created = await api(forge, 'POST', `/orgs/${org}/repos`, { body: { name, ...extra }, auth: forge.auth() });
+  if (created.status !== 201) throw new Error(`create ${org}/${name}: ${created.status} ${created.text}`);
+  const work = path.join(forge.dir, `work-${name}`);
+  commitFiles(work, files);
+  const push = git(['push', '-q', `${forge.url}/${org}/${name}.git`, 'main'], { cwd: work, authorization: forge.auth() });
+  if (push.status !== 0) throw new Error(`push ${org}/${name}: ${push.stderr}`);
+  return name;
 }
 
 export const uniqueName = prefix => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

@@ -3,12 +3,13 @@
  * access like Gitea does, then hands the request to git with the CGI environment
  * (GIT_PROJECT_ROOT, GIT_HTTP_EXPORT_ALL, PATH_INFO, REMOTE_USER, ...) and streams its answer.
  *
- * Access, as Gitea's `httpBase`: anonymous clone of a public repository is allowed; anything
- * else without credentials is 401 with a Basic challenge (git then asks for credentials); a
- * push to a repository that does not exist is 403 (no push-to-create for organisations).
+ * Access, as Gitea's `httpBase`: anonymous clone of a public repository in a public
+ * organisation is allowed; anything else without credentials is 401 with a Basic challenge
+ * (git then asks for credentials); a push to a repository that does not exist is 403 (no
+ * push-to-create for organisations).
  */
 import { spawn } from 'node:child_process';
-import { ForgeRequest } from './access';
+import { canReadRepo, ForgeRequest } from './access';
 import { gitEnv } from './git';
 import { BASIC_CHALLENGE, readBody, sendText } from './responses';
 
@@ -31,11 +32,11 @@ export async function handleGit(
   action: string,
 ): Promise<void> {
   const push = isPush(r, action);
-  const record = r.store.getOrg(owner)
-    ? r.store.getRepo(owner, name)
-    : undefined;
-  const publicPull = !!record && !record.private && !push;
-  if (!publicPull && !r.user) {
+  const org = r.store.getOrg(owner);
+  const record = org ? r.store.getRepo(owner, name) : undefined;
+  const anonymousPull =
+    !push && !!org && !!record && canReadRepo(r, org, record);
+  if (!anonymousPull && !r.user) {
     r.res.setHeader('www-authenticate', BASIC_CHALLENGE);
     sendText(r.res, 401, 'Unauthorized\n');
     return;

@@ -11,7 +11,8 @@
  *
  * Status codes follow Gitea: 201 on create, 204 on delete, 401 without credentials, 404 for
  * what does not exist (or is private and the caller anonymous), 409 for an existing repository,
- * 422 for invalid input, 405 for a known path with another method.
+ * 422 for invalid input (and for a body that is not `application/json`), 405 for a known path
+ * with another method.
  */
 import {
   ForgeRequest,
@@ -28,7 +29,14 @@ import {
   repoJson,
   userJson,
 } from './giteaJson';
-import { HttpError, notFound, readJsonObject, sendJson } from './responses';
+import {
+  hasBody,
+  HttpError,
+  isJsonContentType,
+  notFound,
+  readJsonObject,
+  sendJson,
+} from './responses';
 
 type Handler = (r: ForgeRequest, params: string[]) => Promise<void>;
 
@@ -232,6 +240,22 @@ const routes: Route[] = [
   },
 ];
 
+/** Methods Gitea binds a body for even when none is sent. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Only JSON bodies: a page on another origin can send `text/plain` or form bodies without a
+ * CORS preflight (and the browser may add cached Basic credentials), but not
+ * `application/json`. 422 with the message of Gitea's binding error.
+ */
+function requireJsonBody(r: ForgeRequest): void {
+  const method = r.req.method ?? 'GET';
+  if (!BODY_METHODS.has(method) && !hasBody(r.req)) return;
+  if (!isJsonContentType(r.req.headers['content-type'])) {
+    throw new HttpError(422, '[]: Unsupported Content-Type');
+  }
+}
+
 /** Serves `/api/v1/...`; `apiPath` is the part after `/api/v1`. */
 export async function handleApi(
   r: ForgeRequest,
@@ -243,6 +267,7 @@ export async function handleApi(
     if (!m) continue;
     pathMatched = true;
     if (route.method !== r.req.method) continue;
+    requireJsonBody(r);
     await route.handler(
       r,
       m.slice(1).map(p => (p === undefined ? p : segment(p))),

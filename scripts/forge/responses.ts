@@ -83,6 +83,22 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Whether the request carries a body (a length, or chunked). */
+export function hasBody(req: http.IncomingMessage): boolean {
+  return (
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0
+  );
+}
+
+/**
+ * `application/json`, parameters allowed. Matched on the media type itself (not "contains
+ * json" like Gitea), since `text/plain;x=json` is still a CORS-safelisted type a page may send.
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  return header?.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
 /** A JSON object body, or 422 like Gitea's binding errors. */
 export async function readJsonObject(
   req: http.IncomingMessage,

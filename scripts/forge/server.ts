@@ -38,7 +38,23 @@ export function createForgeServer(opts: ForgeOptions): http.Server {
   return http.createServer((req, res) => {
     const started = Date.now();
     const baseUrl = opts.baseUrl?.replace(/\/+$/, '') ?? localUrl(req);
-    const url = new URL(req.url ?? '/', baseUrl);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', baseUrl);
+    } catch {
+      // e.g. `GET http://[ HTTP/1.1`: a throw here would end the whole process.
+      sendError(res, baseUrl, 400, 'malformed request target');
+      return;
+    }
+    if (!isOwnHost(req, opts.baseUrl)) {
+      // DNS rebinding: a page whose name now resolves to loopback would be same-origin with
+      // the forge, and could read private repositories with the browser's cached credentials.
+      log(
+        `${req.method} ${url.pathname} 421 host=${JSON.stringify(req.headers.host ?? '')}`,
+      );
+      sendError(res, baseUrl, 421, 'the Host header does not name this forge');
+      return;
+    }
     const auth = authenticate(req.headers.authorization, opts.user);
     const r: ForgeRequest = {
       req,
@@ -74,6 +90,24 @@ function localUrl(req: http.IncomingMessage): string {
   const { localAddress = '127.0.0.1', localPort } = req.socket;
   const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
   return `http://${host}:${localPort}`;
+}
+
+/**
+ * Whether `Host` names the forge: the host:port of its base URL or of the address the request
+ * came in on, or `localhost` with that port (a name only the machine itself resolves).
+ */
+function isOwnHost(
+  req: http.IncomingMessage,
+  baseUrl: string | undefined,
+): boolean {
+  const host = req.headers.host?.toLowerCase();
+  if (!host) return false;
+  const own = new Set([
+    new URL(localUrl(req)).host,
+    new URL(`http://localhost:${req.socket.localPort}`).host,
+  ]);
+  if (baseUrl) own.add(new URL(baseUrl).host);
+  return own.has(host);
 }
 
 async function route(r: ForgeRequest, badCredentials: boolean): Promise<void> {

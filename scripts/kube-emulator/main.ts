@@ -24,7 +24,12 @@ async function main() {
     throw new Error('usage: main.ts --port N --token-file F');
   }
   // A file, not the token: command lines are visible to every user.
-  const token = fs.readFileSync(values['token-file'], 'utf8').trim();
+  const tokenFile = values['token-file'];
+  const token = fs.readFileSync(tokenFile, 'utf8').trim();
+  if (!token) {
+    // `Bearer ` with nothing after it would be the cluster's credential.
+    throw new Error(`${tokenFile} is empty: the emulated cluster needs a bearer token`);
+  }
   const emu = await KubeEmulator.start({
     resources: [...CORE_RESOURCES, ...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES],
     autoReady: true,
@@ -37,6 +42,6 @@ async function main() {
 }
 
 main().catch(err => {
-  console.error(err);
+  console.error(`kube-emulator: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });

@@ -14,88 +14,29 @@
  *   namespaced objects in a missing namespace;
  * - `metadata.uid`, `resourceVersion`, `creationTimestamp`, `managedFields`.
  *
+ * Like an API server it checks the bearer token before it reads a body (constant-time compare),
+ * and refuses bodies over 3 MiB with 413 RequestEntityTooLarge, so a long-running instance (the
+ * local stack's) stays small whatever a client sends.
+ *
  * It is not a Kubernetes API server: no admission, no defaulting, no validation against schemas,
  * no watch, no strategic-merge list semantics. Test hooks: `setStatus` (readiness), `autoReady`,
  * `failRequest` (fail the N-th matching request), `installResources` (install CRDs later).
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { content, fieldsV1, isPlainObject, Leaves, leavesOf, mergeLeaves, same, sameOwnership, takeOwnership } from './managedFields';
+import { apiGroupList, apiResourceList, CORE_RESOURCES, EmulatedResource, OPERATOR_WORKLOADS } from './resources';
 
-export interface EmulatedResource {
-  /** '' for the core group. */
-  group: string;
-  version: string;
-  kind: string;
-  /** Plural resource name, e.g. `deployments`. */
-  name: string;
-  namespaced: boolean;
-}
+export type { EmulatedResource } from './resources';
+export { CORE_RESOURCES, EXTERNAL_SECRETS_RESOURCES, OPERATOR_RESOURCES } from './resources';
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
-
-const core = (kind: string, name: string, namespaced = true): EmulatedResource => ({
-  group: '',
-  version: 'v1',
-  kind,
-  name,
-  namespaced,
-});
-const grouped = (group: string, version: string, kind: string, name: string, namespaced = true) => ({
-  group,
-  version,
-  kind,
-  name,
-  namespaced,
-});
-
-/** Built-in resources every cluster has. */
-export const CORE_RESOURCES: EmulatedResource[] = [
-  core('Namespace', 'namespaces', false),
-  core('Secret', 'secrets'),
-  core('ConfigMap', 'configmaps'),
-  core('ServiceAccount', 'serviceaccounts'),
-  core('Service', 'services'),
-  core('PersistentVolumeClaim', 'persistentvolumeclaims'),
-  grouped('apps', 'v1', 'Deployment', 'deployments'),
-  grouped('apps', 'v1', 'StatefulSet', 'statefulsets'),
-  grouped('apps', 'v1', 'DaemonSet', 'daemonsets'),
-  grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
-  grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
-  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
-  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
-  grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
-  grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
-];
-
-/** The VictoriaMetrics operator CRDs (installed or not, per test). */
-export const OPERATOR_RESOURCES: EmulatedResource[] = [
-  ['VMCluster', 'vmclusters'],
-  ['VMSingle', 'vmsingles'],
-  ['VMAuth', 'vmauths'],
-  ['VMUser', 'vmusers'],
-  ['VMAgent', 'vmagents'],
-  ['VMAlert', 'vmalerts'],
-  ['VMAlertmanager', 'vmalertmanagers'],
-  ['VMAlertmanagerConfig', 'vmalertmanagerconfigs'],
-  ['VMRule', 'vmrules'],
-  ['VMServiceScrape', 'vmservicescrapes'],
-  ['VMPodScrape', 'vmpodscrapes'],
-  ['VMNodeScrape', 'vmnodescrapes'],
-  ['VMStaticScrape', 'vmstaticscrapes'],
-  ['VMProbe', 'vmprobes'],
-].map(([kind, name]) => grouped('operator.victoriametrics.com', 'v1beta1', kind, name));
-
-/** The external-secrets.io CRDs. */
-export const EXTERNAL_SECRETS_RESOURCES: EmulatedResource[] = [
-  grouped('external-secrets.io', 'v1beta1', 'ExternalSecret', 'externalsecrets'),
-];
-
-const OPERATOR_WORKLOADS = new Set(['VMCluster', 'VMSingle', 'VMAuth', 'VMAgent', 'VMAlert', 'VMAlertmanager']);
-
-type Leaves = Map<string, unknown>; // JSON-encoded path segments -> value
+/** kube-apiserver's default request body limit (`MaxRequestBodyBytes` of its generic server). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+/** How much of a refused upload still in flight is read and dropped before the connection is cut. */
+const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
 
 interface StoredObject {
   resource: EmulatedResource;
@@ -117,69 +58,6 @@ interface FailRule {
   remaining: number;
   status: number;
   match: (r: RecordedRequest) => boolean;
-}
-
-const isPlainObject = (v: unknown): v is Record<string, any> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** Leaf paths of everything but apiVersion/kind/status and server-owned metadata. */
-function leavesOf(obj: Record<string, any>): Leaves {
-  const out: Leaves = new Map();
-  const walk = (value: unknown, at: string[]) => {
-    if (isPlainObject(value) && Object.keys(value).length > 0) {
-      for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
-    } else {
-      out.set(JSON.stringify(at), value);
-    }
-  };
-  for (const [key, value] of Object.entries(obj)) {
-    if (key === 'apiVersion' || key === 'kind' || key === 'status') continue;
-    if (key === 'metadata') {
-      for (const field of ['labels', 'annotations'] as const) {
-        if (isPlainObject(value?.[field])) walk(value[field], ['metadata', field]);
-      }
-      continue;
-    }
-    walk(value, [key]);
-  }
-  return out;
-}
-
-function setPath(target: Record<string, any>, at: string[], value: unknown) {
-  let node = target;
-  for (const seg of at.slice(0, -1)) {
-    if (!isPlainObject(node[seg])) node[seg] = {};
-    node = node[seg];
-  }
-  const last = at[at.length - 1];
-  // An empty map owned by one manager does not wipe the entries other managers own in it.
-  if (isPlainObject(value) && Object.keys(value).length === 0 && isPlainObject(node[last])) return;
-  node[last] = structuredClone(value);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isPlainObject(value)) {
-    return `{${Object.keys(value).sort().filter(k => value[k] !== undefined).map(k => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
-
-/** The object without status and the server-set metadata, for change detection. */
-function content(body: Record<string, any>) {
-  const { status: _status, metadata, ...rest } = body;
-  const { uid: _u, resourceVersion: _r, creationTimestamp: _c, managedFields: _m, ...meta } = metadata;
-  return { ...rest, metadata: meta };
-}
-
-function fieldsV1(leaves: Leaves): Record<string, any> {
-  const root: Record<string, any> = {};
-  for (const key of leaves.keys()) {
-    let node = root;
-    for (const seg of JSON.parse(key) as string[]) node = node[`f:${seg}`] ??= {};
-  }
-  return root;
 }
 
 export interface KubeEmulatorOptions {
@@ -204,13 +82,18 @@ export class KubeEmulator {
   private resourceVersion = 1000;
   private server?: http.Server;
   private readonly token: string;
+  private readonly expectedAuthorization: Buffer;
   private readonly recordRequests: boolean;
 
   private constructor(opts: KubeEmulatorOptions) {
     this.recordRequests = opts.recordRequests ?? true;
     this.resources = [...(opts.resources ?? CORE_RESOURCES)];
     this.autoReady = opts.autoReady ?? false;
-    this.token = opts.token ?? 't';
+    const token = opts.token ?? 't';
+    // `Bearer ` alone would then be the credential.
+    if (!token) throw new Error('KubeEmulator: the bearer token must not be empty');
+    this.expectedAuthorization = Buffer.from(`Bearer ${token}`, 'utf8');
+    this.token = token;
   }
 
   static async start(opts: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
@@ -320,6 +203,58 @@ export class KubeEmulator {
     res.end(text);
   }
 
+  /** Constant-time comparison of the whole `Authorization` header (lengths in bytes first). */
+  private authorized(header: string | undefined): boolean {
+    const given = Buffer.from(header ?? '', 'utf8');
+    return given.length === this.expectedAuthorization.length && timingSafeEqual(given, this.expectedAuthorization);
+  }
+
+  /**
+   * Answers without reading the request body; the connection closes after the answer, so the
+   * rest of an upload is not read (node:http would otherwise read it all to reuse the connection).
+   */
+  private refuseUnread(req: http.IncomingMessage, res: http.ServerResponse, code: number, body: unknown) {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody) res.setHeader('connection', 'close');
+    this.send(res, code, body);
+  }
+
+  /** The body as text, or undefined once it has answered 413 for a body over the API server's limit. */
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<string | undefined> {
+    const tooLarge = () =>
+      this.status(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES) {
+      this.refuseUnread(req, res, 413, tooLarge());
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_REQUEST_BODY_BYTES) {
+          chunks.push(chunk);
+          return;
+        }
+        // A chunked body that outgrows the limit: drop what was kept and answer now. What is
+        // still in flight is discarded (not kept), so the client reads the 413 rather than a
+        // reset; a client that keeps sending well past that is cut off.
+        req.off('data', onData);
+        chunks.length = 0;
+        let discarded = 0;
+        req.on('data', (rest: Buffer) => {
+          discarded += rest.length;
+          if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
+        });
+        this.send(res, 413, tooLarge());
+        resolve(undefined);
+      };
+      req.on('data', onData);
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Health endpoints answer without credentials, as an API server's usually do.
@@ -336,13 +271,12 @@ export class KubeEmulator {
       authorization: req.headers.authorization,
     };
     if (this.recordRequests) this.requests.push(record);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
-      return this.send(res, 401, this.status(401, 'Unauthorized', 'Unauthorized'));
+    // Credentials before the body: an anonymous client must not make the emulator read anything.
+    if (!this.authorized(req.headers.authorization)) {
+      return this.refuseUnread(req, res, 401, this.status(401, 'Unauthorized', 'Unauthorized'));
     }
+    const text = await this.readBody(req, res);
+    if (text === undefined) return undefined; // answered 413
     for (const rule of this.failRules) {
       if (rule.remaining > 0 && rule.match(record)) {
         rule.remaining -= 1;
@@ -359,30 +293,13 @@ export class KubeEmulator {
         return this.send(res, 200, { kind: 'APIVersions', versions: ['v1'] });
       }
       if (parts.length === 1 && parts[0] === 'apis') {
-        const groups = new Map<string, Set<string>>();
-        for (const r of this.resources.filter(x => x.group)) {
-          (groups.get(r.group) ?? groups.set(r.group, new Set()).get(r.group)!).add(r.version);
-        }
-        return this.send(res, 200, {
-          kind: 'APIGroupList',
-          apiVersion: 'v1',
-          groups: [...groups].map(([name, versions]) => ({
-            name,
-            versions: [...versions].map(v => ({ groupVersion: `${name}/${v}`, version: v })),
-            preferredVersion: { groupVersion: `${name}/${[...versions][0]}`, version: [...versions][0] },
-          })),
-        });
+        return this.send(res, 200, apiGroupList(this.resources));
       }
       const gv = parts[0] === 'api' && parts.length === 2 ? `${parts[1]}` : parts[0] === 'apis' && parts.length === 3 ? `${parts[1]}/${parts[2]}` : undefined;
       if (gv) {
-        const list = this.resources.filter(r => (r.group ? `${r.group}/${r.version}` : r.version) === gv);
-        if (list.length === 0) return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
-        return this.send(res, 200, {
-          kind: 'APIResourceList',
-          apiVersion: 'v1',
-          groupVersion: gv,
-          resources: list.map(r => ({ name: r.name, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: VERBS })),
-        });
+        const list = apiResourceList(this.resources, gv);
+        if (!list) return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+        return this.send(res, 200, list);
       }
     }
 
@@ -466,19 +383,7 @@ export class KubeEmulator {
   ) {
     const key = this.key(apiVersion, resource.kind, namespace, name);
     const existing = this.store.get(key);
-    const leaves = leavesOf(applied);
-    const managers = new Map<string, Leaves>(
-      [...(existing?.managers ?? new Map<string, Leaves>())].map(([m, l]) => [m, new Map(l)]),
-    );
-    const conflicts: Array<{ manager: string; field: string }> = [];
-    for (const [path, value] of leaves) {
-      for (const [other, owned] of managers) {
-        if (other === manager || !owned.has(path)) continue;
-        if (same(owned.get(path), value)) continue; // shared ownership of an equal value
-        if (force) owned.delete(path);
-        else conflicts.push({ manager: other, field: `.${(JSON.parse(path) as string[]).join('.')}` });
-      }
-    }
+    const { managers, conflicts } = takeOwnership(existing?.managers, manager, leavesOf(applied), force);
     if (conflicts.length > 0) {
       return this.send(
         res,
@@ -496,20 +401,12 @@ export class KubeEmulator {
         ),
       );
     }
-    managers.set(manager, leaves);
-    for (const [m, l] of managers) if (l.size === 0 && m !== manager) managers.delete(m);
 
-    // The object is the union of every manager's fields.
     const body: Record<string, any> = { apiVersion, kind: resource.kind, metadata: { name } };
     if (resource.namespaced) body.metadata.namespace = namespace;
-    for (const l of managers.values()) {
-      for (const [path, value] of l) setPath(body, JSON.parse(path), value);
-    }
+    mergeLeaves(body, managers);
     const now = new Date().toISOString();
-    const changed =
-      !existing ||
-      !same(content(existing.body), content(body)) ||
-      !same([...existing.managers].map(([m, l]) => [m, [...l.keys()].sort()]), [...managers].map(([m, l]) => [m, [...l.keys()].sort()]));
+    const changed = !existing || !same(content(existing.body), content(body)) || !sameOwnership(existing.managers, managers);
     body.metadata.uid = existing?.body.metadata.uid ?? randomUUID();
     body.metadata.creationTimestamp = existing?.body.metadata.creationTimestamp ?? now.replace(/\.\d+Z$/, 'Z');
     body.metadata.resourceVersion = changed ? String(this.resourceVersion + 1) : existing!.body.metadata.resourceVersion;

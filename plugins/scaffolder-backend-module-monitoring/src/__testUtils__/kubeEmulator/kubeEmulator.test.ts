@@ -1,5 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { CORE_RESOURCES, KubeEmulator, OPERATOR_RESOURCES } from '.';
+import { CORE_RESOURCES, KubeEmulator, MAX_REQUEST_BODY_BYTES, OPERATOR_RESOURCES } from '.';
 
 const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } };
 const cm = (data: Record<string, string>) => ({
@@ -123,4 +130,171 @@ describe('KubeEmulator', () => {
       await bare.close();
     }
   });
+});
+
+describe('KubeEmulator request limits and credentials', () => {
+  let emu: KubeEmulator;
+  beforeEach(async () => {
+    emu = await KubeEmulator.start();
+  });
+  afterEach(() => emu.close());
+
+  const patchPath = '/api/v1/namespaces/monitoring';
+  const applyHeaders = { 'content-type': 'application/apply-patch+yaml' };
+
+  interface Exchange {
+    status?: number;
+    body?: any;
+    /** Body bytes the client managed to hand to the socket before the answer (or the close). */
+    sent: number;
+    error?: string;
+  }
+
+  /**
+   * Sends headers, then `bodyBytes` of body in 64 KiB pieces as fast as the emulator reads them,
+   * stopping as soon as an answer arrives. `bodyBytes: 0` sends no body at all, whatever the
+   * declared length: an emulator that waits for one never answers (timeout).
+   */
+  function exchange(opts: { headers: Record<string, string | number>; bodyBytes: number; timeoutMs?: number }): Promise<Exchange> {
+    const { port } = new URL(emu.url);
+    return new Promise(resolve => {
+      const result: Exchange = { sent: 0 };
+      let done = false;
+      const finish = (error?: string) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        req.destroy();
+        resolve({ ...result, error });
+      };
+      const timer = setTimeout(() => finish('timeout'), opts.timeoutMs ?? 3000);
+      // keep-alive like Kubernetes clients: a client that asks for `Connection: close` is cut
+      // off as soon as it is answered, and may see the reset before the answer.
+      const headers = { connection: 'keep-alive', ...opts.headers };
+      const req = http.request(
+        { host: '127.0.0.1', port, method: 'PATCH', path: `${patchPath}?fieldManager=m`, headers, agent: false },
+        res => {
+          result.status = res.statusCode;
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () => {
+            result.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            finish();
+          });
+        },
+      );
+      req.on('error', e => finish((e as NodeJS.ErrnoException).code ?? String(e)));
+      req.flushHeaders();
+      const piece = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!done && result.sent < opts.bodyBytes) {
+          const n = Math.min(piece.length, opts.bodyBytes - result.sent);
+          result.sent += n;
+          if (!req.write(piece.subarray(0, n))) return void req.once('drain', pump);
+        }
+        if (!done && opts.bodyBytes > 0) req.end();
+      };
+      pump();
+    });
+  }
+
+  it('answers 401 to a request without the token before reading its body', async () => {
+    // Declares 200 MiB and sends none of it: only an emulator that does not wait for it answers.
+    for (const authorization of [undefined, 'Bearer wrong', 'Bearer t2', 'Bearer ', 'bearer t']) {
+      const headers: Record<string, string | number> = { ...applyHeaders, 'content-length': 200 * 1024 * 1024 };
+      if (authorization !== undefined) headers.authorization = authorization;
+      const res = await exchange({ headers, bodyBytes: 0 });
+      expect({ authorization, status: res.status, reason: res.body?.reason }).toEqual({ authorization, status: 401, reason: 'Unauthorized' });
+    }
+  });
+
+  it('answers 413 RequestEntityTooLarge, without reading, to a declared body over 3 MiB', async () => {
+    const res = await exchange({
+      headers: { ...applyHeaders, authorization: 'Bearer t', 'content-length': MAX_REQUEST_BODY_BYTES + 1 },
+      bodyBytes: 0,
+    });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `Request entity too large: limit is ${3 * 1024 * 1024}`,
+      reason: 'RequestEntityTooLarge',
+      code: 413,
+    });
+  });
+
+  it('stops reading a chunked body once it passes 3 MiB', async () => {
+    const offered = 64 * 1024 * 1024;
+    const res = await exchange({ headers: { ...applyHeaders, authorization: 'Bearer t' }, bodyBytes: offered, timeoutMs: 10000 });
+    expect(res.error === undefined ? res.status : res.error).toBe(413);
+    expect(res.body.reason).toBe('RequestEntityTooLarge');
+    // An emulator that read on would have taken all 64 MiB before answering.
+    expect(res.sent).toBeLessThan(offered / 2);
+  });
+
+  it('still applies a body just under the limit', async () => {
+    const client = KubernetesObjectApi.makeApiClient(emu.kubeConfig());
+    const ssa = (obj: any) => client.patch(obj, undefined, undefined, 'm', undefined, PatchStrategy.ServerSideApply);
+    await ssa(ns);
+    const big = cm({ blob: 'x'.repeat(MAX_REQUEST_BODY_BYTES - 4096) });
+    const applied: any = await ssa(big);
+    expect(applied.data.blob).toHaveLength(MAX_REQUEST_BODY_BYTES - 4096);
+  });
+
+  /** The status line's code for a GET /api sent byte for byte (header bytes as given, latin1). */
+  function rawGetStatus(authorization: string): Promise<number> {
+    const { port } = new URL(emu.url);
+    const head = `GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${authorization}\r\nConnection: close\r\n\r\n`;
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(Buffer.from(head, 'latin1')));
+      let answer = '';
+      socket.on('data', c => {
+        answer += c.toString('latin1');
+      });
+      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1])));
+      socket.on('error', reject);
+    });
+  }
+
+  it('compares the Authorization header in constant time, over bytes', async () => {
+    const compare = jest.spyOn(crypto, 'timingSafeEqual');
+    try {
+      expect(await rawGetStatus('Bearer t')).toBe(200);
+      expect(compare).toHaveBeenCalled();
+      // As many characters as `Bearer t` (the server reads header bytes as latin1), one more
+      // byte in UTF-8: refused, not a 500 from comparing buffers of different lengths.
+      expect(await rawGetStatus('Bearer \u00e9')).toBe(401);
+      expect(await rawGetStatus('Bearer tt')).toBe(401);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('refuses to start with an empty token', async () => {
+    await expect(KubeEmulator.start({ token: '' })).rejects.toThrow(/token must not be empty/);
+  });
+});
+
+describe('scripts/kube-emulator/main.ts', () => {
+  const repoRoot = path.resolve(__dirname, '../../../../..');
+  it('exits with a message naming the token file when the file is empty', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-emulator-'));
+    try {
+      const tokenFile = path.join(dir, 'token');
+      fs.writeFileSync(tokenFile, '\n');
+      const run = spawnSync(
+        process.execPath,
+        ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs'), path.join(repoRoot, 'scripts/kube-emulator/main.ts'), '--port', '0', '--token-file', tokenFile],
+        { encoding: 'utf8', timeout: 30000 },
+      );
+      expect(run.signal).toBeNull(); // did not keep running until the timeout
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`${tokenFile} is empty`);
+      expect(run.stdout).not.toContain('Kubernetes API emulator on');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40000);
 });
