@@ -6,7 +6,7 @@
 // database password - and that no secret value is in the task's log or output.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { backend, guestHeaders, sleep, waitForTemplate } from './support/app.mjs';
+import { guestHeaders, runTask, waitForTemplate } from './support/app.mjs';
 
 const clusters = JSON.parse(process.env.MONITORING_KUBE_CLUSTERS ?? '{}');
 const kubeAuth = { authorization: `Bearer ${process.env.MONITORING_KUBE_TOKEN}` };
@@ -28,29 +28,15 @@ async function list(cluster, apiPath) {
 const ALERTMANAGER_CONFIG = '{route: {receiver: ops}, receivers: [{name: ops}]}';
 const decode = value => Buffer.from(value, 'base64').toString('utf8');
 
-/** Runs a template as a task; resolves with its status and the whole log as one text. */
-async function runTask(template, values, secrets = {}) {
-  await waitForTemplate(template, headers, t => t.spec.parameters.some(p => p.properties?.apply));
-  const created = await fetch(`${backend}/api/scaffolder/v2/tasks`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ templateRef: `template:default/${template}`, values, secrets }),
-  });
-  assert.equal(created.status, 201);
-  const { id } = await created.json();
-  let task;
-  for (let i = 0; i < 240; i++) {
-    task = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
-    if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
-    await sleep(1000);
-  }
-  const events = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers })).json();
-  return { status: task.status, log: JSON.stringify(events), events };
+/** Runs a template as a task once the catalog has its version with the Apply page. */
+async function runApplyTask(template, values, secrets = {}) {
+  await waitForTemplate(template, headers, e => e.spec.parameters.some(p => p.properties?.apply));
+  return runTask(headers, template, values, secrets);
 }
 
 test('the hub template applies the hub with the database password and Alertmanager configuration from the form\'s secret fields', { timeout: 300_000 }, async () => {
   const databasePassword = `E2e-Db-${Date.now().toString(36)}-Secret`;
-  const { status, log } = await runTask(
+  const { status, log } = await runApplyTask(
     'monitoring-hub',
     {
       name: 'hub', clusterName: 'hub-cluster', namespace: 'monitoring', grafanaDomain: 'grafana.example.com',
@@ -77,7 +63,7 @@ test('the hub template applies the hub with the database password and Alertmanag
 });
 
 test('the spoke template applies the spoke and admits it on the hub with one generated password', { timeout: 300_000 }, async t => {
-  const { status, log } = await runTask('monitoring-spoke', {
+  const { status, log } = await runApplyTask('monitoring-spoke', {
     clusterName: 'dev-cluster',
     environment: 'dev',
     hubUrl: 'https://vmauth.hub.example.com',
@@ -113,7 +99,7 @@ test('the spoke template applies the spoke and admits it on the hub with one gen
 });
 
 test('monitor-a-service applies the service\'s VMRule to the hub', { timeout: 300_000 }, async () => {
-  const { status, log } = await runTask('monitor-a-service', {
+  const { status, log } = await runApplyTask('monitor-a-service', {
     component: 'component:default/payments',
     errorRatioThreshold: 0.05, errorRatioFor: '5m', latencyP95ThresholdSeconds: 0.5, latencyFor: '10m',
     severity: 'warning', environments: [], hubNamespace: 'monitoring', hubName: 'hub',

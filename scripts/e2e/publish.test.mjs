@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { backend, guestHeaders, sleep, waitForTemplate } from './support/app.mjs';
+import { backend, guestHeaders, runTask, sleep, waitForTemplate } from './support/app.mjs';
 
 const forge = {
   url: process.env.MONITORING_FORGE_URL ?? 'http://127.0.0.1:3300',
@@ -35,34 +35,13 @@ after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 const unique = prefix => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
 
-/** Runs a template as a real task; resolves with its final status, events and output. */
-async function runTask(template, values, t) {
-  await waitForTemplate(template, headers, t => t.spec.parameters.some(p => p.properties?.publish));
-  const started = Date.now();
-  const created = await fetch(`${backend}/api/scaffolder/v2/tasks`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ templateRef: `template:default/${template}`, values, secrets: {} }),
-  });
-  const { id } = await created.json();
-  assert.equal(created.status, 201, `task not created (${created.status})`);
-  let task;
-  for (let i = 0; i < 240; i++) {
-    task = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
-    if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
-    await sleep(1000);
-  }
-  const events = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers })).json();
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  t.diagnostic(`${template} task ${id}: ${task.status} in ${seconds} s`);
-  const failures = events
-    .filter(e => e.body?.status === 'failed' || e.body?.error)
-    .map(e => `${e.body.stepId ?? 'task'}: ${e.body.error?.message ?? e.body.message}`);
-  assert.equal(task.status, 'completed', `task ${id} ${task.status}:\n${failures.join('\n')}`);
-  const stepStatus = {};
-  for (const e of events) if (e.body?.stepId && e.body?.status) stepStatus[e.body.stepId] = e.body.status;
-  const output = events.find(e => e.type === 'completion')?.body?.output ?? {};
-  return { id, stepStatus, output };
+/** Runs a template as a real task, which must complete; resolves with its steps and output. */
+async function runCompletedTask(template, values, t) {
+  await waitForTemplate(template, headers, e => e.spec.parameters.some(p => p.properties?.publish));
+  const task = await runTask(headers, template, values);
+  t.diagnostic(`${template} task ${task.id}: ${task.status} in ${task.seconds} s`);
+  assert.equal(task.status, 'completed', `task ${task.id} ${task.status}:\n${task.failures.join('\n')}`);
+  return task;
 }
 
 async function forgeApi(method, apiPath) {
@@ -146,7 +125,7 @@ async function cleanUp(name, repo) {
 test('the spoke template publishes to the forge and registers the cluster, related to the hub', { timeout: 300_000 }, async t => {
   const cluster = unique('e2e-spoke');
   const repo = `${cluster}-manifests`;
-  const { stepStatus, output } = await runTask('monitoring-spoke', {
+  const { stepStatus, output } = await runCompletedTask('monitoring-spoke', {
     clusterName: cluster, environment: 'qa', hubUrl: 'https://vmauth.hub.example.com', hubName: 'hub',
     hubCluster: HUB, storageClass: 'gp3', queueSize: '10Gi', scrapeInterval: '30s', secretStrategy: 'kubernetes',
     publish: true, repoUrl: `${forgeHost}?owner=${forge.org}&repo=${repo}`,
@@ -190,7 +169,7 @@ test('the spoke template publishes to the forge and registers the cluster, relat
 
 test('without a repository the spoke template renders and skips publish and register', { timeout: 300_000 }, async t => {
   const cluster = unique('e2e-nopub');
-  const { stepStatus, output } = await runTask('monitoring-spoke', {
+  const { stepStatus, output } = await runCompletedTask('monitoring-spoke', {
     clusterName: cluster, environment: 'qa', hubUrl: 'https://vmauth.hub.example.com', hubName: 'hub',
     hubCluster: HUB, storageClass: 'gp3', queueSize: '10Gi', scrapeInterval: '30s', secretStrategy: 'kubernetes',
     publish: false,
@@ -235,7 +214,7 @@ test('the publish step is chosen by host: github.com runs publish:github (dry-ru
 test('the hub template publishes to the forge and registers the hub cluster', { timeout: 300_000 }, async t => {
   const cluster = unique('e2e-hub');
   const repo = `${cluster}-manifests`;
-  const { stepStatus, output } = await runTask('monitoring-hub', {
+  const { stepStatus, output } = await runCompletedTask('monitoring-hub', {
     name: 'hub', clusterName: cluster, namespace: 'monitoring', grafanaDomain: 'grafana.example.com',
     storageClass: 'gp3', sharedStorageClass: 'efs', retention: '15d', storageSize: '100Gi', secretStrategy: 'kubernetes',
     publish: true, repoUrl: `${forgeHost}?owner=${forge.org}&repo=${repo}`,

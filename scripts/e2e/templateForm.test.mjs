@@ -33,6 +33,16 @@ test('the spoke form publishes to the local forge and registers the cluster', { 
     await page.screenshot({ path: '.e2e/template-form.png' }).catch(() => {});
   });
   const cluster = `ui-spoke-${Date.now().toString(36)}`;
+  // Clean up whatever the run got to: the catalog location and the repository.
+  t.after(async () => {
+    const headers = await guestHeaders();
+    const found = await fetch(`${backend}/api/catalog/locations/by-entity/resource/default/${cluster}`, { headers });
+    if (found.ok) {
+      const { id } = await found.json();
+      await fetch(`${backend}/api/catalog/locations/${id}`, { method: 'DELETE', headers });
+    }
+    await fetch(`${forge.url}/api/v1/repos/${forge.org}/${cluster}`, { method: 'DELETE', headers: { authorization: forge.auth } });
+  });
   await page.goto(`${base}/create/templates/default/monitoring-spoke`);
   await signInAsGuest();
 
@@ -55,7 +65,7 @@ test('the spoke form publishes to the local forge and registers the cluster', { 
   await page.keyboard.press('Tab');
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // Page 3: apply stays off (no cluster API here); then the review page and Create.
+  // Page 3: apply stays off; then the review page and Create.
   await page.locator('#root_apply').waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('#root_apply').isChecked(), false);
   await page.getByRole('button', { name: 'Review' }).click();
@@ -88,13 +98,5 @@ test('the spoke form publishes to the local forge and registers the cluster', { 
   assert.ok(entity.relations.some(r => r.type === 'dependsOn' && r.targetRef === 'resource:default/hub-cluster'));
   assert.deepEqual(pageErrors, []);
 
-  // Clean up: unregister the location and delete the repository.
-  const location = entity.metadata.annotations['backstage.io/managed-by-location'];
-  const found = await fetch(`${backend}/api/catalog/locations/by-entity/resource/default/${cluster}`, { headers });
-  if (found.ok) {
-    const { id } = await found.json();
-    await fetch(`${backend}/api/catalog/locations/${id}`, { method: 'DELETE', headers });
-  }
-  await fetch(`${forge.url}/api/v1/repos/${forge.org}/${cluster}`, { method: 'DELETE', headers: { authorization: forge.auth } });
-  t.diagnostic(`registered from ${location}`);
+  t.diagnostic(`registered from ${entity.metadata.annotations['backstage.io/managed-by-location']}`);
 });

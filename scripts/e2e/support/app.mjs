@@ -47,3 +47,41 @@ export async function waitForTemplate(name, headers, ready = () => true) {
   }
   throw new Error(`template ${name} is not in the catalog`);
 }
+
+/**
+ * Runs a template for real as a scaffolder task and waits for it to end (up to 4 minutes).
+ * Resolves with its status, events, the events as one text (to search for leaked values), the
+ * status of each step, its output and, when it did not complete, the failures.
+ */
+export async function runTask(headers, template, values, secrets = {}) {
+  const started = Date.now();
+  const created = await fetch(`${backend}/api/scaffolder/v2/tasks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ templateRef: `template:default/${template}`, values, secrets }),
+  });
+  assert.equal(created.status, 201, `task not created (${created.status})`);
+  const { id } = await created.json();
+  let task;
+  for (let i = 0; i < 240; i++) {
+    task = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
+    if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
+    await sleep(1000);
+  }
+  const events = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers })).json();
+  const stepStatus = {};
+  for (const e of events) if (e.body?.stepId && e.body?.status) stepStatus[e.body.stepId] = e.body.status;
+  const failures = events
+    .filter(e => e.body?.status === 'failed' || e.body?.error)
+    .map(e => `${e.body.stepId ?? 'task'}: ${e.body.error?.message ?? e.body.message}`);
+  return {
+    id,
+    status: task.status,
+    seconds: ((Date.now() - started) / 1000).toFixed(1),
+    events,
+    log: JSON.stringify(events),
+    stepStatus,
+    output: events.find(e => e.type === 'completion')?.body?.output ?? {},
+    failures,
+  };
+}
