@@ -6,13 +6,10 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import * as D from './defaults';
+import { DNS_LABEL, DNS_SUBDOMAIN, NAME } from './patterns';
 
 type Z = typeof z;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** RFC 1035 label: also valid inside Service names, which must start with a letter. */
-const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const ENVIRONMENT = /^[a-z][a-z0-9-]{0,30}$/;
 export const DURATION = /^\d+[smhdwy]$/;
 export const SIZE = /^\d+(Mi|Gi|Ti)$/;

@@ -38,6 +38,7 @@ import {
 } from './serviceRulesInput';
 import { AlertingRule } from './rules';
 import { K8sObject } from './types';
+import { DNS_LABEL, LABEL_VALUE } from './patterns';
 
 export {
   serviceRulesInputSchema,
@@ -65,11 +66,8 @@ export const CATALOG_SET_ANNOTATIONS = [
   'backstage.io/source-location',
 ] as const;
 
-/** A Kubernetes label value: the `service` label is copied from a pod label, so it is one. */
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /** Go-template delimiters: vmalert would expand them in labels and annotations. */
 const TEMPLATE_DELIMITERS = /\{\{|\}\}/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Labels the rule sets itself or the grouping produces; an alert selector may not set them. */
 const RESERVED_LABELS = ['alertname', 'severity', LABELS.service, LABELS.cluster, LABELS.environment];
 

@@ -7,6 +7,7 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { ALERTS, NAMESPACE } from './defaults';
 import { durationSeconds, ENVIRONMENT } from './inputs';
+import { DNS_LABEL, LABEL_VALUE, NAME } from './patterns';
 
 type Z = typeof z;
 
@@ -31,9 +32,6 @@ export const SERVICE_RULE_DEFAULTS = {
   outputPath: 'monitoring',
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const OUTPUT_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._\-/]+$/;
 const SHORT_DURATION = /^\d+[smh]$/;
 

@@ -9,9 +9,8 @@ import { OPERATOR_API_VERSION } from './crdSchemas';
 import { isOperatorKind, validateOperatorObject } from './crdValidator';
 import { objectRef } from './errors';
 import { EXTERNAL_SECRETS_API_VERSION, validateExternalSecret } from './externalSecret';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../builders/patterns';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
