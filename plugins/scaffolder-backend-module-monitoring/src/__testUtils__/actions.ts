@@ -12,17 +12,26 @@ export function exampleInput(example: string): Record<string, any> {
 }
 
 /** A mock action context on a fresh workspace, with the outputs collected. */
-export function mockContext(workspacePath: string, input: Record<string, any>, isDryRun = false) {
+export function mockContext(
+  workspacePath: string,
+  input: Record<string, any>,
+  isDryRun = false,
+) {
   const ctx = createMockActionContext({ input: input as any, workspacePath });
   // createMockActionContext ignores isDryRun; set it so dry-run tests really run dry.
   (ctx as { isDryRun?: boolean }).isDryRun = isDryRun;
   const outputs: Record<string, any> = {};
-  (ctx.output as jest.Mock).mockImplementation((name: string, value: unknown) => {
-    outputs[name] = value;
-  });
+  (ctx.output as jest.Mock).mockImplementation(
+    (name: string, value: unknown) => {
+      outputs[name] = value;
+    },
+  );
   const logged: string[] = [];
   const info = ctx.logger.info.bind(ctx.logger);
-  jest.spyOn(ctx.logger, 'info').mockImplementation(((message: any, ...rest: any[]) => {
+  jest.spyOn(ctx.logger, 'info').mockImplementation(((
+    message: any,
+    ...rest: any[]
+  ) => {
     logged.push(String(message));
     return info(message, ...rest);
   }) as any);
@@ -49,4 +58,19 @@ export function undescribed(schema: any, at = ''): string[] {
     if (child.items) out.push(...undescribed(child.items, `${p}[]`));
   }
   return out;
+}
+
+/** The contract every action of this module keeps: its id, dry-run support, a described schema. */
+export function expectDocumentedAction(
+  action: {
+    id: string;
+    supportsDryRun?: boolean;
+    schema?: { input?: unknown; output?: unknown };
+  },
+  id: string,
+) {
+  expect(action.id).toBe(id);
+  expect(action.supportsDryRun).toBe(true);
+  expect(undescribed(action.schema?.input)).toEqual([]);
+  expect(undescribed(action.schema?.output)).toEqual([]);
 }

@@ -4,7 +4,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { exampleInput, mockContext, undescribed } from '../__testUtils__/actions';
+import { exampleInput, expectDocumentedAction, mockContext } from '../__testUtils__/actions';
 import {
   ALL_RESOURCES,
   HUB_PROVIDED,
@@ -53,11 +53,7 @@ describe('monitoring:apply', () => {
   };
 
   it('describes every input and output field', () => {
-    const a = action();
-    expect(a.id).toBe('monitoring:apply');
-    expect(a.supportsDryRun).toBe(true);
-    expect(undescribed(a.schema?.input)).toEqual([]);
-    expect(undescribed(a.schema?.output)).toEqual([]);
+    expectDocumentedAction(action(), 'monitoring:apply');
   });
 
   it('runs the examples (hub with provided values, spoke admitted on the hub, forced re-apply)', async () => {

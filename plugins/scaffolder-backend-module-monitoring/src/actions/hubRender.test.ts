@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse } from 'yaml';
-import { exampleInput, listFiles, mockContext, undescribed } from '../__testUtils__/actions';
+import { exampleInput, expectDocumentedAction, listFiles, mockContext } from '../__testUtils__/actions';
 import { createHubRenderAction } from './hubRender';
 import { examples } from './hubRender.examples';
 
@@ -32,10 +32,7 @@ describe('monitoring:hub:render', () => {
   });
 
   it('describes every input and output field', () => {
-    expect(action.id).toBe('monitoring:hub:render');
-    expect(action.supportsDryRun).toBe(true);
-    expect(undescribed(action.schema?.input)).toEqual([]);
-    expect(undescribed(action.schema?.output)).toEqual([]);
+    expectDocumentedAction(action, 'monitoring:hub:render');
   });
 
   it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {

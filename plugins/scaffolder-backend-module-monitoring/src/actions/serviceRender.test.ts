@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse, parseAllDocuments } from 'yaml';
-import { listFiles, mockContext, undescribed } from '../__testUtils__/actions';
+import { expectDocumentedAction, listFiles, mockContext } from '../__testUtils__/actions';
 import { createServiceRenderAction } from './serviceRender';
 import { examples } from './serviceRender.examples';
 
@@ -59,10 +59,7 @@ describe('monitoring:service:render', () => {
   beforeEach(() => mockDir.clear());
 
   it('describes every input and output field', () => {
-    expect(action.id).toBe('monitoring:service:render');
-    expect(action.supportsDryRun).toBe(true);
-    expect(undescribed(action.schema?.input)).toEqual([]);
-    expect(undescribed(action.schema?.output)).toEqual([]);
+    expectDocumentedAction(action, 'monitoring:service:render');
   });
 
   it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
