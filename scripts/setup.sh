@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh machine: Debian packages (the real VictoriaMetrics
-# stack, and Chromium for browser tests with --browser) and the npm workspace.
-# Safe to re-run: it only installs what is missing.
+# Installs what the project needs on a fresh machine: Debian packages (node exporter, git, and
+# Chromium for browser tests with --browser), the npm workspace, and the hub's components
+# (VictoriaMetrics, vmagent, vmalert, vmauth, Alertmanager) built from their Go modules.
+# Safe to re-run: it only installs or builds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +15,14 @@ case "$major" in
   *) echo "Node.js 20, 22 or 24 is needed (found: $(node --version 2>/dev/null || echo none))" >&2; exit 1 ;;
 esac
 
+# Go builds the hub's components; say exactly what to install before anything else runs.
+if ! command -v go >/dev/null; then
+  echo "Go 1.26.6 or newer is needed to build the local hub (VictoriaMetrics from its Go modules)." >&2
+  echo "Install it from https://go.dev/doc/install and put 'go' on PATH." >&2
+  exit 1
+fi
+
 packages=()
-command -v victoria-metrics >/dev/null || packages+=(victoria-metrics)
-command -v prometheus-alertmanager >/dev/null || packages+=(prometheus-alertmanager)
 command -v prometheus-node-exporter >/dev/null || packages+=(prometheus-node-exporter)
 # The local forge serves repositories with `git http-backend` (the templates publish there).
 [ -x "$(git --exec-path 2>/dev/null)/git-http-backend" ] || packages+=(git)
@@ -40,3 +46,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "==> Installing npm packages (npm ci; the first time takes a few minutes)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The hub's components, from their Go modules (pinned in scripts/stack/components.ts), into a
+# binary cache keyed by version: minutes the first time, a file check afterwards.
+npm run -s stack -- build

@@ -15,13 +15,13 @@ step "Type check (tsc)"
 npx tsc --noEmit || failed_steps+=(tsc)
 
 step "Unit tests"
-npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.integration\.test\.' \
+npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.(integration|faults)\.test\.' \
   --json --outputFile="$out/unit.json" || failed_steps+=(unit)
 
 step "Local forge tests (Gitea API subset + git over HTTP, with real git)"
 node scripts/forge/run-tests.mjs "$out/forge.json" || failed_steps+=(forge)
 
-step "Local stack (real VictoriaMetrics, vmauth, vmalert, Alertmanager, vmagents)"
+step "Local stack (VictoriaMetrics, vmauth, 2 vmalert, Alertmanager, 3 vmagents, built from their Go modules)"
 stack_was_up=false
 npm run -s stack -- status >/dev/null 2>&1 && stack_was_up=true
 if npm run -s stack -- start; then
@@ -31,6 +31,11 @@ if npm run -s stack -- start; then
 
   step "Browser test (Chromium) against the running app"
   node scripts/run-e2e.mjs "$out/e2e.json" || failed_steps+=(e2e)
+
+  # Last: they stop and kill processes of the stack (and restore them).
+  step "Fault tests (hub outage, vmagent SIGKILL) against the real stack"
+  npx backstage-cli repo test --ci --watchAll=false --runInBand 'faults\.test' \
+    --json --outputFile="$out/faults.json" || failed_steps+=(faults)
 else
   failed_steps+=(stack)
 fi

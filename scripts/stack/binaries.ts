@@ -1,50 +1,60 @@
-/** Makes sure the Debian packages that provide the stack's binaries are installed. */
+/**
+ * The stack's executables: the hub's components built from their Go modules
+ * (`components.ts`), and Debian's node exporter.
+ */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { BIN } from './processes';
+import { binaryPath, COMPONENTS, ensureComponents } from './components';
 
-const PACKAGES =
-  'victoria-metrics prometheus-alertmanager prometheus-node-exporter';
-export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES}`;
-export const SUDO_INSTALL_COMMAND = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${PACKAGES}`;
+const component = (name: string) => binaryPath(COMPONENTS.find(c => c.name === name)!);
+
+export const BIN = {
+  victoriaMetrics: component('victoria-metrics'),
+  vmagent: component('vmagent'),
+  vmauth: component('vmauth'),
+  vmalert: component('vmalert'),
+  alertmanager: component('alertmanager'),
+  nodeExporter: '/usr/bin/prometheus-node-exporter',
+} as const;
+
+const DEBIAN_PACKAGES = 'prometheus-node-exporter';
+export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}`;
+export const SUDO_INSTALL_COMMAND = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}`;
 
 export class MissingBinariesError extends Error {
   constructor(readonly missing: string[]) {
-    super(
-      `missing ${missing.join(', ')}; install them with:\n  ${SUDO_INSTALL_COMMAND}`,
-    );
+    super(`missing ${missing.join(', ')}; install them with:\n  ${SUDO_INSTALL_COMMAND}`);
     this.name = 'MissingBinariesError';
   }
 }
 
+const isExecutable = (bin: string) => {
+  try {
+    fs.accessSync(bin, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export function missingBinaries(): string[] {
-  return Object.values(BIN).filter(bin => {
-    try {
-      fs.accessSync(bin, fs.constants.X_OK);
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  return Object.values(BIN).filter(bin => !isExecutable(bin));
 }
 
 /**
- * Installs the packages when a binary is missing and we are root; otherwise throws
- * `MissingBinariesError` carrying the command to run with sudo.
+ * Builds the Go components that are not in the binary cache, and installs the node exporter
+ * when it is missing and we are root (otherwise throws `MissingBinariesError` with the command).
  */
 export function ensureBinaries(log: (line: string) => void): void {
-  const missing = missingBinaries();
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new MissingBinariesError(missing);
-  log(`missing ${missing.join(', ')}: running ${INSTALL_COMMAND}`);
+  ensureComponents(log);
+  if (isExecutable(BIN.nodeExporter)) return;
+  if (process.getuid?.() !== 0) throw new MissingBinariesError([BIN.nodeExporter]);
+  log(`missing ${BIN.nodeExporter}: running ${INSTALL_COMMAND}`);
   const res = spawnSync('sh', ['-c', INSTALL_COMMAND], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
-  const still = missingBinaries();
-  if (res.status !== 0 || still.length > 0) {
-    throw new Error(
-      `installing ${PACKAGES} failed (exit ${res.status}); still missing: ${still.join(', ')}`,
-    );
+  if (res.status !== 0 || !isExecutable(BIN.nodeExporter)) {
+    throw new Error(`installing ${DEBIAN_PACKAGES} failed (exit ${res.status})`);
   }
 }

@@ -1,11 +1,20 @@
 /** Ports and URLs of the hub side of the local stack (all on loopback). */
+import {
+  INSERT_PATH,
+  SELECT_PATH,
+} from '../../plugins/scaffolder-backend-module-monitoring/src/builders/cluster';
 
 export const HOST = '127.0.0.1';
+
+/** The tenant paths a real hub's vmauth serves (from the hub builder). */
+export { INSERT_PATH, SELECT_PATH };
 
 export const PORTS = {
   victoriaMetrics: 8428,
   vmauth: 8427,
+  /** The seed's port for the first vmalert; the second takes the next free one. */
   vmalert: 8880,
+  vmalertReplicas: [8880, 8881],
   alertmanager: 9093,
   nodeExporter: 9100,
   demoExporter: 9400,

@@ -1,5 +1,5 @@
 /** The environment the portal backend (and integration tests) use to reach the local stack. */
-import { HOST, PORTAL_USER, PORTS, URLS } from './endpoints';
+import { HOST, PORTAL_USER, PORTS, SELECT_PATH, URLS } from './endpoints';
 import { ensureForgePassword, FORGE_USER } from './forge';
 import { ensureKubeToken, kubeClusterUrls } from './kubeClusters';
 import { stackPaths } from './paths';
@@ -27,7 +27,7 @@ export interface StackEnv {
 export function stackEnv(opts: { dir?: string } = {}): StackEnv {
   const paths = stackPaths(opts.dir);
   return {
-    MONITORING_VMSELECT_URL: `${URLS.vmauth}/prometheus`,
+    MONITORING_VMSELECT_URL: `${URLS.vmauth}${SELECT_PATH}`,
     MONITORING_VMSELECT_USERNAME: PORTAL_USER,
     MONITORING_VMSELECT_PASSWORD: ensurePassword(paths, PORTAL_USER),
     MONITORING_VMALERT_URL: URLS.vmalert,

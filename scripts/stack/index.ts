@@ -10,8 +10,18 @@ export { stopStack, type StopOptions } from './stop';
 export { stackStatus, formatStatusTable, type ProcessStatus } from './status';
 export { stackEnv, formatEnvExports, type StackEnv } from './env';
 export { stackPaths } from './paths';
+export { processSpecs, type ProcessSpec } from './processes';
 export { MissingBinariesError, SUDO_INSTALL_COMMAND } from './binaries';
 export { StackStartError } from './wait';
 export { DEMO_NAMESPACE, DEMO_SERVICES, demoPods } from './demoServices';
 export { ENVIRONMENTS } from './environments';
 export { stackRules } from './rules';
+export {
+  ALERTMANAGER_VERSION,
+  VICTORIAMETRICS_VERSION,
+  GoToolchainError,
+  ensureComponents,
+} from './components';
+export { PORTS, URLS, SELECT_PATH, INSERT_PATH } from './endpoints';
+export { HUB_FLAGS } from './hubFlags';
+export { stackProcessControl, type StackProcessControl } from './faults';

@@ -4,12 +4,14 @@
  */
 import * as path from 'node:path';
 import { spokeExternalLabels } from '../../plugins/monitoring-common/src/labelContract';
-import { configPaths } from './configFiles';
-import { HOST, PORTS, URLS } from './endpoints';
+import { configPaths, VMALERT_NAMES } from './configFiles';
+import { HOST, INSERT_PATH, PORTS, URLS } from './endpoints';
 import { ENVIRONMENTS, spokeUser } from './environments';
 import { forgeProcessSpec } from './forge';
 import { kubeClusterSpecs } from './kubeClusters';
 import { DEMO_EXPORTER_SCRIPT, StackPaths } from './paths';
+import { BIN } from './binaries';
+import { HUB_FLAGS } from './hubFlags';
 
 export interface ProcessSpec {
   name: string;
@@ -29,15 +31,6 @@ export interface ProcessSpec {
   reloadsOnSighup: boolean;
 }
 
-export const BIN = {
-  victoriaMetrics: '/usr/bin/victoria-metrics',
-  vmagent: '/usr/bin/vmagent',
-  vmauth: '/usr/bin/vmauth',
-  vmalert: '/usr/bin/vmalert',
-  alertmanager: '/usr/bin/prometheus-alertmanager',
-  nodeExporter: '/usr/bin/prometheus-node-exporter',
-} as const;
-
 const listen = (port: number) => `${HOST}:${port}`;
 
 export function processSpecs(paths: StackPaths): ProcessSpec[] {
@@ -51,8 +44,8 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       args: [
         `-httpListenAddr=${listen(PORTS.victoriaMetrics)}`,
         `-storageDataPath=${vmData}`,
-        '-retentionPeriod=15d',
-        '-dedup.minScrapeInterval=15s',
+        `-retentionPeriod=${HUB_FLAGS.retentionPeriod}`,
+        `-dedup.minScrapeInterval=${HUB_FLAGS.dedupMinScrapeInterval}`,
         // The default 30 s hides the newest samples; on loopback the spokes flush every second.
         '-search.latencyOffset=5s',
         `-vmalert.proxyURL=${URLS.vmalert}`,
@@ -127,25 +120,30 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       dirs: [],
       reloadsOnSighup: true,
     },
-    {
-      name: 'vmalert',
-      command: BIN.vmalert,
-      args: [
-        `-httpListenAddr=${listen(PORTS.vmalert)}`,
-        `-rule=${files.rulesGlob}`,
-        `-datasource.url=${URLS.victoriaMetrics}`,
-        `-remoteWrite.url=${URLS.victoriaMetrics}`,
-        `-remoteRead.url=${URLS.victoriaMetrics}`,
-        `-notifier.url=${URLS.alertmanager}`,
-        '-evaluationInterval=15s',
-      ],
-      port: PORTS.vmalert,
-      healthPath: '/health',
-      stage: 2,
-      identity: [`-httpListenAddr=${listen(PORTS.vmalert)}`],
-      dirs: [],
-      reloadsOnSighup: true,
-    },
+    // "VMAlert | 2 | Active-Active": both evaluate every rule, write ALERTS (deduplicated by
+    // the database) and notify Alertmanager (which deduplicates the alerts).
+    ...PORTS.vmalertReplicas.map(
+      (port, i): ProcessSpec => ({
+        name: VMALERT_NAMES[i],
+        command: BIN.vmalert,
+        args: [
+          `-httpListenAddr=${listen(port)}`,
+          `-rule=${files.rulesGlob}`,
+          `-datasource.url=${URLS.victoriaMetrics}`,
+          `-remoteWrite.url=${URLS.victoriaMetrics}`,
+          `-remoteRead.url=${URLS.victoriaMetrics}`,
+          `-notifier.url=${URLS.alertmanager}`,
+          `-external.url=http://${listen(port)}`,
+          '-evaluationInterval=15s',
+        ],
+        port,
+        healthPath: '/health',
+        stage: 2,
+        identity: [`-httpListenAddr=${listen(port)}`],
+        dirs: [],
+        reloadsOnSighup: true,
+      }),
+    ),
     forgeProcessSpec(paths),
     ...kubeClusterSpecs(paths),
   ];
@@ -162,7 +160,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       args: [
         `-httpListenAddr=${listen(env.vmagentPort)}`,
         `-promscrape.config=${files.vmagent(env.name)}`,
-        `-remoteWrite.url=${URLS.vmauth}/api/v1/write`,
+        `-remoteWrite.url=${URLS.vmauth}${INSERT_PATH}/api/v1/write`,
         `-remoteWrite.basicAuth.username=${user}`,
         `-remoteWrite.basicAuth.passwordFile=${paths.secret(user)}`,
         ...Object.entries(labels).map(

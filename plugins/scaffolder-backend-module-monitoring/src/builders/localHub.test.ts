@@ -1,0 +1,94 @@
+/**
+ * The local stack (scripts/stack) and the hub template must describe the same hub: the same
+ * retention, deduplication at the scrape interval, the same vmauth routes per user, the same
+ * vmalert rules and spoke labels. A change on one side that the other does not follow fails here.
+ */
+import { processSpecs, stackPaths, stackRules } from '../../../../scripts/stack';
+import { vmauthConfig } from '../../../../scripts/stack/vmauthConfig';
+import { LOCAL_SCRAPE_INTERVAL } from '../../../../scripts/stack/vmagentConfig';
+import { findAll, findObject, sampleHub, sampleSpoke } from '../__testUtils__/builders';
+import * as D from './defaults';
+
+const hub = sampleHub();
+const spoke = sampleSpoke();
+const specs = processSpecs(stackPaths('/tmp/local-hub-test'));
+const spec = (name: string) => {
+  const found = specs.find(s => s.name === name);
+  if (!found) throw new Error(`no local process ${name}`);
+  return found;
+};
+const flag = (name: string, key: string) =>
+  spec(name)
+    .args.find(a => a.startsWith(`-${key}=`))
+    ?.slice(key.length + 2);
+
+describe('the local hub and the hub template', () => {
+  it('keep data as long', () => {
+    const cluster = findObject(hub.objects, 'VMCluster');
+    expect(flag('victoria-metrics', 'retentionPeriod')).toBe(cluster.spec.retentionPeriod);
+    expect(cluster.spec.retentionPeriod).toBe(D.RETENTION);
+  });
+
+  it('deduplicate at the scrape interval of their spokes', () => {
+    const cluster = findObject(hub.objects, 'VMCluster');
+    // The template: vmselect and vmstorage dedup at the spokes' (rendered) scrape interval.
+    const spokeAgent = findObject(spoke.spoke, 'VMAgent');
+    expect(cluster.spec.vmstorage.extraArgs['dedup.minScrapeInterval']).toBe(
+      spokeAgent.spec.scrapeInterval,
+    );
+    expect(cluster.spec.vmselect.extraArgs['dedup.minScrapeInterval']).toBe(
+      spokeAgent.spec.scrapeInterval,
+    );
+    // Locally the same rule, with the local vmagents' interval.
+    expect(flag('victoria-metrics', 'dedup.minScrapeInterval')).toBe(LOCAL_SCRAPE_INTERVAL);
+  });
+
+  it('route every user to the same paths', () => {
+    const rendered = Object.fromEntries(
+      [...findAll(hub.objects, 'VMUser'), ...findAll(spoke.hub, 'VMUser')].map(u => [
+        u.spec.username,
+        u.spec.targetRefs.flatMap((t: any) => t.paths),
+      ]),
+    );
+    const local = vmauthConfig({
+      writers: [{ username: 'spoke', password: 'x' }],
+      readers: [
+        { username: 'portal', password: 'x' },
+        { username: 'grafana', password: 'x' },
+      ],
+    });
+    const paths = (u: string) => local.users.find(x => x.username === u)!.url_map.flatMap(m => m.src_paths);
+    expect(paths('portal')).toEqual(rendered.portal);
+    expect(paths('grafana')).toEqual(rendered.grafana);
+    // The spoke's write-only VMUser is rendered under a per-spoke name.
+    const spokeUser = Object.keys(rendered).find(n => !['portal', 'grafana'].includes(n))!;
+    expect(paths('spoke')).toEqual(rendered[spokeUser]);
+    expect(rendered.portal.every((p: string) => p.startsWith(`/select/${D.TENANT}/prometheus/`))).toBe(true);
+  });
+
+  it('send the spokes to the tenant write path the template renders', () => {
+    const spokeAgent = findObject(spoke.spoke, 'VMAgent');
+    const rendered = new URL(spokeAgent.spec.remoteWrite[0].url).pathname;
+    for (const env of ['dev', 'staging', 'production']) {
+      expect(new URL(flag(`vmagent-${env}`, 'remoteWrite.url')!).pathname).toBe(rendered);
+    }
+  });
+
+  it('run two vmalert replicas, as the template does', () => {
+    const vmalert = findObject(hub.objects, 'VMAlert');
+    expect(specs.filter(s => s.command === spec('vmalert').command)).toHaveLength(
+      vmalert.spec.replicaCount,
+    );
+  });
+
+  it('evaluate the same rules: names, expressions, labels (only for: is shorter locally)', () => {
+    const shape = (groups: any[]) =>
+      groups.map(g => ({
+        name: g.name,
+        rules: g.rules.map((r: any) => ({ name: r.alert ?? r.record, expr: r.expr, labels: r.labels })),
+      }));
+    const rendered = findAll(hub.objects, 'VMRule').flatMap(r => r.spec.groups);
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(shape(stackRules().groups)).toEqual(shape(rendered));
+  });
+});
