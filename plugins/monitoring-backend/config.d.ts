@@ -23,6 +23,53 @@ export interface Config {
       /** How many queries one request may run in parallel. Defaults to 8. */
       maxConcurrency?: number;
     };
+    /**
+     * vmalert's API (`/api/v1/rules`, `/api/v1/alerts`). Defaults to the VMSelect URL and
+     * credentials, which serve it when vmselect runs with `-vmalert.proxyURL` (as the hub
+     * template renders it).
+     */
+    vmalert?: {
+      /** Base URL with any path prefix, e.g. `http://vmalert-hub.monitoring.svc:8880`. */
+      url: string;
+      auth?: {
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** @visibility secret */
+        token?: string;
+      };
+      /** Defaults to 10 seconds. */
+      timeout?: HumanDuration | string;
+    };
+    /**
+     * Alertmanager's v2 API, for the silence state of alerts and silences made from Backstage.
+     * Without it alerts are shown without silence state and silences are refused.
+     */
+    alertmanager?: {
+      /** Base URL with any path prefix, e.g. `http://vmalertmanager-hub.monitoring.svc:9093`. */
+      url: string;
+      auth?: {
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** @visibility secret */
+        token?: string;
+      };
+      /** Defaults to 10 seconds. */
+      timeout?: HumanDuration | string;
+      /** The longest silence a user may create. Defaults to 24 hours. */
+      maxSilence?: HumanDuration | string;
+    };
+    /** Grafana, for "explore" links from panels of entities without `monitoring/dashboard-url`. */
+    grafana?: {
+      /** @visibility frontend */
+      url: string;
+    };
+    /** vmui (VictoriaMetrics' query UI), for "open in vmui" links from the panels. */
+    vmui?: {
+      /** @visibility frontend */
+      url: string;
+    };
     /** Environments in display order. Series for other environments are shown after them. */
     environments?: string[];
     /**

@@ -11,9 +11,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-permission-backend'));
-// Local development policy. Production installs replace this module with their own policy,
-// which can grant or deny `monitoring.metrics.read` per catalog entity.
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+// The example policy: everyone may read, only an entity's owners may silence its alerts.
+// Production installs replace this module with their own policy (README, "Permissions").
+backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));

@@ -64,4 +64,36 @@ describe('readMonitoringConfig', () => {
   ])('rejects %j', (monitoring, message) => {
     expect(() => read(monitoring)).toThrow(message);
   });
+
+  it('reads vmalert from VMSelect unless configured, and Alertmanager with its silence bound', () => {
+    const base = { url: 'https://vmauth.hub.example.com/select/0/prometheus', auth: { username: 'portal', password: 'pw' } };
+    const proxied = read({ vmselect: base });
+    expect(proxied.vmalert).toEqual({
+      baseUrl: 'https://vmauth.hub.example.com/select/0/prometheus',
+      auth: { type: 'basic', username: 'portal', password: 'pw' },
+      timeoutMs: 10000,
+    });
+    expect(proxied.alertmanager).toBeUndefined();
+    const c = read({
+      vmselect: base,
+      vmalert: { url: 'http://vmalert.monitoring.svc:8880/', auth: { token: 't' }, timeout: '2s' },
+      alertmanager: { url: 'http://am.monitoring.svc:9093/am', maxSilence: '6h' },
+      grafana: { url: 'https://grafana.example.com' },
+    });
+    expect(c.vmalert).toEqual({ baseUrl: 'http://vmalert.monitoring.svc:8880', auth: { type: 'bearer', token: 't' }, timeoutMs: 2000 });
+    expect(c.alertmanager).toEqual({ baseUrl: 'http://am.monitoring.svc:9093/am', timeoutMs: 10000, maxSilenceMs: 6 * 3600_000, auth: undefined });
+    expect(read({ vmselect: base, alertmanager: { url: 'http://am:9093' } }).alertmanager!.maxSilenceMs).toBe(24 * 3600_000);
+    expect(c.grafanaUrl).toBe('https://grafana.example.com');
+  });
+
+  it('names the key of a bad upstream setting', () => {
+    const vmselect = { url: 'http://127.0.0.1:8427' };
+    expect(() => read({ vmselect, alertmanager: { url: 'http://u:p@am:9093' } })).toThrow(
+      'monitoring.alertmanager.url must not hold credentials; use monitoring.alertmanager.auth',
+    );
+    expect(() => read({ vmselect, vmalert: { url: 'ftp://x' } })).toThrow('monitoring.vmalert.url must be http or https');
+    expect(() => read({ vmselect, alertmanager: { url: 'http://am', auth: { username: 'x' } } })).toThrow(
+      'monitoring.alertmanager.auth: basic auth needs both username and password',
+    );
+  });
 });

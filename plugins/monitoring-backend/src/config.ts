@@ -3,62 +3,103 @@ import { durationToMilliseconds } from '@backstage/types';
 import { PanelUnit } from '@internal/plugin-monitoring-common';
 import { BUILT_IN_PROFILES, PanelTemplate, Profiles, unknownPlaceholders } from './profiles';
 
-export type VmSelectAuth =
+export type UpstreamAuth =
   | { type: 'basic'; username: string; password: string }
   | { type: 'bearer'; token: string };
 
-export interface VmSelectConfig {
-  /** Base URL without a trailing slash, e.g. `https://vmauth.hub/select/0/prometheus`. */
+/** An HTTP upstream: where it is, how to authenticate, how long to wait. */
+export interface UpstreamConfig {
+  /** Base URL without a trailing slash; may carry a path prefix. */
   baseUrl: string;
-  auth?: VmSelectAuth;
+  auth?: UpstreamAuth;
   timeoutMs: number;
+}
+
+export interface AlertmanagerConfig extends UpstreamConfig {
+  /** The longest silence a user may create. */
+  maxSilenceMs: number;
+}
+
+export interface VmSelectConfig extends UpstreamConfig {
+  /** e.g. `https://vmauth.hub/select/0/prometheus` */
+  baseUrl: string;
   maxConcurrency: number;
 }
 
 export interface MonitoringConfig {
   vmselect: VmSelectConfig;
+  /** vmalert's API; defaults to VMSelect's (which proxies it with `-vmalert.proxyURL`). */
+  vmalert: UpstreamConfig;
+  /** Alertmanager v2; without it alerts show no silence state and silences are refused. */
+  alertmanager?: AlertmanagerConfig;
+  /** Grafana, for "explore" links from panels without a dashboard annotation. */
+  grafanaUrl?: string;
+  /** vmui, for "open in vmui" links from the panels. */
+  vmuiUrl?: string;
   environments: string[];
   profiles: Profiles;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_SILENCE_MS = 24 * 3600_000;
 const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'production'];
 const UNITS: PanelUnit[] = ['reqps', 'ratio', 'seconds', 'cores', 'bytes', 'none'];
 
-function readAuth(config: Config | undefined): VmSelectAuth | undefined {
+function readAuth(config: Config | undefined, key: string): UpstreamAuth | undefined {
   if (!config) return undefined;
   const username = config.getOptionalString('username');
   const password = config.getOptionalString('password');
   const token = config.getOptionalString('token');
   if (token && (username || password)) {
-    throw new Error('monitoring.vmselect.auth: set either username/password or token, not both');
+    throw new Error(`monitoring.${key}.auth: set either username/password or token, not both`);
   }
   if (token) return { type: 'bearer', token };
   if (username && password !== undefined) return { type: 'basic', username, password };
   if (username || password) {
-    throw new Error('monitoring.vmselect.auth: basic auth needs both username and password');
+    throw new Error(`monitoring.${key}.auth: basic auth needs both username and password`);
   }
   return undefined;
 }
 
-function readBaseUrl(raw: string): string {
+function readBaseUrl(raw: string, key: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`monitoring.vmselect.url is not a URL`);
+    throw new Error(`monitoring.${key}.url is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error('monitoring.vmselect.url must be http or https');
+    throw new Error(`monitoring.${key}.url must be http or https`);
   }
   if (url.username || url.password) {
     // Credentials in the URL would end up in logs and error messages.
-    throw new Error('monitoring.vmselect.url must not hold credentials; use monitoring.vmselect.auth');
+    throw new Error(`monitoring.${key}.url must not hold credentials; use monitoring.${key}.auth`);
   }
   if (url.search || url.hash) {
-    throw new Error('monitoring.vmselect.url must not have a query string or fragment');
+    throw new Error(`monitoring.${key}.url must not have a query string or fragment`);
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+function readDurationMs(config: Config, key: string, where: string, fallback: number): number {
+  const ms = config.has(key)
+    ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+    : fallback;
+  if (!(ms > 0)) throw new Error(`monitoring.${where}.${key} must be positive`);
+  return ms;
+}
+
+function readUpstream(config: Config, key: string): UpstreamConfig {
+  return {
+    baseUrl: readBaseUrl(config.getString('url'), key),
+    auth: readAuth(config.getOptionalConfig('auth'), key),
+    timeoutMs: readDurationMs(config, 'timeout', key, DEFAULT_TIMEOUT_MS),
+  };
+}
+
+function readOptionalUrl(config: Config, key: string): string | undefined {
+  const raw = config.getOptionalString(`${key}.url`);
+  return raw === undefined ? undefined : readBaseUrl(raw, key);
 }
 
 function readProfiles(config: Config | undefined): Profiles {
@@ -87,22 +128,27 @@ function readProfiles(config: Config | undefined): Profiles {
 /** Reads and checks `monitoring.*`; a mistake fails start-up with the key named. */
 export function readMonitoringConfig(root: Config): MonitoringConfig {
   const config = root.getConfig('monitoring');
-  const vmselect = config.getConfig('vmselect');
-  const timeoutMs = vmselect.has('timeout')
-    ? durationToMilliseconds(readDurationFromConfig(vmselect, { key: 'timeout' }))
-    : DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new Error('monitoring.vmselect.timeout must be positive');
-  const maxConcurrency = vmselect.getOptionalNumber('maxConcurrency') ?? 8;
+  const vmselectConfig = config.getConfig('vmselect');
+  const maxConcurrency = vmselectConfig.getOptionalNumber('maxConcurrency') ?? 8;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
     throw new Error('monitoring.vmselect.maxConcurrency must be a positive integer');
   }
+  const vmselect = { ...readUpstream(vmselectConfig, 'vmselect'), maxConcurrency };
+  const vmalertConfig = config.getOptionalConfig('vmalert');
+  const amConfig = config.getOptionalConfig('alertmanager');
+  let alertmanager: AlertmanagerConfig | undefined;
+  if (amConfig) {
+    const maxSilenceMs = readDurationMs(amConfig, 'maxSilence', 'alertmanager', DEFAULT_MAX_SILENCE_MS);
+    alertmanager = { ...readUpstream(amConfig, 'alertmanager'), maxSilenceMs };
+  }
   return {
-    vmselect: {
-      baseUrl: readBaseUrl(vmselect.getString('url')),
-      auth: readAuth(vmselect.getOptionalConfig('auth')),
-      timeoutMs,
-      maxConcurrency,
-    },
+    vmselect,
+    vmalert: vmalertConfig
+      ? readUpstream(vmalertConfig, 'vmalert')
+      : { baseUrl: vmselect.baseUrl, auth: vmselect.auth, timeoutMs: vmselect.timeoutMs },
+    alertmanager,
+    grafanaUrl: readOptionalUrl(config, 'grafana'),
+    vmuiUrl: readOptionalUrl(config, 'vmui'),
     environments: config.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS,
     profiles: readProfiles(config.getOptionalConfig('profiles')),
   };

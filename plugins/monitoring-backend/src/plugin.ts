@@ -4,14 +4,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { monitoringPermissions } from '@internal/plugin-monitoring-common';
+import { AlertmanagerClient } from './alerts/AlertmanagerClient';
+import { AlertSnapshots } from './alerts/AlertSnapshots';
+import { EntityAlertsService } from './alerts/EntityAlertsService';
+import { VmAlertClient } from './alerts/VmAlertClient';
 import { readMonitoringConfig } from './config';
 import { EntityMetricsService } from './service/EntityMetricsService';
 import { QueryRunner } from './service/QueryRunner';
 import { createRouter } from './service/router';
+import { UpstreamClient } from './upstream/UpstreamClient';
 import { VmSelectClient } from './vmselect/VmSelectClient';
 
 /**
- * The `monitoring` backend plugin: a service's metrics per environment from VMSelect.
+ * The `monitoring` backend plugin: a service's metrics per environment from VMSelect, its
+ * alerts from vmalert and Alertmanager, and silences.
  *
  * @public
  */
@@ -34,9 +40,26 @@ export const monitoringPlugin = createBackendPlugin({
         const client = new VmSelectClient(monitoringConfig.vmselect);
         const runner = new QueryRunner(client, cache, monitoringConfig.vmselect.maxConcurrency);
         const metrics = new EntityMetricsService(monitoringConfig, runner, logger);
+
+        const vmalert = new VmAlertClient(new UpstreamClient('vmalert', monitoringConfig.vmalert));
+        const amConfig = monitoringConfig.alertmanager;
+        const alertmanager = amConfig
+          ? new AlertmanagerClient(new UpstreamClient('alertmanager', amConfig))
+          : undefined;
+        const snapshots = new AlertSnapshots(vmalert, alertmanager, cache, logger);
+        const alerts = new EntityAlertsService(
+          snapshots,
+          runner,
+          monitoringConfig.environments,
+          alertmanager && amConfig ? { client: alertmanager, config: amConfig } : undefined,
+        );
+
         permissionsRegistry.addPermissions(monitoringPermissions);
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics }));
-        logger.info(`monitoring: querying ${client.baseUrl}`);
+        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts }));
+        logger.info(
+          `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
+            (alertmanager ? `, silences in ${alertmanager.upstream.baseUrl}` : ', no Alertmanager configured'),
+        );
       },
     });
   },

@@ -30,3 +30,10 @@ export const MONITORING_ANNOTATIONS = [
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
 ] as const;
+
+/**
+ * Roadie's Prometheus plugin annotations, read for migration: alert names (comma-separated) or
+ * `all`, and `k=v,k2=v2` label matchers that the alerts must carry.
+ */
+export const ANNOTATION_PROMETHEUS_ALERT = 'prometheus.io/alert';
+export const ANNOTATION_PROMETHEUS_LABELS = 'prometheus.io/labels';

@@ -11,3 +11,5 @@ export * from './serviceSelector';
 export * from './serviceAlerts';
 export * from './permissions';
 export * from './types';
+export * from './alertTypes';
+export * from './alertScope';

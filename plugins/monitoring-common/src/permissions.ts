@@ -8,4 +8,17 @@ export const monitoringMetricsReadPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-export const monitoringPermissions = [monitoringMetricsReadPermission];
+/**
+ * Create and expire Alertmanager silences for an entity's alerts. A catalog-entity resource
+ * permission, so a policy can grant it conditionally (the example policy: the entity's owners).
+ */
+export const monitoringAlertsSilencePermission = createPermission({
+  name: 'monitoring.alerts.silence',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+export const monitoringPermissions = [
+  monitoringMetricsReadPermission,
+  monitoringAlertsSilencePermission,
+];

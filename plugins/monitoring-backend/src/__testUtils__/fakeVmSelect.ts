@@ -2,7 +2,10 @@ import http from 'http';
 import { AddressInfo } from 'net';
 
 export interface FakeRequest {
+  method: string;
   path: string;
+  /** The raw request body. */
+  body: string;
   params: Record<string, string>;
   authorization?: string;
 }
@@ -15,7 +18,7 @@ export interface FakeAnswer {
 }
 
 /**
- * A loopback HTTP server standing in for VMSelect in unit tests: answers are given per test,
+ * A loopback HTTP server standing in for VMSelect (and vmalert, Alertmanager) in unit tests: answers are given per test,
  * requests are recorded. Integration tests use the real binaries instead.
  */
 export async function startFakeVmSelect(answer: (req: FakeRequest) => FakeAnswer) {
@@ -25,10 +28,17 @@ export async function startFakeVmSelect(answer: (req: FakeRequest) => FakeAnswer
     req.on('data', c => (raw += c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
       const params = Object.fromEntries(
-        new URLSearchParams(raw || url.search.slice(1)).entries(),
+        new URLSearchParams(form ? raw : url.search.slice(1)).entries(),
       );
-      const fake = { path: url.pathname, params, authorization: req.headers.authorization };
+      const fake = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        body: raw,
+        params,
+        authorization: req.headers.authorization,
+      };
       requests.push(fake);
       const a = answer(fake);
       setTimeout(() => {

@@ -5,10 +5,10 @@
  * not taken from the plugin, so a wrong template shows up as a difference.
  */
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
 import request from 'supertest';
+import { component, stackVmselect } from '../__testUtils__/entities';
 // The stack's own code: the same module `npm run stack` uses.
 import { startStack } from '../../../../scripts/stack';
 import { monitoringPlugin } from '../plugin';
@@ -17,13 +17,6 @@ jest.setTimeout(240_000);
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const SERVICES = ['checkout', 'payments', 'inventory', 'storefront'];
-
-const component = (name: string, annotations: Record<string, string>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
-});
 
 async function directRange(vmUrl: string, query: string, start: number, end: number, step: number) {
   const res = await fetch(`${vmUrl}/api/v1/query_range`, {
@@ -70,14 +63,8 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
         mockServices.rootConfig.factory({
           data: {
             monitoring: {
-              vmselect: {
-                // Through vmauth as the portal's read user, with the `/prometheus` path prefix.
-                url: env.MONITORING_VMSELECT_URL,
-                auth: {
-                  username: env.MONITORING_VMSELECT_USERNAME,
-                  password: env.MONITORING_VMSELECT_PASSWORD,
-                },
-              },
+              // Through vmauth's tenant read path as the portal's read user.
+              vmselect: stackVmselect(env),
               environments: ENVIRONMENTS,
             },
           },

@@ -1,14 +1,20 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { monitoringMetricsReadPermission } from '@internal/plugin-monitoring-common';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  monitoringAlertsSilencePermission,
+  monitoringMetricsReadPermission,
+} from '@internal/plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { EntityAlertsService } from '../alerts/EntityAlertsService';
+import { HISTORY_DEFAULT_RANGE_SECONDS, HISTORY_MAX_POINTS } from '../alerts/alertHistory';
 import { EntityMetricsService } from './EntityMetricsService';
 import { resolveRange } from './timeRange';
 
@@ -17,36 +23,84 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   metrics: EntityMetricsService;
+  alerts: EntityAlertsService;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+const ENTITY_PATH = '/entity/:kind/:namespace/:name';
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, metrics } = options;
+  const { httpAuth, permissions, catalog, metrics, alerts } = options;
   const router = Router();
 
-  router.get('/entity/:kind/:namespace/:name/metrics', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
+  function entityRefOf(req: express.Request): string {
     const { kind, namespace, name } = req.params;
     for (const [key, value] of Object.entries({ kind, namespace, name })) {
       if (!NAME.test(value)) throw new InputError(`${key} is not a valid entity ${key}`);
     }
-    const range = resolveRange(req.query);
-    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    return stringifyEntityRef({ kind, namespace, name });
+  }
 
-    // Read with the caller's credentials, so the catalog's own read permission applies too.
+  /**
+   * The entity, read with the caller's credentials (so the catalog's own read permission
+   * applies), once the caller holds `permission` on it.
+   */
+  async function authorizedEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    what: string,
+  ): Promise<Entity> {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
-
-    const [decision] = await permissions.authorize(
-      [{ permission: monitoringMetricsReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
+    const [decision] = await permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`not allowed to read the metrics of ${entityRef}`);
+      throw new NotAllowedError(`not allowed to ${what} ${entityRef}`);
     }
+    return entity;
+  }
 
+  router.get(`${ENTITY_PATH}/metrics`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entityRef = entityRefOf(req);
+    const range = resolveRange(req.query);
+    const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the metrics of');
     res.json(await metrics.getMetrics(entity, range));
+  });
+
+  router.get(`${ENTITY_PATH}/alerts`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entityRef = entityRefOf(req);
+    const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the alerts of');
+    res.json(await alerts.getAlerts(entity));
+  });
+
+  router.get(`${ENTITY_PATH}/alerts/history`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entityRef = entityRefOf(req);
+    if (req.query.step !== undefined) throw new InputError('the history chooses its own step');
+    const range = resolveRange(req.query, Date.now() / 1000, {
+      maxPoints: HISTORY_MAX_POINTS,
+      defaultRangeSeconds: HISTORY_DEFAULT_RANGE_SECONDS,
+    });
+    const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the alerts of');
+    res.json(await alerts.getHistory(entity, range));
+  });
+
+  router.post(`${ENTITY_PATH}/silences`, express.json({ limit: '16kb' }), async (req, res) => {
+    // Only a signed-in user may silence: `createdBy` is who they are, whatever the body says.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entityRef = entityRefOf(req);
+    const entity = await authorizedEntity(entityRef, credentials, monitoringAlertsSilencePermission, 'silence the alerts of');
+    res.status(201).json(await alerts.createSilence(entity, req.body, credentials.principal.userEntityRef));
+  });
+
+  router.delete(`${ENTITY_PATH}/silences/:id`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entityRef = entityRefOf(req);
+    const entity = await authorizedEntity(entityRef, credentials, monitoringAlertsSilencePermission, 'expire the silences of');
+    await alerts.expireSilence(entity, req.params.id);
+    res.status(204).end();
   });
 
   return router;

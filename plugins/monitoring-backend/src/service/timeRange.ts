@@ -52,8 +52,8 @@ export function parseStep(raw: unknown): number | undefined {
 }
 
 /** The smallest ladder step that keeps a range within {@link MAX_POINTS} points. */
-export function chooseStep(rangeSeconds: number, requested?: number): number {
-  const minimum = Math.max(rangeSeconds / (MAX_POINTS - 1), requested ?? 0);
+export function chooseStep(rangeSeconds: number, requested?: number, maxPoints = MAX_POINTS): number {
+  const minimum = Math.max(rangeSeconds / (maxPoints - 1), requested ?? 0);
   return STEP_LADDER.find(s => s >= minimum) ?? Math.ceil(minimum);
 }
 
@@ -61,15 +61,16 @@ export function chooseStep(rangeSeconds: number, requested?: number): number {
 export function resolveRange(
   query: { from?: unknown; to?: unknown; step?: unknown },
   nowSeconds = Date.now() / 1000,
+  opts: { maxPoints?: number; defaultRangeSeconds?: number } = {},
 ): QueryRange {
   const to = parseTime('to', query.to) ?? nowSeconds;
-  const from = parseTime('from', query.from) ?? to - DEFAULT_RANGE_SECONDS;
+  const from = parseTime('from', query.from) ?? to - (opts.defaultRangeSeconds ?? DEFAULT_RANGE_SECONDS);
   const requestedStep = parseStep(query.step);
   if (from >= to) throw new InputError('from must be before to');
   const span = to - from;
   if (span < MIN_RANGE_SECONDS) throw new InputError('the range must be at least one minute');
   if (span > MAX_RANGE_SECONDS) throw new InputError('the range must be at most 31 days');
-  const stepSeconds = chooseStep(span, requestedStep);
+  const stepSeconds = chooseStep(span, requestedStep, opts.maxPoints);
   // Aligned bounds make equal ranges identical queries, which the cache and coalescing share.
   const start = Math.floor(from / stepSeconds) * stepSeconds;
   const end = Math.floor(to / stepSeconds) * stepSeconds;

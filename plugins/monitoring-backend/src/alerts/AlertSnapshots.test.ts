@@ -1,0 +1,73 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AlertmanagerClient } from './AlertmanagerClient';
+import { AlertSnapshots } from './AlertSnapshots';
+import { VmAlertClient } from './VmAlertClient';
+
+function clients(opts: { amFails?: boolean } = {}) {
+  const calls = { rules: 0, amAlerts: 0, silences: 0 };
+  const vmalert = {
+    alertingRules: async () => {
+      calls.rules++;
+      await new Promise(r => setTimeout(r, 20));
+      return [];
+    },
+  } as unknown as VmAlertClient;
+  const am = {
+    alerts: async () => {
+      calls.amAlerts++;
+      if (opts.amFails) throw new Error('alertmanager is unreachable');
+      return [];
+    },
+    silences: async () => {
+      calls.silences++;
+      return [
+        { id: 'a', state: 'active', matchers: [], startsAt: '', endsAt: '', createdBy: '', comment: '' },
+        { id: 'b', state: 'expired', matchers: [], startsAt: '', endsAt: '', createdBy: '', comment: '' },
+      ];
+    },
+  } as unknown as AlertmanagerClient;
+  return { calls, vmalert, am };
+}
+
+describe('AlertSnapshots', () => {
+  it('reads vmalert and Alertmanager once for 100 concurrent requests, then from the cache', async () => {
+    const { calls, vmalert, am } = clients();
+    const snapshots = new AlertSnapshots(vmalert, am, mockServices.cache.mock(), mockServices.logger.mock());
+    const all = await Promise.all(Array.from({ length: 100 }, () => snapshots.get()));
+    expect(calls).toEqual({ rules: 1, amAlerts: 1, silences: 1 });
+    expect(new Set(all).size).toBe(1);
+    expect(all[0].silences.map(s => s.id)).toEqual(['a']);
+  });
+
+  it('shares the read through the CacheService and reads again after invalidate()', async () => {
+    const { calls, vmalert, am } = clients();
+    const store = new Map<string, unknown>();
+    const cache = {
+      get: async (k: string) => store.get(k),
+      set: async (k: string, v: unknown) => void store.set(k, v),
+      delete: async (k: string) => void store.delete(k),
+      withOptions: () => cache,
+    } as any;
+    const snapshots = new AlertSnapshots(vmalert, am, cache, mockServices.logger.mock());
+    await snapshots.get();
+    await snapshots.get();
+    expect(calls.rules).toBe(1);
+    await snapshots.invalidate();
+    await snapshots.get();
+    expect(calls.rules).toBe(2);
+  });
+
+  it('keeps vmalert state when Alertmanager is down, and says so', async () => {
+    const { vmalert, am } = clients({ amFails: true });
+    const logger = mockServices.logger.mock();
+    const snapshot = await new AlertSnapshots(vmalert, am, mockServices.cache.mock(), logger).get();
+    expect(snapshot.alertmanager).toBe('unavailable');
+    expect(logger.warn).toHaveBeenCalledWith('monitoring: Alertmanager read failed: alertmanager is unreachable');
+  });
+
+  it('works without an Alertmanager', async () => {
+    const { vmalert } = clients();
+    const snapshot = await new AlertSnapshots(vmalert, undefined, mockServices.cache.mock(), mockServices.logger.mock()).get();
+    expect(snapshot.alertmanager).toBe('not-configured');
+  });
+});

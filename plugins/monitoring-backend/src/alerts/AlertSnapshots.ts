@@ -1,0 +1,78 @@
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import { AlertmanagerClient, AmAlert, AmSilence } from './AlertmanagerClient';
+import { VmAlertClient, VmAlertRule } from './VmAlertClient';
+
+/** Everything the alert views need of one hub, read at one moment. */
+export interface AlertSnapshot {
+  /** ISO-8601 */
+  fetchedAt: string;
+  rules: VmAlertRule[];
+  /** `unavailable`: Alertmanager did not answer; `not-configured`: there is none. */
+  alertmanager: 'ok' | 'unavailable' | 'not-configured';
+  amAlerts: AmAlert[];
+  silences: AmSilence[];
+}
+
+/** How long one read of vmalert and Alertmanager serves every request. */
+export const ALERT_SNAPSHOT_TTL_MS = 10_000;
+const KEY = 'alerts:snapshot:v1';
+
+/**
+ * One shared read of all rules, alerts and silences of the hub: cached for a few seconds
+ * through the CacheService (so several backend replicas share it when the cache is shared),
+ * and coalesced while in flight, so 200 entity requests in a minute cost one upstream read per
+ * interval, whatever the number of entities. The fleet view reads the same snapshot.
+ */
+export class AlertSnapshots {
+  private inFlight?: Promise<AlertSnapshot>;
+  private generation = 0;
+
+  constructor(
+    private readonly vmalert: VmAlertClient,
+    private readonly alertmanager: AlertmanagerClient | undefined,
+    private readonly cache: CacheService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  get(): Promise<AlertSnapshot> {
+    if (!this.inFlight) {
+      const generation = this.generation;
+      this.inFlight = this.load(generation).finally(() => {
+        this.inFlight = undefined;
+      });
+    }
+    return this.inFlight;
+  }
+
+  /** After a silence changes: the next request reads Alertmanager again. */
+  async invalidate(): Promise<void> {
+    this.generation++;
+    this.inFlight = undefined;
+    await this.cache.delete(KEY);
+  }
+
+  private async load(generation: number): Promise<AlertSnapshot> {
+    const cached = (await this.cache.get(KEY)) as AlertSnapshot | undefined;
+    if (cached) return cached;
+    const [rules, am] = await Promise.all([this.vmalert.alertingRules(), this.readAlertmanager()]);
+    const snapshot: AlertSnapshot = { fetchedAt: new Date().toISOString(), rules, ...am };
+    // A silence changed while this read was under way: do not cache what may predate it.
+    if (generation === this.generation) {
+      await this.cache.set(KEY, snapshot as any, { ttl: ALERT_SNAPSHOT_TTL_MS });
+    }
+    return snapshot;
+  }
+
+  private async readAlertmanager(): Promise<Pick<AlertSnapshot, 'alertmanager' | 'amAlerts' | 'silences'>> {
+    if (!this.alertmanager) return { alertmanager: 'not-configured', amAlerts: [], silences: [] };
+    try {
+      const [amAlerts, silences] = await Promise.all([this.alertmanager.alerts(), this.alertmanager.silences()]);
+      return { alertmanager: 'ok', amAlerts, silences: silences.filter(s => s.state !== 'expired') };
+    } catch (e) {
+      // Alerts are still shown from vmalert; their silence state becomes "unknown".
+      this.logger.warn(`monitoring: Alertmanager read failed: ${isError(e) ? e.message : 'error'}`);
+      return { alertmanager: 'unavailable', amAlerts: [], silences: [] };
+    }
+  }
+}
