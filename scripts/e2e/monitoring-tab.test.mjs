@@ -79,3 +79,32 @@ test('a component without annotations shows the missing-annotation state', { tim
   await page.getByText(/Missing Annotation/i).first().waitFor({ timeout: 60_000 });
   assert.ok(await page.getByText('backstage.io/kubernetes-id').first().isVisible());
 });
+
+test('a chart reads as an on-call engineer expects: round ticks, every environment on hover, zoom, vmui', { timeout: 180_000 }, async () => {
+  await page.goto(`${base}/catalog/default/component/payments/monitoring`);
+  await signInAsGuest();
+  const chart = page.getByRole('img', { name: 'Error ratio (5xx) by environment' });
+  await chart.waitFor({ timeout: 90_000 });
+  const ticks = await chart.locator('.recharts-xAxis .recharts-cartesian-axis-tick-value').allTextContents();
+  assert.ok(ticks.length >= 4, `x-axis ticks: ${JSON.stringify(ticks)}`);
+  assert.ok(ticks.every(t => /^\d\d:\d0$/.test(t)), `ticks at round 10-minute times: ${JSON.stringify(ticks)}`);
+
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.5);
+  const tooltip = page.getByTestId('chart-tooltip');
+  await tooltip.waitFor({ timeout: 10_000 });
+  const text = await tooltip.innerText();
+  for (const env of ['dev', 'staging', 'production']) assert.match(text, new RegExp(`${env}: `));
+
+  // Drag across the last part of the chart: the tab zooms to that range.
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.up();
+  await page.getByText(/^Zoomed: /).waitFor({ timeout: 10_000 });
+
+  const vmui = await page.getByRole('link', { name: 'Open in vmui' }).first().getAttribute('href');
+  assert.match(vmui, /^http:\/\/127\.0\.0\.1:8428\/vmui\/#\/\?g0\.expr=/);
+  assert.match(decodeURIComponent(vmui), /service="payments"/);
+});

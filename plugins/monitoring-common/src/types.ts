@@ -17,6 +17,10 @@ export interface PanelResult {
   series: EnvironmentSeries[];
   /** Set when this panel's query failed; the other panels are still valid (a partial result). */
   error?: string;
+  /** The PromQL the backend ran for this panel (built from the entity's annotations). */
+  query?: string;
+  /** The same query in vmui and in Grafana's Explore, when `monitoring.vmui` / `monitoring.grafana` are set. */
+  links?: { vmui?: string; grafana?: string };
 }
 
 /** `GET /entity/:kind/:namespace/:name/metrics` */

@@ -8,8 +8,10 @@ export {
   monitoringPlugin,
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
+  EntityMonitoringAlertsCard,
 } from './plugin';
 export { isMonitoringAvailable } from './components/isMonitoringAvailable';
 export { monitoringApiRef, MonitoringClient } from './api';
 export type { MonitoringApi, MetricsTimeRange } from './api';
 export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';
+export type { EntityMonitoringAlertsCardProps } from './components/EntityMonitoringAlertsCard';

@@ -57,3 +57,21 @@ export const EntityMonitoringMetricsCard = monitoringPlugin.provide(
     },
   }),
 );
+
+/**
+ * Overview card: the entity's alert rules by state; the firing and pending ones with their
+ * environments, since when, and runbook links.
+ *
+ * @public
+ */
+export const EntityMonitoringAlertsCard = monitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMonitoringAlertsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMonitoringAlertsCard').then(
+          m => m.EntityMonitoringAlertsCard,
+        ),
+    },
+  }),
+);

@@ -14,6 +14,7 @@ import { MonitoringConfig } from '../config';
 import { PanelTemplate, renderQuery } from '../profiles';
 import { QueryRunner } from './QueryRunner';
 import { QueryRange } from './timeRange';
+import { grafanaExploreLink, vmuiLink } from './deepLinks';
 
 /** What the backend will query for an entity: thrown as InputError when annotations are bad. */
 export function entityQueries(entity: Entity, config: MonitoringConfig, range: QueryRange) {
@@ -57,6 +58,14 @@ export class EntityMetricsService {
     private readonly logger: LoggerService,
   ) {}
 
+  private links(query: string, range: QueryRange): PanelResult['links'] {
+    const { vmuiUrl, grafanaUrl } = this.config;
+    return {
+      ...(vmuiUrl ? { vmui: vmuiLink(vmuiUrl, query, range) } : {}),
+      ...(grafanaUrl ? { grafana: grafanaExploreLink(grafanaUrl, query, range) } : {}),
+    };
+  }
+
   async getMetrics(entity: Entity, range: QueryRange): Promise<EntityMetricsResponse> {
     const entityRef = stringifyEntityRef(entity);
     const { target, panels } = entityQueries(entity, this.config, range);
@@ -72,13 +81,13 @@ export class EntityMetricsService {
     }
 
     const seen = new Set<string>();
-    const results: Array<{ panel: PanelTemplate; series?: EnvironmentSeries[]; error?: string }> =
+    const results: Array<{ panel: PanelTemplate; query: string; series?: EnvironmentSeries[]; error?: string }> =
       settled.map((s, i) => {
-        const panel = panels[i].panel;
+        const { panel, query } = panels[i];
         if (s.status === 'rejected') {
           const message = isError(s.reason) ? s.reason.message : 'query failed';
           this.logger.warn(`monitoring panel ${panel.id} of ${entityRef} failed: ${message}`);
-          return { panel, error: message };
+          return { panel, query, error: message };
         }
         const series = s.value.map(r => {
           const environment = r.metric[LABELS.environment] ?? 'unknown';
@@ -86,7 +95,7 @@ export class EntityMetricsService {
           const last = r.points[r.points.length - 1];
           return { environment, points: r.points, latest: last ? last[1] : null };
         });
-        return { panel, series };
+        return { panel, query, series };
       });
 
     const environments = orderEnvironments(this.config.environments, seen);
@@ -99,12 +108,14 @@ export class EntityMetricsService {
       to: new Date(range.end * 1000).toISOString(),
       stepSeconds: range.stepSeconds,
       environments,
-      panels: results.map(({ panel, series, error }): PanelResult => ({
+      panels: results.map(({ panel, query, series, error }): PanelResult => ({
         id: panel.id,
         title: panel.title,
         unit: panel.unit,
         series: (series ?? []).sort((a, b) => rank(a.environment) - rank(b.environment)),
         ...(error ? { error } : {}),
+        query,
+        links: this.links(query, range),
       })),
     };
   }

@@ -1,6 +1,12 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import {
+  CreateSilenceRequest,
+  CreateSilenceResponse,
+  EntityAlertHistoryResponse,
+  EntityAlertsResponse,
+  EntityMetricsResponse,
+} from '@internal/plugin-monitoring-common';
 
 /** A closed time interval to query. */
 export interface MetricsTimeRange {
@@ -19,6 +25,24 @@ export interface MonitoringApi {
     entityRef: CompoundEntityRef,
     range: MetricsTimeRange,
   ): Promise<EntityMetricsResponse>;
+
+  /** The alert rules that concern the entity, with their state per environment. */
+  getEntityAlerts(entityRef: CompoundEntityRef): Promise<EntityAlertsResponse>;
+
+  /** Pending and firing intervals per alert and environment over the range. */
+  getEntityAlertHistory(
+    entityRef: CompoundEntityRef,
+    range: MetricsTimeRange,
+  ): Promise<EntityAlertHistoryResponse>;
+
+  /** Silences the entity's alerts (the backend builds the matchers from the entity). */
+  createSilence(
+    entityRef: CompoundEntityRef,
+    request: CreateSilenceRequest,
+  ): Promise<CreateSilenceResponse>;
+
+  /** Expires a silence made for the entity. */
+  expireSilence(entityRef: CompoundEntityRef, silenceId: string): Promise<void>;
 }
 
 /** @public */

@@ -1,7 +1,13 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import {
+  CreateSilenceRequest,
+  CreateSilenceResponse,
+  EntityAlertHistoryResponse,
+  EntityAlertsResponse,
+  EntityMetricsResponse,
+} from '@internal/plugin-monitoring-common';
 import { MetricsTimeRange, MonitoringApi } from './MonitoringApi';
 
 /**
@@ -14,6 +20,20 @@ function pathSegment(value: string, what: string): string {
   }
   return encodeURIComponent(value);
 }
+
+function entityPath(entityRef: CompoundEntityRef): string {
+  return [
+    pathSegment(entityRef.kind, 'kind'),
+    pathSegment(entityRef.namespace, 'namespace'),
+    pathSegment(entityRef.name, 'name'),
+  ].join('/');
+}
+
+const rangeQuery = (range: MetricsTimeRange) =>
+  new URLSearchParams({
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+  }).toString();
 
 /**
  * {@link MonitoringApi} over HTTP, through Backstage's discovery and (authenticated) fetch APIs.
@@ -33,24 +53,59 @@ export class MonitoringClient implements MonitoringApi {
     entityRef: CompoundEntityRef,
     range: MetricsTimeRange,
   ): Promise<EntityMetricsResponse> {
-    const path = [
-      pathSegment(entityRef.kind, 'kind'),
-      pathSegment(entityRef.namespace, 'namespace'),
-      pathSegment(entityRef.name, 'name'),
-    ].join('/');
-    const query = new URLSearchParams({
-      from: range.from.toISOString(),
-      to: range.to.toISOString(),
-    });
-    return this.get<EntityMetricsResponse>(`/entity/${path}/metrics?${query}`);
+    return this.request<EntityMetricsResponse>(
+      `/entity/${entityPath(entityRef)}/metrics?${rangeQuery(range)}`,
+    );
   }
 
-  private async get<T>(pathAndQuery: string): Promise<T> {
+  async getEntityAlerts(
+    entityRef: CompoundEntityRef,
+  ): Promise<EntityAlertsResponse> {
+    return this.request<EntityAlertsResponse>(
+      `/entity/${entityPath(entityRef)}/alerts`,
+    );
+  }
+
+  async getEntityAlertHistory(
+    entityRef: CompoundEntityRef,
+    range: MetricsTimeRange,
+  ): Promise<EntityAlertHistoryResponse> {
+    return this.request<EntityAlertHistoryResponse>(
+      `/entity/${entityPath(entityRef)}/alerts/history?${rangeQuery(range)}`,
+    );
+  }
+
+  async createSilence(
+    entityRef: CompoundEntityRef,
+    request: CreateSilenceRequest,
+  ): Promise<CreateSilenceResponse> {
+    return this.request<CreateSilenceResponse>(
+      `/entity/${entityPath(entityRef)}/silences`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      },
+    );
+  }
+
+  async expireSilence(
+    entityRef: CompoundEntityRef,
+    silenceId: string,
+  ): Promise<void> {
+    await this.request<void>(
+      `/entity/${entityPath(entityRef)}/silences/${pathSegment(silenceId, 'silence id')}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  private async request<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('monitoring');
-    const response = await this.fetchApi.fetch(`${baseUrl}${pathAndQuery}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${pathAndQuery}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

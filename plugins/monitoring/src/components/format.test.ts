@@ -1,4 +1,4 @@
-import { formatTimestamp, formatValue, NO_DATA } from './format';
+import { formatValue, NO_DATA } from './format';
 
 describe('formatValue', () => {
   it.each([
@@ -60,19 +60,5 @@ describe('formatValue', () => {
   it.each([null, undefined, NaN, Infinity])('prints %p as "no data"', value => {
     expect(formatValue('ratio', value)).toBe(NO_DATA);
     expect(NO_DATA).toBe('no data');
-  });
-});
-
-describe('formatTimestamp', () => {
-  const t = new Date(2025, 0, 15, 13, 45).getTime();
-
-  it('shows only the time of day for ranges up to a day', () => {
-    const text = formatTimestamp(t, 60 * 60_000);
-    expect(text).toMatch(/45/);
-    expect(text).not.toMatch(/Jan/);
-  });
-
-  it('adds the date for longer ranges', () => {
-    expect(formatTimestamp(t, 7 * 24 * 60 * 60_000)).toMatch(/Jan/);
   });
 });

@@ -82,20 +82,6 @@ export function formatValue(
   return (FORMATTERS[unit] ?? decimal)(value);
 }
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-
-/** Formats a chart timestamp: a time of day for ranges up to a day, with the date beyond. */
-export function formatTimestamp(unixMs: number, rangeMs: number): string {
-  const date = new Date(unixMs);
-  const time = date.toLocaleTimeString(undefined, {
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  if (rangeMs <= DAY) return time;
-  return `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
-}
-
 /** Formats a tooltip's timestamp in full. */
 export function formatDateTime(unixMs: number): string {
   return new Date(unixMs).toLocaleString(undefined, {

@@ -4,13 +4,14 @@ import {
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { monitoringApiRef } from '../api';
+import { MetricsTimeRange, MonitoringApi, monitoringApiRef } from '../api';
 
 /**
- * Fetches an entity's metrics for `[to - rangeMs, to]`; fetches again whenever the entity, the
+ * Loads something of an entity over `[to - rangeMs, to]`; loads again whenever the entity, the
  * range or `to` changes. Results of superseded requests are dropped by `useAsyncRetry`.
  */
-export function useEntityMetrics(
+export function useEntityRange<T>(
+  load: (api: MonitoringApi, entityRef: CompoundEntityRef, range: MetricsTimeRange) => Promise<T>,
   entityRef: CompoundEntityRef,
   rangeMs: number,
   to: Date,
@@ -19,12 +20,13 @@ export function useEntityMetrics(
   const ref = stringifyEntityRef(entityRef);
   const toMs = to.getTime();
   return useAsyncRetry(
-    () =>
-      api.getEntityMetrics(entityRef, {
-        from: new Date(toMs - rangeMs),
-        to: new Date(toMs),
-      }),
+    () => load(api, entityRef, { from: new Date(toMs - rangeMs), to: new Date(toMs) }),
     // entityRef is compared through its string form: callers may build a new object each render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, ref, rangeMs, toMs],
   );
 }
+
+/** The entity's metrics over `[to - rangeMs, to]`. */
+export const useEntityMetrics = (entityRef: CompoundEntityRef, rangeMs: number, to: Date) =>
+  useEntityRange((api, ref, range) => api.getEntityMetrics(ref, range), entityRef, rangeMs, to);

@@ -15,6 +15,7 @@ import {
   EntityGroupProfileCard,
 } from '@backstage/plugin-org';
 import {
+  EntityMonitoringAlertsCard,
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
   isMonitoringAvailable,
@@ -36,6 +37,9 @@ const overviewContent = (
       <EntitySwitch.Case if={isMonitoringAvailable}>
         <Grid item md={6} xs={12}>
           <EntityMonitoringMetricsCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityMonitoringAlertsCard />
         </Grid>
       </EntitySwitch.Case>
     </EntitySwitch>

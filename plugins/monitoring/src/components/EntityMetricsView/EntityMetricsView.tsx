@@ -22,6 +22,10 @@ export interface EntityMetricsViewProps {
   to: Date;
   /** e.g. "Last 1 hour", for the empty state. */
   rangeLabel: string;
+  /** Called with the range a user drags across a chart. */
+  onZoom?: (from: number, to: number) => void;
+  /** The service's dashboard, linked from every panel. */
+  dashboardUrl?: string;
 }
 
 function time(iso: string, fallback: Date): number {
@@ -77,6 +81,8 @@ export function EntityMetricsView(props: EntityMetricsViewProps) {
             environments={environments}
             from={from}
             to={to}
+            onZoom={props.onZoom}
+            dashboardUrl={props.dashboardUrl}
           />
         </Grid>
       ))}

@@ -1,7 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MonitoringApi, monitoringApiRef } from '../../api';
@@ -10,6 +11,7 @@ import {
   fullResponse,
   partialResponse,
 } from '../../testing/metricsFixtures';
+import { noRulesResponse } from '../../testing/alertsFixtures';
 import { EntityMonitoringContent } from './EntityMonitoringContent';
 
 // A hostile input under test, not a link we make.
@@ -36,12 +38,19 @@ function fakeApi(result: () => Promise<EntityMetricsResponse>) {
     ReturnType<MonitoringApi['getEntityMetrics']>,
     Parameters<MonitoringApi['getEntityMetrics']>
   >(result);
-  return { getEntityMetrics };
+  // The tab's alerts section; its own tests are in EntityAlertsSection.test.tsx.
+  const getEntityAlerts = jest.fn(async () => noRulesResponse());
+  return { getEntityMetrics, getEntityAlerts };
 }
 
 async function renderTab(e: Entity, api: ReturnType<typeof fakeApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[monitoringApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [monitoringApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={e}>
         <EntityMonitoringContent />
       </EntityProvider>
@@ -254,15 +263,18 @@ describe('EntityMonitoringContent', () => {
       }),
       api,
     );
-    expect(
-      await screen.findByRole('link', { name: /open dashboard/i }),
-    ).toHaveAttribute('href', 'https://grafana.example/d/checkout');
+    // In the header and under every panel (instead of Grafana's Explore).
+    const links = await screen.findAllByRole('link', { name: /open dashboard/i });
+    expect(links.length).toBeGreaterThan(1);
+    for (const link of links) {
+      expect(link).toHaveAttribute('href', 'https://grafana.example/d/checkout');
+    }
     unmount();
 
     await renderTab(entity({ 'monitoring/dashboard-url': SCRIPT_URL }), api);
     await screen.findByRole('table');
     expect(
-      screen.queryByRole('link', { name: /open dashboard/i }),
-    ).not.toBeInTheDocument();
+      screen.queryAllByRole('link', { name: /open dashboard/i }),
+    ).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -12,14 +13,17 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import ZoomOutIcon from '@material-ui/icons/ZoomOut';
 import {
   ANNOTATION_DASHBOARD_URL,
   EntityMetricsResponse,
   MONITORING_ANNOTATIONS,
 } from '@internal/plugin-monitoring-common';
 import { useMemo, useState } from 'react';
+import { EntityAlertsSection } from '../EntityAlertsSection';
 import { EntityMetricsView } from '../EntityMetricsView';
 import { isMonitoringAvailable } from '../isMonitoringAvailable';
+import { formatDateTime } from '../format';
 import { safeHttpUrl } from '../links';
 import {
   DEFAULT_TIME_RANGE,
@@ -60,8 +64,14 @@ function MonitoringTab() {
   const { entity } = useEntity();
   const classes = useStyles();
   const [rangeKey, setRangeKey] = useState<TimeRangeKey>(DEFAULT_TIME_RANGE);
-  const [to, setTo] = useState(() => new Date());
-  const range = timeRange(rangeKey);
+  const [now, setNow] = useState(() => new Date());
+  // A range dragged across a chart replaces the preset until it is reset.
+  const [zoom, setZoom] = useState<{ from: number; to: number }>();
+  const preset = timeRange(rangeKey);
+  const to = zoom ? new Date(zoom.to) : now;
+  const range = zoom
+    ? { ms: zoom.to - zoom.from, label: `${formatDateTime(zoom.from)} – ${formatDateTime(zoom.to)}` }
+    : preset;
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEntityMetrics(entityRef, range.ms, to);
   const dashboardUrl = safeHttpUrl(
@@ -82,6 +92,8 @@ function MonitoringTab() {
           from={new Date(to.getTime() - range.ms)}
           to={to}
           rangeLabel={range.label}
+          onZoom={(from, until) => setZoom({ from, to: until })}
+          dashboardUrl={dashboardUrl}
         />
       </>
     );
@@ -95,14 +107,25 @@ function MonitoringTab() {
             value={rangeKey}
             onChange={key => {
               setRangeKey(key);
-              setTo(new Date());
+              setZoom(undefined);
+              setNow(new Date());
             }}
           />
+          {zoom && (
+            <Chip
+              label={`Zoomed: ${range.label}`}
+              onDelete={() => setZoom(undefined)}
+              deleteIcon={<ZoomOutIcon aria-label="Reset zoom" />}
+            />
+          )}
           <Tooltip title="Refresh">
             <span>
               <IconButton
                 aria-label="Refresh"
-                onClick={() => setTo(new Date())}
+                onClick={() => {
+                  setZoom(undefined);
+                  setNow(new Date());
+                }}
                 disabled={loading}
               >
                 <RefreshIcon />
@@ -118,6 +141,9 @@ function MonitoringTab() {
             </Link>
           )}
         </Box>
+      </Grid>
+      <Grid item>
+        <EntityAlertsSection entityRef={entityRef} />
       </Grid>
       <Grid item>{body}</Grid>
     </Grid>

@@ -1,20 +1,23 @@
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import { PanelResult } from '@internal/plugin-monitoring-common';
-import { useMemo } from 'react';
+import { PanelResult, PanelUnit } from '@internal/plugin-monitoring-common';
+import { useMemo, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
   Line,
   LineChart,
+  ReferenceArea,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
 import { environmentColor } from '../environmentColors';
-import { formatDateTime, formatTimestamp, formatValue } from '../format';
+import { formatDateTime, formatValue, NO_DATA } from '../format';
+import { timeTicks } from '../timeTicks';
 
 export interface PanelChartProps {
   panel: PanelResult;
@@ -25,6 +28,35 @@ export interface PanelChartProps {
   to: number;
   /** Chart height in pixels. */
   height?: number;
+  /** Called with the range a user drags across the chart (unix milliseconds). */
+  onZoom?: (from: number, to: number) => void;
+  /** The service's own dashboard (`monitoring/dashboard-url`): linked instead of Explore. */
+  dashboardUrl?: string;
+}
+
+/** Every environment at the hovered time, "no data" where one has no point there. */
+function AllEnvironmentsTooltip(props: {
+  active?: boolean;
+  label?: number;
+  payload?: Array<{ payload: Row }>;
+  lines: Array<{ key: string; environment: string }>;
+  unit: PanelUnit;
+}) {
+  const { active, label, payload, lines, unit } = props;
+  if (!active || label === undefined || !payload?.length) return null;
+  const row = payload[0].payload;
+  return (
+    <Paper elevation={3} style={{ padding: 8 }} data-testid="chart-tooltip">
+      <Typography variant="caption" display="block">
+        {formatDateTime(label)}
+      </Typography>
+      {lines.map(({ key, environment }) => (
+        <Typography key={environment} variant="body2" style={{ color: environmentColor(environment) }}>
+          {environment}: {row[key] === undefined ? NO_DATA : formatValue(unit, row[key])}
+        </Typography>
+      ))}
+    </Paper>
+  );
 }
 
 type Row = { t: number } & Record<string, number>;
@@ -63,12 +95,21 @@ function toRows(panel: PanelResult, environments: string[]) {
 
 /** One panel of the profile: a line per environment, axes and tooltip formatted by unit. */
 export function PanelChart(props: PanelChartProps) {
-  const { panel, environments, from, to, height = 240 } = props;
+  const { panel, environments, from, to, height = 240, onZoom, dashboardUrl } = props;
   const { rows, lines } = useMemo(
     () => toRows(panel, environments),
     [panel, environments],
   );
-  const rangeMs = to - from;
+  const ticks = useMemo(() => timeTicks(from, to, 6), [from, to]);
+  const tickLabels = useMemo(() => new Map(ticks.map(t => [t.value, t.label])), [ticks]);
+  // Drag-to-zoom: where the drag started and where it is now (unix ms).
+  const [drag, setDrag] = useState<{ a: number; b: number }>();
+  const endDrag = () => {
+    if (drag && onZoom && Math.abs(drag.b - drag.a) > 1000) {
+      onZoom(Math.min(drag.a, drag.b), Math.max(drag.a, drag.b));
+    }
+    setDrag(undefined);
+  };
 
   let body;
   if (panel.error) {
@@ -93,7 +134,11 @@ export function PanelChart(props: PanelChartProps) {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart
             data={rows}
-            margin={{ top: 8, right: 16, bottom: 0, left: 12 }}
+            margin={{ top: 8, right: 28, bottom: 0, left: 12 }}
+            onMouseDown={(e: any) => e?.activeLabel !== undefined && setDrag({ a: e.activeLabel, b: e.activeLabel })}
+            onMouseMove={(e: any) => drag && e?.activeLabel !== undefined && setDrag({ ...drag, b: e.activeLabel })}
+            onMouseUp={endDrag}
+            onMouseLeave={() => setDrag(undefined)}
           >
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
@@ -102,18 +147,16 @@ export function PanelChart(props: PanelChartProps) {
               scale="time"
               domain={[from, to]}
               allowDataOverflow
-              tickFormatter={(t: number) => formatTimestamp(t, rangeMs)}
-              minTickGap={24}
+              ticks={ticks.map(t => t.value)}
+              tickFormatter={(t: number) => tickLabels.get(t) ?? formatDateTime(t)}
+              interval={0}
             />
             <YAxis
               width={92}
               domain={[0, 'auto']}
               tickFormatter={(v: number) => formatValue(panel.unit, v)}
             />
-            <Tooltip
-              labelFormatter={(t: number) => formatDateTime(t)}
-              formatter={(value: number) => formatValue(panel.unit, value)}
-            />
+            <Tooltip content={<AllEnvironmentsTooltip lines={lines} unit={panel.unit} />} />
             <Legend />
             {lines.map(({ key, environment }) => (
               <Line
@@ -128,15 +171,34 @@ export function PanelChart(props: PanelChartProps) {
                 connectNulls={false}
               />
             ))}
+            {drag && <ReferenceArea x1={drag.a} x2={drag.b} strokeOpacity={0.3} />}
           </LineChart>
         </ResponsiveContainer>
       </Box>
     );
   }
 
+  const links = panel.links ?? {};
+  const grafana = dashboardUrl
+    ? { url: dashboardUrl, label: 'Open dashboard' }
+    : links.grafana && { url: links.grafana, label: 'Explore in Grafana' };
   return (
     <InfoCard title={panel.title} titleTypographyProps={{ component: 'h3' }}>
       {body}
+      {(links.vmui || grafana) && (
+        <Box display="flex" gridGap={16} mt={1}>
+          {links.vmui && (
+            <Link to={links.vmui} target="_blank" rel="noopener noreferrer">
+              Open in vmui
+            </Link>
+          )}
+          {grafana && (
+            <Link to={grafana.url} target="_blank" rel="noopener noreferrer">
+              {grafana.label}
+            </Link>
+          )}
+        </Box>
+      )}
     </InfoCard>
   );
 }

@@ -1,0 +1,2 @@
+export { AlertStateChip } from './AlertStateChip';
+export type { AlertStateChipProps } from './AlertStateChip';

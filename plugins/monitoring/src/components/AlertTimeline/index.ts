@@ -1,0 +1,2 @@
+export { AlertTimeline } from './AlertTimeline';
+export type { AlertTimelineProps } from './AlertTimeline';

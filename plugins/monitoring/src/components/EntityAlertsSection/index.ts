@@ -1,0 +1,1 @@
+export { EntityAlertsSection, AlertsTable } from './EntityAlertsSection';

@@ -1,0 +1,2 @@
+export { EntityMonitoringAlertsCard, AlertsSummary } from './EntityMonitoringAlertsCard';
+export type { EntityMonitoringAlertsCardProps } from './EntityMonitoringAlertsCard';

@@ -1,0 +1,2 @@
+export { SilenceDialog, SILENCE_DURATIONS } from './SilenceDialog';
+export type { SilenceDialogProps } from './SilenceDialog';

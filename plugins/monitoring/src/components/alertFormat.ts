@@ -1,0 +1,34 @@
+import { AlertInstance, AlertState } from '@internal/plugin-monitoring-common';
+
+/** "3 min", "2 h 5 min", "4 d": how long since `iso`, or undefined without a time. */
+export function since(iso: string | undefined, now = Date.now()): string | undefined {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(t)) return undefined;
+  const minutes = Math.max(0, Math.floor((now - t) / 60_000));
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+/** An alert's value as the rule compares it: ratios as percent when below 1, else 3 digits. */
+export function formatAlertValue(value: number | null): string {
+  if (value === null) return '–';
+  if (Math.abs(value) < 1 && value !== 0) return `${(value * 100).toPrecision(3)} %`;
+  return Number(value.toPrecision(3)).toString();
+}
+
+/** What the silence column says of an instance. */
+export function silenceLabel(instance: AlertInstance): string {
+  const am = instance.alertmanager;
+  if (am.state === 'unknown') return 'unknown (Alertmanager unavailable)';
+  if (am.silencedBy.length) return 'silenced';
+  if (am.inhibitedBy.length) return 'inhibited';
+  if (am.state === 'unprocessed') return 'not yet notified';
+  return instance.state === 'pending' ? '–' : 'notified';
+}
+
+export const isSilenced = (instance: AlertInstance) => instance.alertmanager.silencedBy.length > 0;
+
+export const STATE_ORDER: AlertState[] = ['firing', 'pending', 'inactive'];
