@@ -12,10 +12,12 @@ export function since(iso: string | undefined, now = Date.now()): string | undef
   return `${Math.floor(hours / 24)} d`;
 }
 
-/** An alert's value as the rule compares it: ratios as percent when below 1, else 3 digits. */
+/**
+ * An alert's value as the rule compares it, to 3 significant digits. Its unit is the rule's
+ * (a ratio, seconds...), which only the rule's own summary can say, so it is not guessed here.
+ */
 export function formatAlertValue(value: number | null): string {
   if (value === null) return '–';
-  if (Math.abs(value) < 1 && value !== 0) return `${(value * 100).toPrecision(3)} %`;
   return Number(value.toPrecision(3)).toString();
 }
 

@@ -51,7 +51,7 @@ describe('EntityAlertsSection', () => {
     const cells = within(row).getAllByRole('cell');
     expect(cells[1].textContent).toBe('ok');
     expect(cells[3].textContent).toContain('firing · prod-cluster');
-    expect(cells[3].textContent).toContain('value 20.0 %');
+    expect(cells[3].textContent).toContain('value 0.2 ·');
     expect(cells[3].textContent).toContain('notified');
     // The 24 h history: firing for the last three hours.
     const track = await screen.findByTestId('timeline-ServiceHighErrorRatio-production');
