@@ -13,6 +13,7 @@ import {
   LabelMatcher,
   parseKubernetesLabelSelector,
   parseMatcherList,
+  renderMatchers,
 } from './promql';
 
 /** What the annotations of one entity say about where its series are. */
@@ -87,6 +88,9 @@ export function resolveServiceTarget(
       matchers.push(extra);
     }
   }
+  // Checks every name and value now (length, grammar), so a bad annotation is reported as such
+  // by whoever resolves it, not later by whatever builds a query from it.
+  renderMatchers(matchers);
   return {
     service,
     matchers,

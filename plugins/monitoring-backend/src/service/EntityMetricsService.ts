@@ -18,31 +18,34 @@ import { grafanaExploreLink, vmuiLink } from './deepLinks';
 
 /** What the backend will query for an entity: thrown as InputError when annotations are bad. */
 export function entityQueries(entity: Entity, config: MonitoringConfig, range: QueryRange) {
-  let target;
   try {
-    target = resolveServiceTarget(entity.metadata.annotations);
+    const target = resolveServiceTarget(entity.metadata.annotations);
+    // An own property only: `constructor` or `__proto__` must not reach Object.prototype.
+    const panels = Object.prototype.hasOwnProperty.call(config.profiles, target.profile)
+      ? config.profiles[target.profile]
+      : undefined;
+    if (!panels) {
+      throw new InputError(
+        `unknown metrics profile "${target.profile.slice(0, 64)}"; known: ${Object.keys(config.profiles).join(', ')}`,
+      );
+    }
+    const podMatchers = target.matchers.filter(
+      m => m.name === LABELS.service || m.name === LABELS.namespace,
+    );
+    const values = {
+      selector: renderMatchers(target.matchers),
+      podSelector: renderMatchers(podMatchers),
+      window: `${range.windowSeconds}s`,
+    };
+    return {
+      target,
+      panels: panels.map(p => ({ panel: p, query: renderQuery(p.query, values) })),
+    };
   } catch (e) {
+    // Every annotation problem is the caller's 400, decided before any query runs.
     if (e instanceof InvalidMatcherError) throw new InputError(e.message);
     throw e;
   }
-  const panels = config.profiles[target.profile];
-  if (!panels) {
-    throw new InputError(
-      `unknown metrics profile "${target.profile.slice(0, 64)}"; known: ${Object.keys(config.profiles).join(', ')}`,
-    );
-  }
-  const podMatchers = target.matchers.filter(
-    m => m.name === LABELS.service || m.name === LABELS.namespace,
-  );
-  const values = {
-    selector: renderMatchers(target.matchers),
-    podSelector: renderMatchers(podMatchers),
-    window: `${range.windowSeconds}s`,
-  };
-  return {
-    target,
-    panels: panels.map(p => ({ panel: p, query: renderQuery(p.query, values) })),
-  };
 }
 
 function orderEnvironments(configured: string[], seen: Iterable<string>): string[] {

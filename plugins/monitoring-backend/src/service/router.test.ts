@@ -10,6 +10,8 @@ const entities = [
   component('checkout', { 'backstage.io/kubernetes-id': 'checkout', 'backstage.io/kubernetes-namespace': 'shop' }),
   component('sneaky', { 'backstage.io/kubernetes-id': 'checkout"} or vector(1) #' }),
   component('bare', {}),
+  component('long', { 'backstage.io/kubernetes-id': 'x'.repeat(2000) }),
+  component('proto', { 'backstage.io/kubernetes-id': 'checkout', 'monitoring/metrics-profile': 'constructor' }),
 ];
 
 describe('monitoring router', () => {
@@ -63,7 +65,7 @@ describe('monitoring router', () => {
   it('answers every panel per environment in one response', async () => {
     const server = await start();
     const res = await request(server)
-      .get(url('checkout', '?from=2027-01-15T08:00:00Z&to=2027-01-15T09:00:00Z'))
+      .get(url('checkout', '?from=2026-01-15T08:00:00Z&to=2026-01-15T09:00:00Z'))
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -71,8 +73,8 @@ describe('monitoring router', () => {
       service: 'checkout',
       profile: 'http',
       stepSeconds: 15,
-      from: '2027-01-15T08:00:00.000Z',
-      to: '2027-01-15T09:00:00.000Z',
+      from: '2026-01-15T08:00:00.000Z',
+      to: '2026-01-15T09:00:00.000Z',
       environments: ['dev', 'staging', 'production', 'qa'],
     });
     expect(res.body.panels.map((p: any) => p.id)).toEqual([
@@ -81,7 +83,7 @@ describe('monitoring router', () => {
     const errorRatio = res.body.panels[1];
     // Ordered as configured, unknown environments last.
     expect(errorRatio.series.map((s: any) => s.environment)).toEqual(['dev', 'production', 'qa']);
-    const t0 = Date.parse('2027-01-15T08:00:00Z');
+    const t0 = Date.parse('2026-01-15T08:00:00Z');
     expect(errorRatio.series[1]).toEqual({
       environment: 'production',
       points: [[t0, 0.2], [t0 + 15000, 0.25]],
@@ -157,6 +159,46 @@ describe('monitoring router', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it.each([
+    ['long', /longer than 1024 characters/],
+    ['proto', /unknown metrics profile "constructor"/],
+  ])('answers 400, before any query, for the bad annotations of %s', async (name, message) => {
+    const server = await start();
+    for (const path of ['metrics', 'alerts', 'alerts/history']) {
+      const res = await request(server)
+        .get(`/api/monitoring/entity/component/default/${name}/${path}`)
+        .set('Authorization', mockCredentials.user.header());
+      if (path !== 'metrics' && name === 'proto') {
+        // Profiles do not concern alerts.
+        expect(res.status).not.toBe(500);
+        continue;
+      }
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    if (name === 'long') expect(fake.requests).toEqual([]);
+  });
+
+  it('clamps a `to` in the future to now, and refuses one no date can hold', async () => {
+    const server = await start();
+    const future = await request(server)
+      .get(url('checkout', '?to=2999-01-01T00:00:00Z&from=2998-12-31T23:00:00Z'))
+      .set('Authorization', mockCredentials.user.header());
+    // Clamped to now, the range would start after it ends.
+    expect(future.status).toBe(400);
+    expect(future.body.error.message).toBe('from must be before to');
+    const huge = await request(server)
+      .get(url('checkout', `?to=${'9'.repeat(30)}`))
+      .set('Authorization', mockCredentials.user.header());
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.message).toMatch(/^to must be an ISO-8601 time/);
+    const later = await request(server)
+      .get(url('checkout', '?to=2999-01-01T00:00:00Z&from=2020-01-01T00:00:00Z'))
+      .set('Authorization', mockCredentials.user.header());
+    expect(later.status).toBe(400); // more than 31 days once clamped
+    expect(fake.requests).toEqual([]);
+  });
+
   it('answers 400 for an entity without monitoring annotations', async () => {
     const server = await start();
     const res = await request(server).get(url('bare')).set('Authorization', mockCredentials.user.header());
@@ -169,7 +211,7 @@ describe('monitoring router', () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         request(server)
-          .get(url('checkout', '?from=1800000000&to=1800003600'))
+          .get(url('checkout', '?from=1760000000&to=1760003600'))
           .set('Authorization', mockCredentials.user.header()),
       ),
     );

@@ -34,7 +34,8 @@ export function parseTime(name: string, raw: unknown): number | undefined {
   } else {
     ms = Date.parse(raw);
   }
-  if (!Number.isFinite(ms)) {
+  // Beyond +-8.64e15 ms a Date is invalid (and toISOString throws later).
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
     throw new InputError(`${name} must be an ISO-8601 time or unix seconds, got "${raw.slice(0, 40)}"`);
   }
   return ms / 1000;
@@ -63,7 +64,9 @@ export function resolveRange(
   nowSeconds = Date.now() / 1000,
   opts: { maxPoints?: number; defaultRangeSeconds?: number } = {},
 ): QueryRange {
-  const to = parseTime('to', query.to) ?? nowSeconds;
+  // No data exists after now: a later `to` is clamped, so it neither fails late nor makes
+  // endless distinct cache keys.
+  const to = Math.min(parseTime('to', query.to) ?? nowSeconds, nowSeconds);
   const from = parseTime('from', query.from) ?? to - (opts.defaultRangeSeconds ?? DEFAULT_RANGE_SECONDS);
   const requestedStep = parseStep(query.step);
   if (from >= to) throw new InputError('from must be before to');

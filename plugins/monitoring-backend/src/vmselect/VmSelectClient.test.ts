@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { VmSelectClient } from './VmSelectClient';
@@ -97,9 +99,27 @@ describe('VmSelectClient', () => {
     await expect(client({ timeoutMs: 50 }).query('up')).rejects.toThrow('did not answer within 50 ms');
   });
 
-  it('reports an unreachable upstream without credentials', async () => {
+  it('reports an unreachable upstream without credentials or its address', async () => {
     const error = await client({ baseUrl: 'http://127.0.0.1:1' }).query('up').catch(e => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error.message).toBe('VMSelect at http://127.0.0.1:1 is unreachable');
+    expect(error.message).toBe('VMSelect is unreachable');
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain('127.0.0.1');
+  });
+
+  it('times out on a body that stops half way', async () => {
+    const slow = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"success","data":');
+    });
+    await new Promise<void>(resolve => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = slow.address() as AddressInfo;
+      const error = await client({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 200 }).query('up').catch(e => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error.message).toBe('VMSelect did not answer within 200 ms');
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 });

@@ -103,25 +103,29 @@ export class VmSelectClient {
   private async post(path: string, params: Record<string, string>): Promise<NonNullable<PromResponse['data']>> {
     const url = `${this.config.baseUrl}${path}`;
     let res: Response;
+    let text: string;
+    const timeout = AbortSignal.timeout(this.config.timeoutMs);
     try {
       // POST keeps long queries out of URLs (and out of proxy access logs).
       res = await fetch(url, {
         method: 'POST',
         headers: this.headers(),
         body: new URLSearchParams(params).toString(),
-        signal: AbortSignal.timeout(this.config.timeoutMs),
+        signal: timeout,
       });
+      // The body read is part of the exchange: its timeout and failures are mapped too.
+      text = await res.text();
     } catch (e) {
-      if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+      if (timeout.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
         throw new ServiceUnavailableError(
           `VMSelect did not answer within ${this.config.timeoutMs} ms`,
         );
       }
-      throw new ServiceUnavailableError(`VMSelect at ${this.config.baseUrl} is unreachable`);
+      // Not the URL: internal addresses stay in the start-up log, out of what a browser is told.
+      throw new ServiceUnavailableError('VMSelect is unreachable');
     }
 
     let body: PromResponse | undefined;
-    const text = await res.text();
     try {
       body = JSON.parse(text);
     } catch {
