@@ -12,6 +12,7 @@ import { readMonitoringConfig } from './config';
 import { EntityMetricsService } from './service/EntityMetricsService';
 import { QueryRunner } from './service/QueryRunner';
 import { createRouter } from './service/router';
+import { ServiceClaims } from './service/ServiceClaims';
 import { UpstreamClient } from './upstream/UpstreamClient';
 import { VmSelectClient } from './vmselect/VmSelectClient';
 
@@ -27,6 +28,7 @@ export const monitoringPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        auth: coreServices.auth,
         logger: coreServices.logger,
         cache: coreServices.cache,
         httpAuth: coreServices.httpAuth,
@@ -35,7 +37,7 @@ export const monitoringPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, cache, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
+      async init({ config, auth, logger, cache, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
         const monitoringConfig = readMonitoringConfig(config);
         const client = new VmSelectClient(monitoringConfig.vmselect);
         const runner = new QueryRunner(client, cache, monitoringConfig.vmselect.maxConcurrency);
@@ -55,7 +57,8 @@ export const monitoringPlugin = createBackendPlugin({
         );
 
         permissionsRegistry.addPermissions(monitoringPermissions);
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts }));
+        const claims = new ServiceClaims(catalog, auth, permissions, cache);
+        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims }));
         logger.info(
           `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
             (alertmanager ? `, silences in ${alertmanager.upstream.baseUrl}` : ', no Alertmanager configured'),

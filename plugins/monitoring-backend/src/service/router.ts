@@ -16,6 +16,7 @@ import Router from 'express-promise-router';
 import { EntityAlertsService } from '../alerts/EntityAlertsService';
 import { HISTORY_DEFAULT_RANGE_SECONDS, HISTORY_MAX_POINTS } from '../alerts/alertHistory';
 import { EntityMetricsService } from './EntityMetricsService';
+import { ServiceClaims } from './ServiceClaims';
 import { resolveRange } from './timeRange';
 
 export interface RouterOptions {
@@ -24,13 +25,14 @@ export interface RouterOptions {
   catalog: CatalogService;
   metrics: EntityMetricsService;
   alerts: EntityAlertsService;
+  claims: ServiceClaims;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const ENTITY_PATH = '/entity/:kind/:namespace/:name';
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, metrics, alerts } = options;
+  const { httpAuth, permissions, catalog, metrics, alerts, claims } = options;
   const router = Router();
 
   function entityRefOf(req: express.Request): string {
@@ -43,7 +45,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   /**
    * The entity, read with the caller's credentials (so the catalog's own read permission
-   * applies), once the caller holds `permission` on it.
+   * applies), once the caller holds `permission` on it and on every other entity that names the
+   * same service (see ServiceClaims).
    */
   async function authorizedEntity(
     entityRef: string,
@@ -57,6 +60,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`not allowed to ${what} ${entityRef}`);
     }
+    await claims.authorizeClaimants(entity, credentials, permission, what);
     return entity;
   }
 

@@ -1,0 +1,112 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { component } from '../__testUtils__/entities';
+import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
+import { monitoringPlugin } from '../plugin';
+import { overlaps } from './ServiceClaims';
+
+/**
+ * An entity's author chooses the service its annotations name: `impostor` names payments'.
+ * Reading or silencing through it must need the same permission on payments itself.
+ */
+const entities = [
+  component('payments', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'shop' }),
+  component('impostor', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'shop' }),
+  // The same service in another namespace is another identity.
+  component('payments-eu', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'eu' }),
+  component('by-selector', { 'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=checkout' }),
+  component('checkout', { 'monitoring/service-name': 'checkout' }),
+];
+
+describe('service claims', () => {
+  let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
+  beforeAll(async () => {
+    hub = await startFakeVmSelect((req: FakeRequest) => {
+      if (req.path.endsWith('/api/v1/rules')) {
+        return { body: JSON.stringify({ status: 'success', data: { groups: [] } }) };
+      }
+      if (req.path === '/am/api/v2/alerts' || req.path === '/am/api/v2/silences') return { body: '[]' };
+      return { body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) };
+    });
+  });
+  afterAll(() => hub.close());
+  beforeEach(() => {
+    hub.requests.length = 0;
+  });
+
+  /** `decide(permission, entityRef)`: the policy's decision, resolved per entity. */
+  async function start(decide: (permission: string, ref: string) => boolean) {
+    const permissions = mockServices.permissions.mock({
+      authorize: async reqs =>
+        reqs.map(r => ({
+          result: decide(r.permission.name, (r as any).resourceRef) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        })) as any,
+    });
+    const { server } = await startTestBackend({
+      features: [
+        monitoringPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            monitoring: {
+              vmselect: { url: `${hub.url}/prometheus` },
+              alertmanager: { url: `${hub.url}/am` },
+            },
+          },
+        }),
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        permissions.factory,
+        catalogServiceMock.factory({ entities }),
+      ],
+    });
+    return server;
+  }
+
+  const get = (server: any, name: string, path: string) =>
+    request(server).get(`/api/monitoring/entity/component/default/${name}/${path}`).set('Authorization', mockCredentials.user.header());
+
+  it("refuses the impostor's readers payments' metrics and alerts unless they may read payments", async () => {
+    const server = await start((_p, ref) => ref !== 'component:default/payments');
+    for (const path of ['metrics', 'alerts', 'alerts/history']) {
+      const res = await get(server, 'impostor', path);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/service "payments" is also named by 1 other entity you may not read/);
+      // The hidden claimant's ref is not revealed.
+      expect(res.body.error.message).not.toContain('component:default/payments');
+    }
+    expect(hub.requests).toEqual([]);
+    // Another namespace is another identity: payments-eu is not held back by shop's entities.
+    expect((await get(server, 'payments-eu', 'metrics')).status).toBe(200);
+  });
+
+  it('lets both through when the caller may read both', async () => {
+    const server = await start(() => true);
+    expect((await get(server, 'impostor', 'metrics')).status).toBe(200);
+    expect((await get(server, 'payments', 'alerts')).status).toBe(200);
+  });
+
+  it("refuses a silence through the impostor unless the caller may silence payments too", async () => {
+    // The impostor's owner: may silence the impostor, not payments (an ownership-style policy).
+    const server = await start((permission, ref) => permission !== 'monitoring.alerts.silence' || ref === 'component:default/impostor');
+    const res = await request(server)
+      .post('/api/monitoring/entity/component/default/impostor/silences')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ duration: '1h', comment: 'mute payments' });
+    expect(res.status).toBe(403);
+    expect(hub.requests.filter(r => r.method === 'POST')).toEqual([]);
+  });
+
+  it('counts label-selector and service-name annotations as claims', async () => {
+    const server = await start((_p, ref) => ref !== 'component:default/by-selector');
+    const res = await get(server, 'checkout', 'metrics');
+    expect(res.status).toBe(403);
+  });
+
+  it('overlaps: same service, and a namespace in common (none means all)', () => {
+    expect(overlaps({ service: 'a', namespace: 'x' }, { service: 'a', namespace: 'x' })).toBe(true);
+    expect(overlaps({ service: 'a', namespace: 'x' }, { service: 'a', namespace: 'y' })).toBe(false);
+    expect(overlaps({ service: 'a' }, { service: 'a', namespace: 'y' })).toBe(true);
+    expect(overlaps({ service: 'a' }, { service: 'b' })).toBe(false);
+  });
+});
