@@ -76,8 +76,10 @@ export function resolveServiceTarget(
   if (a[ANNOTATION_SELECTOR]) {
     for (const extra of parseMatcherList(a[ANNOTATION_SELECTOR])) {
       // The contract's own labels are set above or per environment by the backend.
+      // The namespace too: it is part of the service's identity (see the backend's claims).
       if (
         extra.name === LABELS.service ||
+        extra.name === LABELS.namespace ||
         extra.name === LABELS.environment ||
         extra.name === LABELS.cluster
       ) {

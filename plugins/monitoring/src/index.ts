@@ -10,7 +10,7 @@ export {
   EntityMonitoringMetricsCard,
   EntityMonitoringAlertsCard,
 } from './plugin';
-export { isMonitoringAvailable } from './components/isMonitoringAvailable';
+export { isMonitoringAvailable, isMonitoringAlertsAvailable } from './components/isMonitoringAvailable';
 export { monitoringApiRef, MonitoringClient } from './api';
 export type { MonitoringApi, MetricsTimeRange } from './api';
 export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';

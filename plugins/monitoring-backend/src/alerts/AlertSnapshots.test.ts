@@ -70,4 +70,17 @@ describe('AlertSnapshots', () => {
     const snapshot = await new AlertSnapshots(vmalert, undefined, mockServices.cache.mock(), mockServices.logger.mock()).get();
     expect(snapshot.alertmanager).toBe('not-configured');
   });
+
+  it('reads once more, not twice more, when a silence changes during a read', async () => {
+    const { calls, vmalert, am } = clients();
+    const snapshots = new AlertSnapshots(vmalert, am, mockServices.cache.mock(), mockServices.logger.mock());
+    const first = snapshots.get();
+    await snapshots.invalidate();
+    const second = snapshots.get();
+    await first;
+    // The first read's end must not drop the second from in-flight.
+    const third = snapshots.get();
+    await Promise.all([second, third]);
+    expect(calls.rules).toBe(2);
+  });
 });

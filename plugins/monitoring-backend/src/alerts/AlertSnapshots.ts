@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { AlertmanagerClient, AmAlert, AmSilence } from './AlertmanagerClient';
@@ -14,9 +15,17 @@ export interface AlertSnapshot {
   silences: AmSilence[];
 }
 
+/** A cache call whose failure is not the request's (the next read just goes upstream). */
+async function quietly<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch {
+    return undefined;
+  }
+}
+
 /** How long one read of vmalert and Alertmanager serves every request. */
 export const ALERT_SNAPSHOT_TTL_MS = 10_000;
-const KEY = 'alerts:snapshot:v1';
 
 /**
  * One shared read of all rules, alerts and silences of the hub: cached for a few seconds
@@ -27,20 +36,26 @@ const KEY = 'alerts:snapshot:v1';
 export class AlertSnapshots {
   private inFlight?: Promise<AlertSnapshot>;
   private generation = 0;
+  /** One entry per hub: the upstreams' URLs are part of the key. */
+  private readonly key: string;
 
   constructor(
     private readonly vmalert: VmAlertClient,
     private readonly alertmanager: AlertmanagerClient | undefined,
     private readonly cache: CacheService,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    const hub = `${vmalert.upstream?.baseUrl}\n${alertmanager?.upstream?.baseUrl ?? ''}`;
+    this.key = `alerts:snapshot:v1:${createHash('sha256').update(hub).digest('base64url')}`;
+  }
 
   get(): Promise<AlertSnapshot> {
     if (!this.inFlight) {
-      const generation = this.generation;
-      this.inFlight = this.load(generation).finally(() => {
-        this.inFlight = undefined;
+      const loading = this.load(this.generation).finally(() => {
+        // Only our own: invalidate() may have started a newer read meanwhile.
+        if (this.inFlight === loading) this.inFlight = undefined;
       });
+      this.inFlight = loading;
     }
     return this.inFlight;
   }
@@ -49,17 +64,18 @@ export class AlertSnapshots {
   async invalidate(): Promise<void> {
     this.generation++;
     this.inFlight = undefined;
-    await this.cache.delete(KEY);
+    await quietly(() => this.cache.delete(this.key));
   }
 
   private async load(generation: number): Promise<AlertSnapshot> {
-    const cached = (await this.cache.get(KEY)) as AlertSnapshot | undefined;
+    // A cache that fails (or refuses a large snapshot) costs a fresh read, not the request.
+    const cached = (await quietly(() => this.cache.get(this.key))) as AlertSnapshot | undefined;
     if (cached) return cached;
     const [rules, am] = await Promise.all([this.vmalert.alertingRules(), this.readAlertmanager()]);
     const snapshot: AlertSnapshot = { fetchedAt: new Date().toISOString(), rules, ...am };
     // A silence changed while this read was under way: do not cache what may predate it.
     if (generation === this.generation) {
-      await this.cache.set(KEY, snapshot as any, { ttl: ALERT_SNAPSHOT_TTL_MS });
+      await quietly(() => this.cache.set(this.key, snapshot as any, { ttl: ALERT_SNAPSHOT_TTL_MS }));
     }
     return snapshot;
   }

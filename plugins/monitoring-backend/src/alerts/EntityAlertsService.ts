@@ -43,7 +43,15 @@ export class EntityAlertsService {
 
   async getHistory(entity: Entity, range: QueryRange): Promise<EntityAlertHistoryResponse> {
     const scope = entityAlertScope(entity);
-    const series = await this.runner.queryRange(alertHistoryQuery(scope), range);
+    let query: string;
+    try {
+      query = alertHistoryQuery(scope);
+    } catch (e) {
+      // e.g. many long alert names add up past the label-value limit.
+      if (e instanceof InvalidMatcherError) throw new InputError(e.message);
+      throw e;
+    }
+    const series = await this.runner.queryRange(query, range);
     return alertHistory(stringifyEntityRef(entity), series, range, this.environments);
   }
 

@@ -63,7 +63,8 @@ export class VmAlertClient {
     // `type=alert` (>= 1.98) leaves recording rules out upstream; older releases ignore it and
     // the filter below does the same.
     const body = await this.upstream.request<any>({ path: '/api/v1/rules', query: { type: 'alert' }, signal });
-    const groups = body?.data?.groups;
+    // `"groups": null` is no groups, as `"alerts": null` is no alerts.
+    const groups = body?.data?.groups === null ? [] : body?.data?.groups;
     if (body?.status !== 'success' || !Array.isArray(groups)) {
       throw new ServiceUnavailableError('vmalert answered /api/v1/rules with an unexpected body');
     }

@@ -197,6 +197,9 @@ describe('entityAlerts', () => {
       silence('regex', [{ name: 'service', value: 'payments', isRegex: true, isEqual: true }, exact('namespace', 'shop')]),
       silence('other-ns', [exact('service', 'payments'), exact('namespace', 'other')]),
       silence('other', [exact('service', 'checkout')]),
+      // Made elsewhere with a wider or extra matcher: not the entity's to list or expire.
+      silence('wider', [exact('service', 'payments'), exact('namespace', 'shop'), { name: 'cluster', value: 'eu-.*', isRegex: true, isEqual: true }]),
+      silence('twice', [exact('service', 'payments'), exact('namespace', 'shop'), exact('alertname', 'A'), exact('alertname', 'B')]),
     ];
     const res = run(payments, [], { silences });
     expect(res.silences.map(s => [s.id, s.alertname])).toEqual([['mine', 'A']]);
@@ -205,6 +208,17 @@ describe('entityAlerts', () => {
 });
 
 describe('helpers', () => {
+  it('refuses namespace in monitoring/selector: it is part of the identity', () => {
+    expect(() => resolveAlertScope({ ...payments, 'monitoring/selector': 'namespace=other' })).toThrow(/may not set "namespace"/);
+  });
+
+  it('adds a column for an environment only the alerts name', () => {
+    const rules = [rule('R', { alerts: [alert('R', { service: 'payments', namespace: 'shop' })] })];
+    const res = run(payments, rules);
+    expect(res.environments).toEqual(['dev', 'staging', 'production', 'unknown']);
+    expect(res.rules[0].inactiveEnvironments).toEqual(['dev', 'staging', 'production']);
+  });
+
   it('detects rules that aggregate by service', () => {
     expect(groupsByService('sum by (service, environment) (x)')).toBe(true);
     expect(groupsByService('histogram_quantile(0.9, sum by(le, service) (x))')).toBe(true);

@@ -14,6 +14,7 @@ import {
   LABELS,
 } from '@internal/plugin-monitoring-common';
 import { AmAlert, AmMatcher, AmSilence } from './AlertmanagerClient';
+import { silenceMatchers } from './silences';
 import { AlertSnapshot } from './AlertSnapshots';
 import { VmAlert, VmAlertRule } from './VmAlertClient';
 
@@ -125,21 +126,23 @@ function compareRules(a: AlertRuleStatus, b: AlertRuleStatus): number {
   );
 }
 
-/** Whether a silence was made for this scope: exact matchers on its service (and namespace). */
+/**
+ * Whether a silence was made for this scope through Backstage: its matchers are exactly the ones
+ * `silenceMatchers` builds for the scope, plus at most an exact `alertname` and `environment`.
+ * A silence with any other matcher (made elsewhere, wider or narrower) is not the entity's.
+ */
 export function silenceBelongsToScope(silence: Pick<AmSilence, 'matchers'>, scope: AlertScope): boolean {
   if (scope.service === undefined) return false;
-  const exact = (name: string) =>
-    silence.matchers.filter((m: AmMatcher) => m.name === name);
-  const services = exact(LABELS.service);
-  if (services.length !== 1 || services[0].isRegex || !services[0].isEqual) return false;
-  if (services[0].value !== scope.service) return false;
-  const namespaces = exact(LABELS.namespace);
-  if (scope.namespace === undefined) return namespaces.length === 0;
+  const key = (m: AmMatcher) => JSON.stringify([m.name, m.value, m.isRegex, m.isEqual]);
+  const base = silenceMatchers(scope, {});
+  const have = new Set(silence.matchers.map(key));
+  if (have.size !== silence.matchers.length || !base.every(m => have.has(key(m)))) return false;
+  const baseKeys = new Set(base.map(key));
+  const extra = silence.matchers.filter(m => !baseKeys.has(key(m)));
+  const optional = ['alertname', LABELS.environment];
   return (
-    namespaces.length === 1 &&
-    !namespaces[0].isRegex &&
-    namespaces[0].isEqual &&
-    namespaces[0].value === scope.namespace
+    extra.every(m => optional.includes(m.name) && !m.isRegex && m.isEqual) &&
+    new Set(extra.map(m => m.name)).size === extra.length
   );
 }
 
@@ -198,12 +201,17 @@ export function entityAlerts(
     });
   }
   rules.sort(compareRules);
+  // Environments only alerts name (or "unknown" for alerts without the label) get a column too.
+  const seen = [...new Set(rules.flatMap(r => r.instances.map(i => i.environment)))]
+    .filter(e => !environments.includes(e))
+    .sort();
+  const columns = [...environments, ...seen];
   const counts: Record<AlertState, number> = { firing: 0, pending: 0, inactive: 0 };
   for (const r of rules) counts[r.state]++;
   return {
     entityRef,
     service: scope.service,
-    environments,
+    environments: columns,
     rules,
     counts,
     alertmanager: snapshot.alertmanager,

@@ -12,8 +12,11 @@ import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permissio
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_PROMETHEUS_LABELS,
   ANNOTATION_SERVICE_NAME,
   LABELS,
+  parseMatcherList,
   resolveServiceTarget,
 } from '@internal/plugin-monitoring-common';
 
@@ -25,15 +28,32 @@ export interface ServiceIdentity {
 
 const CLAIMS_TTL_MS = 30_000;
 
-/** The identity of an entity's series, or undefined when its annotations name no service. */
+/**
+ * The identity of an entity's series, or undefined when its annotations name no service.
+ * Fails closed: annotations that are otherwise invalid (a bad `monitoring/selector`) still name
+ * a service, and entities that only carry Roadie's annotations name one through
+ * `prometheus.io/labels: service=...`.
+ */
 export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
+  const a = entity.metadata.annotations ?? {};
+  let service: string | undefined;
+  let namespace = a[ANNOTATION_KUBERNETES_NAMESPACE]?.trim() || undefined;
   try {
-    const target = resolveServiceTarget(entity.metadata.annotations);
-    const namespace = target.matchers.find(m => m.name === LABELS.namespace)?.value;
-    return { service: target.service, ...(namespace !== undefined ? { namespace } : {}) };
+    service = resolveServiceTarget(a).service;
   } catch {
-    return undefined;
+    service = a[ANNOTATION_SERVICE_NAME]?.trim() || a[ANNOTATION_KUBERNETES_ID]?.trim() || undefined;
   }
+  if (!service && a[ANNOTATION_PROMETHEUS_LABELS]) {
+    try {
+      const labels = parseMatcherList(a[ANNOTATION_PROMETHEUS_LABELS]).filter(m => m.op === '=');
+      service = labels.find(m => m.name === LABELS.service)?.value;
+      namespace = labels.find(m => m.name === LABELS.namespace)?.value ?? namespace;
+    } catch {
+      // Unparsable labels select nothing (the alert scope refuses them).
+    }
+  }
+  if (!service) return undefined;
+  return { service, ...(namespace !== undefined ? { namespace } : {}) };
 }
 
 /** Two identities read some of the same series: same service, and a namespace in common. */
@@ -68,11 +88,12 @@ export class ServiceClaims {
     if (!claims) {
       const { items } = await this.catalog.getEntities(
         {
-          // Any of these (filter sets are OR-ed); label selectors are parsed below.
+          // Any of these (filter sets are OR-ed); selectors and labels are parsed below.
           filter: [
             { [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]: identity.service },
             { [`metadata.annotations.${ANNOTATION_SERVICE_NAME}`]: identity.service },
             { [`metadata.annotations.${ANNOTATION_KUBERNETES_LABEL_SELECTOR}`]: CATALOG_FILTER_EXISTS },
+            { [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]: CATALOG_FILTER_EXISTS },
           ],
           fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
         },

@@ -18,6 +18,8 @@ const entities = [
   component('payments-eu', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'eu' }),
   component('by-selector', { 'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=checkout' }),
   component('checkout', { 'monitoring/service-name': 'checkout' }),
+  // Roadie's annotations only: its service comes from prometheus.io/labels.
+  component('roadie', { 'prometheus.io/alert': 'all', 'prometheus.io/labels': 'service=payments,namespace=shop' }),
 ];
 
 describe('service claims', () => {
@@ -95,6 +97,12 @@ describe('service claims', () => {
       .send({ duration: '1h', comment: 'mute payments' });
     expect(res.status).toBe(403);
     expect(hub.requests.filter(r => r.method === 'POST')).toEqual([]);
+  });
+
+  it("holds an entity with Roadie's annotations to the service its labels name", async () => {
+    const server = await start((_p, ref) => ref !== 'component:default/payments');
+    const res = await get(server, 'roadie', 'alerts');
+    expect(res.status).toBe(403);
   });
 
   it('counts label-selector and service-name annotations as claims', async () => {

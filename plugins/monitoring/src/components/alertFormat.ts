@@ -34,3 +34,14 @@ export function silenceLabel(instance: AlertInstance): string {
 export const isSilenced = (instance: AlertInstance) => instance.alertmanager.silencedBy.length > 0;
 
 export const STATE_ORDER: AlertState[] = ['firing', 'pending', 'inactive'];
+
+/** The backend's own reason for a failed request (a ResponseError's body), else the message. */
+export function errorReason(e: unknown): string {
+  const body = (e as { body?: { error?: { message?: unknown } } })?.body;
+  if (typeof body?.error?.message === 'string') return body.error.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A stable React key for an alert instance: its labels. */
+export const instanceKey = (instance: AlertInstance) =>
+  JSON.stringify(Object.entries(instance.labels).sort(([a], [b]) => a.localeCompare(b)));

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { hasMonitoringAnnotations } from '@internal/plugin-monitoring-common';
+import { hasAlertAnnotations, hasMonitoringAnnotations } from '@internal/plugin-monitoring-common';
 
 /**
  * True when the entity carries an annotation that names its service (`monitoring/service-name`,
@@ -10,4 +10,14 @@ import { hasMonitoringAnnotations } from '@internal/plugin-monitoring-common';
  */
 export function isMonitoringAvailable(entity: Entity): boolean {
   return hasMonitoringAnnotations(entity.metadata.annotations);
+}
+
+/**
+ * True when the entity's annotations select alerts: those of {@link isMonitoringAvailable}, or
+ * Roadie's `prometheus.io/alert` (read for migration). Use it for `EntityMonitoringAlertsCard`.
+ *
+ * @public
+ */
+export function isMonitoringAlertsAvailable(entity: Entity): boolean {
+  return hasAlertAnnotations(entity.metadata.annotations);
 }

@@ -18,6 +18,7 @@ import {
   EntityMonitoringAlertsCard,
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
+  isMonitoringAlertsAvailable,
   isMonitoringAvailable,
 } from '@internal/plugin-monitoring';
 
@@ -38,6 +39,10 @@ const overviewContent = (
         <Grid item md={6} xs={12}>
           <EntityMonitoringMetricsCard />
         </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isMonitoringAlertsAvailable}>
         <Grid item md={6} xs={12}>
           <EntityMonitoringAlertsCard />
         </Grid>

@@ -18,9 +18,9 @@ import {
   EntitySilence,
   monitoringAlertsSilencePermission,
 } from '@internal/plugin-monitoring-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { monitoringApiRef } from '../../api';
-import { formatAlertValue, isSilenced, silenceLabel, since } from '../alertFormat';
+import { errorReason, formatAlertValue, instanceKey, isSilenced, silenceLabel, since } from '../alertFormat';
 import { AlertStateChip } from '../AlertStateChip';
 import { AlertTimeline } from '../AlertTimeline';
 import { formatDateTime } from '../format';
@@ -53,7 +53,7 @@ function EnvironmentCell(props: {
   return (
     <Box className={classes.cellStack}>
       {instances.map(i => (
-        <Box key={i.cluster ?? ''} className={classes.cellStack}>
+        <Box key={instanceKey(i)} className={classes.cellStack}>
           <AlertStateChip state={i.state} label={i.cluster} silenced={isSilenced(i)} />
           <Typography variant="caption">
             value {formatAlertValue(i.value)}
@@ -165,9 +165,8 @@ export function AlertsTable(props: {
   );
 }
 
-function AlertHistoryCard(props: { entityRef: CompoundEntityRef }) {
-  const [to] = useState(() => new Date());
-  const { value, loading, error } = useEntityAlertHistory(props.entityRef, DAY, to);
+function AlertHistoryCard(props: { entityRef: CompoundEntityRef; to: Date }) {
+  const { value, loading, error } = useEntityAlertHistory(props.entityRef, DAY, props.to);
   return (
     <InfoCard title="Last 24 hours" subheader="Red: firing; amber: pending">
       {loading && <Progress />}
@@ -177,9 +176,9 @@ function AlertHistoryCard(props: { entityRef: CompoundEntityRef }) {
   );
 }
 
-/** The Alerts section of the Monitoring tab. */
-export function EntityAlertsSection(props: { entityRef: CompoundEntityRef }) {
-  const { entityRef } = props;
+/** The Alerts section of the Monitoring tab; a new `refreshedAt` reads the alerts again. */
+export function EntityAlertsSection(props: { entityRef: CompoundEntityRef; refreshedAt?: Date }) {
+  const { entityRef, refreshedAt } = props;
   const classes = useStyles();
   const api = useApi(monitoringApiRef);
   const alertApi = useApi(alertApiRef);
@@ -189,6 +188,14 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef }) {
     resourceRef: stringifyEntityRef(entityRef),
   });
   const [target, setTarget] = useState<SilenceTarget>();
+  const [historyTo, setHistoryTo] = useState(() => refreshedAt ?? new Date());
+  useEffect(() => {
+    if (!refreshedAt) return;
+    retry();
+    setHistoryTo(refreshedAt);
+    // Only a new refresh time reloads; retry is a new function on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [refreshedAt?.getTime()]);
 
   const silenceAllowed = canSilence && value?.alertmanager === 'ok';
   const createSilence = async (request: CreateSilenceRequest) => {
@@ -201,7 +208,7 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef }) {
       await api.expireSilence(entityRef, id);
       alertApi.post({ message: 'Silence expired', severity: 'success', display: 'transient' });
     } catch (e) {
-      alertApi.post({ message: `Could not expire the silence: ${(e as Error).message}`, severity: 'error' });
+      alertApi.post({ message: `Could not expire the silence: ${errorReason(e)}`, severity: 'error' });
     }
     retry();
   };
@@ -264,7 +271,7 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef }) {
       </InfoCard>
       {value && value.rules.length > 0 && (
         <Box mt={3}>
-          <AlertHistoryCard entityRef={entityRef} />
+          <AlertHistoryCard entityRef={entityRef} to={historyTo} />
         </Box>
       )}
       {target && value && (

@@ -23,7 +23,7 @@ import {
 } from '@internal/plugin-monitoring-common';
 import { useMemo } from 'react';
 import { rootRouteRef } from '../../routes';
-import { isSilenced, since } from '../alertFormat';
+import { instanceKey, isSilenced, since } from '../alertFormat';
 import { AlertStateChip } from '../AlertStateChip';
 import { useEntityAlerts } from '../useEntityAlerts';
 
@@ -89,7 +89,7 @@ export function AlertsSummary(props: { response: EntityAlertsResponse }) {
                     <Box className={classes.chips}>
                       {rule.instances.map(i => (
                         <AlertStateChip
-                          key={`${i.environment}/${i.cluster}`}
+                          key={instanceKey(i)}
                           state={i.state}
                           label={`${i.environment}${i.activeAt ? `, ${since(i.activeAt)}` : ''}`}
                           silenced={isSilenced(i)}

@@ -92,7 +92,12 @@ function MonitoringTab() {
           from={new Date(to.getTime() - range.ms)}
           to={to}
           rangeLabel={range.label}
-          onZoom={(from, until) => setZoom({ from, to: until })}
+          // The backend's shortest range is a minute: a narrower drag widens around its middle.
+          onZoom={(from, until) => {
+            const mid = (from + until) / 2;
+            const half = Math.max(until - from, 60_000) / 2;
+            setZoom({ from: mid - half, to: mid + half });
+          }}
           dashboardUrl={dashboardUrl}
         />
       </>
@@ -143,7 +148,7 @@ function MonitoringTab() {
         </Box>
       </Grid>
       <Grid item>
-        <EntityAlertsSection entityRef={entityRef} />
+        <EntityAlertsSection entityRef={entityRef} refreshedAt={now} />
       </Grid>
       <Grid item>{body}</Grid>
     </Grid>

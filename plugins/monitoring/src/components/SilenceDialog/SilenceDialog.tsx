@@ -8,6 +8,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { CreateSilenceRequest } from '@internal/plugin-monitoring-common';
 import { useState } from 'react';
+import { errorReason } from '../alertFormat';
 
 /** The durations on offer (the backend bounds them by `monitoring.alertmanager.maxSilence`). */
 export const SILENCE_DURATIONS = [
@@ -56,7 +57,7 @@ export function SilenceDialog(props: SilenceDialogProps) {
       setComment('');
       onClose();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorReason(e));
     } finally {
       setBusy(false);
     }
