@@ -70,6 +70,20 @@ export interface Config {
       /** @visibility frontend */
       url: string;
     };
+    /** The fleet view's health grades. */
+    health?: {
+      /** Share of 5xx responses; defaults 0.01 and 0.05. */
+      errorRatio?: { warning?: number; critical?: number };
+      /** p95 latency; defaults 0.5 s and 1 s. */
+      latencyP95?: { warning?: HumanDuration | string; critical?: HumanDuration | string };
+    };
+    fleet?: {
+      /**
+       * Which series the fleet reads: `auto` (default: the hub's recording rules, the raw series
+       * when they are absent), `recording-rules` or `raw`.
+       */
+      source?: 'auto' | 'recording-rules' | 'raw';
+    };
     /** Environments in display order. Series for other environments are shown after them. */
     environments?: string[];
     /**

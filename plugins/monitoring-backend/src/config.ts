@@ -1,6 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { PanelUnit } from '@internal/plugin-monitoring-common';
+import { FleetSource, PanelUnit } from '@internal/plugin-monitoring-common';
 import { BUILT_IN_PROFILES, PanelTemplate, Profiles, unknownPlaceholders } from './profiles';
 
 export type UpstreamAuth =
@@ -38,6 +38,49 @@ export interface MonitoringConfig {
   vmuiUrl?: string;
   environments: string[];
   profiles: Profiles;
+  /** The fleet's health thresholds. */
+  health: HealthThresholds;
+  /** Which series the fleet reads: `auto` (the recording rules, raw series without them). */
+  fleetSource: 'auto' | FleetSource;
+}
+
+export interface HealthThresholds {
+  errorRatio: { warning: number; critical: number };
+  latencyP95Seconds: { warning: number; critical: number };
+}
+
+/** Above 1 % 5xx is a warning, above 5 % critical; p95 above 0.5 s a warning, above 1 s critical. */
+export const DEFAULT_HEALTH: HealthThresholds = {
+  errorRatio: { warning: 0.01, critical: 0.05 },
+  latencyP95Seconds: { warning: 0.5, critical: 1 },
+};
+
+function readFleetSource(raw: string | undefined): 'auto' | FleetSource {
+  const allowed = ['auto', 'recording-rules', 'raw'] as const;
+  if (raw === undefined) return 'auto';
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`monitoring.fleet.source must be one of ${allowed.join(', ')}`);
+  }
+  return raw as 'auto' | FleetSource;
+}
+
+function readHealth(config: Config | undefined): HealthThresholds {
+  const pair = (key: 'errorRatio' | 'latencyP95', read: (c: Config, k: string) => number | undefined) => {
+    const fallback = key === 'errorRatio' ? DEFAULT_HEALTH.errorRatio : DEFAULT_HEALTH.latencyP95Seconds;
+    const c = config?.getOptionalConfig(key);
+    const warning = (c && read(c, 'warning')) ?? fallback.warning;
+    const critical = (c && read(c, 'critical')) ?? fallback.critical;
+    if (!(warning > 0 && critical >= warning)) {
+      throw new Error(`monitoring.health.${key}: warning must be positive and at most critical`);
+    }
+    return { warning, critical };
+  };
+  return {
+    errorRatio: pair('errorRatio', (c, k) => c.getOptionalNumber(k)),
+    latencyP95Seconds: pair('latencyP95', (c, k) =>
+      c.has(k) ? durationToMilliseconds(readDurationFromConfig(c, { key: k })) / 1000 : undefined,
+    ),
+  };
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -151,5 +194,7 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
     vmuiUrl: readOptionalUrl(config, 'vmui'),
     environments: config.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS,
     profiles: readProfiles(config.getOptionalConfig('profiles')),
+    health: readHealth(config.getOptionalConfig('health')),
+    fleetSource: readFleetSource(config.getOptionalString('fleet.source')),
   };
 }

@@ -9,6 +9,8 @@ import { AlertSnapshots } from './alerts/AlertSnapshots';
 import { EntityAlertsService } from './alerts/EntityAlertsService';
 import { VmAlertClient } from './alerts/VmAlertClient';
 import { readMonitoringConfig } from './config';
+import { FleetDataSource } from './fleet/fleetData';
+import { FleetService } from './fleet/FleetService';
 import { EntityMetricsService } from './service/EntityMetricsService';
 import { QueryRunner } from './service/QueryRunner';
 import { createRouter } from './service/router';
@@ -58,7 +60,17 @@ export const monitoringPlugin = createBackendPlugin({
 
         permissionsRegistry.addPermissions(monitoringPermissions);
         const claims = new ServiceClaims(catalog, auth, permissions, cache);
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims }));
+        const fleet = new FleetService(
+          new FleetDataSource(client, cache, monitoringConfig.fleetSource),
+          snapshots,
+          catalog,
+          auth,
+          permissions,
+          monitoringConfig.environments,
+          monitoringConfig.health,
+          logger,
+        );
+        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims, fleet }));
         logger.info(
           `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
             (alertmanager ? `, silences in ${alertmanager.upstream.baseUrl}` : ', no Alertmanager configured'),

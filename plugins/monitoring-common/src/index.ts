@@ -13,3 +13,5 @@ export * from './permissions';
 export * from './types';
 export * from './alertTypes';
 export * from './alertScope';
+export * from './fleetSignals';
+export * from './fleetTypes';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
+import { quietly } from '../quietly';
 import { AlertmanagerClient, AmAlert, AmSilence } from './AlertmanagerClient';
 import { VmAlertClient, VmAlertRule } from './VmAlertClient';
 
@@ -13,15 +14,6 @@ export interface AlertSnapshot {
   alertmanager: 'ok' | 'unavailable' | 'not-configured';
   amAlerts: AmAlert[];
   silences: AmSilence[];
-}
-
-/** A cache call whose failure is not the request's (the next read just goes upstream). */
-async function quietly<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch {
-    return undefined;
-  }
 }
 
 /** How long one read of vmalert and Alertmanager serves every request. */

@@ -16,6 +16,7 @@ import Router from 'express-promise-router';
 import { EntityAlertsService } from '../alerts/EntityAlertsService';
 import { HISTORY_DEFAULT_RANGE_SECONDS, HISTORY_MAX_POINTS } from '../alerts/alertHistory';
 import { EntityMetricsService } from './EntityMetricsService';
+import { FleetFilters, FleetService } from '../fleet/FleetService';
 import { ServiceClaims } from './ServiceClaims';
 import { resolveRange } from './timeRange';
 
@@ -26,13 +27,14 @@ export interface RouterOptions {
   metrics: EntityMetricsService;
   alerts: EntityAlertsService;
   claims: ServiceClaims;
+  fleet: FleetService;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const ENTITY_PATH = '/entity/:kind/:namespace/:name';
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, metrics, alerts, claims } = options;
+  const { httpAuth, permissions, catalog, metrics, alerts, claims, fleet } = options;
   const router = Router();
 
   function entityRefOf(req: express.Request): string {
@@ -105,6 +107,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = await authorizedEntity(entityRef, credentials, monitoringAlertsSilencePermission, 'expire the silences of');
     await alerts.expireSilence(entity, req.params.id);
     res.status(204).end();
+  });
+
+  router.get('/fleet', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const filters: FleetFilters = {};
+    for (const key of ['environment', 'owner', 'system', 'lifecycle', 'q'] as const) {
+      const value = req.query[key];
+      if (value === undefined || value === '') continue;
+      if (typeof value !== 'string' || value.length > 200 || /[\u0000-\u001f]/.test(value)) {
+        throw new InputError(`${key} must be one value of at most 200 printable characters`);
+      }
+      filters[key] = value;
+    }
+    const unknown = Object.keys(req.query).filter(k => !['environment', 'owner', 'system', 'lifecycle', 'q'].includes(k));
+    if (unknown.length) throw new InputError(`unknown parameter(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
+    res.json(await fleet.getFleet(credentials, filters));
   });
 
   return router;

@@ -66,11 +66,16 @@ describe('buildHub', () => {
       expect(alert(a)).toBeDefined();
     }
     const records = all.filter((r: any) => r.record).map((r: any) => [r.record, r.expr]);
+    // Per service, namespace, cluster and environment, named level:metric:operations.
     expect(records).toEqual([
-      [RECORDED.requests, 'sum by (service, environment) (rate(http_requests_total[2m]))'],
-      [RECORDED.errors, 'sum by (service, environment) (rate(http_requests_total{code=~"5.."}[2m]))'],
-      [RECORDED.durationBuckets, 'sum by (service, environment, le) (rate(http_request_duration_seconds_bucket[2m]))'],
+      ['service_cluster:http_requests:rate2m', 'sum by (service, namespace, cluster, environment) (rate(http_requests_total{}[2m]))'],
+      ['service_cluster:http_requests_errors:rate2m', 'sum by (service, namespace, cluster, environment) (rate(http_requests_total{code=~"5.."}[2m]))'],
+      [
+        'service_cluster_le:http_request_duration_seconds_bucket:rate2m',
+        'sum by (service, namespace, cluster, environment, le) (rate(http_request_duration_seconds_bucket{}[2m]))',
+      ],
     ]);
+    expect(records.map(([r]: string[]) => r)).toEqual([RECORDED.requests, RECORDED.errors, RECORDED.durationBuckets]);
   });
 
   it('lets the local stack shorten the alert durations', () => {

@@ -4,7 +4,7 @@
  * rule groups in vmalert's file format, so the local stack can load the same rules from a file
  * and the hub builder wraps them in VMRules.
  */
-import { LABELS } from '@internal/plugin-monitoring-common';
+import { FLEET_RECORDED, fleetRecordingRules, LABELS } from '@internal/plugin-monitoring-common';
 import { ALERTS } from './defaults';
 
 export interface AlertingRule {
@@ -41,11 +41,8 @@ const BY = `${service}, ${environment}, ${cluster}, ${namespace}`;
 const SPOKE = `${cluster}, ${environment}`;
 const VMSTORAGE_JOB = '{job=~".*vmstorage.*"}';
 
-export const RECORDED = {
-  requests: 'service_environment:http_requests:rate2m',
-  errors: 'service_environment:http_requests_errors:rate2m',
-  durationBuckets: 'service_environment_le:http_request_duration_seconds_bucket:rate2m',
-} as const;
+/** The fleet's recorded series (defined in monitoring-common with the fleet's queries). */
+export const RECORDED = FLEET_RECORDED;
 
 function serviceSloRules(o: Required<RuleOptions>): AlertingRule[] {
   return [
@@ -156,21 +153,9 @@ function stackRules(o: Required<RuleOptions>): AlertingRule[] {
   ];
 }
 
+/** What the fleet view reads: per service, namespace, cluster and environment. */
 function recordingRules(): RecordingRule[] {
-  return [
-    {
-      record: RECORDED.requests,
-      expr: `sum by (${service}, ${environment}) (rate(http_requests_total[2m]))`,
-    },
-    {
-      record: RECORDED.errors,
-      expr: `sum by (${service}, ${environment}) (rate(http_requests_total{code=~"5.."}[2m]))`,
-    },
-    {
-      record: RECORDED.durationBuckets,
-      expr: `sum by (${service}, ${environment}, le) (rate(http_request_duration_seconds_bucket[2m]))`,
-    },
-  ];
+  return fleetRecordingRules();
 }
 
 /** The default rule groups of the hub (and of the local stack). */

@@ -1,0 +1,211 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  alertLabelsMatchScope,
+  AlertScope,
+  FLEET_HEALTH_ORDER,
+  FleetCell,
+  FleetHealth,
+  FleetResponse,
+  FleetRow,
+  LABELS,
+  MONITORING_ANNOTATIONS,
+  monitoringMetricsReadPermission,
+  resolveAlertScope,
+} from '@internal/plugin-monitoring-common';
+import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
+import { HealthThresholds } from '../config';
+import { overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
+import { FleetData, FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
+
+export interface FleetFilters {
+  environment?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  /** Text in the name, title or service. */
+  q?: string;
+}
+
+const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.annotations', 'spec.owner', 'spec.system', 'spec.lifecycle'];
+
+/** Every entity that names a service through one of the monitoring annotations. */
+const MONITORED_FILTER = MONITORING_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS }));
+
+export function classify(cell: Pick<FleetCell, 'requestRate' | 'errorRatio' | 'latencyP95'>, t: HealthThresholds): FleetHealth {
+  if (cell.requestRate === null) return 'no-data';
+  const e = cell.errorRatio ?? 0;
+  const p = cell.latencyP95 ?? 0;
+  if (e >= t.errorRatio.critical || p >= t.latencyP95Seconds.critical) return 'critical';
+  if (e >= t.errorRatio.warning || p >= t.latencyP95Seconds.warning) return 'warning';
+  return 'ok';
+}
+
+const worst = (healths: FleetHealth[]): FleetHealth =>
+  FLEET_HEALTH_ORDER.find(h => healths.includes(h)) ?? 'no-data';
+
+/** The samples of one identity in one environment, summed over namespaces when it names none. */
+function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | null): FleetCell {
+  if (samples.length === 0) {
+    return { health: 'no-data', requestRate: null, errorRatio: null, latencyP95: null, firingAlerts: firing, sparkline: Array(SPARKLINE_POINTS).fill(null) };
+  }
+  const requestRate = samples.reduce((s, x) => s + x.requestRate, 0);
+  const errorRate = samples.reduce((s, x) => s + x.errorRate, 0);
+  // A quantile cannot be added up: over several namespaces the worst one stands for all.
+  const latencies = samples.map(x => x.latencyP95).filter((v): v is number => v !== null);
+  const sparkline = Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
+    const values = samples.map(x => x.sparkline[i]).filter((v): v is number => v !== null);
+    return values.length ? values.reduce((a, b) => a + b, 0) : null;
+  });
+  const cell = {
+    requestRate,
+    errorRatio: requestRate > 0 ? errorRate / requestRate : 0,
+    latencyP95: latencies.length ? Math.max(...latencies) : null,
+  };
+  return { ...cell, health: classify(cell, t), firingAlerts: firing, sparkline };
+}
+
+function firingCount(snapshot: AlertSnapshot | undefined, scope: AlertScope | undefined, environment: string): number | null {
+  if (!snapshot) return null;
+  if (!scope) return 0;
+  let n = 0;
+  for (const rule of snapshot.rules) {
+    for (const a of rule.alerts) {
+      if (a.state === 'firing' && (a.labels[LABELS.environment] ?? 'unknown') === environment && alertLabelsMatchScope(scope, a.labels)) n++;
+    }
+  }
+  return n;
+}
+
+/** `team-a` and `group:default/team-a` are the same owner. */
+function ownerRef(owner: string, namespace: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }));
+  } catch {
+    return owner;
+  }
+}
+
+const textMatches = (row: FleetRow, q: string) =>
+  [row.name, row.title ?? '', row.service].some(v => v.toLowerCase().includes(q.toLowerCase()));
+
+/**
+ * The fleet view: every monitored entity the caller may see and read, by environment. The
+ * numbers come from {@link FleetDataSource} (a fixed set of grouped queries); the catalog is
+ * read once with the caller's credentials (rows) and once with the plugin's (every claimant of
+ * every service), and `monitoring.metrics.read` is asked for all of them in one batch, so a
+ * service's numbers show only when the caller may read every entity that names it.
+ */
+export class FleetService {
+  constructor(
+    private readonly data: FleetDataSource,
+    private readonly alerts: AlertSnapshots,
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+    private readonly permissions: PermissionsService,
+    private readonly environments: string[],
+    private readonly thresholds: HealthThresholds,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async getFleet(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
+    const [visible, all, data, snapshot] = await Promise.all([
+      this.catalog.getEntities({ filter: MONITORED_FILTER, fields: FIELDS }, { credentials }),
+      this.catalog.getEntities({ filter: MONITORED_FILTER, fields: FIELDS }, { credentials: await this.auth.getOwnServiceCredentials() }),
+      this.data.get(),
+      this.alerts.get().catch(e => {
+        this.logger.warn(`monitoring: fleet alert counts unavailable: ${isError(e) ? e.message : 'error'}`);
+        return undefined;
+      }),
+    ]);
+    const claimants = all.items
+      .map(e => ({ ref: stringifyEntityRef(e), identity: serviceIdentity(e) }))
+      .filter((c): c is { ref: string; identity: ServiceIdentity } => c.identity !== undefined);
+    const decisions = await this.permissions.authorize(
+      claimants.map(c => ({ permission: monitoringMetricsReadPermission, resourceRef: c.ref })),
+      { credentials },
+    );
+    const readable = new Set(claimants.filter((_, i) => decisions[i]?.result === AuthorizeResult.ALLOW).map(c => c.ref));
+    const allClaimantsReadable = (identity: ServiceIdentity) =>
+      claimants.every(c => !overlaps(c.identity, identity) || readable.has(c.ref));
+
+    const environments = this.columns(data, filters.environment);
+    const byService = new Map<string, FleetSample[]>();
+    for (const sample of data.samples) {
+      byService.set(sample.service, [...(byService.get(sample.service) ?? []), sample]);
+    }
+    const ownerFilter = filters.owner && ownerRef(filters.owner, 'default');
+    const rows: FleetRow[] = [];
+    for (const entity of visible.items) {
+      const ref = stringifyEntityRef(entity);
+      const identity = serviceIdentity(entity);
+      if (!identity || !readable.has(ref) || !allClaimantsReadable(identity)) continue;
+      const row = this.row(entity, ref, identity, byService.get(identity.service) ?? [], snapshot, environments);
+      if (ownerFilter && (!row.owner || ownerRef(row.owner, entity.metadata.namespace ?? 'default') !== ownerFilter)) continue;
+      if (filters.system && row.system !== filters.system) continue;
+      if (filters.lifecycle && row.lifecycle !== filters.lifecycle) continue;
+      if (filters.q && !textMatches(row, filters.q)) continue;
+      rows.push(row);
+    }
+    const rank = (h: FleetHealth) => FLEET_HEALTH_ORDER.indexOf(h);
+    rows.sort((a, b) => rank(a.health) - rank(b.health) || a.name.localeCompare(b.name));
+    return {
+      source: data.source,
+      environments,
+      alerts: snapshot ? 'ok' : 'unavailable',
+      generatedAt: data.generatedAt,
+      thresholds: this.thresholds,
+      rows,
+    };
+  }
+
+  private columns(data: FleetData, only?: string): string[] {
+    if (only) return [only];
+    const extra = [...new Set(data.samples.map(s => s.environment))].filter(e => !this.environments.includes(e)).sort();
+    return [...this.environments, ...extra];
+  }
+
+  private row(
+    entity: Entity,
+    ref: string,
+    identity: ServiceIdentity,
+    samples: FleetSample[],
+    snapshot: AlertSnapshot | undefined,
+    environments: string[],
+  ): FleetRow {
+    let scope: AlertScope | undefined;
+    try {
+      scope = resolveAlertScope(entity.metadata.annotations);
+    } catch {
+      scope = undefined;
+    }
+    const mine = samples.filter(s => identity.namespace === undefined || s.namespace === identity.namespace);
+    const cells: Record<string, FleetCell> = {};
+    for (const env of environments) {
+      cells[env] = cellOf(mine.filter(s => s.environment === env), this.thresholds, firingCount(snapshot, scope, env));
+    }
+    const spec = (entity.spec ?? {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return {
+      entityRef: ref,
+      name: entity.metadata.name,
+      title: entity.metadata.title,
+      owner: str(spec.owner),
+      system: str(spec.system),
+      lifecycle: str(spec.lifecycle),
+      service: identity.service,
+      namespace: identity.namespace,
+      health: worst(Object.values(cells).map(c => c.health)),
+      cells,
+    };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The fleet's numbers: a fixed set of grouped queries over the whole hub, whatever the number
+ * of services, shared by every caller for a few seconds (CacheService + coalescing).
+ */
+import { CacheService } from '@backstage/backend-plugin-api';
+import { FleetSource, fleetQueries, LABELS } from '@internal/plugin-monitoring-common';
+import { quietly } from '../quietly';
+import { VmSelectClient } from '../vmselect/VmSelectClient';
+
+/** Request rate, errors, p95 and a 24 h sparkline per service, namespace and environment. */
+export interface FleetSample {
+  service: string;
+  namespace: string;
+  environment: string;
+  requestRate: number;
+  errorRate: number;
+  latencyP95: number | null;
+  /** One value an hour over the last 24 h, oldest first. */
+  sparkline: Array<number | null>;
+}
+
+export interface FleetData {
+  source: FleetSource;
+  /** ISO-8601 */
+  generatedAt: string;
+  samples: FleetSample[];
+}
+
+export const FLEET_TTL_MS = 30_000;
+export const SPARKLINE_POINTS = 24;
+const HOUR = 3600;
+
+const keyOf = (m: Record<string, string>) =>
+  JSON.stringify([m[LABELS.service] ?? '', m[LABELS.namespace] ?? '', m[LABELS.environment] ?? '']);
+
+export class FleetDataSource {
+  private inFlight?: Promise<FleetData>;
+  /** Upstream queries sent; read by tests and benchmarks. */
+  upstreamQueries = 0;
+
+  constructor(
+    private readonly client: VmSelectClient,
+    private readonly cache: CacheService,
+    private readonly source: 'auto' | FleetSource = 'auto',
+  ) {}
+
+  get(): Promise<FleetData> {
+    if (!this.inFlight) {
+      const loading = this.load().finally(() => {
+        if (this.inFlight === loading) this.inFlight = undefined;
+      });
+      this.inFlight = loading;
+    }
+    return this.inFlight;
+  }
+
+  private key(): string {
+    return `fleet:v1:${this.source}:${this.client.baseUrl}`;
+  }
+
+  private async load(): Promise<FleetData> {
+    const cached = (await quietly(() => this.cache.get(this.key()))) as FleetData | undefined;
+    if (cached) return cached;
+    const now = Math.floor(Date.now() / 1000);
+    const query = (q: string) => {
+      this.upstreamQueries++;
+      return this.client.query(q, now);
+    };
+    // The recorded series first; the raw ones only when the hub has no recording rules.
+    let source: FleetSource = this.source === 'raw' ? 'raw' : 'recording-rules';
+    let queries = fleetQueries(source);
+    let requests = await query(queries.requests);
+    if (requests.length === 0 && this.source === 'auto') {
+      source = 'raw';
+      queries = fleetQueries(source);
+      requests = await query(queries.requests);
+    }
+    const end = Math.floor(now / HOUR) * HOUR;
+    const [errors, latency, sparklines] = await Promise.all([
+      query(queries.errors),
+      query(queries.latencyP95),
+      (async () => {
+        this.upstreamQueries++;
+        return this.client.queryRange(queries.requests, {
+          start: end - (SPARKLINE_POINTS - 1) * HOUR,
+          end,
+          stepSeconds: HOUR,
+        });
+      })(),
+    ]);
+    const errorsBy = new Map(errors.map(s => [keyOf(s.metric), s.value]));
+    const latencyBy = new Map(latency.map(s => [keyOf(s.metric), s.value]));
+    const sparkBy = new Map(sparklines.map(s => [keyOf(s.metric), s.points]));
+    const samples: FleetSample[] = requests
+      .filter(s => s.metric[LABELS.service] && Number.isFinite(s.value))
+      .map(s => {
+        const key = keyOf(s.metric);
+        const points = new Map((sparkBy.get(key) ?? []).map(([t, v]) => [t / 1000, v]));
+        const p95 = latencyBy.get(key);
+        return {
+          service: s.metric[LABELS.service],
+          namespace: s.metric[LABELS.namespace] ?? '',
+          environment: s.metric[LABELS.environment] ?? 'unknown',
+          requestRate: s.value,
+          errorRate: Number.isFinite(errorsBy.get(key)) ? errorsBy.get(key)! : 0,
+          latencyP95: p95 !== undefined && Number.isFinite(p95) ? p95 : null,
+          sparkline: Array.from({ length: SPARKLINE_POINTS }, (_, i) => points.get(end - (SPARKLINE_POINTS - 1 - i) * HOUR) ?? null),
+        };
+      });
+    const data: FleetData = { source, generatedAt: new Date(now * 1000).toISOString(), samples };
+    await quietly(() => this.cache.set(this.key(), data as any, { ttl: FLEET_TTL_MS }));
+    return data;
+  }
+}

@@ -1,0 +1,144 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { FleetResponse } from '@internal/plugin-monitoring-common';
+import request from 'supertest';
+import { component } from '../__testUtils__/entities';
+import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
+import { monitoringPlugin } from '../plugin';
+
+const ENVS = ['dev', 'staging', 'production'];
+const service = (i: number) => `svc-${i}`;
+
+/**
+ * A VMSelect that answers the fleet's grouped queries for `count` services x 3 environments,
+ * from the recorded series (or only from the raw ones), and counts what it is asked.
+ */
+function fleetHub(state: { count: number; recorded: boolean }) {
+  return (req: FakeRequest) => {
+    const q = req.params.query ?? '';
+    const recordedQuery = q.includes('service_cluster');
+    if (req.path.endsWith('/api/v1/rules')) return { body: JSON.stringify({ status: 'success', data: { groups: [] } }) };
+    if (recordedQuery && !state.recorded) {
+      return { body: JSON.stringify({ status: 'success', data: { resultType: req.path.endsWith('query_range') ? 'matrix' : 'vector', result: [] } }) };
+    }
+    const value = (i: number, env: string) => {
+      if (q.startsWith('histogram_quantile')) return i === 1 && env === 'production' ? 2.5 : 0.1;
+      if (q.includes('code=~') || q.includes('_errors:')) return i === 1 && env === 'production' ? 2 : 0;
+      return 10;
+    };
+    const series = Array.from({ length: state.count }, (_, i) =>
+      ENVS.map(env => ({ metric: { service: service(i), namespace: 'shop', environment: env }, v: value(i, env) })),
+    ).flat();
+    if (req.path.endsWith('query_range')) {
+      const start = Number(req.params.start);
+      return {
+        body: JSON.stringify({
+          status: 'success',
+          data: { resultType: 'matrix', result: series.map(s => ({ metric: s.metric, values: [[start, String(s.v)], [start + 3600, String(s.v)]] })) },
+        }),
+      };
+    }
+    return {
+      body: JSON.stringify({
+        status: 'success',
+        data: { resultType: 'vector', result: series.map(s => ({ metric: s.metric, value: [Number(req.params.time), String(s.v)] })) },
+      }),
+    };
+  };
+}
+
+describe('GET /fleet', () => {
+  const state = { count: 10, recorded: true };
+  let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
+  beforeAll(async () => {
+    hub = await startFakeVmSelect(req => fleetHub(state)(req));
+  });
+  afterAll(() => hub.close());
+  beforeEach(() => {
+    hub.requests.length = 0;
+    state.count = 10;
+    state.recorded = true;
+  });
+
+  async function start(count: number, deny: (ref: string) => boolean = () => false) {
+    const entities = Array.from({ length: count }, (_, i) =>
+      component(service(i), { 'backstage.io/kubernetes-id': service(i), 'backstage.io/kubernetes-namespace': 'shop' }),
+    );
+    const permissions = mockServices.permissions.mock({
+      authorize: async reqs =>
+        reqs.map(r => ({ result: deny((r as any).resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })) as any,
+    });
+    const { server } = await startTestBackend({
+      features: [
+        monitoringPlugin,
+        mockServices.rootConfig.factory({
+          data: { monitoring: { vmselect: { url: `${hub.url}/select/0/prometheus` }, environments: ENVS } },
+        }),
+        permissions.factory,
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        catalogServiceMock.factory({ entities }),
+      ],
+    });
+    return server;
+  }
+
+  const fleet = async (server: any, query = '') => {
+    const res = await request(server).get(`/api/monitoring/fleet${query}`).set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    return res.body as FleetResponse;
+  };
+  const upstreamQueries = () => hub.requests.filter(r => r.path.includes('/api/v1/query')).length;
+
+  it('asks VMSelect the same few grouped queries for 10 and for 1,000 services', async () => {
+    const small = await fleet(await start(10));
+    const forTen = upstreamQueries();
+    hub.requests.length = 0;
+    state.count = 1000;
+    const large = await fleet(await start(1000));
+    expect(small.rows).toHaveLength(10);
+    expect(large.rows).toHaveLength(1000);
+    expect(forTen).toBe(4);
+    expect(upstreamQueries()).toBe(forTen);
+    expect(large.source).toBe('recording-rules');
+  });
+
+  it('grades each cell, puts the worst first, and carries a 24-point sparkline', async () => {
+    const body = await fleet(await start(10));
+    expect(body.environments).toEqual(ENVS);
+    const [first] = body.rows;
+    expect(first.name).toBe('svc-1');
+    expect(first.health).toBe('critical');
+    expect(first.cells.production).toMatchObject({ health: 'critical', requestRate: 10, errorRatio: 0.2, latencyP95: 2.5 });
+    expect(first.cells.dev).toMatchObject({ health: 'ok', errorRatio: 0, latencyP95: 0.1 });
+    expect(first.cells.dev.sparkline).toHaveLength(24);
+    expect(body.rows.slice(1).every(r => r.health === 'ok')).toBe(true);
+  });
+
+  it('falls back to the raw series when the recording rules are absent, and says so', async () => {
+    state.recorded = false;
+    const body = await fleet(await start(10));
+    expect(body.source).toBe('raw');
+    expect(body.rows[0].cells.production.requestRate).toBe(10);
+    expect(hub.requests.some(r => r.params.query?.includes('rate(http_requests_total{}[2m])'))).toBe(true);
+  });
+
+  it('leaves out what the policy denies, entity by entity', async () => {
+    const body = await fleet(await start(10, ref => ref === 'component:default/svc-3'));
+    expect(body.rows.map(r => r.name)).not.toContain('svc-3');
+    expect(body.rows).toHaveLength(9);
+  });
+
+  it('filters by text, owner and environment, and refuses bad parameters', async () => {
+    const server = await start(10);
+    expect((await fleet(server, '?q=SVC-1')).rows.map(r => r.name)).toEqual(['svc-1']);
+    expect((await fleet(server, '?owner=group:default/team-shop')).rows).toHaveLength(10);
+    expect((await fleet(server, '?owner=team-other')).rows).toHaveLength(0);
+    expect((await fleet(server, '?environment=production')).environments).toEqual(['production']);
+    for (const bad of ['?q=a&q=b', `?q=${'x'.repeat(201)}`, '?matchers=x', '?q=%00']) {
+      const res = await request(server).get(`/api/monitoring/fleet${bad}`).set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(400);
+    }
+    expect((await request(server).get('/api/monitoring/fleet')).status).toBe(401);
+  });
+});

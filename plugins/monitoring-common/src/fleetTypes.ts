@@ -1,0 +1,55 @@
+/** The fleet API of the monitoring backend, shared by the backend and the frontend. */
+import { FleetSource } from './fleetSignals';
+
+/** `no-data`: no request series for the cell; else from the thresholds in config. */
+export type FleetHealth = 'ok' | 'warning' | 'critical' | 'no-data';
+
+/** Worst first, for sorting. */
+export const FLEET_HEALTH_ORDER: FleetHealth[] = ['critical', 'warning', 'ok', 'no-data'];
+
+/** One service in one environment. */
+export interface FleetCell {
+  health: FleetHealth;
+  /** Requests per second. */
+  requestRate: number | null;
+  /** Share of 5xx responses, 0..1. */
+  errorRatio: number | null;
+  /** Seconds. */
+  latencyP95: number | null;
+  /** Firing alerts of the service here; null when the alert source did not answer. */
+  firingAlerts: number | null;
+  /** Request rate over the last 24 h, one value an hour, oldest first (null: no data). */
+  sparkline: Array<number | null>;
+}
+
+export interface FleetRow {
+  entityRef: string;
+  name: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  service: string;
+  namespace?: string;
+  /** Worst health over its environments. */
+  health: FleetHealth;
+  /** By environment. */
+  cells: Record<string, FleetCell>;
+}
+
+/** `GET /fleet` */
+export interface FleetResponse {
+  /** Which series the numbers came from: the hub's recording rules, or the raw series. */
+  source: FleetSource;
+  environments: string[];
+  /** `unavailable`: vmalert did not answer, the alert counts are null. */
+  alerts: 'ok' | 'unavailable';
+  /** ISO-8601: when the numbers were read (shared by every caller for a few seconds). */
+  generatedAt: string;
+  thresholds: {
+    errorRatio: { warning: number; critical: number };
+    latencyP95Seconds: { warning: number; critical: number };
+  };
+  /** Worst health first. */
+  rows: FleetRow[];
+}
