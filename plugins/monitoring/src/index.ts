@@ -9,9 +9,10 @@ export {
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
   EntityMonitoringAlertsCard,
+  MonitoringFleetPage,
 } from './plugin';
 export { isMonitoringAvailable, isMonitoringAlertsAvailable } from './components/isMonitoringAvailable';
 export { monitoringApiRef, MonitoringClient } from './api';
-export type { MonitoringApi, MetricsTimeRange } from './api';
+export type { FleetFilters, MonitoringApi, MetricsTimeRange } from './api';
 export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';
 export type { EntityMonitoringAlertsCardProps } from './components/EntityMonitoringAlertsCard';

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { MonitoringClient, monitoringApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { fleetRouteRef, rootRouteRef } from './routes';
 
 /** @public */
 export const monitoringPlugin = createPlugin({
@@ -22,6 +22,7 @@ export const monitoringPlugin = createPlugin({
   ],
   routes: {
     entityContent: rootRouteRef,
+    fleet: fleetRouteRef,
   },
 });
 
@@ -73,5 +74,19 @@ export const EntityMonitoringAlertsCard = monitoringPlugin.provide(
           m => m.EntityMonitoringAlertsCard,
         ),
     },
+  }),
+);
+
+/**
+ * The catalog-wide page: every monitored service x environment, worst health first.
+ *
+ * @public
+ */
+export const MonitoringFleetPage = monitoringPlugin.provide(
+  createRoutableExtension({
+    name: 'MonitoringFleetPage',
+    component: () =>
+      import('./components/MonitoringFleetPage').then(m => m.MonitoringFleetPage),
+    mountPoint: fleetRouteRef,
   }),
 );

@@ -4,3 +4,8 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const rootRouteRef = createRouteRef({
   id: 'monitoring',
 });
+
+/** The catalog-wide fleet page (`/monitoring` in the example app). */
+export const fleetRouteRef = createRouteRef({
+  id: 'monitoring-fleet',
+});

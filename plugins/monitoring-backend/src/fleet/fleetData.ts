@@ -75,7 +75,8 @@ export class FleetDataSource {
       queries = fleetQueries(source);
       requests = await query(queries.requests);
     }
-    const end = Math.floor(now / HOUR) * HOUR;
+    // Hourly points ending now (to the minute, so callers within a minute share the query).
+    const end = Math.floor(now / 60) * 60;
     const [errors, latency, sparklines] = await Promise.all([
       query(queries.errors),
       query(queries.latencyP95),

@@ -6,7 +6,17 @@ import {
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
   EntityMetricsResponse,
+  FleetResponse,
 } from '@internal/plugin-monitoring-common';
+
+/** Filters of the fleet view, applied on the backend. */
+export interface FleetFilters {
+  environment?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  q?: string;
+}
 
 /** A closed time interval to query. */
 export interface MetricsTimeRange {
@@ -43,6 +53,9 @@ export interface MonitoringApi {
 
   /** Expires a silence made for the entity. */
   expireSilence(entityRef: CompoundEntityRef, silenceId: string): Promise<void>;
+
+  /** Every monitored service the caller may read, by environment. */
+  getFleet(filters?: FleetFilters): Promise<FleetResponse>;
 }
 
 /** @public */

@@ -7,8 +7,9 @@ import {
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
   EntityMetricsResponse,
+  FleetResponse,
 } from '@internal/plugin-monitoring-common';
-import { MetricsTimeRange, MonitoringApi } from './MonitoringApi';
+import { FleetFilters, MetricsTimeRange, MonitoringApi } from './MonitoringApi';
 
 /**
  * Encodes one path segment. `.` and `..` cannot be encoded (the URL parser resolves `%2e%2e`
@@ -97,6 +98,13 @@ export class MonitoringClient implements MonitoringApi {
       `/entity/${entityPath(entityRef)}/silences/${pathSegment(silenceId, 'silence id')}`,
       { method: 'DELETE' },
     );
+  }
+
+  async getFleet(filters: FleetFilters = {}): Promise<FleetResponse> {
+    const query = new URLSearchParams(
+      Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    ).toString();
+    return this.request<FleetResponse>(`/fleet${query ? `?${query}` : ''}`);
   }
 
   private async request<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {

@@ -2,6 +2,7 @@ import { PropsWithChildren } from 'react';
 import HomeIcon from '@material-ui/icons/Home';
 import CreateComponentIcon from '@material-ui/icons/AddCircleOutline';
 import SettingsIcon from '@material-ui/icons/Settings';
+import MonitoringIcon from '@material-ui/icons/Timeline';
 import {
   Sidebar,
   SidebarDivider,
@@ -14,6 +15,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
   <SidebarPage>
     <Sidebar>
       <SidebarItem icon={HomeIcon} to="catalog" text="Catalog" />
+      <SidebarItem icon={MonitoringIcon} to="monitoring" text="Monitoring" />
       <SidebarItem icon={CreateComponentIcon} to="create" text="Create..." />
       <SidebarDivider />
       <SidebarSpace />

@@ -1,0 +1,79 @@
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { FleetResponse } from '@internal/plugin-monitoring-common';
+import { fireEvent, screen, within } from '@testing-library/react';
+import { monitoringApiRef } from '../../api';
+import { fleetResponse, fleetRow } from '../../testing/fleetFixtures';
+import { FLEET_PAGE_SIZE, MonitoringFleetPage } from './MonitoringFleetPage';
+
+async function renderPage(response: FleetResponse, ownership = ['user:default/guest', 'group:default/team-shop']) {
+  const api = { getFleet: jest.fn(async () => response) };
+  const identity = {
+    getBackstageIdentity: async () => ({ type: 'user' as const, userEntityRef: 'user:default/guest', ownershipEntityRefs: ownership }),
+    getProfileInfo: async () => ({}),
+    getCredentials: async () => ({}),
+    signOut: async () => {},
+  };
+  await renderInTestApp(
+    <TestApiProvider apis={[[monitoringApiRef, api], [identityApiRef, identity]]}>
+      <MonitoringFleetPage />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+  return api;
+}
+
+const bodyRows = () => within(screen.getByRole('table', { name: 'Services by environment' })).getAllByRole('row').slice(1);
+
+describe('MonitoringFleetPage', () => {
+  it("lists the user's services worst first, with health per environment, linked to their Monitoring tab", async () => {
+    await renderPage(fleetResponse());
+    await screen.findByRole('table', { name: 'Services by environment' });
+    // My services is on by default (team-shop owns three of the four).
+    expect(screen.getByLabelText('My services (3)')).toBeChecked();
+    expect(bodyRows().map(r => within(r).getAllByRole('cell')[0].querySelector('a')!.textContent)).toEqual([
+      'payments',
+      'checkout',
+      'storefront',
+    ]);
+    const production = screen.getByLabelText('payments in production: critical');
+    expect(production).toHaveTextContent('critical · 2 firing');
+    expect(production).toHaveTextContent('25.0 req/s · 20.0%p95 2.25 s');
+    expect(screen.getByText('payments').closest('a')).toHaveAttribute('href', '/catalog/default/component/payments/monitoring');
+    expect(screen.getAllByText('no data')).toHaveLength(1);
+  });
+
+  it('filters by text, system and environment, and shows everyone with My services off', async () => {
+    await renderPage(fleetResponse());
+    await screen.findByRole('table', { name: 'Services by environment' });
+    fireEvent.click(screen.getByLabelText('My services (3)'));
+    expect(bodyRows()).toHaveLength(4);
+    fireEvent.change(screen.getByLabelText('Search services'), { target: { value: 'INVEN' } });
+    expect(bodyRows()).toHaveLength(1);
+    fireEvent.change(screen.getByLabelText('Search services'), { target: { value: 'nothing like it' } });
+    expect(screen.getByText('No service matches')).toBeInTheDocument();
+  });
+
+  it('pages 5,000 services instead of rendering them all', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => fleetRow(`svc-${String(i).padStart(4, '0')}`));
+    await renderPage(fleetResponse(many), []);
+    await screen.findByRole('table', { name: 'Services by environment' });
+    expect(screen.getByLabelText('My services (0)')).not.toBeChecked();
+    expect(bodyRows()).toHaveLength(FLEET_PAGE_SIZE);
+    expect(screen.getByText(`1-${FLEET_PAGE_SIZE} of 5004`)).toBeInTheDocument();
+  });
+
+  it('says when the alert source is down, and when nothing is monitored', async () => {
+    const down = fleetResponse();
+    down.alerts = 'unavailable';
+    await renderPage(down);
+    expect(await screen.findByText(/alert source unavailable/)).toBeInTheDocument();
+    expect(screen.getByLabelText('payments in production: critical')).toHaveTextContent('alerts unknown');
+  });
+
+  it('shows the empty state without monitored services', async () => {
+    await renderPage({ ...fleetResponse(), rows: [] });
+    expect(await screen.findByText('No monitored services')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { MonitoringFleetPage, FleetServicesTable } from './MonitoringFleetPage';

@@ -1,0 +1,49 @@
+import { FleetCell, FleetResponse, FleetRow } from '@internal/plugin-monitoring-common';
+
+export const fleetCell = (over: Partial<FleetCell> = {}): FleetCell => ({
+  health: 'ok',
+  requestRate: 5,
+  errorRatio: 0.001,
+  latencyP95: 0.2,
+  firingAlerts: 0,
+  sparkline: Array.from({ length: 24 }, (_, i) => 4 + (i % 3)),
+  ...over,
+});
+
+export const fleetRow = (name: string, over: Partial<FleetRow> = {}): FleetRow => ({
+  entityRef: `component:default/${name}`,
+  name,
+  owner: 'team-shop',
+  system: 'shop',
+  lifecycle: 'production',
+  service: name,
+  namespace: 'shop',
+  health: 'ok',
+  cells: { dev: fleetCell(), staging: fleetCell(), production: fleetCell() },
+  ...over,
+});
+
+/** payments critical in production, three healthy services, one owned by another team. */
+export function fleetResponse(extraRows: FleetRow[] = []): FleetResponse {
+  return {
+    source: 'recording-rules',
+    environments: ['dev', 'staging', 'production'],
+    alerts: 'ok',
+    generatedAt: '2026-12-01T09:00:00Z',
+    thresholds: { errorRatio: { warning: 0.01, critical: 0.05 }, latencyP95Seconds: { warning: 0.5, critical: 1 } },
+    rows: [
+      fleetRow('payments', {
+        health: 'critical',
+        cells: {
+          dev: fleetCell(),
+          staging: fleetCell(),
+          production: fleetCell({ health: 'critical', requestRate: 25, errorRatio: 0.2, latencyP95: 2.25, firingAlerts: 2 }),
+        },
+      }),
+      fleetRow('checkout'),
+      fleetRow('inventory', { owner: 'team-platform', system: 'warehouse' }),
+      fleetRow('storefront', { cells: { dev: fleetCell({ health: 'no-data', requestRate: null }), staging: fleetCell(), production: fleetCell() } }),
+      ...extraRows,
+    ],
+  };
+}
