@@ -11,11 +11,12 @@ eval "$(npm run -s stack -- env)"
 cat <<MSG
 
   Backstage is starting: open http://localhost:3000 (sign in as guest), then
-  http://localhost:3000/catalog/default/component/payments/monitoring
+  http://localhost:3000/catalog/default/component/payments/monitoring (its alerts and metrics)
+  and the fleet of every service: http://localhost:3000/monitoring
 
   The local stack keeps running after you stop Backstage:
     npm run stack -- status | stop
-    vmui: http://127.0.0.1:8428/vmui   vmalert: http://127.0.0.1:8880   Alertmanager: http://127.0.0.1:9093
+    vmui: http://127.0.0.1:8428/vmui   vmalert: http://127.0.0.1:8880, :8881   Alertmanager: http://127.0.0.1:9093
     Local forge (templates publish here, owner team-platform): http://127.0.0.1:3300
 
 MSG
