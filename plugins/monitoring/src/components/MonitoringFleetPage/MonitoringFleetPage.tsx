@@ -75,11 +75,14 @@ function HealthCell(props: { cell: FleetCell | undefined; environment: string; s
   }
   const color = healthColor(theme, cell.health);
   const firing = alerts === 'ok' ? cell.firingAlerts : null;
+  let alertText = '';
+  if (firing === null) alertText = ' · alerts unknown';
+  else if (firing > 0) alertText = ` · ${firing} firing`;
   return (
     <Box className={classes.cell} style={{ borderLeftColor: color }} data-health={cell.health} aria-label={`${service} in ${environment}: ${cell.health}`}>
       <Typography variant="caption" style={{ color, fontWeight: 600 }}>
         {cell.health}
-        {firing === null ? ' · alerts unknown' : firing > 0 ? ` · ${firing} firing` : ''}
+        {alertText}
       </Typography>
       <Typography variant="caption" className={classes.numbers}>
         {formatValue('reqps', cell.requestRate)} · {formatValue('ratio', cell.errorRatio)}
