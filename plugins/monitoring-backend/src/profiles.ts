@@ -10,7 +10,7 @@ export interface PanelTemplate {
 
 export type Profiles = Record<string, PanelTemplate[]>;
 
-const PLACEHOLDERS = ['selector', 'podSelector', 'window'] as const;
+const PLACEHOLDERS = ['selector', 'podSelector', 'cadvisorSelector', 'window'] as const;
 export type PlaceholderValues = Record<(typeof PLACEHOLDERS)[number], string>;
 
 const requests = 'http_requests_total{$selector}';
@@ -20,6 +20,8 @@ const httpQuantile = (q: number) =>
   `histogram_quantile(${q}, sum by (environment, le) (rate(http_request_duration_seconds_bucket{$selector}[$window])))`;
 
 // cAdvisor series carry no pod labels: join them to the service through kube_pod_labels.
+// $cadvisorSelector narrows the left side to real containers in the entity's namespace, so the
+// join does not scan every container of every cluster.
 // last_over_time over the rate window keeps the join as long as the rate itself has samples
 // (around a scrape gap or a pod's end a plain lookup would drop points the rate still has).
 const podJoin =
@@ -29,13 +31,13 @@ const saturation: PanelTemplate[] = [
     id: 'cpu',
     title: 'CPU',
     unit: 'cores',
-    query: `sum by (environment) (rate(container_cpu_usage_seconds_total{container!="",container!="POD"}[$window]) ${podJoin})`,
+    query: `sum by (environment) (rate(container_cpu_usage_seconds_total{$cadvisorSelector}[$window]) ${podJoin})`,
   },
   {
     id: 'memory',
     title: 'Memory (working set)',
     unit: 'bytes',
-    query: `sum by (environment) (container_memory_working_set_bytes{container!="",container!="POD"} ${podJoin})`,
+    query: `sum by (environment) (container_memory_working_set_bytes{$cadvisorSelector} ${podJoin})`,
   },
 ];
 
@@ -93,7 +95,7 @@ export function unknownPlaceholders(query: string): string[] {
  */
 export function renderQuery(template: string, values: PlaceholderValues): string {
   return template.replace(
-    /\$(podSelector|selector|window)\b/g,
+    /\$(podSelector|cadvisorSelector|selector|window)\b/g,
     (_, name: keyof PlaceholderValues) => values[name],
   );
 }

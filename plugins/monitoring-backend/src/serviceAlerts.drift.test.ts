@@ -29,6 +29,7 @@ function panelQuery(profile: string, panelId: string): string {
   return renderQuery(panel.query, {
     selector: renderMatchers(matchers),
     podSelector: '',
+    cadvisorSelector: '',
     window: WINDOW,
   });
 }

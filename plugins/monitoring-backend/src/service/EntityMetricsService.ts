@@ -35,6 +35,11 @@ export function entityQueries(entity: Entity, config: MonitoringConfig, range: Q
     const values = {
       selector: renderMatchers(target.matchers),
       podSelector: renderMatchers(podMatchers),
+      cadvisorSelector: renderMatchers([
+        { name: LABELS.container, op: '!=', value: '' },
+        { name: LABELS.container, op: '!=', value: 'POD' },
+        ...target.matchers.filter(m => m.name === LABELS.namespace),
+      ]),
       window: `${range.windowSeconds}s`,
     };
     return {

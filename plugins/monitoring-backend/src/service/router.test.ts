@@ -93,6 +93,10 @@ describe('monitoring router', () => {
     expect(fake.requests.every(r => r.path === '/prometheus/api/v1/query_range')).toBe(true);
     expect(fake.requests.find(r => r.params.query.includes('http_requests_total'))!.params.query)
       .toContain('{service="checkout",namespace="shop"}');
+    // The join's left side is narrowed to the entity's namespace, not every container anywhere.
+    expect(fake.requests.find(r => r.params.query.includes('container_cpu_usage_seconds_total'))!.params.query).toContain(
+      'container_cpu_usage_seconds_total{container!="",container!="POD",namespace="shop"}',
+    );
   });
 
   it('keeps an injected annotation inside one label value', async () => {

@@ -278,6 +278,9 @@ describe('monitoring:apply', () => {
     [{ path: 'missing', cluster: 'infra' }, 'path "missing" is not a folder in the workspace'],
     [{ path: '../outside', cluster: 'infra' }, 'path "../outside" is outside the workspace'],
     [{ path: 'hub', cluster: 'infra', waitTimeout: 'soon' }, 'waitTimeout "soon" is not a duration'],
+    [{ path: 'hub', cluster: 'infra', waitTimeout: '2h' }, 'longer than the 1h the action waits at most'],
+    [{ path: 'hub', cluster: 'infra', fieldManager: 'kubectl' }, 'fieldManager must be backstage-monitoring'],
+    [{ path: 'hub', cluster: 'infra', fieldManager: 'backstage-monitoringx' }, 'fieldManager must be backstage-monitoring'],
   ])('rejects bad input %j with an InputError', async (input, message) => {
     const { ctx } = mockContext(workspace, input);
     const p = action().handler(ctx);

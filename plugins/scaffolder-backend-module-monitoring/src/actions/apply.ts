@@ -26,6 +26,11 @@ function providedValues(list: Array<{ secret: string; values: Record<string, str
   return out;
 }
 
+/** The field managers apply may write as: its own name, or its name with a suffix. */
+const FIELD_MANAGER = /^backstage-monitoring(-[a-z0-9][a-z0-9-]{0,100})?$/;
+/** The longest readiness wait. */
+const MAX_WAIT_MS = 3600_000;
+
 export interface ApplyActionOptions {
   /** Root config: the clusters come from `kubernetes.clusterLocatorMethods[type=config].clusters`. */
   config: RootConfigService;
@@ -63,12 +68,13 @@ export function createApplyAction(options: ApplyActionOptions) {
             .string()
             .min(1)
             .max(128)
+            .regex(FIELD_MANAGER, 'fieldManager must be backstage-monitoring or start with backstage-monitoring-')
             .default('backstage-monitoring')
-            .describe('Server-side apply field manager owning the applied fields'),
+            .describe('Server-side apply field manager owning the applied fields: backstage-monitoring, or that name with a -suffix (so apply never writes as another tool\'s manager)'),
           waitTimeout: z
             .string()
             .default('10m')
-            .describe('How long to wait for the stack to become ready (e.g. 10m, 90s, 1h30m); the task fails after it'),
+            .describe('How long to wait for the stack to become ready (e.g. 10m, 90s, 1h30m; at most 1h); the task fails after it'),
           force: z
             .boolean()
             .default(false)
@@ -119,6 +125,13 @@ export function createApplyAction(options: ApplyActionOptions) {
       const timeoutMs = parseDuration(waitTimeout);
       if (timeoutMs === undefined) {
         throw new InputError(`waitTimeout "${waitTimeout}" is not a duration such as 10m, 90s or 1h30m`);
+      }
+      if (timeoutMs > MAX_WAIT_MS) {
+        // A task holds a scaffolder worker while it waits.
+        throw new InputError(`waitTimeout "${waitTimeout}" is longer than the 1h the action waits at most`);
+      }
+      if (!FIELD_MANAGER.test(fieldManager)) {
+        throw new InputError('fieldManager must be backstage-monitoring or start with backstage-monitoring-');
       }
       const target = resolveCluster(config, ctx.input.cluster);
       const hubTarget = ctx.input.hubCluster ? resolveCluster(config, ctx.input.hubCluster) : undefined;
