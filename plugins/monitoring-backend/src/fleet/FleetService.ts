@@ -135,13 +135,21 @@ export class FleetService {
       { credentials },
     );
     const readable = new Set(claimants.filter((_, i) => decisions[i]?.result === AuthorizeResult.ALLOW).map(c => c.ref));
+    const claimantsOf = new Map<string, typeof claimants>();
+    for (const c of claimants) {
+      const list = claimantsOf.get(c.identity.service);
+      if (list) list.push(c);
+      else claimantsOf.set(c.identity.service, [c]);
+    }
     const allClaimantsReadable = (identity: ServiceIdentity) =>
-      claimants.every(c => !overlaps(c.identity, identity) || readable.has(c.ref));
+      (claimantsOf.get(identity.service) ?? []).every(c => !overlaps(c.identity, identity) || readable.has(c.ref));
 
     const environments = this.columns(data, filters.environment);
     const byService = new Map<string, FleetSample[]>();
     for (const sample of data.samples) {
-      byService.set(sample.service, [...(byService.get(sample.service) ?? []), sample]);
+      const list = byService.get(sample.service);
+      if (list) list.push(sample);
+      else byService.set(sample.service, [sample]);
     }
     const ownerFilter = filters.owner && ownerRef(filters.owner, 'default');
     const rows: FleetRow[] = [];

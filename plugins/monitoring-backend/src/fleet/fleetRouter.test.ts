@@ -61,10 +61,10 @@ describe('GET /fleet', () => {
     state.recorded = true;
   });
 
-  async function start(count: number, deny: (ref: string) => boolean = () => false) {
+  async function start(count: number, deny: (ref: string) => boolean = () => false, extra: ReturnType<typeof component>[] = []) {
     const entities = Array.from({ length: count }, (_, i) =>
       component(service(i), { 'backstage.io/kubernetes-id': service(i), 'backstage.io/kubernetes-namespace': 'shop' }),
-    );
+    ).concat(extra);
     const permissions = mockServices.permissions.mock({
       authorize: async reqs =>
         reqs.map(r => ({ result: deny((r as any).resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })) as any,
@@ -127,6 +127,16 @@ describe('GET /fleet', () => {
     const body = await fleet(await start(10, ref => ref === 'component:default/svc-3'));
     expect(body.rows.map(r => r.name)).not.toContain('svc-3');
     expect(body.rows).toHaveLength(9);
+  });
+
+  it("shows a service's numbers only when every entity naming it is readable", async () => {
+    const impostor = component('impostor', { 'backstage.io/kubernetes-id': service(1), 'backstage.io/kubernetes-namespace': 'shop' });
+    const body = await fleet(await start(10, ref => ref === 'component:default/svc-1', [impostor]));
+    // svc-1 is denied; the impostor names svc-1's service, so it shows nothing either.
+    expect(body.rows.map(r => r.name)).not.toContain('impostor');
+    expect(body.rows.map(r => r.name)).not.toContain('svc-1');
+    const allowed = await fleet(await start(10, () => false, [impostor]));
+    expect(allowed.rows.find(r => r.name === 'impostor')!.cells.production.requestRate).toBe(10);
   });
 
   it('filters by text, owner and environment, and refuses bad parameters', async () => {
