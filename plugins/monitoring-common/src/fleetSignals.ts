@@ -59,6 +59,8 @@ export interface FleetQueries {
   requests: string;
   errors: string;
   latencyP95: string;
+  /** The hourly request rate (an hour's average, not an hourly sample), for the sparklines. */
+  hourlyRequests: string;
 }
 
 /** The grouped queries of the fleet: the same number whatever the number of services. */
@@ -76,7 +78,12 @@ export function fleetQueries(source: FleetSource): FleetQueries {
           errors: rate(buildSelector([http.errorMatcher], http.requestsMetric)),
           buckets: rate(buildSelector([], http.durationBucketsMetric)),
         };
+  const hourly =
+    source === 'recording-rules'
+      ? `avg_over_time(${FLEET_RECORDED.requests}[1h])`
+      : `rate(${buildSelector([], http.requestsMetric)}[1h])`;
   return {
+    hourlyRequests: `sum by (${g}) (${hourly})`,
     requests: `sum by (${g}) (${series.requests})`,
     errors: `sum by (${g}) (${series.errors})`,
     latencyP95: `histogram_quantile(0.95, sum by (${g}, le) (${series.buckets}))`,

@@ -11,6 +11,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   alertLabelsMatchScope,
+  ANNOTATION_PROMETHEUS_LABELS,
   AlertScope,
   FLEET_HEALTH_ORDER,
   FleetCell,
@@ -25,7 +26,7 @@ import {
 import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds } from '../config';
 import { overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
-import { FleetData, FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
+import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
 
 export interface FleetFilters {
   environment?: string;
@@ -36,10 +37,15 @@ export interface FleetFilters {
   q?: string;
 }
 
+/** Permission requests per call. */
+export const AUTHORIZE_CHUNK = 200;
+
 const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.annotations', 'spec.owner', 'spec.system', 'spec.lifecycle'];
 
 /** Every entity that names a service through one of the monitoring annotations. */
 const MONITORED_FILTER = MONITORING_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS }));
+/** Claimants also name services through Roadie's labels (see ServiceClaims). */
+const CLAIMANT_FILTER = [...MONITORED_FILTER, { [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]: CATALOG_FILTER_EXISTS }];
 
 export function classify(cell: Pick<FleetCell, 'requestRate' | 'errorRatio' | 'latencyP95'>, t: HealthThresholds): FleetHealth {
   if (cell.requestRate === null) return 'no-data';
@@ -56,7 +62,9 @@ const worst = (healths: FleetHealth[]): FleetHealth =>
 /** The samples of one identity in one environment, summed over namespaces when it names none. */
 function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | null): FleetCell {
   if (samples.length === 0) {
-    return { health: 'no-data', requestRate: null, errorRatio: null, latencyP95: null, firingAlerts: firing, sparkline: Array(SPARKLINE_POINTS).fill(null) };
+    // No requests at all while alerts fire (the service is down): that is the worst, not "no data".
+    const health: FleetHealth = firing ? 'critical' : 'no-data';
+    return { health, requestRate: null, errorRatio: null, latencyP95: null, firingAlerts: firing, sparkline: Array(SPARKLINE_POINTS).fill(null) };
   }
   const requestRate = samples.reduce((s, x) => s + x.requestRate, 0);
   const errorRate = samples.reduce((s, x) => s + x.errorRate, 0);
@@ -74,16 +82,32 @@ function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | nu
   return { ...cell, health: classify(cell, t), firingAlerts: firing, sparkline };
 }
 
-function firingCount(snapshot: AlertSnapshot | undefined, scope: AlertScope | undefined, environment: string): number | null {
-  if (!snapshot) return null;
-  if (!scope) return 0;
-  let n = 0;
+/** Firing alerts by service, indexed once per request. */
+function firingIndex(snapshot: AlertSnapshot | undefined): Map<string, Array<Record<string, string>>> | undefined {
+  if (!snapshot) return undefined;
+  const index = new Map<string, Array<Record<string, string>>>();
   for (const rule of snapshot.rules) {
     for (const a of rule.alerts) {
-      if (a.state === 'firing' && (a.labels[LABELS.environment] ?? 'unknown') === environment && alertLabelsMatchScope(scope, a.labels)) n++;
+      if (a.state !== 'firing') continue;
+      const service = a.labels[LABELS.service] ?? '';
+      const list = index.get(service);
+      if (list) list.push(a.labels);
+      else index.set(service, [a.labels]);
     }
   }
-  return n;
+  return index;
+}
+
+function firingCount(
+  index: Map<string, Array<Record<string, string>>> | undefined,
+  scope: AlertScope | undefined,
+  environment: string,
+): number | null {
+  // Unknown when the alert source or the entity's alert annotations cannot say.
+  if (!index || !scope?.service) return null;
+  return (index.get(scope.service) ?? []).filter(
+    labels => (labels[LABELS.environment] ?? 'unknown') === environment && alertLabelsMatchScope(scope, labels),
+  ).length;
 }
 
 /** `team-a` and `group:default/team-a` are the same owner. */
@@ -120,7 +144,7 @@ export class FleetService {
   async getFleet(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
     const [visible, all, data, snapshot] = await Promise.all([
       this.catalog.getEntities({ filter: MONITORED_FILTER, fields: FIELDS }, { credentials }),
-      this.catalog.getEntities({ filter: MONITORED_FILTER, fields: FIELDS }, { credentials: await this.auth.getOwnServiceCredentials() }),
+      this.catalog.getEntities({ filter: CLAIMANT_FILTER, fields: FIELDS }, { credentials: await this.auth.getOwnServiceCredentials() }),
       this.data.get(),
       this.alerts.get().catch(e => {
         this.logger.warn(`monitoring: fleet alert counts unavailable: ${isError(e) ? e.message : 'error'}`);
@@ -130,10 +154,19 @@ export class FleetService {
     const claimants = all.items
       .map(e => ({ ref: stringifyEntityRef(e), identity: serviceIdentity(e) }))
       .filter((c): c is { ref: string; identity: ServiceIdentity } => c.identity !== undefined);
-    const decisions = await this.permissions.authorize(
-      claimants.map(c => ({ permission: monitoringMetricsReadPermission, resourceRef: c.ref })),
-      { credentials },
-    );
+    // In chunks: the permission backend takes JSON bodies of at most 100 kB (~470 requests).
+    const chunks: Array<typeof claimants> = [];
+    for (let i = 0; i < claimants.length; i += AUTHORIZE_CHUNK) chunks.push(claimants.slice(i, i + AUTHORIZE_CHUNK));
+    const decisions = (
+      await Promise.all(
+        chunks.map(chunk =>
+          this.permissions.authorize(
+            chunk.map(c => ({ permission: monitoringMetricsReadPermission, resourceRef: c.ref })),
+            { credentials },
+          ),
+        ),
+      )
+    ).flat();
     const readable = new Set(claimants.filter((_, i) => decisions[i]?.result === AuthorizeResult.ALLOW).map(c => c.ref));
     const claimantsOf = new Map<string, typeof claimants>();
     for (const c of claimants) {
@@ -144,20 +177,25 @@ export class FleetService {
     const allClaimantsReadable = (identity: ServiceIdentity) =>
       (claimantsOf.get(identity.service) ?? []).every(c => !overlaps(c.identity, identity) || readable.has(c.ref));
 
-    const environments = this.columns(data, filters.environment);
+    // Environment columns come only from services the caller may see.
+    const visibleServices = new Set(
+      visible.items.map(e => serviceIdentity(e)?.service).filter((x): x is string => x !== undefined),
+    );
     const byService = new Map<string, FleetSample[]>();
     for (const sample of data.samples) {
       const list = byService.get(sample.service);
       if (list) list.push(sample);
       else byService.set(sample.service, [sample]);
     }
+    const environments = this.columns(data.samples.filter(x => visibleServices.has(x.service)), filters.environment);
     const ownerFilter = filters.owner && ownerRef(filters.owner, 'default');
+    const firing = firingIndex(snapshot);
     const rows: FleetRow[] = [];
     for (const entity of visible.items) {
       const ref = stringifyEntityRef(entity);
       const identity = serviceIdentity(entity);
       if (!identity || !readable.has(ref) || !allClaimantsReadable(identity)) continue;
-      const row = this.row(entity, ref, identity, byService.get(identity.service) ?? [], snapshot, environments);
+      const row = this.row(entity, ref, identity, byService.get(identity.service) ?? [], firing, environments);
       if (ownerFilter && (!row.owner || ownerRef(row.owner, entity.metadata.namespace ?? 'default') !== ownerFilter)) continue;
       if (filters.system && row.system !== filters.system) continue;
       if (filters.lifecycle && row.lifecycle !== filters.lifecycle) continue;
@@ -176,9 +214,9 @@ export class FleetService {
     };
   }
 
-  private columns(data: FleetData, only?: string): string[] {
+  private columns(samples: FleetSample[], only?: string): string[] {
     if (only) return [only];
-    const extra = [...new Set(data.samples.map(s => s.environment))].filter(e => !this.environments.includes(e)).sort();
+    const extra = [...new Set(samples.map(s => s.environment))].filter(e => !this.environments.includes(e)).sort();
     return [...this.environments, ...extra];
   }
 
@@ -187,7 +225,7 @@ export class FleetService {
     ref: string,
     identity: ServiceIdentity,
     samples: FleetSample[],
-    snapshot: AlertSnapshot | undefined,
+    firing: Map<string, Array<Record<string, string>>> | undefined,
     environments: string[],
   ): FleetRow {
     let scope: AlertScope | undefined;
@@ -199,7 +237,7 @@ export class FleetService {
     const mine = samples.filter(s => identity.namespace === undefined || s.namespace === identity.namespace);
     const cells: Record<string, FleetCell> = {};
     for (const env of environments) {
-      cells[env] = cellOf(mine.filter(s => s.environment === env), this.thresholds, firingCount(snapshot, scope, env));
+      cells[env] = cellOf(mine.filter(s => s.environment === env), this.thresholds, firingCount(firing, scope, env));
     }
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -3,6 +3,7 @@
  * of services, shared by every caller for a few seconds (CacheService + coalescing).
  */
 import { CacheService } from '@backstage/backend-plugin-api';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { FleetSource, fleetQueries, LABELS } from '@internal/plugin-monitoring-common';
 import { quietly } from '../quietly';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
@@ -29,6 +30,9 @@ export interface FleetData {
 export const FLEET_TTL_MS = 30_000;
 export const SPARKLINE_POINTS = 24;
 const HOUR = 3600;
+
+/** Four significant digits: plenty for a sparkline, and most of the payload is sparklines. */
+const round = (v: number) => Number(v.toPrecision(4));
 
 const keyOf = (m: Record<string, string>) =>
   JSON.stringify([m[LABELS.service] ?? '', m[LABELS.namespace] ?? '', m[LABELS.environment] ?? '']);
@@ -59,6 +63,17 @@ export class FleetDataSource {
   }
 
   private async load(): Promise<FleetData> {
+    try {
+      return await this.read();
+    } catch (e) {
+      // No input of the caller's is in these queries: a refusal (e.g. a resource limit of
+      // VMSelect's) is the hub's problem, not a 400.
+      if (e instanceof InputError) throw new ServiceUnavailableError(`VMSelect refused the fleet's queries (${e.message})`);
+      throw e;
+    }
+  }
+
+  private async read(): Promise<FleetData> {
     const cached = (await quietly(() => this.cache.get(this.key()))) as FleetData | undefined;
     if (cached) return cached;
     const now = Math.floor(Date.now() / 1000);
@@ -82,7 +97,7 @@ export class FleetDataSource {
       query(queries.latencyP95),
       (async () => {
         this.upstreamQueries++;
-        return this.client.queryRange(queries.requests, {
+        return this.client.queryRange(queries.hourlyRequests, {
           start: end - (SPARKLINE_POINTS - 1) * HOUR,
           end,
           stepSeconds: HOUR,
@@ -105,7 +120,10 @@ export class FleetDataSource {
           requestRate: s.value,
           errorRate: Number.isFinite(errorsBy.get(key)) ? errorsBy.get(key)! : 0,
           latencyP95: p95 !== undefined && Number.isFinite(p95) ? p95 : null,
-          sparkline: Array.from({ length: SPARKLINE_POINTS }, (_, i) => points.get(end - (SPARKLINE_POINTS - 1 - i) * HOUR) ?? null),
+          sparkline: Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
+            const v = points.get(end - (SPARKLINE_POINTS - 1 - i) * HOUR);
+            return v === undefined ? null : round(v);
+          }),
         };
       });
     const data: FleetData = { source, generatedAt: new Date(now * 1000).toISOString(), samples };

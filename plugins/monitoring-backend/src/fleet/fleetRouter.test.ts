@@ -14,11 +14,15 @@ const service = (i: number) => `svc-${i}`;
  * A VMSelect that answers the fleet's grouped queries for `count` services x 3 environments,
  * from the recorded series (or only from the raw ones), and counts what it is asked.
  */
-function fleetHub(state: { count: number; recorded: boolean }) {
+function fleetHub(state: { count: number; recorded: boolean; firing: Array<Record<string, string>> }) {
   return (req: FakeRequest) => {
     const q = req.params.query ?? '';
     const recordedQuery = q.includes('service_cluster');
-    if (req.path.endsWith('/api/v1/rules')) return { body: JSON.stringify({ status: 'success', data: { groups: [] } }) };
+    if (req.path.endsWith('/api/v1/rules')) {
+      const alerts = state.firing.map(labels => ({ state: 'firing', name: 'ServiceDown', labels, annotations: {}, value: '1' }));
+      const rules = [{ type: 'alerting', name: 'ServiceDown', query: 'up == 0', labels: {}, alerts }];
+      return { body: JSON.stringify({ status: 'success', data: { groups: [{ name: 'g', rules }] } }) };
+    }
     if (recordedQuery && !state.recorded) {
       return { body: JSON.stringify({ status: 'success', data: { resultType: req.path.endsWith('query_range') ? 'matrix' : 'vector', result: [] } }) };
     }
@@ -49,7 +53,7 @@ function fleetHub(state: { count: number; recorded: boolean }) {
 }
 
 describe('GET /fleet', () => {
-  const state = { count: 10, recorded: true };
+  const state = { count: 10, recorded: true, firing: [] as Array<Record<string, string>> };
   let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
   beforeAll(async () => {
     hub = await startFakeVmSelect(req => fleetHub(state)(req));
@@ -59,15 +63,20 @@ describe('GET /fleet', () => {
     hub.requests.length = 0;
     state.count = 10;
     state.recorded = true;
+    state.firing = [];
+    batches.length = 0;
   });
+  const batches: number[] = [];
 
   async function start(count: number, deny: (ref: string) => boolean = () => false, extra: ReturnType<typeof component>[] = []) {
     const entities = Array.from({ length: count }, (_, i) =>
       component(service(i), { 'backstage.io/kubernetes-id': service(i), 'backstage.io/kubernetes-namespace': 'shop' }),
     ).concat(extra);
     const permissions = mockServices.permissions.mock({
-      authorize: async reqs =>
-        reqs.map(r => ({ result: deny((r as any).resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })) as any,
+      authorize: async reqs => {
+        batches.push(reqs.length);
+        return reqs.map(r => ({ result: deny((r as any).resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })) as any;
+      },
     });
     const { server } = await startTestBackend({
       features: [
@@ -85,7 +94,7 @@ describe('GET /fleet', () => {
 
   const fleet = async (server: any, query = '') => {
     const res = await request(server).get(`/api/monitoring/fleet${query}`).set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(200);
+    expect({ status: res.status, error: res.body.error?.message }).toEqual({ status: 200, error: undefined });
     return res.body as FleetResponse;
   };
   const upstreamQueries = () => hub.requests.filter(r => r.path.includes('/api/v1/query')).length;
@@ -101,6 +110,26 @@ describe('GET /fleet', () => {
     expect(forTen).toBe(4);
     expect(upstreamQueries()).toBe(forTen);
     expect(large.source).toBe('recording-rules');
+    // The permission backend takes bodies of at most 100 kB: asked in chunks.
+    expect(Math.max(...batches)).toBeLessThanOrEqual(200);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(1010);
+  });
+
+  it('grades a service without requests but with firing alerts critical, and first', async () => {
+    state.firing = [{ alertname: 'ServiceDown', service: 'svc-down', namespace: 'shop', environment: 'production' }];
+    const down = component('svc-down', { 'backstage.io/kubernetes-id': 'svc-down', 'backstage.io/kubernetes-namespace': 'shop' });
+    const body = await fleet(await start(3, () => false, [down]));
+    const row = body.rows.find(r => r.name === 'svc-down')!;
+    expect(row.cells.production).toMatchObject({ health: 'critical', requestRate: null, firingAlerts: 1 });
+    expect(row.cells.dev).toMatchObject({ health: 'no-data', firingAlerts: 0 });
+    // With svc-1 (critical in production) ahead of every healthy service.
+    expect(body.rows.slice(0, 2).map(r => r.name).sort()).toEqual(['svc-1', 'svc-down']);
+  });
+
+  it("counts an entity that names a service only through Roadie's labels as its claimant", async () => {
+    const roadie = component('roadie', { 'prometheus.io/alert': 'all', 'prometheus.io/labels': `service=${service(2)},namespace=shop` });
+    const body = await fleet(await start(10, ref => ref === 'component:default/roadie', [roadie]));
+    expect(body.rows.map(r => r.name)).not.toContain(service(2));
   });
 
   it('grades each cell, puts the worst first, and carries a 24-point sparkline', async () => {

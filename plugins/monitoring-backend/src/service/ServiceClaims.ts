@@ -8,6 +8,7 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { quietly } from '../quietly';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_KUBERNETES_ID,
@@ -16,8 +17,10 @@ import {
   ANNOTATION_PROMETHEUS_LABELS,
   ANNOTATION_SERVICE_NAME,
   LABELS,
+  parseKubernetesLabelSelector,
   parseMatcherList,
   resolveServiceTarget,
+  SERVICE_POD_LABELS,
 } from '@internal/plugin-monitoring-common';
 
 /** A `service` label value and, when the entity names one, its namespace. */
@@ -41,7 +44,10 @@ export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
   try {
     service = resolveServiceTarget(a).service;
   } catch {
-    service = a[ANNOTATION_SERVICE_NAME]?.trim() || a[ANNOTATION_KUBERNETES_ID]?.trim() || undefined;
+    service =
+      a[ANNOTATION_SERVICE_NAME]?.trim() ||
+      a[ANNOTATION_KUBERNETES_ID]?.trim() ||
+      serviceFromLabelSelector(a[ANNOTATION_KUBERNETES_LABEL_SELECTOR]);
   }
   if (!service && a[ANNOTATION_PROMETHEUS_LABELS]) {
     try {
@@ -54,6 +60,12 @@ export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
   }
   if (!service) return undefined;
   return { service, ...(namespace !== undefined ? { namespace } : {}) };
+}
+
+function serviceFromLabelSelector(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const { equals } = parseKubernetesLabelSelector(text);
+  return SERVICE_POD_LABELS.map(l => equals[l]).find(Boolean);
 }
 
 /** Two identities read some of the same series: same service, and a namespace in common. */
@@ -84,7 +96,7 @@ export class ServiceClaims {
   /** Refs of every entity whose annotations name an overlapping identity. */
   async claimants(identity: ServiceIdentity): Promise<string[]> {
     const key = `claims:v1:${JSON.stringify([identity.service])}`;
-    let claims = (await this.cache.get(key)) as Array<{ ref: string; identity: ServiceIdentity }> | undefined;
+    let claims = (await quietly(() => this.cache.get(key))) as Array<{ ref: string; identity: ServiceIdentity }> | undefined;
     if (!claims) {
       const { items } = await this.catalog.getEntities(
         {
@@ -103,7 +115,7 @@ export class ServiceClaims {
         const id = serviceIdentity(e);
         return id && id.service === identity.service ? [{ ref: stringifyEntityRef(e), identity: id }] : [];
       });
-      await this.cache.set(key, claims as any, { ttl: CLAIMS_TTL_MS });
+      await quietly(() => this.cache.set(key, claims as any, { ttl: CLAIMS_TTL_MS }));
     }
     return claims.filter(c => overlaps(c.identity, identity)).map(c => c.ref);
   }

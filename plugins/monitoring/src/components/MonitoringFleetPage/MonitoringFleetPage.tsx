@@ -66,6 +66,7 @@ function HealthCell(props: { cell: FleetCell | undefined; environment: string; s
   const { cell, environment, service, alerts } = props;
   const classes = useStyles();
   const theme = useTheme();
+  const firing = alerts === 'ok' && cell ? cell.firingAlerts : null;
   if (!cell || cell.health === 'no-data') {
     return (
       <Typography variant="caption" color="textSecondary" data-health="no-data">
@@ -74,7 +75,6 @@ function HealthCell(props: { cell: FleetCell | undefined; environment: string; s
     );
   }
   const color = healthColor(theme, cell.health);
-  const firing = alerts === 'ok' ? cell.firingAlerts : null;
   let alertText = '';
   if (firing === null) alertText = ' · alerts unknown';
   else if (firing > 0) alertText = ` · ${firing} firing`;
@@ -95,12 +95,14 @@ function HealthCell(props: { cell: FleetCell | undefined; environment: string; s
   );
 }
 
-const ownerRef = (owner: string | undefined) => {
-  if (!owner) return undefined;
+/** `team-a` is the group of that name in the entity's own namespace, as the catalog reads it. */
+const ownerRef = (row: FleetRow) => {
+  if (!row.owner) return undefined;
   try {
-    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }));
+    const { namespace } = parseEntityRef(row.entityRef);
+    return stringifyEntityRef(parseEntityRef(row.owner, { defaultKind: 'group', defaultNamespace: namespace }));
   } catch {
-    return owner;
+    return row.owner;
   }
 };
 
@@ -109,7 +111,9 @@ function useMonitoringTabPath(): (row: FleetRow) => string {
   const entityRoute = useRouteRef(entityRouteRef);
   return row => {
     const { kind, namespace, name } = parseEntityRef(row.entityRef);
-    return `${entityRoute({ kind: kind.toLowerCase(), namespace, name })}/monitoring`;
+    const page = entityRoute({ kind: kind.toLowerCase(), namespace, name });
+    // Components have the Monitoring tab; other kinds link to their page.
+    return kind.toLowerCase() === 'component' ? `${page}/monitoring` : page;
   };
 }
 
@@ -119,7 +123,7 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
   const classes = useStyles();
   const entityPath = useMonitoringTabPath();
   const owned = useMemo(
-    () => response.rows.filter(r => ownershipRefs.includes(ownerRef(r.owner) ?? '')),
+    () => response.rows.filter(r => ownershipRefs.includes(ownerRef(r) ?? '')),
     [response.rows, ownershipRefs],
   );
   // "My services" starts on when the signed-in user's groups own monitored services.
@@ -140,7 +144,9 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
         (!q || [r.name, r.title ?? '', r.service, r.owner ?? ''].some(v => v.toLowerCase().includes(q))),
     );
   }, [mine, owned, response.rows, system, text]);
-  const visible = rows.slice(page * FLEET_PAGE_SIZE, (page + 1) * FLEET_PAGE_SIZE);
+  // Clamped here too: the reset above lands one render after a filter change.
+  const shownPage = Math.min(page, Math.max(0, Math.ceil(rows.length / FLEET_PAGE_SIZE) - 1));
+  const visible = rows.slice(shownPage * FLEET_PAGE_SIZE, (shownPage + 1) * FLEET_PAGE_SIZE);
 
   return (
     <>
@@ -212,7 +218,7 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
           <TablePagination
             component="div"
             count={rows.length}
-            page={page}
+            page={shownPage}
             rowsPerPage={FLEET_PAGE_SIZE}
             rowsPerPageOptions={[FLEET_PAGE_SIZE]}
             onPageChange={(_, p) => setPage(p)}
