@@ -18,7 +18,7 @@ esac
 # Go builds the hub's components; say exactly what to install before anything else runs.
 if ! command -v go >/dev/null; then
   echo "Go 1.26.6 or newer is needed to build the local hub (VictoriaMetrics from its Go modules)." >&2
-  echo "Install it from https://go.dev/doc/install and put 'go' on PATH." >&2
+  echo "Install Go 1.26.6 or newer (the official Go release for your OS) and put 'go' on PATH." >&2
   exit 1
 fi
 

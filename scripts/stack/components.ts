@@ -102,7 +102,7 @@ function isExecutable(file: string): boolean {
 }
 
 const GO_INSTALL_HINT =
-  `install Go ${MIN_GO_VERSION} or newer (https://go.dev/doc/install; the Go module proxy must be ` +
+  `install Go ${MIN_GO_VERSION} or newer (the official Go release for your OS; the Go module proxy must be ` +
   'reachable), or with any Go >= 1.21 on PATH set GOTOOLCHAIN=go1.26.8 to let it fetch one';
 
 export class GoToolchainError extends Error {

@@ -28,6 +28,9 @@ export interface FleetData {
 }
 
 export const FLEET_TTL_MS = 30_000;
+/** How far back the fleet reads, and the grid its instants are on. */
+const SETTLE_SECONDS = 15;
+const ALIGN_SECONDS = 15;
 export const SPARKLINE_POINTS = 24;
 const HOUR = 3600;
 
@@ -76,7 +79,9 @@ export class FleetDataSource {
   private async read(): Promise<FleetData> {
     const cached = (await quietly(() => this.cache.get(this.key()))) as FleetData | undefined;
     if (cached) return cached;
-    const now = Math.floor(Date.now() / 1000);
+    // A settled instant, aligned: samples of the last seconds are still arriving (and VM hides
+    // them for -search.latencyOffset), so "now" would give numbers that change after the fact.
+    const now = Math.floor((Date.now() / 1000 - SETTLE_SECONDS) / ALIGN_SECONDS) * ALIGN_SECONDS;
     const query = (q: string) => {
       this.upstreamQueries++;
       return this.client.query(q, now);
