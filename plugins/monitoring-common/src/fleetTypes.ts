@@ -1,4 +1,5 @@
 /** The fleet API of the monitoring backend, shared by the backend and the frontend. */
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { FleetSource } from './fleetSignals';
 
 /** `no-data`: no request series for the cell; else from the thresholds in config. */
@@ -52,4 +53,23 @@ export interface FleetResponse {
   };
   /** Worst health first. */
   rows: FleetRow[];
+}
+
+/** `GET /fleet` filters (query parameters). */
+export interface FleetFilters {
+  environment?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  /** Text in the name, title or service. */
+  q?: string;
+}
+
+/** `team-a` is the group of that name in `namespace`, as the catalog reads an owner. */
+export function ownerEntityRef(owner: string, namespace: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }));
+  } catch {
+    return owner;
+  }
 }

@@ -35,7 +35,8 @@ export function hasMonitoringAnnotations(
   return MONITORING_ANNOTATIONS.some(name => Boolean(annotations?.[name]));
 }
 
-function serviceFromLabelSelector(text: string): string | undefined {
+/** The `service` a Kubernetes label selector names through one of the service pod labels. */
+export function serviceFromLabelSelector(text: string): string | undefined {
   const { equals } = parseKubernetesLabelSelector(text);
   for (const podLabel of SERVICE_POD_LABELS) {
     if (equals[podLabel]) return equals[podLabel];

@@ -5,7 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -14,6 +14,8 @@ import {
   ANNOTATION_PROMETHEUS_LABELS,
   AlertScope,
   FLEET_HEALTH_ORDER,
+  FleetFilters,
+  ownerEntityRef,
   FleetCell,
   FleetHealth,
   FleetResponse,
@@ -28,14 +30,6 @@ import { HealthThresholds } from '../config';
 import { overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
 import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
 
-export interface FleetFilters {
-  environment?: string;
-  owner?: string;
-  system?: string;
-  lifecycle?: string;
-  /** Text in the name, title or service. */
-  q?: string;
-}
 
 /** Permission requests per call. */
 export const AUTHORIZE_CHUNK = 200;
@@ -110,15 +104,6 @@ function firingCount(
   ).length;
 }
 
-/** `team-a` and `group:default/team-a` are the same owner. */
-function ownerRef(owner: string, namespace: string): string {
-  try {
-    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }));
-  } catch {
-    return owner;
-  }
-}
-
 const textMatches = (row: FleetRow, q: string) =>
   [row.name, row.title ?? '', row.service].some(v => v.toLowerCase().includes(q.toLowerCase()));
 
@@ -188,7 +173,7 @@ export class FleetService {
       else byService.set(sample.service, [sample]);
     }
     const environments = this.columns(data.samples.filter(x => visibleServices.has(x.service)), filters.environment);
-    const ownerFilter = filters.owner && ownerRef(filters.owner, 'default');
+    const ownerFilter = filters.owner && ownerEntityRef(filters.owner, 'default');
     const firing = firingIndex(snapshot);
     const rows: FleetRow[] = [];
     for (const entity of visible.items) {
@@ -196,7 +181,7 @@ export class FleetService {
       const identity = serviceIdentity(entity);
       if (!identity || !readable.has(ref) || !allClaimantsReadable(identity)) continue;
       const row = this.row(entity, ref, identity, byService.get(identity.service) ?? [], firing, environments);
-      if (ownerFilter && (!row.owner || ownerRef(row.owner, entity.metadata.namespace ?? 'default') !== ownerFilter)) continue;
+      if (ownerFilter && (!row.owner || ownerEntityRef(row.owner, entity.metadata.namespace ?? 'default') !== ownerFilter)) continue;
       if (filters.system && row.system !== filters.system) continue;
       if (filters.lifecycle && row.lifecycle !== filters.lifecycle) continue;
       if (filters.q && !textMatches(row, filters.q)) continue;

@@ -17,10 +17,9 @@ import {
   ANNOTATION_PROMETHEUS_LABELS,
   ANNOTATION_SERVICE_NAME,
   LABELS,
-  parseKubernetesLabelSelector,
   parseMatcherList,
   resolveServiceTarget,
-  SERVICE_POD_LABELS,
+  serviceFromLabelSelector,
 } from '@internal/plugin-monitoring-common';
 
 /** A `service` label value and, when the entity names one, its namespace. */
@@ -47,7 +46,7 @@ export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
     service =
       a[ANNOTATION_SERVICE_NAME]?.trim() ||
       a[ANNOTATION_KUBERNETES_ID]?.trim() ||
-      serviceFromLabelSelector(a[ANNOTATION_KUBERNETES_LABEL_SELECTOR]);
+      (a[ANNOTATION_KUBERNETES_LABEL_SELECTOR] ? serviceFromLabelSelector(a[ANNOTATION_KUBERNETES_LABEL_SELECTOR]) : undefined);
   }
   if (!service && a[ANNOTATION_PROMETHEUS_LABELS]) {
     try {
@@ -60,12 +59,6 @@ export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
   }
   if (!service) return undefined;
   return { service, ...(namespace !== undefined ? { namespace } : {}) };
-}
-
-function serviceFromLabelSelector(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const { equals } = parseKubernetesLabelSelector(text);
-  return SERVICE_POD_LABELS.map(l => equals[l]).find(Boolean);
 }
 
 /** Two identities read some of the same series: same service, and a namespace in common. */

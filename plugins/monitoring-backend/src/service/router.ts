@@ -8,6 +8,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  FleetFilters,
   monitoringAlertsSilencePermission,
   monitoringMetricsReadPermission,
 } from '@internal/plugin-monitoring-common';
@@ -16,7 +17,7 @@ import Router from 'express-promise-router';
 import { EntityAlertsService } from '../alerts/EntityAlertsService';
 import { HISTORY_DEFAULT_RANGE_SECONDS, HISTORY_MAX_POINTS } from '../alerts/alertHistory';
 import { EntityMetricsService } from './EntityMetricsService';
-import { FleetFilters, FleetService } from '../fleet/FleetService';
+import { FleetService } from '../fleet/FleetService';
 import { ServiceClaims } from './ServiceClaims';
 import { resolveRange } from './timeRange';
 

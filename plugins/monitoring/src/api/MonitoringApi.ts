@@ -6,23 +6,18 @@ import {
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
   EntityMetricsResponse,
+  FleetFilters,
   FleetResponse,
 } from '@internal/plugin-monitoring-common';
 
-/** Filters of the fleet view, applied on the backend. */
-export interface FleetFilters {
-  environment?: string;
-  owner?: string;
-  system?: string;
-  lifecycle?: string;
-  q?: string;
-}
 
 /** A closed time interval to query. */
 export interface MetricsTimeRange {
   from: Date;
   to: Date;
 }
+
+export type { FleetFilters };
 
 /**
  * Reads an entity's monitoring data from the `monitoring` backend plugin.

@@ -1,4 +1,4 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   Content,
   ContentHeader,
@@ -24,7 +24,7 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
-import { FleetCell, FleetHealth, FleetResponse, FleetRow } from '@internal/plugin-monitoring-common';
+import { FleetCell, FleetHealth, FleetResponse, FleetRow, ownerEntityRef } from '@internal/plugin-monitoring-common';
 import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -95,16 +95,9 @@ function HealthCell(props: { cell: FleetCell | undefined; environment: string; s
   );
 }
 
-/** `team-a` is the group of that name in the entity's own namespace, as the catalog reads it. */
-const ownerRef = (row: FleetRow) => {
-  if (!row.owner) return undefined;
-  try {
-    const { namespace } = parseEntityRef(row.entityRef);
-    return stringifyEntityRef(parseEntityRef(row.owner, { defaultKind: 'group', defaultNamespace: namespace }));
-  } catch {
-    return row.owner;
-  }
-};
+/** The row's owner as an entity ref, in the row's own namespace (as the catalog reads it). */
+const ownerRef = (row: FleetRow) =>
+  row.owner ? ownerEntityRef(row.owner, parseEntityRef(row.entityRef).namespace) : undefined;
 
 /** The row's Monitoring tab, through the catalog's entity route (wherever the app mounts it). */
 function useMonitoringTabPath(): (row: FleetRow) => string {
