@@ -84,6 +84,13 @@ export interface Config {
        */
       source?: 'auto' | 'recording-rules' | 'raw';
     };
+    /** The stack view's verdicts per spoke (`GET /stack`). */
+    stack?: {
+      /** A spoke whose newest sample is older than this is lagging; default 2m. */
+      laggingAfter?: HumanDuration | string;
+      /** ... and down past this; default 10m. */
+      downAfter?: HumanDuration | string;
+    };
     /** Environments in display order. Series for other environments are shown after them. */
     environments?: string[];
     /**

@@ -8,11 +8,11 @@ import { stringify } from 'yaml';
 import { alertmanagerConfig } from './alertmanagerConfig';
 import { demoServicesDocument } from './demoServices';
 import { GRAFANA_USER, PORTAL_USER, PORTS } from './endpoints';
-import { ENVIRONMENTS, spokeUser } from './environments';
+import { ENVIRONMENTS, HUB_AGENT, spokeUser } from './environments';
 import { StackPaths } from './paths';
 import { stackRules } from './rules';
 import { ensurePasswords } from './secrets';
-import { vmagentScrapeConfig } from './vmagentConfig';
+import { hubRemoteWriteRelabeling, hubScrapeConfig, vmagentScrapeConfig } from './vmagentConfig';
 import { vmauthConfig } from './vmauthConfig';
 
 /** Process names of the vmalert replicas (see processes.ts). */
@@ -69,6 +69,7 @@ export function configPaths(paths: StackPaths) {
     rulesGlob: path.join(paths.rules, '*.yml'),
     demoServices: paths.configFile('demo-services.json'),
     vmagent: (env: string) => paths.configFile(`vmagent-${env}.yml`),
+    hubRelabel: paths.configFile(`vmagent-${HUB_AGENT.name}-relabel.yml`),
   };
 }
 
@@ -110,5 +111,9 @@ export function writeConfigFiles(paths: StackPaths): Set<string> {
       changed.add(`vmagent-${env.name}`);
     }
   }
+  const hubAgent = `vmagent-${HUB_AGENT.name}`;
+  const scrapeChanged = writeIfChanged(files.vmagent(HUB_AGENT.name), yamlFile(hubScrapeConfig()));
+  // vmagent re-reads -remoteWrite.relabelConfig on SIGHUP too.
+  if (writeIfChanged(files.hubRelabel, yamlFile(hubRemoteWriteRelabeling())) || scrapeChanged) changed.add(hubAgent);
   return changed;
 }

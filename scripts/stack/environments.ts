@@ -2,6 +2,7 @@
  * The three spoke environments of the local stack: one vmagent each, with the cluster name it
  * stamps on everything it writes (through `spokeExternalLabels` from the label contract).
  */
+import { HUB_ENVIRONMENT } from '../../plugins/scaffolder-backend-module-monitoring/src/builders/defaults';
 
 export interface SpokeEnvironment {
   /** The `environment` label value. */
@@ -24,3 +25,10 @@ export type EnvironmentName = SpokeEnvironment['name'];
 export function spokeUser(env: SpokeEnvironment): string {
   return `spoke-${env.name}`;
 }
+
+/**
+ * The hub's own vmagent: it scrapes the hub's components (as the hub template's VMAgent scrapes
+ * the operator's self-scrape objects) and writes them with the hub's `cluster` label. The hub's
+ * name is the emulated `hub-cluster`'s, so the cluster's catalog entity finds its components.
+ */
+export const HUB_AGENT = { name: 'hub', cluster: 'hub-cluster', environment: HUB_ENVIRONMENT, vmagentPort: 8432 } as const;

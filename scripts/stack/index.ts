@@ -14,7 +14,7 @@ export { processSpecs, type ProcessSpec } from './processes';
 export { MissingBinariesError, SUDO_INSTALL_COMMAND } from './binaries';
 export { StackStartError } from './wait';
 export { DEMO_NAMESPACE, DEMO_SERVICES, demoPods } from './demoServices';
-export { ENVIRONMENTS } from './environments';
+export { ENVIRONMENTS, HUB_AGENT } from './environments';
 export { stackRules } from './rules';
 export {
   ALERTMANAGER_VERSION,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { spokeExternalLabels } from '../../plugins/monitoring-common/src/labelContract';
 import { configPaths, VMALERT_NAMES } from './configFiles';
 import { HOST, INSERT_PATH, PORTS, URLS } from './endpoints';
-import { ENVIRONMENTS, spokeUser } from './environments';
+import { ENVIRONMENTS, HUB_AGENT, spokeUser } from './environments';
 import { forgeProcessSpec } from './forge';
 import { kubeClusterSpecs } from './kubeClusters';
 import { DEMO_EXPORTER_SCRIPT, StackPaths } from './paths';
@@ -177,5 +177,28 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       reloadsOnSighup: true,
     });
   }
+  const hubQueue = path.join(paths.data(`vmagent-${HUB_AGENT.name}`), 'queue');
+  specs.push({
+    name: `vmagent-${HUB_AGENT.name}`,
+    command: BIN.vmagent,
+    args: [
+      `-httpListenAddr=${listen(HUB_AGENT.vmagentPort)}`,
+      `-promscrape.config=${files.vmagent(HUB_AGENT.name)}`,
+      // As the hub template's VMAgent: straight to vminsert, inside the hub.
+      `-remoteWrite.url=${URLS.victoriaMetrics}/api/v1/write`,
+      ...Object.entries(spokeExternalLabels({ cluster: HUB_AGENT.cluster, environment: HUB_AGENT.environment })).map(
+        ([k, v]) => `-remoteWrite.label=${k}=${v}`,
+      ),
+      `-remoteWrite.relabelConfig=${files.hubRelabel}`,
+      `-remoteWrite.tmpDataPath=${hubQueue}`,
+      '-remoteWrite.flushInterval=1s',
+    ],
+    port: HUB_AGENT.vmagentPort,
+    healthPath: '/health',
+    stage: 3,
+    identity: [`-httpListenAddr=${listen(HUB_AGENT.vmagentPort)}`],
+    dirs: [hubQueue],
+    reloadsOnSighup: true,
+  });
   return specs;
 }

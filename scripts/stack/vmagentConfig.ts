@@ -14,9 +14,14 @@ import {
   podLabelMetaName,
   podTargetRelabeling,
 } from '../../plugins/monitoring-common/src/labelContract';
+import {
+  HubComponent,
+  hubComponentJob,
+  hubComponentRelabeling,
+} from '../../plugins/monitoring-common/src/stackSignals';
 import { demoPodsFor } from './demoServices';
 import { HOST, PORTS } from './endpoints';
-import { SpokeEnvironment } from './environments';
+import { HUB_AGENT, SpokeEnvironment } from './environments';
 
 /**
  * The spoke template renders 30s; the local stack scrapes every 15s so a freshly started demo
@@ -91,3 +96,33 @@ export function vmagentScrapeConfig(env: SpokeEnvironment) {
     ],
   };
 }
+
+/**
+ * What the hub's vmagent scrapes: one job per hub component, named as the VM operator names
+ * the component's self-scrape (`<component>-<hub>`). The single-node victoria-metrics plays
+ * vminsert, vmselect and vmstorage here, so those three jobs scrape the same process.
+ */
+const HUB_TARGETS: Record<HubComponent, string[]> = {
+  vminsert: [`${HOST}:${PORTS.victoriaMetrics}`],
+  vmselect: [`${HOST}:${PORTS.victoriaMetrics}`],
+  vmstorage: [`${HOST}:${PORTS.victoriaMetrics}`],
+  vmauth: [`${HOST}:${PORTS.vmauth}`],
+  vmalert: PORTS.vmalertReplicas.map(port => `${HOST}:${port}`),
+  vmalertmanager: [`${HOST}:${PORTS.alertmanager}`],
+};
+
+export function hubScrapeConfig() {
+  return {
+    global: { scrape_interval: LOCAL_SCRAPE_INTERVAL, scrape_timeout: '10s' },
+    scrape_configs: [
+      ...Object.entries(HUB_TARGETS).map(([component, targets]) => ({
+        job_name: hubComponentJob(component as HubComponent, HUB_AGENT.cluster),
+        static_configs: [{ targets }],
+      })),
+      { job_name: 'vmagent', static_configs: [{ targets: [`${HOST}:${HUB_AGENT.vmagentPort}`] }] },
+    ],
+  };
+}
+
+/** The hub vmagent's remote-write relabeling: the same rules as the hub template's VMAgent. */
+export const hubRemoteWriteRelabeling = () => hubComponentRelabeling(HUB_AGENT.cluster);

@@ -42,6 +42,44 @@ export interface MonitoringConfig {
   health: HealthThresholds;
   /** Which series the fleet reads: `auto` (the recording rules, raw series without them). */
   fleetSource: 'auto' | FleetSource;
+  stack: StackThresholds;
+  /** Cluster names from `kubernetes.clusterLocatorMethods` (type `config`), shown even when silent. */
+  clusters: string[];
+}
+
+export interface StackThresholds {
+  laggingAfterSeconds: number;
+  downAfterSeconds: number;
+}
+
+/**
+ * A spoke scrapes every 30 s and VMSelect hides the newest 30 s (`-search.latencyOffset`), so a
+ * healthy spoke's newest sample is up to a minute old: lagging past 2 minutes, down past 10.
+ */
+export const DEFAULT_STACK: StackThresholds = { laggingAfterSeconds: 120, downAfterSeconds: 600 };
+
+function readStack(config: Config | undefined): StackThresholds {
+  const read = (key: string, fallback: number) =>
+    config?.has(key) ? durationToMilliseconds(readDurationFromConfig(config, { key })) / 1000 : fallback;
+  const laggingAfterSeconds = read('laggingAfter', DEFAULT_STACK.laggingAfterSeconds);
+  const downAfterSeconds = read('downAfter', DEFAULT_STACK.downAfterSeconds);
+  if (!(laggingAfterSeconds > 0 && downAfterSeconds > laggingAfterSeconds)) {
+    throw new Error('monitoring.stack: laggingAfter must be positive and shorter than downAfter');
+  }
+  return { laggingAfterSeconds, downAfterSeconds };
+}
+
+/** The clusters the Kubernetes plugin is configured with: not declared twice. */
+function readConfiguredClusters(root: Config): string[] {
+  const names = new Set<string>();
+  for (const method of root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
+    if (method.getOptionalString('type') !== 'config') continue;
+    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
+      const name = cluster.getOptionalString('name');
+      if (name) names.add(name);
+    }
+  }
+  return [...names];
 }
 
 export interface HealthThresholds {
@@ -196,5 +234,7 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
     profiles: readProfiles(config.getOptionalConfig('profiles')),
     health: readHealth(config.getOptionalConfig('health')),
     fleetSource: readFleetSource(config.getOptionalString('fleet.source')),
+    stack: readStack(config.getOptionalConfig('stack')),
+    clusters: readConfiguredClusters(root),
   };
 }

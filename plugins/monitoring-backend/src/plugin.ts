@@ -15,6 +15,7 @@ import { EntityMetricsService } from './service/EntityMetricsService';
 import { QueryRunner } from './service/QueryRunner';
 import { createRouter } from './service/router';
 import { ServiceClaims } from './service/ServiceClaims';
+import { StackService } from './stack/StackService';
 import { UpstreamClient } from './upstream/UpstreamClient';
 import { VmSelectClient } from './vmselect/VmSelectClient';
 
@@ -70,7 +71,8 @@ export const monitoringPlugin = createBackendPlugin({
           monitoringConfig.health,
           logger,
         );
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims, fleet }));
+        const stack = new StackService(client, cache, monitoringConfig.stack, monitoringConfig.clusters);
+        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims, fleet, stack }));
         logger.info(
           `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
             (alertmanager ? `, silences in ${alertmanager.upstream.baseUrl}` : ', no Alertmanager configured'),

@@ -15,3 +15,5 @@ export * from './alertTypes';
 export * from './alertScope';
 export * from './fleetSignals';
 export * from './fleetTypes';
+export * from './stackSignals';
+export * from './stackTypes';

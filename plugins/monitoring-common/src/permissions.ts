@@ -18,7 +18,17 @@ export const monitoringAlertsSilencePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Read the health of the monitoring stack (`GET /stack`): cluster names, ingestion and the hub's
+ * components. Not tied to an entity, so a basic permission.
+ */
+export const monitoringStackReadPermission = createPermission({
+  name: 'monitoring.stack.read',
+  attributes: { action: 'read' },
+});
+
 export const monitoringPermissions = [
   monitoringMetricsReadPermission,
   monitoringAlertsSilencePermission,
+  monitoringStackReadPermission,
 ];

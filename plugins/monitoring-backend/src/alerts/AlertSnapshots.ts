@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { quietly } from '../quietly';
+import { SharedLoad } from '../sharedLoad';
 import { AlertmanagerClient, AmAlert, AmSilence } from './AlertmanagerClient';
 import { VmAlertClient, VmAlertRule } from './VmAlertClient';
 
@@ -26,7 +27,7 @@ export const ALERT_SNAPSHOT_TTL_MS = 10_000;
  * interval, whatever the number of entities. The fleet view reads the same snapshot.
  */
 export class AlertSnapshots {
-  private inFlight?: Promise<AlertSnapshot>;
+  private readonly shared = new SharedLoad<AlertSnapshot>();
   private generation = 0;
   /** One entry per hub: the upstreams' URLs are part of the key. */
   private readonly key: string;
@@ -42,20 +43,13 @@ export class AlertSnapshots {
   }
 
   get(): Promise<AlertSnapshot> {
-    if (!this.inFlight) {
-      const loading = this.load(this.generation).finally(() => {
-        // Only our own: invalidate() may have started a newer read meanwhile.
-        if (this.inFlight === loading) this.inFlight = undefined;
-      });
-      this.inFlight = loading;
-    }
-    return this.inFlight;
+    return this.shared.run(() => this.load(this.generation));
   }
 
   /** After a silence changes: the next request reads Alertmanager again. */
   async invalidate(): Promise<void> {
     this.generation++;
-    this.inFlight = undefined;
+    this.shared.forget();
     await quietly(() => this.cache.delete(this.key));
   }
 

@@ -6,6 +6,7 @@ import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { FleetSource, fleetQueries, LABELS } from '@internal/plugin-monitoring-common';
 import { quietly } from '../quietly';
+import { SharedLoad } from '../sharedLoad';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
 
 /** Request rate, errors, p95 and a 24 h sparkline per service, namespace and environment. */
@@ -41,7 +42,7 @@ const keyOf = (m: Record<string, string>) =>
   JSON.stringify([m[LABELS.service] ?? '', m[LABELS.namespace] ?? '', m[LABELS.environment] ?? '']);
 
 export class FleetDataSource {
-  private inFlight?: Promise<FleetData>;
+  private readonly shared = new SharedLoad<FleetData>();
   /** Upstream queries sent; read by tests and benchmarks. */
   upstreamQueries = 0;
 
@@ -52,13 +53,7 @@ export class FleetDataSource {
   ) {}
 
   get(): Promise<FleetData> {
-    if (!this.inFlight) {
-      const loading = this.load().finally(() => {
-        if (this.inFlight === loading) this.inFlight = undefined;
-      });
-      this.inFlight = loading;
-    }
-    return this.inFlight;
+    return this.shared.run(() => this.load());
   }
 
   private key(): string {

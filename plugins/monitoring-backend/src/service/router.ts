@@ -11,6 +11,7 @@ import {
   FleetFilters,
   monitoringAlertsSilencePermission,
   monitoringMetricsReadPermission,
+  monitoringStackReadPermission,
 } from '@internal/plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -18,6 +19,7 @@ import { EntityAlertsService } from '../alerts/EntityAlertsService';
 import { HISTORY_DEFAULT_RANGE_SECONDS, HISTORY_MAX_POINTS } from '../alerts/alertHistory';
 import { EntityMetricsService } from './EntityMetricsService';
 import { FleetService } from '../fleet/FleetService';
+import { StackService } from '../stack/StackService';
 import { ServiceClaims } from './ServiceClaims';
 import { resolveRange } from './timeRange';
 
@@ -29,13 +31,14 @@ export interface RouterOptions {
   alerts: EntityAlertsService;
   claims: ServiceClaims;
   fleet: FleetService;
+  stack: StackService;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const ENTITY_PATH = '/entity/:kind/:namespace/:name';
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, metrics, alerts, claims, fleet } = options;
+  const { httpAuth, permissions, catalog, metrics, alerts, claims, fleet, stack } = options;
   const router = Router();
 
   function entityRefOf(req: express.Request): string {
@@ -124,6 +127,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const unknown = Object.keys(req.query).filter(k => !['environment', 'owner', 'system', 'lifecycle', 'q'].includes(k));
     if (unknown.length) throw new InputError(`unknown parameter(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
     res.json(await fleet.getFleet(credentials, filters));
+  });
+
+  router.get('/stack', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const unknown = Object.keys(req.query);
+    if (unknown.length) throw new InputError(`unknown parameter(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
+    const [decision] = await permissions.authorize([{ permission: monitoringStackReadPermission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('not allowed to read the health of the monitoring stack');
+    res.json(await stack.getStack());
   });
 
   return router;

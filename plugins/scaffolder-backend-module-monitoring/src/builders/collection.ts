@@ -133,6 +133,8 @@ export interface VMAgentOptions extends CollectionContext {
   scrapeInterval: string;
   storageClass: string;
   queueSize: string;
+  /** Remote-write relabeling after the drop list (the hub's: its components' `component` label). */
+  remoteWriteRelabeling?: OperatorRelabelRule[];
 }
 
 /**
@@ -168,7 +170,7 @@ export function vmAgent(opts: VMAgentOptions): K8sObject {
           },
         ],
         remoteWriteSettings: { label: { ...opts.remoteWriteLabels } },
-        inlineRelabelConfig: [dropMetrics(D.DROPPED_METRICS)],
+        inlineRelabelConfig: [dropMetrics(D.DROPPED_METRICS), ...(opts.remoteWriteRelabeling ?? [])],
         extraArgs: { 'remoteWrite.maxDiskUsagePerURL': String(queueCapBytes(opts.queueSize)) },
         resources: D.resourcesFor(D.RESOURCES.vmagent),
         ...operatorSecurity(D.RUN_AS.victoriaMetrics),

@@ -3,7 +3,7 @@
  * vmauth, vmalert + Alertmanager with the default rules, Grafana HA, and the hub's own metrics
  * collection (vmagent, node exporter, kube-state-metrics).
  */
-import { spokeExternalLabels } from '@internal/plugin-monitoring-common';
+import { hubComponentRelabeling, spokeExternalLabels } from '@internal/plugin-monitoring-common';
 import { vmAlert, vmAlertmanager, vmRules, alertmanagerSecretName } from './alerting';
 import { READERS, userSecretName, vmAuth, vmUser } from './auth';
 import { HubContext, vmCluster, vminsertUrl } from './cluster';
@@ -14,6 +14,7 @@ import { kubeStateMetrics, nodeExporter } from './exporters';
 import { grafana } from './grafana';
 import { HubInput, HubOptions, parseHubInput } from './inputs';
 import { requirement, resolveSecrets } from './secrets';
+import { toOperatorRelabel } from './relabel';
 import { K8sObject, SecretRequirement } from './types';
 
 export interface HubResult {
@@ -120,6 +121,9 @@ export function buildHub(input: HubInput): HubResult {
       scrapeInterval: D.SCRAPE_INTERVAL,
       storageClass: o.storageClass,
       queueSize: D.STORAGE.vmagentQueue,
+      // The operator scrapes every component it runs (its self-scrape objects, jobs named
+      // `<component>-<hub>`); the stack view reads them by this label.
+      remoteWriteRelabeling: toOperatorRelabel(hubComponentRelabeling(o.name)),
     }),
     ...scrapes({ name: o.name, namespace: o.namespace, labels }),
   ];

@@ -5,7 +5,10 @@
  */
 import { processSpecs, stackPaths, stackRules } from '../../../../scripts/stack';
 import { vmauthConfig } from '../../../../scripts/stack/vmauthConfig';
-import { LOCAL_SCRAPE_INTERVAL } from '../../../../scripts/stack/vmagentConfig';
+import { hubRemoteWriteRelabeling, hubScrapeConfig, LOCAL_SCRAPE_INTERVAL } from '../../../../scripts/stack/vmagentConfig';
+import { HUB_AGENT } from '../../../../scripts/stack/environments';
+import { COMPONENT_LABEL, HUB_COMPONENTS, hubComponentJob } from '@internal/plugin-monitoring-common';
+import { toOperatorRelabel } from './relabel';
 import { findAll, findObject, sampleHub, sampleSpoke } from '../__testUtils__/builders';
 import * as D from './defaults';
 
@@ -79,6 +82,20 @@ describe('the local hub and the hub template', () => {
     expect(specs.filter(s => s.command === spec('vmalert').command)).toHaveLength(
       vmalert.spec.replicaCount,
     );
+  });
+
+  it('label the hub components\' self-scrapes the same way, so /stack reads one label', () => {
+    // The template's hub VMAgent: the drop list, then `component` from the operator's job names.
+    const agent = findObject(hub.objects, 'VMAgent');
+    const relabel = agent.spec.inlineRelabelConfig.filter((r: any) => r.targetLabel === COMPONENT_LABEL);
+    expect(relabel).toEqual(toOperatorRelabel(hubRemoteWriteRelabeling().map(r => ({ ...r, regex: r.regex!.replace(HUB_AGENT.cluster, hub.options.name) }))));
+    // Locally, one job per component named as the operator names it, for the hub's cluster.
+    const jobs = hubScrapeConfig().scrape_configs.map(j => j.job_name);
+    expect(jobs).toEqual(expect.arrayContaining(HUB_COMPONENTS.map(c => hubComponentJob(c, HUB_AGENT.cluster))));
+    const regex = new RegExp(`^${relabel[0].regex}$`);
+    expect(HUB_COMPONENTS.every(c => regex.test(hubComponentJob(c, hub.options.name)))).toBe(true);
+    expect(regex.test(hubComponentJob('vmselect', 'other-hub'))).toBe(false);
+    expect(flag('vmagent-hub', 'remoteWrite.label')).toBe(`cluster=${HUB_AGENT.cluster}`);
   });
 
   it('evaluate the same rules: names, expressions, labels (only for: is shorter locally)', () => {

@@ -1,0 +1,182 @@
+/**
+ * `GET /stack`: the health of the monitoring stack from the series its components expose about
+ * themselves (the spokes' vmagents, the hub's components as its vmagent scrapes them). A fixed
+ * set of grouped queries, shared by every caller for a few seconds (CacheService + coalescing).
+ */
+import { CacheService } from '@backstage/backend-plugin-api';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  COMPONENT_LABEL,
+  HUB_COMPONENTS,
+  HubComponent,
+  HubComponentHealth,
+  LABELS,
+  SPOKE_VERDICT_ORDER,
+  STACK_COUNT_WINDOW,
+  SpokeHealth,
+  StackResponse,
+  stackQueries,
+  stackTrendQueries,
+} from '@internal/plugin-monitoring-common';
+import { StackThresholds } from '../config';
+import { quietly } from '../quietly';
+import { SharedLoad } from '../sharedLoad';
+import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
+
+export const STACK_TTL_MS = 15_000;
+export const TREND_POINTS = 60;
+const TREND_STEP_SECONDS = 60;
+
+/** "3m 10s", "45s", "2h 5m": a lag as a person reads it. */
+export function formatAge(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ''}`;
+  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
+}
+
+type Measures = Pick<SpokeHealth, 'lagSeconds' | 'queueBytes' | 'droppedSamples' | 'remoteWriteErrors'>;
+
+/** The verdict on one spoke and the first reason for it. */
+export function spokeVerdict(m: Measures, t: StackThresholds): Pick<SpokeHealth, 'verdict' | 'reason'> {
+  if (m.lagSeconds === null) return { verdict: 'down', reason: 'no sample in the last hour' };
+  if (m.lagSeconds >= t.downAfterSeconds) return { verdict: 'down', reason: `no sample for ${formatAge(m.lagSeconds)}` };
+  if (m.lagSeconds >= t.laggingAfterSeconds) {
+    return { verdict: 'lagging', reason: `newest sample ${formatAge(m.lagSeconds)} old` };
+  }
+  if ((m.droppedSamples ?? 0) > 0) {
+    return { verdict: 'lagging', reason: `${Math.round(m.droppedSamples!)} samples dropped in ${STACK_COUNT_WINDOW}` };
+  }
+  if ((m.queueBytes ?? 0) > 0 && (m.remoteWriteErrors ?? 0) > 0) {
+    return { verdict: 'lagging', reason: 'remote write failing, samples queued on disk' };
+  }
+  return { verdict: 'ok' };
+}
+
+const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+const round = (v: number) => Number(v.toPrecision(4));
+
+function byCluster(samples: InstantSample[]): Map<string, InstantSample> {
+  return new Map(samples.filter(s => s.metric[LABELS.cluster]).map(s => [s.metric[LABELS.cluster], s]));
+}
+
+export class StackService {
+  private readonly shared = new SharedLoad<StackResponse>();
+  /** Upstream queries sent; read by tests and benchmarks. */
+  upstreamQueries = 0;
+
+  constructor(
+    private readonly client: VmSelectClient,
+    private readonly cache: CacheService,
+    private readonly thresholds: StackThresholds,
+    /** Clusters known from the Kubernetes config: listed (as down) even when they never wrote. */
+    private readonly configuredClusters: string[] = [],
+  ) {}
+
+  getStack(): Promise<StackResponse> {
+    return this.shared.run(() => this.load());
+  }
+
+  private key(): string {
+    return `stack:v1:${this.client.baseUrl}`;
+  }
+
+  private async load(): Promise<StackResponse> {
+    const cached = (await quietly(() => this.cache.get(this.key()))) as StackResponse | undefined;
+    if (cached) return cached;
+    let stack: StackResponse;
+    try {
+      stack = await this.read();
+    } catch (e) {
+      // These queries hold nothing of the caller's: a refusal is the hub's problem, not a 400.
+      if (e instanceof InputError) throw new ServiceUnavailableError(`VMSelect refused the stack's queries (${e.message})`);
+      throw e;
+    }
+    await quietly(() => this.cache.set(this.key(), stack as any, { ttl: STACK_TTL_MS }));
+    return stack;
+  }
+
+  private async read(): Promise<StackResponse> {
+    const now = Date.now() / 1000;
+    const q = stackQueries();
+    const trends = stackTrendQueries();
+    const end = Math.floor(now / TREND_STEP_SECONDS) * TREND_STEP_SECONDS;
+    const range = { start: end - (TREND_POINTS - 1) * TREND_STEP_SECONDS, end, stepSeconds: TREND_STEP_SECONDS };
+    const instant = (query: string) => {
+      this.upstreamQueries++;
+      return this.client.query(query);
+    };
+    const ranged = (query: string) => {
+      this.upstreamQueries++;
+      return this.client.queryRange(query, range);
+    };
+    const [last, rate, series, queue, dropped, errors, up, rateTrend, queueTrend] = await Promise.all([
+      instant(q.lastSample),
+      instant(q.samplesPerSecond),
+      instant(q.activeSeries),
+      instant(q.queueBytes),
+      instant(q.droppedSamples),
+      instant(q.remoteWriteErrors),
+      instant(q.componentsUp),
+      ranged(trends.samplesPerSecond),
+      ranged(trends.queueBytes),
+    ]);
+    const lastBy = byCluster(last);
+    const maps = { rate: byCluster(rate), series: byCluster(series), queue: byCluster(queue), dropped: byCluster(dropped), errors: byCluster(errors) };
+    const trendOf = (series: typeof rateTrend, cluster: string) => {
+      const points = new Map((series.find(s => s.metric[LABELS.cluster] === cluster)?.points ?? []).map(([t, v]) => [t / 1000, v]));
+      return Array.from({ length: TREND_POINTS }, (_, i) => {
+        const v = points.get(range.start + i * TREND_STEP_SECONDS);
+        return v === undefined ? null : round(v);
+      });
+    };
+    const hubs = new Set(up.map(s => s.metric[LABELS.cluster]).filter(Boolean));
+    const names = new Set([...this.configuredClusters, ...lastBy.keys(), ...hubs]);
+    const clusters: SpokeHealth[] = [...names].map(cluster => {
+      const lastSample = finite(lastBy.get(cluster)?.value);
+      const measures: Measures = {
+        // Clocks differ by a little: never negative.
+        lagSeconds: lastSample === null ? null : Math.max(0, round(now - lastSample)),
+        queueBytes: finite(maps.queue.get(cluster)?.value),
+        droppedSamples: finite(maps.dropped.get(cluster)?.value),
+        remoteWriteErrors: finite(maps.errors.get(cluster)?.value),
+      };
+      const environment = lastBy.get(cluster)?.metric[LABELS.environment];
+      return {
+        cluster,
+        ...(environment ? { environment } : {}),
+        hub: hubs.has(cluster),
+        ...spokeVerdict(measures, this.thresholds),
+        ...measures,
+        samplesPerSecond: finite(maps.rate.get(cluster)?.value),
+        activeSeries: finite(maps.series.get(cluster)?.value),
+        samplesTrend: trendOf(rateTrend, cluster),
+        queueTrend: trendOf(queueTrend, cluster),
+      };
+    });
+    clusters.sort(
+      (a, b) => SPOKE_VERDICT_ORDER.indexOf(a.verdict) - SPOKE_VERDICT_ORDER.indexOf(b.verdict) || a.cluster.localeCompare(b.cluster),
+    );
+    return {
+      generatedAt: new Date(now * 1000).toISOString(),
+      thresholds: { ...this.thresholds },
+      countWindow: STACK_COUNT_WINDOW,
+      clusters,
+      components: componentHealth(up, hubs),
+    };
+  }
+}
+
+/** Every component of every hub: up, degraded (some instances down) or down (none up or none scraped). */
+function componentHealth(up: InstantSample[], hubs: Set<string>): HubComponentHealth[] {
+  const result: HubComponentHealth[] = [];
+  for (const cluster of [...hubs].sort()) {
+    for (const component of HUB_COMPONENTS) {
+      const instances = up.filter(s => s.metric[LABELS.cluster] === cluster && s.metric[COMPONENT_LABEL] === component);
+      const upCount = instances.filter(s => s.value === 1).length;
+      const status = upCount === 0 ? 'down' : upCount < instances.length ? 'degraded' : 'up';
+      result.push({ component: component as HubComponent, cluster, up: upCount, instances: instances.length, status });
+    }
+  }
+  return result;
+}
