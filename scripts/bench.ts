@@ -6,6 +6,9 @@
  * 2. Coalescing: 100 concurrent identical requests, counting upstream queries.
  * 3. Rendering and validating a hub and 100 spokes (the scaffolder module's builders).
  * 4. Entity alerts: 200 requests over 50 entities in a minute, over HTTP (scripts/benchAlerts.ts).
+ * 5. The fleet at 1,000 and 5,000 services on synthetic series (scripts/benchFleet.ts).
+ *
+ * `npm run bench -- fleet` (or `alerts`, `entity`) runs one part.
  */
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -16,6 +19,7 @@ import { resolveRange } from '../plugins/monitoring-backend/src/service/timeRang
 import { VmSelectClient } from '../plugins/monitoring-backend/src/vmselect/VmSelectClient';
 import { renderBench } from '../plugins/scaffolder-backend-module-monitoring/src/bench/renderBench';
 import { benchAlerts } from './benchAlerts';
+import { benchFleet } from './benchFleet';
 import { startStack } from './stack';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -32,7 +36,14 @@ const silent: any = { warn() {}, info() {}, error() {}, debug() {}, child: () =>
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
+  const only = process.argv[2];
   const env = await startStack({ log: () => {} });
+  if (!only || only === 'entity') await benchEntity(env);
+  if (!only || only === 'alerts') await benchAlerts(env);
+  if (!only || only === 'fleet') await benchFleet(env);
+}
+
+async function benchEntity(env: Awaited<ReturnType<typeof startStack>>) {
   const config = readMonitoringConfig(
     new ConfigReader({
       monitoring: {
@@ -88,7 +99,6 @@ async function main() {
     `Render + validate + YAML of a hub and 100 spokes: first ${renderRuns[0].toFixed(0)} ms (loads the CRD schemas), then median ${median(renderRuns.slice(1)).toFixed(0)} ms (target: well under 1000 ms)`,
   );
   console.log(`100 concurrent identical requests: ${runner.upstreamQueries} upstream queries (one set is ${entityQueries(entity, config, range).panels.length}), ${concurrentMs.toFixed(0)} ms in all`);
-  await benchAlerts(env);
 }
 
 main().then(

@@ -19,7 +19,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Forwards every request to `target`, counting them by path. */
-async function countingProxy(target: string) {
+export async function countingProxy(target: string) {
   const counts = new Map<string, number>();
   const server = http.createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];

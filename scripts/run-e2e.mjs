@@ -1,6 +1,6 @@
 // Starts the app the way `npm start` does (frontend :3000, backend :7007) against the running
 // local stack, runs the browser tests in scripts/e2e/ with Debian's Chromium, then stops the app.
-// Usage: node scripts/run-e2e.mjs [results.json]
+// Usage: node scripts/run-e2e.mjs [results.json]; E2E_ONLY=fleet runs scripts/e2e/fleet.test.mjs only.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -73,7 +73,8 @@ try {
   const run = spawnSync(
     process.execPath,
     ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`, 'scripts/e2e/'],
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      ...(process.env.E2E_ONLY ? process.env.E2E_ONLY.split(',').map(n => (n.endsWith('.mjs') ? `scripts/e2e/${n}` : `scripts/e2e/${n}.test.mjs`)) : ['scripts/e2e/'])],
     { cwd: root, env: { ...env, E2E_BASE_URL: 'http://localhost:3000' }, stdio: 'inherit' },
   );
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';

@@ -70,6 +70,7 @@ export const monitoringPlugin = createBackendPlugin({
           monitoringConfig.environments,
           monitoringConfig.health,
           logger,
+          cache,
         );
         const stack = new StackService(client, cache, monitoringConfig.stack, monitoringConfig.clusters);
         httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims, fleet, stack }));

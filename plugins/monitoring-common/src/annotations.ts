@@ -24,6 +24,14 @@ export const ANNOTATION_DASHBOARD_URL = 'monitoring/dashboard-url';
 /** Which query profile to use: `http` (default), `grpc`, or one defined in config. */
 export const ANNOTATION_METRICS_PROFILE = 'monitoring/metrics-profile';
 
+/**
+ * On a `Resource` of type `kubernetes-cluster`: the `cluster` label its vmagent writes, when it
+ * is not the entity's name.
+ */
+export const ANNOTATION_CLUSTER_NAME = 'monitoring/cluster-name';
+/** The `spec.type` of the Resources the templates register for clusters. */
+export const KUBERNETES_CLUSTER_TYPE = 'kubernetes-cluster';
+
 /** Annotations any one of which makes an entity monitorable. */
 export const MONITORING_ANNOTATIONS = [
   ANNOTATION_SERVICE_NAME,

@@ -9,7 +9,7 @@
  * one environment).
  */
 import { LABELS } from './labelContract';
-import { buildSelector } from './promql';
+import { buildSelector, LabelMatcher } from './promql';
 import { SERVICE_ALERT_SIGNALS } from './serviceAlerts';
 
 const http = SERVICE_ALERT_SIGNALS.http;
@@ -63,25 +63,29 @@ export interface FleetQueries {
   hourlyRequests: string;
 }
 
-/** The grouped queries of the fleet: the same number whatever the number of services. */
-export function fleetQueries(source: FleetSource): FleetQueries {
+/**
+ * The grouped queries of the fleet: the same number whatever the number of services. `scope`
+ * restricts them (e.g. to one service: the per-entity fan-out the benchmark compares with).
+ */
+export function fleetQueries(source: FleetSource, scope: readonly LabelMatcher[] = []): FleetQueries {
   const g = by(FLEET_GROUPING);
+  const sel = (metric: string, extra: readonly LabelMatcher[] = []) => buildSelector([...extra, ...scope], metric);
   const series =
     source === 'recording-rules'
       ? {
-          requests: FLEET_RECORDED.requests,
-          errors: FLEET_RECORDED.errors,
-          buckets: FLEET_RECORDED.durationBuckets,
+          requests: sel(FLEET_RECORDED.requests),
+          errors: sel(FLEET_RECORDED.errors),
+          buckets: sel(FLEET_RECORDED.durationBuckets),
         }
       : {
-          requests: rate(buildSelector([], http.requestsMetric)),
-          errors: rate(buildSelector([http.errorMatcher], http.requestsMetric)),
-          buckets: rate(buildSelector([], http.durationBucketsMetric)),
+          requests: rate(sel(http.requestsMetric)),
+          errors: rate(sel(http.requestsMetric, [http.errorMatcher])),
+          buckets: rate(sel(http.durationBucketsMetric)),
         };
   const hourly =
     source === 'recording-rules'
-      ? `avg_over_time(${FLEET_RECORDED.requests}[1h])`
-      : `rate(${buildSelector([], http.requestsMetric)}[1h])`;
+      ? `avg_over_time(${sel(FLEET_RECORDED.requests)}[1h])`
+      : `rate(${sel(http.requestsMetric)}[1h])`;
   return {
     hourlyRequests: `sum by (${g}) (${hourly})`,
     requests: `sum by (${g}) (${series.requests})`,

@@ -10,9 +10,15 @@ export {
   EntityMonitoringMetricsCard,
   EntityMonitoringAlertsCard,
   MonitoringFleetPage,
+  EntityMonitoringClusterCard,
 } from './plugin';
-export { isMonitoringAvailable, isMonitoringAlertsAvailable } from './components/isMonitoringAvailable';
+export {
+  isMonitoringAvailable,
+  isMonitoringAlertsAvailable,
+  isMonitoringClusterAvailable,
+} from './components/isMonitoringAvailable';
 export { monitoringApiRef, MonitoringClient } from './api';
 export type { FleetFilters, MonitoringApi, MetricsTimeRange } from './api';
 export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';
 export type { EntityMonitoringAlertsCardProps } from './components/EntityMonitoringAlertsCard';
+export type { EntityMonitoringClusterCardProps } from './components/EntityMonitoringClusterCard';

@@ -78,6 +78,24 @@ export const EntityMonitoringAlertsCard = monitoringPlugin.provide(
 );
 
 /**
+ * For `kubernetes-cluster` Resources: the stack's health as that cluster's vmagent reports it,
+ * and on the hub its components.
+ *
+ * @public
+ */
+export const EntityMonitoringClusterCard = monitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMonitoringClusterCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMonitoringClusterCard').then(
+          m => m.EntityMonitoringClusterCard,
+        ),
+    },
+  }),
+);
+
+/**
  * The catalog-wide page: every monitored service x environment, worst health first.
  *
  * @public

@@ -1,6 +1,7 @@
 import {
   AuthService,
   BackstageCredentials,
+  CacheService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -27,9 +28,16 @@ import {
 } from '@internal/plugin-monitoring-common';
 import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds } from '../config';
-import { overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
+import { quietly } from '../quietly';
+import { CLAIMS_TTL_MS, overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
+import { SharedLoad } from '../sharedLoad';
 import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
 
+
+interface Claimant {
+  ref: string;
+  identity: ServiceIdentity;
+}
 
 /** Permission requests per call. */
 export const AUTHORIZE_CHUNK = 200;
@@ -59,6 +67,20 @@ function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | nu
     // No requests at all while alerts fire (the service is down): that is the worst, not "no data".
     const health: FleetHealth = firing ? 'critical' : 'no-data';
     return { health, requestRate: null, errorRatio: null, latencyP95: null, firingAlerts: firing, sparkline: Array(SPARKLINE_POINTS).fill(null) };
+  }
+  if (samples.length === 1) {
+    // The common case (one namespace): no summing.
+    const [s] = samples;
+    const cell: FleetCell = {
+      health: 'no-data',
+      requestRate: s.requestRate,
+      errorRatio: s.requestRate > 0 ? s.errorRate / s.requestRate : 0,
+      latencyP95: s.latencyP95,
+      firingAlerts: firing,
+      sparkline: s.sparkline,
+    };
+    cell.health = classify(cell, t);
+    return cell;
   }
   const requestRate = samples.reduce((s, x) => s + x.requestRate, 0);
   const errorRate = samples.reduce((s, x) => s + x.errorRate, 0);
@@ -124,21 +146,33 @@ export class FleetService {
     private readonly environments: string[],
     private readonly thresholds: HealthThresholds,
     private readonly logger: LoggerService,
+    private readonly cache: CacheService,
   ) {}
 
-  async getFleet(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
-    const [visible, all, data, snapshot] = await Promise.all([
+  private readonly sharedClaimants = new SharedLoad<Claimant[]>();
+  private readonly sharedResponses = new SharedLoad<FleetResponse>();
+
+  /**
+   * Identical requests in flight (same principal, same filters) share one answer: the
+   * per-caller part (catalog read, permission checks, rows) is most of a request's work.
+   */
+  getFleet(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
+    const principal = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+    const who = principal.userEntityRef ?? principal.subject;
+    if (!who) return this.load(credentials, filters);
+    return this.sharedResponses.run(() => this.load(credentials, filters), JSON.stringify([principal.type, who, filters]));
+  }
+
+  private async load(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
+    const [visible, claimants, data, snapshot] = await Promise.all([
       this.catalog.getEntities({ filter: MONITORED_FILTER, fields: FIELDS }, { credentials }),
-      this.catalog.getEntities({ filter: CLAIMANT_FILTER, fields: FIELDS }, { credentials: await this.auth.getOwnServiceCredentials() }),
+      this.allClaimants(),
       this.data.get(),
       this.alerts.get().catch(e => {
         this.logger.warn(`monitoring: fleet alert counts unavailable: ${isError(e) ? e.message : 'error'}`);
         return undefined;
       }),
     ]);
-    const claimants = all.items
-      .map(e => ({ ref: stringifyEntityRef(e), identity: serviceIdentity(e) }))
-      .filter((c): c is { ref: string; identity: ServiceIdentity } => c.identity !== undefined);
     // In chunks: the permission backend takes JSON bodies of at most 100 kB (~470 requests).
     const chunks: Array<typeof claimants> = [];
     for (let i = 0; i < claimants.length; i += AUTHORIZE_CHUNK) chunks.push(claimants.slice(i, i + AUTHORIZE_CHUNK));
@@ -197,6 +231,27 @@ export class FleetService {
       thresholds: this.thresholds,
       rows,
     };
+  }
+
+  /**
+   * Every entity that names a service, read with the plugin's credentials: the same for every
+   * caller, so shared for as long as the entity routes reuse a claim (CLAIMS_TTL_MS).
+   */
+  private async allClaimants(): Promise<Claimant[]> {
+    const key = 'fleet:claimants:v1';
+    const cached = await quietly(() => this.cache.get(key));
+    if (typeof cached === 'string') return JSON.parse(cached) as Claimant[];
+    return this.sharedClaimants.run(async () => {
+      const { items } = await this.catalog.getEntities(
+        { filter: CLAIMANT_FILTER, fields: FIELDS },
+        { credentials: await this.auth.getOwnServiceCredentials() },
+      );
+      const claimants = items
+        .map(e => ({ ref: stringifyEntityRef(e), identity: serviceIdentity(e) }))
+        .filter((c): c is Claimant => c.identity !== undefined);
+      await quietly(() => this.cache.set(key, JSON.stringify(claimants), { ttl: CLAIMS_TTL_MS }));
+      return claimants;
+    });
   }
 
   private columns(samples: FleetSample[], only?: string): string[] {

@@ -65,8 +65,10 @@ describe('GET /fleet', () => {
     state.recorded = true;
     state.firing = [];
     batches.length = 0;
+    authorizeDelayMs = 0;
   });
   const batches: number[] = [];
+  let authorizeDelayMs = 0;
 
   async function start(count: number, deny: (ref: string) => boolean = () => false, extra: ReturnType<typeof component>[] = []) {
     const entities = Array.from({ length: count }, (_, i) =>
@@ -75,6 +77,8 @@ describe('GET /fleet', () => {
     const permissions = mockServices.permissions.mock({
       authorize: async reqs => {
         batches.push(reqs.length);
+        // Slow enough that concurrent requests are in flight together.
+        await new Promise(resolve => setTimeout(resolve, authorizeDelayMs));
         return reqs.map(r => ({ result: deny((r as any).resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })) as any;
       },
     });
@@ -113,6 +117,23 @@ describe('GET /fleet', () => {
     // The permission backend takes bodies of at most 100 kB: asked in chunks.
     expect(Math.max(...batches)).toBeLessThanOrEqual(200);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(1010);
+  });
+
+  it("shares one answer between a user's identical requests in flight, not between users", async () => {
+    const server = await start(300);
+    authorizeDelayMs = 300;
+    const same = await Promise.all(Array.from({ length: 20 }, () => fleet(server)));
+    expect(same.every(b => b.rows.length === 300)).toBe(true);
+    // One caller's checks: 300 claimants in chunks of 200.
+    expect(batches).toEqual([200, 100]);
+    batches.length = 0;
+    const other = async () => {
+      const res = await request(server).get('/api/monitoring/fleet').set('Authorization', mockCredentials.user.header('user:default/other'));
+      expect(res.status).toBe(200);
+    };
+    await Promise.all([other(), fleet(server)]);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(600);
+    authorizeDelayMs = 0;
   });
 
   it('grades a service without requests but with firing alerts critical, and first', async () => {

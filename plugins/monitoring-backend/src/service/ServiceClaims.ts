@@ -28,7 +28,8 @@ export interface ServiceIdentity {
   namespace?: string;
 }
 
-const CLAIMS_TTL_MS = 30_000;
+/** How long a claim (who names a service) is reused: a new claimant counts within this. */
+export const CLAIMS_TTL_MS = 30_000;
 
 /**
  * The identity of an entity's series, or undefined when its annotations name no service.

@@ -8,6 +8,7 @@ import {
   EntityMetricsResponse,
   FleetFilters,
   FleetResponse,
+  StackResponse,
 } from '@internal/plugin-monitoring-common';
 
 
@@ -51,6 +52,9 @@ export interface MonitoringApi {
 
   /** Every monitored service the caller may read, by environment. */
   getFleet(filters?: FleetFilters): Promise<FleetResponse>;
+
+  /** The health of the monitoring stack: every spoke's ingestion and the hub's components. */
+  getStack(): Promise<StackResponse>;
 }
 
 /** @public */

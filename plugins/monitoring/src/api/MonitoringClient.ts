@@ -8,6 +8,7 @@ import {
   EntityAlertsResponse,
   EntityMetricsResponse,
   FleetResponse,
+  StackResponse,
 } from '@internal/plugin-monitoring-common';
 import { FleetFilters, MetricsTimeRange, MonitoringApi } from './MonitoringApi';
 
@@ -105,6 +106,10 @@ export class MonitoringClient implements MonitoringApi {
       Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
     ).toString();
     return this.request<FleetResponse>(`/fleet${query ? `?${query}` : ''}`);
+  }
+
+  async getStack(): Promise<StackResponse> {
+    return this.request<StackResponse>('/stack');
   }
 
   private async request<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {

@@ -1,5 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
-import { hasAlertAnnotations, hasMonitoringAnnotations } from '@internal/plugin-monitoring-common';
+import {
+  hasAlertAnnotations,
+  hasMonitoringAnnotations,
+  KUBERNETES_CLUSTER_TYPE,
+} from '@internal/plugin-monitoring-common';
 
 /**
  * True when the entity carries an annotation that names its service (`monitoring/service-name`,
@@ -20,4 +24,14 @@ export function isMonitoringAvailable(entity: Entity): boolean {
  */
 export function isMonitoringAlertsAvailable(entity: Entity): boolean {
   return hasAlertAnnotations(entity.metadata.annotations);
+}
+
+/**
+ * True for a `Resource` of type `kubernetes-cluster` (what the hub and spoke templates
+ * register): use it for `EntityMonitoringClusterCard`.
+ *
+ * @public
+ */
+export function isMonitoringClusterAvailable(entity: Entity): boolean {
+  return entity.kind.toLowerCase() === 'resource' && (entity.spec as { type?: unknown } | undefined)?.type === KUBERNETES_CLUSTER_TYPE;
 }

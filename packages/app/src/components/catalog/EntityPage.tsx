@@ -16,10 +16,12 @@ import {
 } from '@backstage/plugin-org';
 import {
   EntityMonitoringAlertsCard,
+  EntityMonitoringClusterCard,
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
   isMonitoringAlertsAvailable,
   isMonitoringAvailable,
+  isMonitoringClusterAvailable,
 } from '@internal/plugin-monitoring';
 
 const overviewContent = (
@@ -93,6 +95,13 @@ const defaultPage = (
         <Grid item md={6} xs={12}>
           <EntityAboutCard />
         </Grid>
+        <EntitySwitch>
+          <EntitySwitch.Case if={isMonitoringClusterAvailable}>
+            <Grid item md={6} xs={12}>
+              <EntityMonitoringClusterCard />
+            </Grid>
+          </EntitySwitch.Case>
+        </EntitySwitch>
         <Grid item md={6} xs={12}>
           <EntityLinksCard />
         </Grid>

@@ -5,10 +5,11 @@ import { FleetResponse } from '@internal/plugin-monitoring-common';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { fleetResponse, fleetRow } from '../../testing/fleetFixtures';
+import { stackResponse } from '../../testing/stackFixtures';
 import { FLEET_PAGE_SIZE, MonitoringFleetPage } from './MonitoringFleetPage';
 
 async function renderPage(response: FleetResponse, ownership = ['user:default/guest', 'group:default/team-shop']) {
-  const api = { getFleet: jest.fn(async () => response) };
+  const api = { getFleet: jest.fn(async () => response), getStack: jest.fn(async () => stackResponse()) };
   const identity = {
     getBackstageIdentity: async () => ({ type: 'user' as const, userEntityRef: 'user:default/guest', ownershipEntityRefs: ownership }),
     getProfileInfo: async () => ({}),
@@ -75,5 +76,15 @@ describe('MonitoringFleetPage', () => {
   it('shows the empty state without monitored services', async () => {
     await renderPage({ ...fleetResponse(), rows: [] });
     expect(await screen.findByText('No monitored services')).toBeInTheDocument();
+  });
+
+  it('has a Stack tab with the spokes, loaded only when opened', async () => {
+    const api = await renderPage(fleetResponse());
+    await screen.findByRole('table', { name: 'Services by environment' });
+    expect(api.getStack).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('tab', { name: 'Stack' }));
+    expect(await screen.findByLabelText('prod-cluster: ok')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Hub components' })).toBeInTheDocument();
+    expect(api.getStack).toHaveBeenCalledTimes(1);
   });
 });

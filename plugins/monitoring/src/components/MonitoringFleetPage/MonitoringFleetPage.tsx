@@ -8,6 +8,7 @@ import {
   Page,
   Progress,
   ResponseErrorPanel,
+  TabbedLayout,
 } from '@backstage/core-components';
 import { identityApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -31,6 +32,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { monitoringApiRef } from '../../api';
 import { formatValue } from '../format';
 import { Sparkline } from '../Sparkline';
+import { StackHealthTab } from '../StackHealth';
 
 export const FLEET_PAGE_SIZE = 50;
 
@@ -222,13 +224,8 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
   );
 }
 
-/**
- * The catalog-wide monitoring page: every monitored service the signed-in user may read, in
- * every environment, worst health first.
- *
- * @public
- */
-export function MonitoringFleetPage() {
+/** The Services tab: the fleet, loaded with the signed-in user's ownership for "My services". */
+function FleetServicesTab() {
   const api = useApi(monitoringApiRef);
   const identityApi = useApi(identityApiRef);
   const fleet = useAsyncRetry(() => api.getFleet(), [api]);
@@ -248,20 +245,43 @@ export function MonitoringFleetPage() {
   } else {
     body = <FleetServicesTable response={fleet.value} ownershipRefs={identity.value?.ownershipEntityRefs ?? []} />;
   }
+  return (
+    <>
+      <ContentHeader title="Services">
+        {fleet.value && (
+          <Typography variant="caption" color="textSecondary">
+            Read {new Date(fleet.value.generatedAt).toLocaleTimeString()}
+          </Typography>
+        )}
+      </ContentHeader>
+      {body}
+    </>
+  );
+}
 
+/**
+ * The catalog-wide monitoring page: every monitored service the signed-in user may read, in
+ * every environment, worst health first (Services); the health of the stack itself (Stack).
+ *
+ * @public
+ */
+export function MonitoringFleetPage() {
   return (
     <Page themeId="tool">
-      <Header title="Monitoring" subtitle="Every monitored service, in every environment" />
-      <Content>
-        <ContentHeader title="Services">
-          {fleet.value && (
-            <Typography variant="caption" color="textSecondary">
-              Read {new Date(fleet.value.generatedAt).toLocaleTimeString()}
-            </Typography>
-          )}
-        </ContentHeader>
-        {body}
-      </Content>
+      <Header title="Monitoring" subtitle="Every monitored service, in every environment, and the stack itself" />
+      <TabbedLayout>
+        <TabbedLayout.Route path="/" title="Services">
+          <Content>
+            <FleetServicesTab />
+          </Content>
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path="/stack" title="Stack">
+          <Content>
+            <ContentHeader title="Stack" />
+            <StackHealthTab />
+          </Content>
+        </TabbedLayout.Route>
+      </TabbedLayout>
     </Page>
   );
 }

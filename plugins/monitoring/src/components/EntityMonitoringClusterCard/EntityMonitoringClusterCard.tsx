@@ -1,0 +1,77 @@
+import { Entity } from '@backstage/catalog-model';
+import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { ANNOTATION_CLUSTER_NAME } from '@internal/plugin-monitoring-common';
+import { fleetRouteRef } from '../../routes';
+import { HubComponentsTable, SpokeSummary, useStackHealth } from '../StackHealth';
+
+/** The `cluster` label of a cluster entity: its annotation, else its name. */
+export function clusterNameOf(entity: Entity): string {
+  return entity.metadata.annotations?.[ANNOTATION_CLUSTER_NAME] ?? entity.metadata.name;
+}
+
+function useStackLink(): string | undefined {
+  // The app may not mount the fleet page; the card then links nowhere.
+  try {
+    return `${useRouteRef(fleetRouteRef)()}/stack`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** @public */
+export interface EntityMonitoringClusterCardProps {
+  title?: string;
+}
+
+/**
+ * The monitoring stack's health for a `kubernetes-cluster` Resource: its vmagent's verdict,
+ * lag, samples/s, series, queue and drops with the last hour's trends; on the hub, its
+ * components too.
+ */
+export function EntityMonitoringClusterCard(props: EntityMonitoringClusterCardProps) {
+  const { entity } = useEntity();
+  const cluster = clusterNameOf(entity);
+  const stack = useStackHealth();
+  const link = useStackLink();
+  const deepLink = link ? { title: 'The whole stack', link } : undefined;
+  const title = props.title ?? 'Monitoring stack';
+
+  if (stack.error) return <ResponseErrorPanel error={stack.error} title="Could not load the stack's health" />;
+  if (!stack.value) {
+    return (
+      <InfoCard title={title}>
+        <Progress />
+      </InfoCard>
+    );
+  }
+  const spoke = stack.value.clusters.find(c => c.cluster === cluster);
+  if (!spoke) {
+    return (
+      <InfoCard title={title} deepLink={deepLink}>
+        <EmptyState
+          missing="data"
+          title={`No series from cluster "${cluster}"`}
+          description={`No vmagent wrote series with cluster="${cluster}" to the hub in the last hour. If its vmagent uses another name, set the ${ANNOTATION_CLUSTER_NAME} annotation.`}
+        />
+      </InfoCard>
+    );
+  }
+  const components = stack.value.components.filter(c => c.cluster === cluster);
+  return (
+    <InfoCard title={title} subheader={`${spoke.hub ? 'hub' : 'spoke'} · cluster="${cluster}"`} deepLink={deepLink}>
+      <SpokeSummary spoke={spoke} countWindow={stack.value.countWindow} />
+      {spoke.hub && (
+        <Box mt={2}>
+          <Typography variant="subtitle2" gutterBottom>
+            Hub components
+          </Typography>
+          <HubComponentsTable components={components} />
+        </Box>
+      )}
+    </InfoCard>
+  );
+}

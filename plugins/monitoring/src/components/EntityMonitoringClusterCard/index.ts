@@ -1,0 +1,2 @@
+export { EntityMonitoringClusterCard, clusterNameOf } from './EntityMonitoringClusterCard';
+export type { EntityMonitoringClusterCardProps } from './EntityMonitoringClusterCard';

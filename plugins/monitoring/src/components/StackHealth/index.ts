@@ -1,0 +1,1 @@
+export { StackHealth, StackHealthTab, SpokeSummary, HubComponentsTable, useStackHealth, VerdictStatus } from './StackHealth';
