@@ -107,8 +107,8 @@ test('monitor-a-service applies the service\'s VMRule to the hub', { timeout: 30
   });
   assert.equal(status, 'completed', log.slice(-2000));
   const rules = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules');
-  const rule = rules.find(r => r.metadata.name === 'payments-alerts');
-  assert.ok(rule, `no VMRule payments-alerts on the hub: ${rules.map(r => r.metadata.name)}`);
+  const rule = rules.find(r => /^payments-alerts-[0-9a-f]{6}$/.test(r.metadata.name));
+  assert.ok(rule, `no VMRule payments-alerts-<hash> on the hub: ${rules.map(r => r.metadata.name)}`);
   const alerts = rule.spec.groups.flatMap(g => g.rules.map(r => r.alert));
   assert.deepEqual(alerts.sort(), ['ServiceErrorRatioAboveThreshold', 'ServiceLatencyP95AboveThreshold']);
   assert.ok(rule.spec.groups.every(g => g.rules.every(r => r.expr.includes('service="payments"'))));

@@ -41,9 +41,13 @@ test('monitor-a-service dry-runs into a VMRule for payments and the annotated co
   const files = Object.fromEntries(
     body.directoryContents.map(f => [f.path, Buffer.from(f.base64Content, 'base64').toString('utf8')]),
   );
-  assert.deepEqual(Object.keys(files).sort(), ['catalog-info.yaml', 'monitoring/001-vmrule-payments-alerts.yaml']);
+  const ruleFile = Object.keys(files).find(f => /^monitoring\/001-vmrule-payments-alerts-[0-9a-f]{6}\.yaml$/.test(f));
+  assert.ok(ruleFile, Object.keys(files).join(', '));
+  // The rule, the kustomization listing it (GitOps), and the render's seal (what apply trusts).
+  assert.deepEqual(Object.keys(files).sort(), ['catalog-info.yaml', 'monitoring/.monitoring/render.json', ruleFile, 'monitoring/kustomization.yaml']);
+  assert.deepEqual(parse(files['monitoring/kustomization.yaml']).resources, [ruleFile.slice('monitoring/'.length)]);
 
-  const rule = parse(files['monitoring/001-vmrule-payments-alerts.yaml']);
+  const rule = parse(files[ruleFile]);
   assert.equal(rule.kind, 'VMRule');
   assert.equal(rule.metadata.namespace, 'monitoring');
   assert.equal(rule.metadata.labels['monitoring.backstage.io/hub'], 'hub');

@@ -1,6 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createApplyAction } from './actions/apply';
+import { RenderSeal } from './apply/seal';
 import { createHubRenderAction } from './actions/hubRender';
 import { createServiceRenderAction } from './actions/serviceRender';
 import { createSpokeRenderAction } from './actions/spokeRender';
@@ -22,13 +23,16 @@ export const scaffolderModuleMonitoring = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         urlReader: coreServices.urlReader,
+        logger: coreServices.logger,
       },
-      async init({ scaffolder, config, urlReader }) {
+      async init({ scaffolder, config, urlReader, logger }) {
+        // What the render actions write is sealed with it; apply applies nothing else.
+        const seal = RenderSeal.fromConfig(config, logger);
         scaffolder.addActions(
-          createHubRenderAction(),
-          createSpokeRenderAction(),
-          createServiceRenderAction({ urlReader }),
-          createApplyAction({ config }),
+          createHubRenderAction({ seal }),
+          createSpokeRenderAction({ seal }),
+          createServiceRenderAction({ urlReader, seal }),
+          createApplyAction({ config, seal }),
         );
       },
     });

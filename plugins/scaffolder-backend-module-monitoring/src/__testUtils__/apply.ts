@@ -13,6 +13,9 @@ import { examples as hubExamples } from '../actions/hubRender.examples';
 import { examples as spokeExamples } from '../actions/spokeRender.examples';
 import { HUB_SIDE_DIR } from '../actions/spokeRender';
 import { writeManifests } from '../actions/writeManifests';
+import { RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from '../apply/seal';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export const ALL_RESOURCES = [...CORE_RESOURCES, ...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES];
 const silent = { info: () => {} };
@@ -60,7 +63,7 @@ export function configFor(clusters: Record<string, KubeEmulator>) {
 /** Renders the first hub example into `workspace/outputPath`. */
 export async function renderHub(workspace: string, outputPath = 'hub', overrides: Record<string, unknown> = {}) {
   const hub = buildHub({ ...exampleInput(hubExamples[0].example), outputPath, ...overrides } as any);
-  await writeManifests({ workspacePath: workspace, outputPath, sets: [{ subdir: '', objects: hub.objects }], secrets: hub.secrets, logger: silent });
+  await writeManifests({ workspacePath: workspace, outputPath, sets: [{ subdir: '', objects: hub.objects }], secrets: hub.secrets, logger: silent, seal: RenderSeal.forProcess() });
   return hub;
 }
 
@@ -77,8 +80,25 @@ export async function renderSpoke(workspace: string, overrides: Record<string, u
     ],
     secrets: spoke.secrets,
     logger: silent,
+    seal: RenderSeal.forProcess(),
   });
   return { ...spoke, outputPath };
+}
+
+/**
+ * Seals a rendered folder again as it now is, as a render with other inputs would: for tests
+ * that change a rendered object on purpose (edited files are refused otherwise).
+ */
+export function reseal(folder: string) {
+  const files: Record<string, string> = {};
+  for (const name of fs.readdirSync(folder)) {
+    if (/\.ya?ml$/.test(name)) files[name] = fs.readFileSync(path.join(folder, name), 'utf8');
+  }
+  const metaDir = path.join(folder, RENDER_META_DIR);
+  for (const name of fs.readdirSync(metaDir)) {
+    if (name !== RENDER_SEAL_FILE) files[`${RENDER_META_DIR}/${name}`] = fs.readFileSync(path.join(metaDir, name), 'utf8');
+  }
+  fs.writeFileSync(path.join(metaDir, RENDER_SEAL_FILE), RenderSeal.forProcess().seal(files));
 }
 
 export const applyPatches = (emu: KubeEmulator) =>

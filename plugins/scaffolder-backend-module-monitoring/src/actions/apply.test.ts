@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { createMockDirectory, mockServices } from '@backstage/backend-test-utils';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { exampleInput, expectDocumentedAction, mockContext } from '../__testUtils__/actions';
@@ -14,6 +14,7 @@ import {
   fast,
   renderHub,
   renderSpoke,
+  reseal,
   versions,
 } from '../__testUtils__/apply';
 import {
@@ -22,6 +23,8 @@ import {
   KubeEmulator,
   OPERATOR_RESOURCES,
 } from '../__testUtils__/kubeEmulator';
+import { Applier } from '../apply/applier';
+import { RenderSeal } from '../apply/seal';
 import { createApplyAction } from './apply';
 import { examples } from './apply.examples';
 
@@ -116,23 +119,26 @@ describe('monitoring:apply', () => {
     expect(firstApply).toBeGreaterThan(0);
   });
 
-  it('changes nothing in a scaffolder dry run (server dry-run only)', async () => {
+  it('asks no cluster anything in a scaffolder dry run (no server dry-run, no Secret read)', async () => {
     const { outputs, logged } = await run({ path: 'hub', cluster: 'infra' }, true);
-    expect(emu.objects()).toEqual([]);
-    expect(applyPatches(emu)).toEqual([]);
-    // The namespace does not exist yet: objects in it are reported, the rest dry-run.
-    expect(dryRunPatches(emu).length).toBeGreaterThan(0);
+    expect(emu.requests).toEqual([]);
+    expect(outputs.applied).toHaveLength(hubTotal);
     expect(outputs.applied.every((a: any) => a.result === 'dry-run')).toBe(true);
-    expect(logged.some(l => l.includes('Server dry-run skipped'))).toBe(true);
+    expect(logged).toContain('Dry run: the objects were validated and are what the render wrote; no cluster was called');
 
-    // With the namespace present, every object is dry-run on the server.
+    // Once applied, a dry run still reads nothing: not even the live Secrets.
     await run({ path: 'hub', cluster: 'infra' });
-    const before = versions(emu);
     emu.requests.length = 0;
     await run({ path: 'hub', cluster: 'infra' }, true);
+    expect(emu.requests).toEqual([]);
+  });
+
+  it('skips the objects of a namespace the set creates in the server dry-run, and checks them once it exists', async () => {
+    const { logged } = await run({ path: 'hub', cluster: 'infra' });
+    expect(logged.some(l => l.includes('Server dry-run skipped'))).toBe(true);
+    emu.requests.length = 0;
+    await run({ path: 'hub', cluster: 'infra' });
     expect(dryRunPatches(emu)).toHaveLength(hubTotal);
-    expect(applyPatches(emu)).toEqual([]);
-    expect(versions(emu)).toEqual(before);
   });
 
   it('is idempotent: a second run reports every object unchanged and bumps no resourceVersion', async () => {
@@ -149,6 +155,7 @@ describe('monitoring:apply', () => {
     const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmcluster-'))!;
     const obj = hubObjects.find(o => o.kind === 'VMCluster');
     fs.writeFileSync(path.join(workspace, 'hub', file), stringify({ ...obj, spec: { ...obj.spec, retentionPeriod: '30d' } }));
+    reseal(path.join(workspace, 'hub')); // as a render with retention 30d would
     const { outputs } = await run({ path: 'hub', cluster: 'infra' });
     expect(outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub').result).toBe('configured');
     expect(outputs.applied.filter((a: any) => a.result !== 'unchanged')).toHaveLength(1);
@@ -289,10 +296,92 @@ describe('monitoring:apply', () => {
     expect(emu.requests).toEqual([]);
   });
 
+  describe('applies only what a render action wrote', () => {
+    const refused = async (input: Record<string, any>, message: RegExp | string) => {
+      const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, ...input });
+      const p = action().handler(ctx);
+      await expect(p).rejects.toThrow(message);
+      expect(emu.requests).toEqual([]);
+    };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'everyone-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }],
+    };
+
+    it('refuses a ClusterRoleBinding a template put beside the rendered files', async () => {
+      fs.writeFileSync(path.join(workspace, 'hub', '000-escalate.yaml'), stringify(binding));
+      await refused({ path: 'hub', cluster: 'infra' }, /hub\/000-escalate.yaml is not what a monitoring render action wrote/);
+    });
+
+    it('refuses a rendered file changed afterwards', async () => {
+      const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmauth-'))!;
+      fs.appendFileSync(path.join(workspace, 'hub', file), '  extraArgs: { "tls": "false" }\n');
+      await refused({ path: 'hub', cluster: 'infra' }, `hub/${file} is not what a monitoring render action wrote`);
+    });
+
+    it('refuses a rendered file that was removed, and a folder no render wrote', async () => {
+      const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmalert-'))!;
+      fs.rmSync(path.join(workspace, 'hub', file));
+      await refused({ path: 'hub', cluster: 'infra' }, `hub: rendered files are missing: ${file}`);
+      fs.mkdirSync(path.join(workspace, 'handmade'));
+      fs.writeFileSync(path.join(workspace, 'handmade', 'rbac.yaml'), stringify(binding));
+      await refused({ path: 'handmade', cluster: 'infra' }, /handmade was not written by a monitoring render action/);
+    });
+
+    it('refuses what another backend (another key) sealed', async () => {
+      const other = createApplyAction({ config: configFor({ infra: emu }), pollInterval: fast, seal: RenderSeal.random() });
+      const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+      await expect(other.handler(ctx)).rejects.toThrow(/is not what a monitoring render action wrote/);
+      expect(emu.requests).toEqual([]);
+    });
+
+    it('refuses kinds and cluster-scoped names the builders never make, even sealed', async () => {
+      fs.writeFileSync(path.join(workspace, 'hub', '000-escalate.yaml'), stringify(binding));
+      reseal(path.join(workspace, 'hub'));
+      await refused({ path: 'hub', cluster: 'infra' }, 'ClusterRoleBinding everyone-admin is not one the render actions make');
+      fs.writeFileSync(path.join(workspace, 'hub', '000-escalate.yaml'), stringify({ ...binding, kind: 'RoleBinding', metadata: { name: 'x', namespace: 'monitoring' } }));
+      reseal(path.join(workspace, 'hub'));
+      await refused({ path: 'hub', cluster: 'infra' }, 'rbac.authorization.k8s.io/v1 RoleBinding is not a kind the monitoring render actions make');
+    });
+
+    it('targets only the clusters of monitoring.apply.allowedClusters when it is set', async () => {
+      const config = configFor({ infra: emu });
+      const limited = createApplyAction({
+        config: mockServices.rootConfig({ data: { ...(config as any).get(), monitoring: { apply: { allowedClusters: ['prod-eu-1'] } } } }),
+        pollInterval: fast,
+      });
+      const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+      await expect(limited.handler(ctx)).rejects.toThrow(NotAllowedError);
+      await expect(limited.handler(ctx)).rejects.toThrow('cluster "infra" is not in monitoring.apply.allowedClusters');
+      expect(emu.requests).toEqual([]);
+    });
+  });
+
+  it('never replaces a service rule rendered for another catalog entity, even forced', async () => {
+    const rule = (entity: string) => ({
+      apiVersion: 'operator.victoriametrics.com/v1beta1',
+      kind: 'VMRule',
+      metadata: { name: 'payments-alerts', namespace: 'monitoring', annotations: { 'monitoring.backstage.io/entity': entity } },
+      spec: { groups: [{ name: 'payments-alerts', rules: [{ alert: 'X', expr: 'vector(1) > 0' }] }] },
+    });
+    await run({ path: 'hub', cluster: 'infra' });
+    const applier = new Applier({ client: KubernetesObjectApi.makeApiClient(emu.kubeConfig()), cluster: 'infra', fieldManager: 'backstage-monitoring', force: true, logger: { info() {}, warn() {} } });
+    expect(await applier.applyOne(rule('component:default/payments'))).toBe('created');
+    await expect(applier.applyOne(rule('component:other-team/payments'))).rejects.toThrow(ConflictError);
+    await expect(applier.applyOne(rule('component:other-team/payments'))).rejects.toThrow(
+      'VMRule monitoring/payments-alerts in cluster infra belongs to component:default/payments, not component:other-team/payments',
+    );
+    expect(await applier.applyOne(rule('component:default/payments'))).toBe('unchanged');
+  });
+
   it('rejects invalid manifests with an InputError before any request', async () => {
     const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmcluster-'))!;
     const obj = hubObjects.find(o => o.kind === 'VMCluster');
     fs.writeFileSync(path.join(workspace, 'hub', file), stringify({ ...obj, spec: { ...obj.spec, vmstorage: { ...obj.spec.vmstorage, replicaCount: 'two' } } }));
+    reseal(path.join(workspace, 'hub'));
     const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
     const p = action().handler(ctx);
     await expect(p).rejects.toThrow(InputError);

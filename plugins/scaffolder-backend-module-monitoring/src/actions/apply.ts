@@ -1,5 +1,5 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ApplyResult,
@@ -10,6 +10,7 @@ import {
   ProvidedValues,
   resolveCluster,
 } from '../apply';
+import { RenderSeal } from '../apply/seal';
 import { objectRef } from '../validation';
 import { examples } from './apply.examples';
 import { HUB_SIDE_DIR } from './spokeRender';
@@ -34,6 +35,8 @@ const MAX_WAIT_MS = 3600_000;
 export interface ApplyActionOptions {
   /** Root config: the clusters come from `kubernetes.clusterLocatorMethods[type=config].clusters`. */
   config: RootConfigService;
+  /** Vouches for what the render actions wrote; by default the process's (as theirs). */
+  seal?: RenderSeal;
   /** Readiness polling backoff (default 2s doubling up to 30s). */
   pollInterval?: { initialMs: number; maxMs: number };
 }
@@ -46,6 +49,14 @@ export interface ApplyActionOptions {
  */
 export function createApplyAction(options: ApplyActionOptions) {
   const { config } = options;
+  const seal = options.seal ?? RenderSeal.forProcess();
+  // `monitoring.apply.allowedClusters`: when set, apply targets only these.
+  const allowedClusters = config.getOptionalStringArray('monitoring.apply.allowedClusters');
+  const allowed = (cluster: string, field: string) => {
+    if (allowedClusters && !allowedClusters.includes(cluster)) {
+      throw new NotAllowedError(`${field} "${cluster.slice(0, 100)}" is not in monitoring.apply.allowedClusters`);
+    }
+  };
   const pollInterval = options.pollInterval ?? { initialMs: 2000, maxMs: 30_000 };
   return createTemplateAction({
     id: 'monitoring:apply',
@@ -133,6 +144,8 @@ export function createApplyAction(options: ApplyActionOptions) {
       if (!FIELD_MANAGER.test(fieldManager)) {
         throw new InputError('fieldManager must be backstage-monitoring or start with backstage-monitoring-');
       }
+      allowed(ctx.input.cluster, 'cluster');
+      if (ctx.input.hubCluster) allowed(ctx.input.hubCluster, 'hubCluster');
       const target = resolveCluster(config, ctx.input.cluster);
       const hubTarget = ctx.input.hubCluster ? resolveCluster(config, ctx.input.hubCluster) : undefined;
       const targets = await planApply({
@@ -147,6 +160,8 @@ export function createApplyAction(options: ApplyActionOptions) {
         fieldManager,
         force,
         logger: ctx.logger,
+        seal,
+        live: !ctx.isDryRun,
       });
       const objectCount = targets.reduce((n, t) => n + t.objects.length, 0);
       for (const t of targets) {
@@ -157,13 +172,11 @@ export function createApplyAction(options: ApplyActionOptions) {
         );
       }
 
-      for (const t of targets) {
-        const { checked } = await t.applier.dryRunAll(t.objects);
-        ctx.logger.info(`Server dry-run passed for ${checked} objects in cluster ${t.cluster}`);
-      }
       ctx.output('cluster', target.name);
       ctx.output('objectCount', objectCount);
       if (ctx.isDryRun) {
+        // A template editor's dry run asks no cluster anything: validated and sealed is all.
+        ctx.logger.info('Dry run: the objects were validated and are what the render wrote; no cluster was called');
         ctx.output(
           'applied',
           targets.flatMap(t => t.objects.map(o => ({ object: objectRef(o), cluster: t.cluster, result: 'dry-run' as const }))),
@@ -171,6 +184,10 @@ export function createApplyAction(options: ApplyActionOptions) {
         return;
       }
 
+      for (const t of targets) {
+        const { checked } = await t.applier.dryRunAll(t.objects);
+        ctx.logger.info(`Server dry-run passed for ${checked} objects in cluster ${t.cluster}`);
+      }
       const applied: Array<{ object: string; cluster: string; result: ApplyResult }> = [];
       for (const t of targets) {
         for (const obj of t.objects) {

@@ -18,6 +18,7 @@ import {
   fast,
   renderHub,
   renderSpoke,
+  reseal,
 } from '../__testUtils__/apply';
 import { KubeEmulator } from '../__testUtils__/kubeEmulator';
 import { createApplyAction } from './apply';
@@ -256,10 +257,11 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
       'a secret-requirements.json naming a Secret outside the rendered namespaces',
       async () => {
         await renderHub(workspace);
-        const file = path.join(workspace, 'hub', 'secret-requirements.json');
+        const file = path.join(workspace, 'hub', '.monitoring', 'secret-requirements.json');
         const reqs = JSON.parse(fs.readFileSync(file, 'utf8'));
         reqs[2].namespace = 'kube-system';
         fs.writeFileSync(file, JSON.stringify(reqs));
+        reseal(path.join(workspace, 'hub')); // refused even when sealed
         return { path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED };
       },
       /secret-requirements.json names Secrets outside the namespaces of the objects for cluster infra: kube-system\//,
@@ -268,10 +270,11 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
       'a malformed secret-requirements.json',
       async () => {
         await renderHub(workspace);
-        fs.writeFileSync(path.join(workspace, 'hub', 'secret-requirements.json'), '[{"cluster":"moon"}]');
+        fs.writeFileSync(path.join(workspace, 'hub', '.monitoring', 'secret-requirements.json'), '[{"cluster":"moon"}]');
+        reseal(path.join(workspace, 'hub'));
         return { path: 'hub', cluster: 'infra' };
       },
-      /hub\/secret-requirements.json: 0.cluster: Invalid enum value/,
+      /hub\/.monitoring\/secret-requirements.json: 0.cluster: Invalid enum value/,
     ],
   ])('rejects %s with an InputError, applying nothing', async (_what, setup, message) => {
     const { ctx } = mockContext(workspace, await setup());

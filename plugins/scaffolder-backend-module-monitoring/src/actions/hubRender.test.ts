@@ -43,7 +43,7 @@ describe('monitoring:hub:render', () => {
 
     const outputPath = input.outputPath ?? 'hub';
     const written = listFiles(workspace);
-    const manifests = written.filter(f => f.endsWith('.yaml'));
+    const manifests = written.filter(f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'));
     expect(outputs.path).toBe(outputPath);
     expect(outputs.files).toEqual(manifests.sort());
     expect(outputs.objectCount).toBe(manifests.length);
@@ -62,12 +62,31 @@ describe('monitoring:hub:render', () => {
     }
 
     if ((input.secretStrategy ?? 'kubernetes') === 'kubernetes') {
-      expect(written).toContain(`${outputPath}/secret-requirements.json`);
+      expect(written).toContain(`${outputPath}/.monitoring/secret-requirements.json`);
       expect(outputs.secrets.map((s: any) => s.name)).toContain(`${input.name}-grafana-database`);
     } else {
       expect(outputs.secrets).toEqual([]);
       expect(kinds).toContain('ExternalSecret');
     }
+  });
+
+  it('writes a folder GitOps tools apply as it is: only objects, a kustomization listing them, the rest in .monitoring/', async () => {
+    const workspace = mockDir.resolve('workspace');
+    const { ctx, outputs } = mockContext(workspace, exampleInput(examples[0].example));
+    await action.handler(ctx);
+    const dir = path.join(workspace, outputs.path);
+    const direct = fs.readdirSync(dir, { withFileTypes: true }).filter(e => e.isFile()).map(e => e.name).sort();
+    // What `kubectl apply -f <folder>` decodes: every file directly in it is a Kubernetes object.
+    for (const name of direct) {
+      const doc = parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+      expect({ name, apiVersion: typeof doc.apiVersion, kind: typeof doc.kind }).toEqual({ name, apiVersion: 'string', kind: 'string' });
+    }
+    const kustomization = parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'));
+    expect(kustomization).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' });
+    // It lists every object in apply order (the Namespace first), and nothing else.
+    expect(kustomization.resources).toEqual(outputs.files.map((f: string) => path.basename(f)));
+    expect([...kustomization.resources].sort()).toEqual(direct.filter(n => n !== 'kustomization.yaml'));
+    expect(fs.readdirSync(path.join(dir, '.monitoring')).sort()).toEqual(['render.json', 'secret-requirements.json']);
   });
 
   it('renders in a dry run too (into the dry-run workspace)', async () => {

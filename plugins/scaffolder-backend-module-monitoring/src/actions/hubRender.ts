@@ -3,6 +3,7 @@ import { buildHub } from '../builders/hub';
 import { hubInputSchema } from '../builders/inputs';
 import { examples } from './hubRender.examples';
 import { renderOutputSchema } from './outputSchema';
+import { RenderSeal } from '../apply/seal';
 import { writeManifests } from './writeManifests';
 
 /**
@@ -12,7 +13,8 @@ import { writeManifests } from './writeManifests';
  *
  * @public
  */
-export function createHubRenderAction() {
+export function createHubRenderAction(options: { seal?: RenderSeal } = {}) {
+  const seal = options.seal ?? RenderSeal.forProcess();
   return createTemplateAction({
     id: 'monitoring:hub:render',
     description:
@@ -37,6 +39,7 @@ export function createHubRenderAction() {
         sets: [{ subdir: '', objects: hub.objects }],
         secrets: hub.secrets,
         logger: ctx.logger,
+        seal,
       });
       ctx.output('path', result.path);
       ctx.output('objectCount', result.objectCount);

@@ -90,7 +90,13 @@ describe('no secret value in the workspace', () => {
       for (const value of Object.values(taskSecrets)) {
         if (text.includes(value)) problems.push(`${file}: contains a task secret`);
       }
-      if (file.endsWith('.json')) {
+      if (file.endsWith('/.monitoring/render.json')) {
+        // The seal: HMACs of the files above (public content), nothing else. A MAC reveals
+        // nothing of its key; the entropy check would flag every one of them.
+        const seal = JSON.parse(text);
+        expect(Object.keys(seal).sort()).toEqual(['files', 'version']);
+        expect(Object.values(seal.files).every(v => /^[0-9a-f]{64}$/.test(v as string))).toBe(true);
+      } else if (file.endsWith('.json')) {
         findings(JSON.parse(text), file, problems);
       } else {
         if (/^kind:\s*Secret\s*$/m.test(text)) problems.push(`${file}: kind: Secret`);

@@ -54,7 +54,7 @@ export const examples: TemplateExample[] = [
       'A gRPC service: set monitoring/metrics-profile to grpc and an alert selector whose k=v matchers label the alerts',
     example: chain('component:default/inventory', {
       profile: 'grpc',
-      alertSelector: 'team=inventory-oncall',
+      alertSelector: 'tier=backend',
       ruleName: 'inventory-grpc-alerts',
       outputPath: 'monitoring/inventory',
     }),

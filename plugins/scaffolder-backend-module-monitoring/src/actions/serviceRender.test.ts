@@ -70,9 +70,13 @@ describe('monitoring:service:render', () => {
 
     // One validated VMRule, written where the outputs say.
     const outputPath = input.outputPath ?? 'monitoring';
-    const ruleName = input.ruleName ?? `${source.metadata.name}-alerts`;
-    expect(listFiles(workspace)).toEqual([`${outputPath}/001-vmrule-${ruleName}.yaml`]);
-    expect(outputs).toMatchObject({ path: outputPath, files: listFiles(workspace), ruleName, ruleCount: 2 });
+    const ruleName = input.ruleName ?? outputs.ruleName;
+    if (!input.ruleName) expect(ruleName).toMatch(new RegExp(`^${source.metadata.name}-alerts-[0-9a-f]{6}$`));
+    // The rule, the kustomization listing it, and the render's seal (for apply).
+    expect(listFiles(workspace).sort()).toEqual(
+      [`${outputPath}/.monitoring/render.json`, `${outputPath}/001-vmrule-${ruleName}.yaml`, `${outputPath}/kustomization.yaml`],
+    );
+    expect(outputs).toMatchObject({ path: outputPath, files: [`${outputPath}/001-vmrule-${ruleName}.yaml`], ruleName, ruleCount: 2 });
     const rule = parse(fs.readFileSync(path.join(workspace, outputs.files[0]), 'utf8'));
     expect(rule.kind).toBe('VMRule');
     expect(rule.metadata.namespace).toBe(input.namespace ?? 'monitoring');
@@ -117,7 +121,7 @@ describe('monitoring:service:render', () => {
     await action.handler(ctx);
     expect(outputs.ruleCount).toBe(2);
     expect(logged.some(l => l.includes('[dry run]'))).toBe(true);
-    expect(listFiles(workspace)).toEqual(outputs.files);
+    expect(listFiles(workspace).filter(f => /\/\d{3}-.*\.yaml$/.test(f))).toEqual(outputs.files);
   });
 
   const payments = () => renderStep(examples[0].example).input as Record<string, any>;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { githubDescriptorLocation, mergeAnnotationsIntoDescriptor } from '../builders/descriptor';
 import { buildServiceRules, serviceRulesInputSchema } from '../builders/serviceRules';
 import { examples } from './serviceRender.examples';
+import { RenderSeal } from '../apply/seal';
 import { writeManifests } from './writeManifests';
 
 function serviceRenderOutputSchema(zi: typeof z) {
@@ -41,6 +42,8 @@ const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 export interface ServiceRenderActionOptions {
   /** Reads the component's descriptor for a pull request (Backstage's URL reader). */
   urlReader?: UrlReaderService;
+  /** Seals what is written so only that can be applied; by default one per process. */
+  seal?: RenderSeal;
 }
 
 /**
@@ -81,12 +84,20 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions = 
       // Checked before anything is written: a pull request needs a GitHub descriptor.
       const location = o.pullRequest ? githubDescriptorLocation(o.entity.metadata.annotations) : undefined;
       const outputPath = location ? path.posix.join(PULL_REQUEST_DIR, o.outputPath) : o.outputPath;
+      const descriptorDir = location ? path.posix.dirname(location.path) : undefined;
+      if (descriptorDir && (descriptorDir === o.outputPath || descriptorDir.startsWith(`${o.outputPath}/`))) {
+        // The rendered folder holds only Kubernetes objects (GitOps and apply read all of it).
+        throw new InputError(
+          `outputPath "${o.outputPath}" holds the component's descriptor ${location!.path}: choose an outputPath beside it`,
+        );
+      }
       const result = await writeManifests({
         workspacePath: ctx.workspacePath,
         outputPath,
         sets: [{ subdir: '', objects: [built.rule] }],
         secrets: [],
         logger: ctx.logger,
+        seal: options.seal ?? RenderSeal.forProcess(),
       });
       ctx.output('path', result.path);
       ctx.output('files', result.files);

@@ -71,9 +71,12 @@ describe('monitoring:service:render with pullRequest', () => {
       path: 'pull-request',
     });
     expect(listFiles(workspace).sort()).toEqual([
-      'pull-request/monitoring/001-vmrule-payments-alerts.yaml',
+      'pull-request/monitoring/.monitoring/render.json',
+      `pull-request/monitoring/001-vmrule-${outputs.ruleName}.yaml`,
+      'pull-request/monitoring/kustomization.yaml',
       'pull-request/services/payments/catalog-info.yaml',
     ]);
+    expect(outputs.ruleName).toMatch(/^payments-alerts-[0-9a-f]{6}$/);
     const merged = fs.readFileSync(path.join(workspace, 'pull-request/services/payments/catalog-info.yaml'), 'utf8');
     const [component, api] = parseAllDocuments(merged).map(d => d.toJS());
     // Only what the action sets is added: not the catalog's managed-by annotations.
@@ -89,6 +92,17 @@ describe('monitoring:service:render with pullRequest', () => {
     const run = action.handler(ctx);
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow('A pull request needs the component registered from a file in a github.com repository');
+    expect(reads).toEqual([]);
+    expect(listFiles(workspace)).toEqual([]);
+  });
+
+  it('refuses an outputPath holding the descriptor: the rendered folder keeps only Kubernetes objects', async () => {
+    const workspace = mockDir.resolve('inside');
+    const location = 'https://github.com/acme/shop/blob/main/monitoring/catalog-info.yaml';
+    const { ctx } = mockContext(workspace, { entity: fetched(location), defaultKubernetesId: 'payments', pullRequest: true });
+    const run = action.handler(ctx);
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow('outputPath "monitoring" holds the component\'s descriptor monitoring/catalog-info.yaml');
     expect(reads).toEqual([]);
     expect(listFiles(workspace)).toEqual([]);
   });

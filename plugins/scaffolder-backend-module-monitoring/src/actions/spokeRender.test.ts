@@ -24,7 +24,7 @@ describe('monitoring:spoke:render', () => {
     await action.handler(ctx);
 
     const outputPath = input.outputPath ?? `spokes/${input.clusterName}`;
-    const manifests = listFiles(workspace).filter(f => f.endsWith('.yaml'));
+    const manifests = listFiles(workspace).filter(f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'));
     expect(outputs.path).toBe(outputPath);
     expect([...outputs.files].sort()).toEqual(manifests.sort());
     expect(outputs.objectCount).toBe(manifests.length);

@@ -3,6 +3,7 @@ import { spokeInputSchema } from '../builders/inputs';
 import { buildSpoke } from '../builders/spoke';
 import { renderOutputSchema } from './outputSchema';
 import { examples } from './spokeRender.examples';
+import { RenderSeal } from '../apply/seal';
 import { writeManifests } from './writeManifests';
 
 /** Folder below the output path for the objects applied to the hub cluster. */
@@ -15,7 +16,8 @@ export const HUB_SIDE_DIR = 'hub-side';
  *
  * @public
  */
-export function createSpokeRenderAction() {
+export function createSpokeRenderAction(options: { seal?: RenderSeal } = {}) {
+  const seal = options.seal ?? RenderSeal.forProcess();
   return createTemplateAction({
     id: 'monitoring:spoke:render',
     description:
@@ -43,6 +45,7 @@ export function createSpokeRenderAction() {
         ],
         secrets: spoke.secrets,
         logger: ctx.logger,
+        seal,
       });
       ctx.output('path', result.path);
       ctx.output('objectCount', result.objectCount);

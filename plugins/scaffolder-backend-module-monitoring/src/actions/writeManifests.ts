@@ -7,13 +7,17 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringify } from 'yaml';
 import { K8sObject, SecretRequirement } from '../builders/types';
+import { KUSTOMIZATION_FILE, RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from '../apply/seal';
 import { objectRef, validateObjects } from '../validation';
 
 /** No line folding (PromQL stays on one line), and no YAML anchors for repeated values. */
 export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 
-/** File listing the Secrets the apply step creates (names and keys, never values). */
-export const SECRET_REQUIREMENTS_FILE = 'secret-requirements.json';
+/**
+ * File listing the Secrets the apply step creates (names and keys, never values), in the
+ * rendered folder's `.monitoring/`: not a Kubernetes object, so not among the manifests.
+ */
+export const SECRET_REQUIREMENTS_FILE = `${RENDER_META_DIR}/secret-requirements.json`;
 
 export interface ManifestSet {
   /** Folder below the output path ('' for the output path itself). */
@@ -45,6 +49,8 @@ export async function writeManifests(opts: {
   sets: ManifestSet[];
   secrets: SecretRequirement[];
   logger: Logger;
+  /** Seals what is written, so apply applies only that (see apply/seal.ts). */
+  seal: RenderSeal;
 }): Promise<WriteResult> {
   const all = opts.sets.flatMap(s => s.objects);
   // Nothing is written unless every object is valid.
@@ -55,21 +61,29 @@ export async function writeManifests(opts: {
   const files: string[] = [];
   for (const set of opts.sets) {
     const dir = resolveSafeChildPath(base, set.subdir || '.');
-    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(path.join(dir, RENDER_META_DIR), { recursive: true });
+    const written: Record<string, string> = {};
+    const write = async (name: string, content: string) => {
+      await fs.writeFile(path.join(dir, name), content, 'utf8');
+      written[name] = content;
+    };
     for (const [i, obj] of set.objects.entries()) {
-      const file = path.join(dir, fileName(i, obj));
-      await fs.writeFile(file, stringify(obj, YAML_OPTIONS), 'utf8');
-      const rel = path.relative(opts.workspacePath, file).split(path.sep).join('/');
+      const name = fileName(i, obj);
+      await write(name, stringify(obj, YAML_OPTIONS));
+      const rel = path.relative(opts.workspacePath, path.join(dir, name)).split(path.sep).join('/');
       files.push(rel);
       opts.logger.info(`Rendered ${objectRef(obj)} -> ${rel}`);
     }
+    // `kubectl apply -k`, Argo CD and Flux read the folder through this; it lists only the
+    // objects, in apply order.
+    const resources = set.objects.map((obj, i) => fileName(i, obj));
+    await write(KUSTOMIZATION_FILE, stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }, YAML_OPTIONS));
+    if (!set.subdir && opts.secrets.length > 0) {
+      await write(SECRET_REQUIREMENTS_FILE, `${JSON.stringify(opts.secrets, null, 2)}\n`);
+    }
+    await fs.writeFile(path.join(dir, RENDER_META_DIR, RENDER_SEAL_FILE), opts.seal.seal(written), 'utf8');
   }
   if (opts.secrets.length > 0) {
-    await fs.writeFile(
-      path.join(base, SECRET_REQUIREMENTS_FILE),
-      `${JSON.stringify(opts.secrets, null, 2)}\n`,
-      'utf8',
-    );
     opts.logger.info(
       `The apply step must create ${opts.secrets.length} Secrets: ` +
         opts.secrets.map(s => `${s.namespace}/${s.name}`).join(', '),

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { ConflictError } from '@backstage/errors';
+import { SOURCE_ENTITY_ANNOTATION } from '../builders/serviceRules';
 import { objectRef } from '../validation';
 import { K8sObject } from '../builders/types';
 import { isObjectNotFound, mapKubeError, missingNamespace } from './errors';
@@ -101,14 +103,13 @@ export class Applier {
     return { checked: objects.length - skipped.length, skipped };
   }
 
-  private async resourceVersionOf(obj: K8sObject): Promise<string | undefined> {
+  private async liveOf(obj: K8sObject): Promise<{ metadata?: { resourceVersion?: string; annotations?: Record<string, string> } } | undefined> {
     try {
-      const live = await this.opts.client.read({
+      return await this.opts.client.read({
         apiVersion: obj.apiVersion,
         kind: obj.kind,
         metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
       });
-      return live.metadata?.resourceVersion;
     } catch (err) {
       if (isObjectNotFound(err, obj) || missingNamespace(err)) return undefined;
       throw this.map(err, obj, 'reading');
@@ -128,11 +129,21 @@ export class Applier {
 
   /** Server-side apply of one object; whether it was created, changed or already as rendered. */
   async applyOne(obj: K8sObject): Promise<ApplyResult> {
-    const before = await this.resourceVersionOf(obj);
+    const live = await this.liveOf(obj);
+    // A rule rendered for one catalog entity never replaces another entity's, forced or not.
+    const owner = live?.metadata?.annotations?.[SOURCE_ENTITY_ANNOTATION];
+    const mine = obj.metadata.annotations?.[SOURCE_ENTITY_ANNOTATION];
+    if (owner && mine && owner !== mine) {
+      throw new ConflictError(
+        `${displayRef(obj)} in cluster ${this.opts.cluster} belongs to ${owner.slice(0, 200)}, not ${mine.slice(0, 200)}: ` +
+          'choose another ruleName',
+      );
+    }
+    const before = live?.metadata?.resourceVersion;
     let after: string | undefined;
     try {
-      const live = await this.patch(obj, false);
-      after = live.metadata?.resourceVersion;
+      const applied = await this.patch(obj, false);
+      after = applied.metadata?.resourceVersion;
     } catch (err) {
       throw this.map(err, obj, 'applying');
     }

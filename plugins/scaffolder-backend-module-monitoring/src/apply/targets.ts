@@ -13,6 +13,7 @@ import { validateObjects } from '../validation';
 import { Applier } from './applier';
 import { ClusterTarget } from './cluster';
 import { loadManifests } from './load';
+import { RenderSeal } from './seal';
 import { orderForApply } from './order';
 import {
   PlacedRequirement,
@@ -50,6 +51,13 @@ export interface PlanOptions {
   fieldManager: string;
   force: boolean;
   logger: Logger;
+  /** Only folders this seal vouches for are applied. */
+  seal: RenderSeal;
+  /**
+   * Whether the clusters may be asked (live Secrets read); false in a scaffolder dry-run, where
+   * passwords are generated in memory and never used.
+   */
+  live: boolean;
 }
 
 async function isDirectory(p: string): Promise<boolean> {
@@ -64,7 +72,7 @@ async function isDirectory(p: string): Promise<boolean> {
  */
 export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   // The target's folder first: it reports a path outside the workspace or without manifests.
-  const targetObjects = (await loadManifests(o.workspacePath, o.path)).map(l => l.obj);
+  const targetObjects = (await loadManifests(o.workspacePath, o.path, o.seal)).map(l => l.obj);
   const hubSidePath = path.posix.join(o.path, o.hubSideDir);
   const hasHubSide = await isDirectory(resolveSafeChildPath(o.workspacePath, hubSidePath));
   if (o.hubTarget && !hasHubSide) {
@@ -106,7 +114,7 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
     sides.map(async s => ({
       ...s,
       applier: applierFor(s.target),
-      objects: s.dir === o.path ? targetObjects : (await loadManifests(o.workspacePath, s.dir)).map(l => l.obj),
+      objects: s.dir === o.path ? targetObjects : (await loadManifests(o.workspacePath, s.dir, o.seal)).map(l => l.obj),
     })),
   );
 
@@ -130,7 +138,7 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   const placed: Array<PlacedRequirement & { side: number }> = [];
   for (const [side, s] of loaded.entries()) {
     for (const requirement of s.reqs) {
-      const existing = await s.applier.readSecret(requirement.namespace, requirement.name);
+      const existing = o.live ? await s.applier.readSecret(requirement.namespace, requirement.name) : undefined;
       placed.push({ requirement, cluster: s.target.name, existing, side });
     }
   }

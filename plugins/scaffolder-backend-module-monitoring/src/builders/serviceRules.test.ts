@@ -46,7 +46,7 @@ describe('buildServiceRules', () => {
       apiVersion: 'operator.victoriametrics.com/v1beta1',
       kind: 'VMRule',
       metadata: {
-        name: 'payments-alerts',
+        name: expect.stringMatching(/^payments-alerts-[0-9a-f]{6}$/),
         namespace: 'monitoring',
         labels: { 'monitoring.backstage.io/hub': 'hub' },
         annotations: { 'monitoring.backstage.io/entity': 'component:default/payments' },
@@ -140,10 +140,20 @@ describe('buildServiceRules', () => {
     expect(rulesOf(two)[1].expr).toContain('environment=~"staging|production"');
   });
 
+  it('names the rule after the entity, so same-named components of two catalog namespaces keep their own', () => {
+    const other = fetched(annotated.metadata.annotations!, { metadata: { ...annotated.metadata, namespace: 'payments-team' } });
+    const a = buildServiceRules({ entity: annotated }).rule;
+    const b = buildServiceRules({ entity: other }).rule;
+    expect(a.metadata.name).not.toBe(b.metadata.name);
+    expect(b.metadata.annotations).toEqual({ 'monitoring.backstage.io/entity': 'component:payments-team/payments' });
+    // Stable: a re-run renders the same name, so it updates the rule it made.
+    expect(buildServiceRules({ entity: annotated }).rule.metadata.name).toBe(a.metadata.name);
+  });
+
   it('turns k=v alert-selector matchers into alert labels', () => {
-    const r = buildServiceRules({ entity: annotated, alertSelector: 'team=payments-oncall,tier!=batch' });
-    expect(rulesOf(r)[0].labels).toEqual({ service: 'payments', severity: 'warning', team: 'payments-oncall' });
-    expect(r.entity.metadata.annotations!['monitoring/alert-selector']).toBe('team=payments-oncall,tier!=batch');
+    const r = buildServiceRules({ entity: annotated, alertSelector: 'tier=api,stage!=batch' });
+    expect(rulesOf(r)[0].labels).toEqual({ service: 'payments', severity: 'warning', team: 'team-shop', tier: 'api' });
+    expect(r.entity.metadata.annotations!['monitoring/alert-selector']).toBe('tier=api,stage!=batch');
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -153,6 +163,8 @@ describe('buildServiceRules', () => {
     ['a template in a selector value', { entity: fetched({ 'backstage.io/kubernetes-id': 'p', 'monitoring/selector': 'route={{ query "up" }}' }) }, /\{\{ or \}\}/],
     ['a component name that is no VMRule name', { entity: fetched({}, { metadata: { name: 'Payments_API', annotations: { 'backstage.io/kubernetes-id': 'p' } } }) }, /pass ruleName/],
     ['an alert selector overriding severity', { entity: annotated, alertSelector: 'severity=critical' }, /severity/],
+    // `team` routes alerts: only the owner's, or another team would get paged for this service.
+    ['an alert selector naming another team', { entity: annotated, alertSelector: 'team=payments-oncall' }, /"team" is set by the rule itself/],
     ['an alert selector the alerts cannot match', { entity: annotated, alertSelector: 'service!=payments' }, /would not match/],
     ['a dashboard annotation that is not http', { entity: fetched({ 'backstage.io/kubernetes-id': 'p', 'monitoring/dashboard-url': 'javascript:alert(1)' }) }, /dashboard-url: must be http or https/],
   ])('refuses %s with an InputError', (_what, input, message) => {

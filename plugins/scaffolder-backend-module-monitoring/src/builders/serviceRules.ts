@@ -9,6 +9,7 @@
  * entity text reaches an alert template unchecked: vmalert expands `{{ }}` in labels and
  * annotations.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
   ANNOTATION_ALERT_SELECTOR,
@@ -69,7 +70,7 @@ export const CATALOG_SET_ANNOTATIONS = [
 /** Go-template delimiters: vmalert would expand them in labels and annotations. */
 const TEMPLATE_DELIMITERS = /\{\{|\}\}/;
 /** Labels the rule sets itself or the grouping produces; an alert selector may not set them. */
-const RESERVED_LABELS = ['alertname', 'severity', LABELS.service, LABELS.cluster, LABELS.environment];
+const RESERVED_LABELS = ['alertname', 'severity', 'team', LABELS.service, LABELS.cluster, LABELS.environment];
 
 export interface ServiceAlert {
   alert: string;
@@ -241,9 +242,19 @@ function sourceEntity(entity: CatalogEntity, annotations: Record<string, string>
   return detach([{ ...root, metadata: { ...metadata, annotations: kept } }])[0];
 }
 
+/** The catalog entity a rule is rendered for, as the rule's annotation records it. */
+function sourceEntityRef(o: ServiceRulesOptions): string {
+  return `component:${o.entity.metadata.namespace ?? 'default'}/${o.entity.metadata.name}`.toLowerCase();
+}
+
+/**
+ * `<component>-alerts-<hash>`: the hash (of the entity ref) tells apart components of the same
+ * name in different catalog namespaces, which would otherwise replace each other's rule.
+ */
 function ruleNameFor(o: ServiceRulesOptions): string {
   if (o.ruleName) return o.ruleName;
-  const name = `${o.entity.metadata.name}-alerts`;
+  const hash = createHash('sha256').update(sourceEntityRef(o)).digest('hex').slice(0, 6);
+  const name = `${o.entity.metadata.name}-alerts-${hash}`;
   if (name.length > 63 || !DNS_LABEL.test(name)) {
     fail(
       `ruleName: the component name "${o.entity.metadata.name.slice(0, 64)}" does not make a ` +
@@ -306,8 +317,7 @@ export function buildServiceRules(input: ServiceRulesInput): ServiceRulesResult 
     },
     { spec: { groups: [{ name, rules }] } },
   );
-  const entityRef = `component:${o.entity.metadata.namespace ?? 'default'}/${o.entity.metadata.name}`;
-  rule.metadata.annotations = { [SOURCE_ENTITY_ANNOTATION]: entityRef.toLowerCase() };
+  rule.metadata.annotations = { [SOURCE_ENTITY_ANNOTATION]: sourceEntityRef(o) };
 
   return {
     options: o,

@@ -1,0 +1,19 @@
+import { buildServiceRules } from '../builders/serviceRules';
+import { sampleHub, sampleSpoke } from '../__testUtils__/builders';
+import { RENDERED_KINDS } from './load';
+
+describe("apply's allow-list of kinds", () => {
+  it('holds every kind the builders render (hub with either secret strategy, spoke and hub side, service rule)', () => {
+    const hub = sampleHub();
+    const external = sampleHub('external-secrets');
+    const spoke = sampleSpoke();
+    const externalSpoke = sampleSpoke('external-secrets');
+    const rule = buildServiceRules({
+      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'payments', annotations: { 'backstage.io/kubernetes-id': 'payments' } } },
+    } as any).rule;
+    const rendered = new Set([...hub.objects, ...external.objects, ...spoke.spoke, ...spoke.hub, ...externalSpoke.spoke, ...externalSpoke.hub, rule].map(o => `${o.apiVersion} ${o.kind}`));
+    expect([...rendered].filter(k => !RENDERED_KINDS.has(k))).toEqual([]);
+    // And nothing beyond them: a kind no builder makes is no kind apply needs.
+    expect([...RENDERED_KINDS].filter(k => !rendered.has(k))).toEqual([]);
+  });
+});
