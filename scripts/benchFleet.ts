@@ -36,7 +36,8 @@ const STEP_S = 30;
 /** Samples from 30 min ago to 15 min ahead, so the data stays fresh while the benchmark runs. */
 const PAST_S = 1800;
 const AHEAD_S = 900;
-const BUCKETS: Array<[string, number]> = [['0.1', 0.5], ['0.5', 0.9], ['1', 0.99], ['+Inf', 1]];
+/** Cumulative shares per bucket: p95 about 0.2 s, under the hub's latency alert (0.5 s). */
+const BUCKETS: Array<[string, number]> = [['0.1', 0.9], ['0.25', 0.97], ['0.5', 0.995], ['1', 0.999], ['+Inf', 1]];
 const ROUNDS = Number(process.env.BENCH_FLEET_ROUNDS ?? 10);
 /** Entities of the per-entity fan-out actually run; the rest is extrapolated (it is linear). */
 const FANOUT_SAMPLE = Number(process.env.BENCH_FLEET_FANOUT_SAMPLE ?? 500);
@@ -255,6 +256,8 @@ async function measure(env: StackEnv, count: number) {
     auth: { type: 'basic', username: env.MONITORING_VMSELECT_USERNAME, password: env.MONITORING_VMSELECT_PASSWORD },
     timeoutMs: 60_000,
     maxConcurrency: 8,
+    maxQueued: 200,
+    maxRequestsPerPrincipal: 6,
   });
   const recorded = await waitForRecorded(client, count);
   console.log(`Fleet, ${count} services x 3 environments, median of ${ROUNDS} reads each:`);
@@ -326,9 +329,14 @@ export async function benchFleet(env: StackEnv) {
       await measure(env, size);
     }
   } finally {
-    await fetch(`${env.MONITORING_VM_DIRECT_URL}/api/v1/admin/tsdb/delete_series`, {
-      method: 'POST',
-      body: new URLSearchParams({ 'match[]': `{${LABELS.namespace}="${NAMESPACE}"}` }),
-    });
+    // Per metric: VM refuses to delete more than -search.maxUniqueTimeseries series at once.
+    const metrics = ['http_requests_total', 'http_request_duration_seconds_bucket', 'ALERTS', 'ALERTS_FOR_STATE', ...Object.values(FLEET_RECORDED)];
+    for (const metric of metrics) {
+      const res = await fetch(`${env.MONITORING_VM_DIRECT_URL}/api/v1/admin/tsdb/delete_series`, {
+        method: 'POST',
+        body: new URLSearchParams({ 'match[]': `{__name__="${metric}",${LABELS.namespace}="${NAMESPACE}"}` }),
+      });
+      if (!res.ok) console.error(`  could not delete the synthetic ${metric} series: HTTP ${res.status}`);
+    }
   }
 }

@@ -20,8 +20,12 @@ export interface Config {
       };
       /** Per-query timeout. Defaults to 10 seconds. */
       timeout?: HumanDuration | string;
-      /** How many queries one request may run in parallel. Defaults to 8. */
+      /** How many queries run against VMSelect at once, over all requests. Defaults to 8. */
       maxConcurrency?: number;
+      /** Queries that may wait for one of those slots (default 200); beyond, requests get a 503. */
+      maxQueued?: number;
+      /** Metric and history requests one user may have in flight (default 6); beyond, a 503. */
+      maxRequestsPerPrincipal?: number;
     };
     /**
      * vmalert's API (`/api/v1/rules`, `/api/v1/alerts`). Defaults to the VMSelect URL and
@@ -84,6 +88,8 @@ export interface Config {
        */
       source?: 'auto' | 'recording-rules' | 'raw';
     };
+    /** How long the hub keeps data (its retention, default 15d): older ranges are clamped. */
+    retention?: HumanDuration | string;
     /** The stack view's verdicts per spoke (`GET /stack`). */
     stack?: {
       /** A spoke whose newest sample is older than this is lagging; default 2m. */

@@ -17,6 +17,8 @@ describe('readMonitoringConfig', () => {
       auth: { type: 'basic', username: 'portal', password: 'pw' },
       timeoutMs: 3000,
       maxConcurrency: 8,
+      maxQueued: 200,
+      maxRequestsPerPrincipal: 6,
     });
     expect(c.environments).toEqual(['dev', 'staging', 'production']);
     expect(Object.keys(c.profiles)).toEqual(['http', 'grpc']);
@@ -57,6 +59,7 @@ describe('readMonitoringConfig', () => {
     [{ vmselect: { url: 'http://x', auth: { username: 'u' } } }, /both username and password/],
     [{ vmselect: { url: 'http://x', auth: { username: 'u', password: 'p', token: 't' } } }, /not both/],
     [{ vmselect: { url: 'http://x', maxConcurrency: 0 } }, /maxConcurrency/],
+    [{ vmselect: { url: 'http://x', maxQueued: -1 } }, /maxQueued must be a positive integer/],
     [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', query: 'up{$service}' }] } } }, /unknown placeholders: \$service/],
     [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', query: 'sum(up)' }] } } }, /must restrict/],
     [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', unit: 'furlongs', query: 'up{$selector}' }] } } }, /unit must be one of/],

@@ -24,6 +24,10 @@ export interface VmSelectConfig extends UpstreamConfig {
   /** e.g. `https://vmauth.hub/select/0/prometheus` */
   baseUrl: string;
   maxConcurrency: number;
+  /** Queries that may wait for a free slot; more get a 503. */
+  maxQueued: number;
+  /** Requests one principal may have in flight on the query routes; more get a 503. */
+  maxRequestsPerPrincipal: number;
 }
 
 export interface MonitoringConfig {
@@ -43,6 +47,8 @@ export interface MonitoringConfig {
   /** Which series the fleet reads: `auto` (the recording rules, raw series without them). */
   fleetSource: 'auto' | FleetSource;
   stack: StackThresholds;
+  /** How long the hub keeps data (its -retentionPeriod): ranges are clamped to it. */
+  retentionSeconds: number;
   /** Cluster names from `kubernetes.clusterLocatorMethods` (type `config`), shown even when silent. */
   clusters: string[];
 }
@@ -122,6 +128,8 @@ function readHealth(config: Config | undefined): HealthThresholds {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** The hub template's default retention (15d). */
+const DEFAULT_RETENTION_MS = 15 * 86400_000;
 const DEFAULT_MAX_SILENCE_MS = 24 * 3600_000;
 const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'production'];
 const UNITS: PanelUnit[] = ['reqps', 'ratio', 'seconds', 'cores', 'bytes', 'none'];
@@ -206,6 +214,12 @@ function readProfiles(config: Config | undefined): Profiles {
   return profiles;
 }
 
+function readRetentionSeconds(config: Config): number {
+  const ms = config.has('retention') ? durationToMilliseconds(readDurationFromConfig(config, { key: 'retention' })) : DEFAULT_RETENTION_MS;
+  if (!(ms >= 3600_000)) throw new Error('monitoring.retention must be at least 1h');
+  return ms / 1000;
+}
+
 /** Reads and checks `monitoring.*`; a mistake fails start-up with the key named. */
 export function readMonitoringConfig(root: Config): MonitoringConfig {
   const config = root.getConfig('monitoring');
@@ -214,7 +228,17 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
     throw new Error('monitoring.vmselect.maxConcurrency must be a positive integer');
   }
-  const vmselect = { ...readUpstream(vmselectConfig, 'vmselect'), maxConcurrency };
+  const positiveInteger = (key: string, fallback: number) => {
+    const value = vmselectConfig.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`monitoring.vmselect.${key} must be a positive integer`);
+    return value;
+  };
+  const vmselect = {
+    ...readUpstream(vmselectConfig, 'vmselect'),
+    maxConcurrency,
+    maxQueued: positiveInteger('maxQueued', 200),
+    maxRequestsPerPrincipal: positiveInteger('maxRequestsPerPrincipal', 6),
+  };
   const vmalertConfig = config.getOptionalConfig('vmalert');
   const amConfig = config.getOptionalConfig('alertmanager');
   let alertmanager: AlertmanagerConfig | undefined;
@@ -235,6 +259,7 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
     health: readHealth(config.getOptionalConfig('health')),
     fleetSource: readFleetSource(config.getOptionalString('fleet.source')),
     stack: readStack(config.getOptionalConfig('stack')),
+    retentionSeconds: readRetentionSeconds(config),
     clusters: readConfiguredClusters(root),
   };
 }

@@ -43,7 +43,7 @@ export const monitoringPlugin = createBackendPlugin({
       async init({ config, auth, logger, cache, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
         const monitoringConfig = readMonitoringConfig(config);
         const client = new VmSelectClient(monitoringConfig.vmselect);
-        const runner = new QueryRunner(client, cache, monitoringConfig.vmselect.maxConcurrency);
+        const runner = new QueryRunner(client, cache, monitoringConfig.vmselect.maxConcurrency, monitoringConfig.vmselect.maxQueued);
         const metrics = new EntityMetricsService(monitoringConfig, runner, logger);
 
         const vmalert = new VmAlertClient(new UpstreamClient('vmalert', monitoringConfig.vmalert));
@@ -73,7 +73,20 @@ export const monitoringPlugin = createBackendPlugin({
           cache,
         );
         const stack = new StackService(client, cache, monitoringConfig.stack, monitoringConfig.clusters);
-        httpRouter.use(await createRouter({ httpAuth, permissions, catalog, metrics, alerts, claims, fleet, stack }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            metrics,
+            alerts,
+            claims,
+            fleet,
+            stack,
+            maxRequestsPerPrincipal: monitoringConfig.vmselect.maxRequestsPerPrincipal,
+            retentionSeconds: monitoringConfig.retentionSeconds,
+          }),
+        );
         logger.info(
           `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
             (alertmanager ? `, silences in ${alertmanager.upstream.baseUrl}` : ', no Alertmanager configured'),

@@ -41,7 +41,7 @@ export class EntityAlertsService {
     return entityAlerts(stringifyEntityRef(entity), scope, await this.snapshots.get(), this.environments);
   }
 
-  async getHistory(entity: Entity, range: QueryRange): Promise<EntityAlertHistoryResponse> {
+  async getHistory(entity: Entity, range: QueryRange, signal?: AbortSignal): Promise<EntityAlertHistoryResponse> {
     const scope = entityAlertScope(entity);
     let query: string;
     try {
@@ -51,7 +51,8 @@ export class EntityAlertsService {
       if (e instanceof InvalidMatcherError) throw new InputError(e.message);
       throw e;
     }
-    const series = await this.runner.queryRange(query, range);
+    this.runner.admit(1);
+    const series = await this.runner.queryRange(query, range, signal);
     return alertHistory(stringifyEntityRef(entity), series, range, this.environments);
   }
 

@@ -74,12 +74,14 @@ export class EntityMetricsService {
     };
   }
 
-  async getMetrics(entity: Entity, range: QueryRange): Promise<EntityMetricsResponse> {
+  /** `signal`: the caller's request; once it closes, its queries still queued are not sent. */
+  async getMetrics(entity: Entity, range: QueryRange, signal?: AbortSignal): Promise<EntityMetricsResponse> {
     const entityRef = stringifyEntityRef(entity);
     const { target, panels } = entityQueries(entity, this.config, range);
+    this.runner.admit(panels.length);
 
     const settled = await Promise.allSettled(
-      panels.map(({ query }) => this.runner.queryRange(query, range)),
+      panels.map(({ query }) => this.runner.queryRange(query, range, signal)),
     );
 
     // Every panel failing is one upstream problem: answer with its error, not 7 partial ones.

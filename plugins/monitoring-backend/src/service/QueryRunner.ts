@@ -1,4 +1,5 @@
 import { CacheService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'crypto';
 import pLimit from 'p-limit';
 import { RangeParams, RangeSeries, VmSelectClient } from '../vmselect/VmSelectClient';
@@ -6,39 +7,75 @@ import { RangeParams, RangeSeries, VmSelectClient } from '../vmselect/VmSelectCl
 /** How long a range result is reused. Short: the newest points keep changing. */
 const CACHE_TTL_MS = 15_000;
 
+/** Thrown to the callers of a query whose every caller went away before it was sent. */
+export class QueryAbandonedError extends Error {
+  name = 'QueryAbandonedError';
+}
+
+interface Pending {
+  promise: Promise<RangeSeries[]>;
+  /** The signals of everyone waiting for it; it is sent unless all of them aborted. */
+  waiters: Array<AbortSignal | undefined>;
+}
+
 /**
  * Runs range queries through the cache, with request coalescing (the same query in flight is
- * asked upstream once) and a bound on parallel upstream queries.
+ * asked upstream once), a bound on parallel upstream queries and on queued ones, and without
+ * sending a query nobody waits for any more (every caller's request closed).
  */
 export class QueryRunner {
-  private readonly inFlight = new Map<string, Promise<RangeSeries[]>>();
+  private readonly inFlight = new Map<string, Pending>();
   private readonly limit: ReturnType<typeof pLimit>;
   /** Upstream queries sent; read by benchmarks and tests of coalescing. */
   upstreamQueries = 0;
+  /** Queries dropped because every caller had gone; read by tests. */
+  abandonedQueries = 0;
 
   constructor(
     private readonly client: VmSelectClient,
     private readonly cache: CacheService,
-    maxConcurrency: number,
+    private readonly maxConcurrency: number,
+    private readonly maxQueued = Infinity,
   ) {
     this.limit = pLimit(maxConcurrency);
   }
 
-  queryRange(query: string, range: RangeParams): Promise<RangeSeries[]> {
+  /**
+   * Refuses (503) work for `queries` more queries when the queue cannot take them: better a
+   * clear "busy" now than an answer after every other caller's.
+   */
+  admit(queries: number): void {
+    const free = Math.max(0, this.maxConcurrency - this.limit.activeCount);
+    if (this.limit.pendingCount + Math.max(0, queries - free) > this.maxQueued) {
+      throw new ServiceUnavailableError(
+        `the monitoring backend is busy (${this.limit.pendingCount} queries waiting for VMSelect); try again shortly`,
+      );
+    }
+  }
+
+  queryRange(query: string, range: RangeParams, signal?: AbortSignal): Promise<RangeSeries[]> {
     const key = `range:${createHash('sha256')
       .update(`${this.client.baseUrl}\n${query}\n${range.start}\n${range.end}\n${range.stepSeconds}`)
       .digest('base64url')}`;
     const pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const promise = this.load(key, query, range).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, promise);
-    return promise;
+    if (pending) {
+      pending.waiters.push(signal);
+      return pending.promise;
+    }
+    const entry: Pending = { promise: undefined as any, waiters: [signal] };
+    entry.promise = this.load(key, query, range, entry).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, entry);
+    return entry.promise;
   }
 
-  private async load(key: string, query: string, range: RangeParams): Promise<RangeSeries[]> {
+  private async load(key: string, query: string, range: RangeParams, entry: Pending): Promise<RangeSeries[]> {
     const cached = (await this.cache.get(key)) as RangeSeries[] | undefined;
     if (cached) return cached;
     const result = await this.limit(() => {
+      if (entry.waiters.every(s => s?.aborted)) {
+        this.abandonedQueries++;
+        throw new QueryAbandonedError('every request waiting for this query was closed');
+      }
       this.upstreamQueries++;
       return this.client.queryRange(query, range);
     });

@@ -47,6 +47,8 @@ describe('monitoring router', () => {
             monitoring: {
               vmselect: { url: `${fake.url}/prometheus`, auth: { username: 'portal', password: 'pw' } },
               environments: ['dev', 'staging', 'production'],
+              // The ranges below are of January; the default retention (15d) would refuse them.
+              retention: '730d',
             },
           },
         }),

@@ -4,7 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -32,6 +32,10 @@ export interface RouterOptions {
   claims: ServiceClaims;
   fleet: FleetService;
   stack: StackService;
+  /** Metric and history requests one principal may have in flight (default 6). */
+  maxRequestsPerPrincipal?: number;
+  /** The hub's retention: ranges start no earlier. */
+  retentionSeconds?: number;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -40,6 +44,39 @@ const ENTITY_PATH = '/entity/:kind/:namespace/:name';
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, metrics, alerts, claims, fleet, stack } = options;
   const router = Router();
+  const maxPerPrincipal = options.maxRequestsPerPrincipal ?? 6;
+  const inFlight = new Map<string, number>();
+
+  /**
+   * Runs `work` counted against the caller's in-flight limit, with a signal that aborts when the
+   * client goes away (its queries still queued are then not sent).
+   */
+  async function bounded<T>(
+    credentials: BackstageCredentials,
+    res: express.Response,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const p = credentials.principal as { userEntityRef?: string; subject?: string };
+    const who = p.userEntityRef ?? p.subject ?? 'anonymous';
+    const count = inFlight.get(who) ?? 0;
+    if (count >= maxPerPrincipal) {
+      throw new ServiceUnavailableError(`${count} of your requests are still running; try again when they finish`);
+    }
+    inFlight.set(who, count + 1);
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort();
+    };
+    res.on('close', onClose);
+    try {
+      return await work(controller.signal);
+    } finally {
+      res.off('close', onClose);
+      const left = (inFlight.get(who) ?? 1) - 1;
+      if (left > 0) inFlight.set(who, left);
+      else inFlight.delete(who);
+    }
+  }
 
   function entityRefOf(req: express.Request): string {
     const { kind, namespace, name } = req.params;
@@ -73,9 +110,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get(`${ENTITY_PATH}/metrics`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entityRef = entityRefOf(req);
-    const range = resolveRange(req.query);
+    const range = resolveRange(req.query, Date.now() / 1000, { retentionSeconds: options.retentionSeconds });
     const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the metrics of');
-    res.json(await metrics.getMetrics(entity, range));
+    res.json(await bounded(credentials, res, signal => metrics.getMetrics(entity, range, signal)));
   });
 
   router.get(`${ENTITY_PATH}/alerts`, async (req, res) => {
@@ -92,9 +129,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const range = resolveRange(req.query, Date.now() / 1000, {
       maxPoints: HISTORY_MAX_POINTS,
       defaultRangeSeconds: HISTORY_DEFAULT_RANGE_SECONDS,
+      retentionSeconds: options.retentionSeconds,
     });
     const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the alerts of');
-    res.json(await alerts.getHistory(entity, range));
+    res.json(await bounded(credentials, res, signal => alerts.getHistory(entity, range, signal)));
   });
 
   router.post(`${ENTITY_PATH}/silences`, express.json({ limit: '16kb' }), async (req, res) => {

@@ -62,14 +62,20 @@ export function chooseStep(rangeSeconds: number, requested?: number, maxPoints =
 export function resolveRange(
   query: { from?: unknown; to?: unknown; step?: unknown },
   nowSeconds = Date.now() / 1000,
-  opts: { maxPoints?: number; defaultRangeSeconds?: number } = {},
+  opts: { maxPoints?: number; defaultRangeSeconds?: number; retentionSeconds?: number } = {},
 ): QueryRange {
   // No data exists after now: a later `to` is clamped, so it neither fails late nor makes
   // endless distinct cache keys.
   const to = Math.min(parseTime('to', query.to) ?? nowSeconds, nowSeconds);
-  const from = parseTime('from', query.from) ?? to - (opts.defaultRangeSeconds ?? DEFAULT_RANGE_SECONDS);
+  let from = parseTime('from', query.from) ?? to - (opts.defaultRangeSeconds ?? DEFAULT_RANGE_SECONDS);
   const requestedStep = parseStep(query.step);
   if (from >= to) throw new InputError('from must be before to');
+  // Nor before the hub's retention: nothing is kept there, and every old `from` would be a new key.
+  if (opts.retentionSeconds !== undefined) {
+    const oldest = nowSeconds - opts.retentionSeconds;
+    if (to <= oldest) throw new InputError('the range ends before the oldest data the hub keeps (monitoring.retention)');
+    from = Math.max(from, oldest);
+  }
   const span = to - from;
   if (span < MIN_RANGE_SECONDS) throw new InputError('the range must be at least one minute');
   if (span > MAX_RANGE_SECONDS) throw new InputError('the range must be at most 31 days');

@@ -21,6 +21,8 @@ describe('VmSelectClient', () => {
       auth: { type: 'basic', username: 'portal', password: 's3cret' },
       timeoutMs: 2000,
       maxConcurrency: 4,
+      maxQueued: 200,
+      maxRequestsPerPrincipal: 6,
       ...over,
     });
 
