@@ -111,10 +111,20 @@ function satisfies(labels: Record<string, string>, m: LabelMatcher): boolean {
 
 /**
  * Whether an alert's labels belong to the entity: its `service` (and `namespace`, when the
- * alert has one), every strict matcher, and the soft matchers whose label the alert carries.
+ * alert has one), every strict matcher, and the soft matchers whose label the alert carries. An
+ * entity that names no service sees only alerts without a `service` label.
  */
 export function alertLabelsMatchScope(scope: AlertScope, labels: Record<string, string>): boolean {
   if (scope.service !== undefined && labels[LABELS.service] !== scope.service) return false;
+  // A service's alerts belong to the entities that name it (and so are its claimants): Roadie's
+  // `prometheus.io/alert: all` alone must not read every service's alert state.
+  if (
+    scope.service === undefined &&
+    labels[LABELS.service] !== undefined &&
+    !scope.strictMatchers.some(m => m.name === LABELS.service && m.op === '=')
+  ) {
+    return false;
+  }
   if (scope.namespace !== undefined && labels[LABELS.namespace] !== undefined) {
     if (labels[LABELS.namespace] !== scope.namespace) return false;
   }

@@ -15,7 +15,8 @@ describe('alert history', () => {
     );
     const roadie = resolveAlertScope({ 'prometheus.io/alert': 'High.Rate,Other' });
     expect(alertHistoryQuery(roadie)).toBe(
-      'max by (alertname, alertstate, environment, cluster) (ALERTS{alertname=~"High\\\\.Rate|Other"})',
+      // Naming no service, it sees only alerts without one.
+      'max by (alertname, alertstate, environment, cluster) (ALERTS{alertname=~"High\\\\.Rate|Other",service=""})',
     );
   });
 

@@ -37,8 +37,14 @@ export function alertsHistoryMatchers(scope: AlertScope): LabelMatcher[] {
   const matchers: LabelMatcher[] = [];
   if (scope.service !== undefined) {
     matchers.push({ name: LABELS.service, op: '=', value: scope.service });
-  } else if (Array.isArray(scope.alertNames)) {
-    matchers.push({ name: 'alertname', op: '=~', value: scope.alertNames.map(escapeRegex).join('|') });
+  } else {
+    if (Array.isArray(scope.alertNames)) {
+      matchers.push({ name: 'alertname', op: '=~', value: scope.alertNames.map(escapeRegex).join('|') });
+    }
+    // As alertLabelsMatchScope: an entity naming no service sees no service's alerts.
+    if (!scope.strictMatchers.some(m => m.name === LABELS.service && m.op === '=')) {
+      matchers.push({ name: LABELS.service, op: '=', value: '' });
+    }
   }
   if (scope.namespace !== undefined) matchers.push(valueOrAbsent(LABELS.namespace, scope.namespace));
   matchers.push(...scope.strictMatchers);

@@ -169,6 +169,17 @@ describe('entityAlerts', () => {
     ]);
   });
 
+  it("never shows a service's alerts to a Roadie entity that does not name the service", () => {
+    const rules = [
+      rule('ServiceHighErrorRatio', { alerts: [alert('ServiceHighErrorRatio', paymentsProd), alert('ServiceHighErrorRatio', { component: 'api' })] }),
+    ];
+    // `all` alone would otherwise read every service's alert state through one annotation.
+    const all = run({ 'prometheus.io/alert': 'all' }, rules);
+    expect(all.rules.flatMap(r => r.instances.map(i => i.labels.service ?? 'none'))).toEqual(['none']);
+    const named = run({ 'prometheus.io/alert': 'all', 'prometheus.io/labels': 'service=payments' }, rules);
+    expect(named.rules.flatMap(r => r.instances.map(i => i.labels.service ?? 'none'))).toEqual(['payments']);
+  });
+
   it('joins Alertmanager status by label set, and marks it unknown when Alertmanager is down', () => {
     const firing = alert('ServiceHighErrorRatio', paymentsProd);
     const rules = [rule('ServiceHighErrorRatio', { alerts: [firing] })];
