@@ -17,23 +17,26 @@ import {
 
 async function main() {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'token-file': { type: 'string' } },
+    // Repeatable: each file holds a token the cluster accepts (the Kubernetes plugin's, apply's).
+    options: { port: { type: 'string' }, 'token-file': { type: 'string', multiple: true } },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || !values['token-file']) {
-    throw new Error('usage: main.ts --port N --token-file F');
+  const tokenFiles = values['token-file'] ?? [];
+  if (!Number.isInteger(port) || tokenFiles.length === 0) {
+    throw new Error('usage: main.ts --port N --token-file F [--token-file F2 ...]');
   }
-  // A file, not the token: command lines are visible to every user.
-  const tokenFile = values['token-file'];
-  const token = fs.readFileSync(tokenFile, 'utf8').trim();
-  if (!token) {
+  // Files, not tokens: command lines are visible to every user.
+  const [token, ...extraTokens] = tokenFiles.map(tokenFile => {
+    const value = fs.readFileSync(tokenFile, 'utf8').trim();
     // `Bearer ` with nothing after it would be the cluster's credential.
-    throw new Error(`${tokenFile} is empty: the emulated cluster needs a bearer token`);
-  }
+    if (!value) throw new Error(`${tokenFile} is empty: the emulated cluster needs a bearer token`);
+    return value;
+  });
   const emu = await KubeEmulator.start({
     resources: [...CORE_RESOURCES, ...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES],
     autoReady: true,
     token,
+    extraTokens,
     port,
     recordRequests: false,
   });

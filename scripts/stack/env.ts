@@ -1,7 +1,7 @@
 /** The environment the portal backend (and integration tests) use to reach the local stack. */
 import { HOST, PORTAL_USER, PORTS, SELECT_PATH, URLS } from './endpoints';
 import { ensureForgePassword, FORGE_USER } from './forge';
-import { ensureKubeToken, kubeClusterUrls } from './kubeClusters';
+import { ensureApplyToken, ensureKubeToken, kubeClusterUrls } from './kubeClusters';
 import { stackPaths } from './paths';
 import { ensurePassword } from './secrets';
 
@@ -19,6 +19,8 @@ export interface StackEnv {
   MONITORING_FORGE_PASSWORD: string;
   /** Bearer token of the emulated Kubernetes clusters (`serviceAccountToken` in app-config.yaml). */
   MONITORING_KUBE_TOKEN: string;
+  /** Apply's own bearer token on them (`monitoring.apply.clusters`), another account's. */
+  MONITORING_APPLY_TOKEN: string;
   /** `{ cluster name: API URL }` of the emulated clusters, as JSON (for tests). */
   MONITORING_KUBE_CLUSTERS: string;
 }
@@ -38,6 +40,7 @@ export function stackEnv(opts: { dir?: string } = {}): StackEnv {
     MONITORING_FORGE_USERNAME: FORGE_USER,
     MONITORING_FORGE_PASSWORD: ensureForgePassword(paths),
     MONITORING_KUBE_TOKEN: ensureKubeToken(paths),
+    MONITORING_APPLY_TOKEN: ensureApplyToken(paths),
     MONITORING_KUBE_CLUSTERS: JSON.stringify(kubeClusterUrls()),
   };
 }

@@ -19,11 +19,18 @@ export const KUBE_CLUSTERS = {
 } as const;
 
 const KUBE_TOKEN_SECRET = 'kube-api-token';
+/** Apply's own token (`monitoring.apply.clusters`): not the one the Kubernetes plugin's proxy uses. */
+const APPLY_TOKEN_SECRET = 'kube-apply-token';
 export const KUBE_EMULATOR_SCRIPT = path.join(REPO_ROOT, 'scripts', 'kube-emulator', 'main.ts');
 
 /** The bearer token of the emulated clusters (`serviceAccountToken` in app-config.yaml). */
 export function ensureKubeToken(paths: StackPaths): string {
   return ensurePassword(paths, KUBE_TOKEN_SECRET);
+}
+
+/** The bearer token apply uses on the emulated clusters. */
+export function ensureApplyToken(paths: StackPaths): string {
+  return ensurePassword(paths, APPLY_TOKEN_SECRET);
 }
 
 export const kubeClusterUrls = (): Record<string, string> =>
@@ -41,6 +48,8 @@ export function kubeClusterSpecs(paths: StackPaths): ProcessSpec[] {
       String(port),
       '--token-file',
       paths.secret(KUBE_TOKEN_SECRET),
+      '--token-file',
+      paths.secret(APPLY_TOKEN_SECRET),
     ],
     port,
     healthPath: '/readyz',

@@ -6,7 +6,7 @@ import { DATA_CHECKS, runDataCheck } from './dataChecks';
 import { HOST } from './endpoints';
 import { StackEnv, stackEnv } from './env';
 import { ensureForgePassword } from './forge';
-import { ensureKubeToken } from './kubeClusters';
+import { ensureApplyToken, ensureKubeToken } from './kubeClusters';
 import { answers, portInUse } from './http';
 import { stackPaths, StackPaths } from './paths';
 import {
@@ -131,6 +131,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   const changed = writeConfigFiles(paths);
   ensureForgePassword(paths); // the forge reads it from its file at start
   ensureKubeToken(paths); // so do the emulated clusters
+  ensureApplyToken(paths);
   log(`Data dir ${paths.dir}; config written to ${paths.config}`);
 
   const specs = processSpecs(paths);

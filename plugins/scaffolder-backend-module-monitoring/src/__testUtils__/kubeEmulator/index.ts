@@ -67,6 +67,8 @@ export interface KubeEmulatorOptions {
   autoReady?: boolean;
   /** Bearer token the server requires (default `t`). */
   token?: string;
+  /** Other bearer tokens it accepts (another service account's, e.g. apply's own). */
+  extraTokens?: string[];
   /** Loopback port to listen on (default: any free one). */
   port?: number;
   /** Keep every request in `requests` (default true; a long-running process turns it off). */
@@ -82,7 +84,7 @@ export class KubeEmulator {
   private resourceVersion = 1000;
   private server?: http.Server;
   private readonly token: string;
-  private readonly expectedAuthorization: Buffer;
+  private readonly expectedAuthorizations: Buffer[];
   private readonly recordRequests: boolean;
 
   private constructor(opts: KubeEmulatorOptions) {
@@ -91,8 +93,9 @@ export class KubeEmulator {
     this.autoReady = opts.autoReady ?? false;
     const token = opts.token ?? 't';
     // `Bearer ` alone would then be the credential.
-    if (!token) throw new Error('KubeEmulator: the bearer token must not be empty');
-    this.expectedAuthorization = Buffer.from(`Bearer ${token}`, 'utf8');
+    const tokens = [token, ...(opts.extraTokens ?? [])];
+    if (tokens.some(t => !t)) throw new Error('KubeEmulator: the bearer token must not be empty');
+    this.expectedAuthorizations = tokens.map(t => Buffer.from(`Bearer ${t}`, 'utf8'));
     this.token = token;
   }
 
@@ -206,7 +209,7 @@ export class KubeEmulator {
   /** Constant-time comparison of the whole `Authorization` header (lengths in bytes first). */
   private authorized(header: string | undefined): boolean {
     const given = Buffer.from(header ?? '', 'utf8');
-    return given.length === this.expectedAuthorization.length && timingSafeEqual(given, this.expectedAuthorization);
+    return this.expectedAuthorizations.some(expected => given.length === expected.length && timingSafeEqual(given, expected));
   }
 
   /**

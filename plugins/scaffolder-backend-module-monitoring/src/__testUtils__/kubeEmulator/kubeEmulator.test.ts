@@ -208,6 +208,17 @@ describe('KubeEmulator request limits and credentials', () => {
     }
   });
 
+  it("accepts each of its tokens (the Kubernetes plugin's and apply's own) and no other", async () => {
+    const two = await KubeEmulator.start({ token: 'plugin-token', extraTokens: ['apply-token'] });
+    try {
+      const status = async (token: string) =>
+        (await fetch(`${two.url}/api/v1/namespaces`, { headers: { authorization: `Bearer ${token}` } })).status;
+      expect([await status('plugin-token'), await status('apply-token'), await status('apply-toke'), await status('t')]).toEqual([200, 200, 401, 401]);
+    } finally {
+      await two.close();
+    }
+  });
+
   it('answers 413 RequestEntityTooLarge, without reading, to a declared body over 3 MiB', async () => {
     const res = await exchange({
       headers: { ...applyHeaders, authorization: 'Bearer t', 'content-length': MAX_REQUEST_BODY_BYTES + 1 },
