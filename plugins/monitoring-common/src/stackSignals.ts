@@ -14,8 +14,11 @@ import { escapeRegex } from './promql';
 export const HUB_COMPONENTS = ['vminsert', 'vmselect', 'vmstorage', 'vmauth', 'vmalert', 'vmalertmanager'] as const;
 export type HubComponent = (typeof HUB_COMPONENTS)[number];
 
-/** The label the hub's vmagent puts on the series of its components' self-scrapes. */
-export const COMPONENT_LABEL = 'component';
+/**
+ * The label the hub's vmagent puts on the series of its components' self-scrapes: a name of its
+ * own, since `component` is a common target label (`component="apiserver"`).
+ */
+export const COMPONENT_LABEL = 'hub_component';
 
 /** The `job` of a hub component's self-scrape: the operator's Service name. */
 export function hubComponentJob(component: HubComponent, hubName: string): string {
@@ -39,8 +42,8 @@ export function hubComponentRelabeling(hubName: string): RelabelRule[] {
 export const STACK_COUNT_WINDOW = '15m';
 /** The window of the rates (samples/s). */
 export const STACK_RATE_WINDOW = '5m';
-/** How far back the newest sample of a cluster is looked for; older than this is "never seen". */
-export const STACK_LOOKBACK = '1h';
+/** How far back the newest sample of a cluster is looked for: a spoke silent for longer is not listed (unless configured). */
+export const STACK_LOOKBACK = '1d';
 
 export interface StackQueries {
   /** Unix seconds of the newest sample each cluster wrote. */
@@ -59,12 +62,13 @@ export interface StackQueries {
   componentsUp: string;
 }
 
-const by = `by (${LABELS.cluster}, ${LABELS.environment})`;
+const by = `by (${LABELS.cluster})`;
 
 /** The stack's instant queries; none holds a value from a request or the catalog. */
 export function stackQueries(): StackQueries {
   return {
-    lastSample: `max ${by} (tlast_over_time(up{${LABELS.cluster}!=""}[${STACK_LOOKBACK}]))`,
+    // With the environment: a cluster writes one (the label contract), shown on its card.
+    lastSample: `max by (${LABELS.cluster}, ${LABELS.environment}) (tlast_over_time(up{${LABELS.cluster}!=""}[${STACK_LOOKBACK}]))`,
     samplesPerSecond: `sum ${by} (rate(vmagent_remotewrite_block_size_rows_sum[${STACK_RATE_WINDOW}]))`,
     activeSeries: `sum ${by} (scrape_samples_post_metric_relabeling)`,
     queueBytes: `sum ${by} (vmagent_remotewrite_pending_data_bytes)`,
@@ -72,7 +76,7 @@ export function stackQueries(): StackQueries {
     remoteWriteErrors:
       `sum ${by} (increase({__name__=~"vmagent_remotewrite_errors_total|vmagent_remotewrite_requests_total",` +
       `status_code!~"2.."}[${STACK_COUNT_WINDOW}]))`,
-    componentsUp: `max by (${LABELS.cluster}, ${COMPONENT_LABEL}, instance) (up{${COMPONENT_LABEL}!=""})`,
+    componentsUp: `max by (${LABELS.cluster}, ${COMPONENT_LABEL}, instance) (up{${COMPONENT_LABEL}=~"${HUB_COMPONENTS.join('|')}"})`,
   };
 }
 

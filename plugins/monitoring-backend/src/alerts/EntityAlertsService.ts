@@ -51,8 +51,8 @@ export class EntityAlertsService {
       if (e instanceof InvalidMatcherError) throw new InputError(e.message);
       throw e;
     }
-    this.runner.admit(1);
-    const series = await this.runner.queryRange(query, range, signal);
+    const release = this.runner.admit(1);
+    const series = await this.runner.queryRange(query, range, signal).finally(release);
     return alertHistory(stringifyEntityRef(entity), series, range, this.environments);
   }
 

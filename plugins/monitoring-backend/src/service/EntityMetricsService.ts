@@ -78,11 +78,10 @@ export class EntityMetricsService {
   async getMetrics(entity: Entity, range: QueryRange, signal?: AbortSignal): Promise<EntityMetricsResponse> {
     const entityRef = stringifyEntityRef(entity);
     const { target, panels } = entityQueries(entity, this.config, range);
-    this.runner.admit(panels.length);
-
+    const release = this.runner.admit(panels.length);
     const settled = await Promise.allSettled(
       panels.map(({ query }) => this.runner.queryRange(query, range, signal)),
-    );
+    ).finally(release);
 
     // Every panel failing is one upstream problem: answer with its error, not 7 partial ones.
     const firstFailure = settled.find(s => s.status === 'rejected') as PromiseRejectedResult | undefined;

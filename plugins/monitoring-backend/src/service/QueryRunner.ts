@@ -40,17 +40,27 @@ export class QueryRunner {
     this.limit = pLimit(maxConcurrency);
   }
 
+  /** Queries of admitted requests not settled yet (running, waiting, or still at the cache). */
+  private admitted = 0;
+
   /**
-   * Refuses (503) work for `queries` more queries when the queue cannot take them: better a
-   * clear "busy" now than an answer after every other caller's.
+   * Admits a request's `queries` or refuses it (503) when the running and waiting ones would
+   * exceed maxConcurrency + maxQueued: better a clear "busy" now than an answer after every
+   * other caller's. Counted at once (not when the queries reach the queue), so a burst cannot
+   * slip past; call the returned release when the request's queries have settled.
    */
-  admit(queries: number): void {
-    const free = Math.max(0, this.maxConcurrency - this.limit.activeCount);
-    if (this.limit.pendingCount + Math.max(0, queries - free) > this.maxQueued) {
+  admit(queries: number): () => void {
+    if (this.admitted + queries > this.maxConcurrency + this.maxQueued) {
       throw new ServiceUnavailableError(
-        `the monitoring backend is busy (${this.limit.pendingCount} queries waiting for VMSelect); try again shortly`,
+        `the monitoring backend is busy (${this.admitted} queries admitted for VMSelect); try again shortly`,
       );
     }
+    this.admitted += queries;
+    let released = false;
+    return () => {
+      if (!released) this.admitted -= queries;
+      released = true;
+    };
   }
 
   queryRange(query: string, range: RangeParams, signal?: AbortSignal): Promise<RangeSeries[]> {

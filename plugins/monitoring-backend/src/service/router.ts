@@ -56,8 +56,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res: express.Response,
     work: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const p = credentials.principal as { userEntityRef?: string; subject?: string };
-    const who = p.userEntityRef ?? p.subject ?? 'anonymous';
+    const p = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+    const who = `${p.type ?? 'none'}:${p.userEntityRef ?? p.subject ?? 'anonymous'}`;
     const count = inFlight.get(who) ?? 0;
     if (count >= maxPerPrincipal) {
       throw new ServiceUnavailableError(`${count} of your requests are still running; try again when they finish`);
@@ -164,7 +164,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const unknown = Object.keys(req.query).filter(k => !['environment', 'owner', 'system', 'lifecycle', 'q'].includes(k));
     if (unknown.length) throw new InputError(`unknown parameter(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
-    res.json(await fleet.getFleet(credentials, filters));
+    res.json(await bounded(credentials, res, () => fleet.getFleet(credentials, filters)));
   });
 
   router.get('/stack', async (req, res) => {

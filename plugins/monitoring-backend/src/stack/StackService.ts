@@ -39,13 +39,13 @@ type Measures = Pick<SpokeHealth, 'lagSeconds' | 'queueBytes' | 'droppedSamples'
 
 /** The verdict on one spoke and the first reason for it. */
 export function spokeVerdict(m: Measures, t: StackThresholds): Pick<SpokeHealth, 'verdict' | 'reason'> {
-  if (m.lagSeconds === null) return { verdict: 'down', reason: 'no sample in the last hour' };
+  if (m.lagSeconds === null) return { verdict: 'down', reason: 'no sample in the last day' };
   if (m.lagSeconds >= t.downAfterSeconds) return { verdict: 'down', reason: `no sample for ${formatAge(m.lagSeconds)}` };
   if (m.lagSeconds >= t.laggingAfterSeconds) {
     return { verdict: 'lagging', reason: `newest sample ${formatAge(m.lagSeconds)} old` };
   }
   if ((m.droppedSamples ?? 0) > 0) {
-    return { verdict: 'lagging', reason: `${Math.round(m.droppedSamples!)} samples dropped in ${STACK_COUNT_WINDOW}` };
+    return { verdict: 'lagging', reason: `${Math.round(m.droppedSamples!)} samples or blocks dropped in ${STACK_COUNT_WINDOW}` };
   }
   if ((m.queueBytes ?? 0) > 0 && (m.remoteWriteErrors ?? 0) > 0) {
     return { verdict: 'lagging', reason: 'remote write failing, samples queued on disk' };
@@ -56,8 +56,16 @@ export function spokeVerdict(m: Measures, t: StackThresholds): Pick<SpokeHealth,
 const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
 const round = (v: number) => Number(v.toPrecision(4));
 
+/** By cluster; should a cluster come twice (two environment values), its newest sample counts. */
 function byCluster(samples: InstantSample[]): Map<string, InstantSample> {
-  return new Map(samples.filter(s => s.metric[LABELS.cluster]).map(s => [s.metric[LABELS.cluster], s]));
+  const out = new Map<string, InstantSample>();
+  for (const s of samples) {
+    const cluster = s.metric[LABELS.cluster];
+    if (!cluster) continue;
+    const seen = out.get(cluster);
+    if (!seen || s.value > seen.value) out.set(cluster, s);
+  }
+  return out;
 }
 
 export class StackService {

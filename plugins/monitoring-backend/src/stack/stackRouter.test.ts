@@ -39,7 +39,7 @@ function stackHub(state: HubState) {
     else if (q === Q.samplesPerSecond) result = vector(Object.fromEntries(Object.keys(state.ages).map(c => [c, 120])));
     else if (q === Q.activeSeries) result = vector(Object.fromEntries(Object.keys(state.ages).map(c => [c, 1900])));
     else if (q === Q.componentsUp) {
-      result = state.up.map(u => ({ metric: { cluster: 'hub-cluster', component: u.component, instance: u.instance }, value: [NOW(), String(u.value)] }));
+      result = state.up.map(u => ({ metric: { cluster: 'hub-cluster', hub_component: u.component, instance: u.instance }, value: [NOW(), String(u.value)] }));
     }
     return { body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
   };
@@ -102,7 +102,7 @@ describe('GET /stack', () => {
     const body: StackResponse = res.body;
     const verdicts = Object.fromEntries(body.clusters.map(c => [c.cluster, [c.verdict, c.reason]]));
     expect(verdicts).toEqual({
-      'never-cluster': ['down', 'no sample in the last hour'],
+      'never-cluster': ['down', 'no sample in the last day'],
       'qa-cluster': ['down', expect.stringMatching(/^no sample for 6m 4\ds$/)],
       'prod-cluster': ['lagging', 'remote write failing, samples queued on disk'],
       'staging-cluster': ['lagging', expect.stringMatching(/^newest sample 1m 3\ds old$/)],
@@ -170,7 +170,7 @@ describe('spokeVerdict', () => {
     expect(spokeVerdict(ok, t)).toEqual({ verdict: 'ok' });
     expect(spokeVerdict({ ...ok, lagSeconds: 120 }, t).verdict).toBe('lagging');
     expect(spokeVerdict({ ...ok, lagSeconds: 600 }, t).verdict).toBe('down');
-    expect(spokeVerdict({ ...ok, droppedSamples: 12 }, t)).toEqual({ verdict: 'lagging', reason: '12 samples dropped in 15m' });
+    expect(spokeVerdict({ ...ok, droppedSamples: 12 }, t)).toEqual({ verdict: 'lagging', reason: '12 samples or blocks dropped in 15m' });
     // Errors the queue absorbed and recovered from are no verdict; errors with a queue are.
     expect(spokeVerdict({ ...ok, remoteWriteErrors: 4 }, t).verdict).toBe('ok');
     expect(spokeVerdict({ ...ok, remoteWriteErrors: 4, queueBytes: 10 }, t).verdict).toBe('lagging');

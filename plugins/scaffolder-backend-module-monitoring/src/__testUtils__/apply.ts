@@ -89,7 +89,7 @@ export async function renderSpoke(workspace: string, overrides: Record<string, u
  * Seals a rendered folder again as it now is, as a render with other inputs would: for tests
  * that change a rendered object on purpose (edited files are refused otherwise).
  */
-export function reseal(folder: string) {
+export function reseal(folder: string, role = '') {
   const files: Record<string, string> = {};
   for (const name of fs.readdirSync(folder)) {
     if (/\.ya?ml$/.test(name)) files[name] = fs.readFileSync(path.join(folder, name), 'utf8');
@@ -98,7 +98,7 @@ export function reseal(folder: string) {
   for (const name of fs.readdirSync(metaDir)) {
     if (name !== RENDER_SEAL_FILE) files[`${RENDER_META_DIR}/${name}`] = fs.readFileSync(path.join(metaDir, name), 'utf8');
   }
-  fs.writeFileSync(path.join(metaDir, RENDER_SEAL_FILE), RenderSeal.forProcess().seal(files));
+  fs.writeFileSync(path.join(metaDir, RENDER_SEAL_FILE), RenderSeal.forProcess().seal(role, files));
 }
 
 export const applyPatches = (emu: KubeEmulator) =>

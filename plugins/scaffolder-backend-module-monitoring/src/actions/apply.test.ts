@@ -331,10 +331,41 @@ describe('monitoring:apply', () => {
       await refused({ path: 'handmade', cluster: 'infra' }, /handmade was not written by a monitoring render action/);
     });
 
+    it('refuses a seal edited to drop a file, and files of another render moved in', async () => {
+      const sealFile = path.join(workspace, 'hub', '.monitoring', 'render.json');
+      const seal = JSON.parse(fs.readFileSync(sealFile, 'utf8'));
+      const dropped = Object.keys(seal.files).find(f => f.includes('-vmalert-'))!;
+      delete seal.files[dropped];
+      fs.writeFileSync(sealFile, JSON.stringify(seal));
+      fs.rmSync(path.join(workspace, 'hub', dropped));
+      await refused({ path: 'hub', cluster: 'infra' }, /hub was not written by a monitoring render action/);
+
+      // A spoke's hub side, sealed as such, is not a target's set: its seal names its role.
+      await renderHub(workspace);
+      const spoke = await renderSpoke(workspace);
+      fs.cpSync(path.join(workspace, spoke.outputPath, 'hub-side'), path.join(workspace, 'moved'), { recursive: true });
+      await refused({ path: 'moved', cluster: 'infra' }, /moved was not written by a monitoring render action/);
+      // Nor can one render's file join another's folder, even with its own content.
+      const vmuser = fs.readdirSync(path.join(workspace, 'moved')).find(f => f.includes('-vmuser-'))!;
+      fs.copyFileSync(path.join(workspace, 'moved', vmuser), path.join(workspace, 'hub', `099-${vmuser}`));
+      await refused({ path: 'hub', cluster: 'infra' }, `hub/099-${vmuser} is not what a monitoring render action wrote`);
+    });
+
+    it('refuses any other file beside the manifests, YAML or not, and symlinks', async () => {
+      fs.writeFileSync(path.join(workspace, 'hub', 'extra.json'), JSON.stringify(binding));
+      await refused({ path: 'hub', cluster: 'infra' }, 'hub/extra.json is not what a monitoring render action wrote');
+      fs.rmSync(path.join(workspace, 'hub', 'extra.json'));
+      const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmauth-'))!;
+      const outside = mockDir.resolve('outside.yaml');
+      fs.renameSync(path.join(workspace, 'hub', file), outside);
+      fs.symlinkSync(outside, path.join(workspace, 'hub', file));
+      await refused({ path: 'hub', cluster: 'infra' }, `hub/${file} is not what a monitoring render action wrote`);
+    });
+
     it('refuses what another backend (another key) sealed', async () => {
       const other = createApplyAction({ config: configFor({ infra: emu }), pollInterval: fast, seal: RenderSeal.random() });
       const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
-      await expect(other.handler(ctx)).rejects.toThrow(/is not what a monitoring render action wrote/);
+      await expect(other.handler(ctx)).rejects.toThrow(/hub was not written by a monitoring render action/);
       expect(emu.requests).toEqual([]);
     });
 

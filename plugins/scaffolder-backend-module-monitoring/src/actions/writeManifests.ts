@@ -2,11 +2,14 @@
  * What both render actions do after building: validate every object, then (only if all are
  * valid) write one YAML file per object into the workspace.
  */
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
+import { InputError } from '@backstage/errors';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringify } from 'yaml';
 import { K8sObject, SecretRequirement } from '../builders/types';
+import { SECRET_REQUIREMENTS_FILE } from '../apply/load';
 import { KUSTOMIZATION_FILE, RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from '../apply/seal';
 import { objectRef, validateObjects } from '../validation';
 
@@ -17,7 +20,7 @@ export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as co
  * File listing the Secrets the apply step creates (names and keys, never values), in the
  * rendered folder's `.monitoring/`: not a Kubernetes object, so not among the manifests.
  */
-export const SECRET_REQUIREMENTS_FILE = `${RENDER_META_DIR}/secret-requirements.json`;
+export { SECRET_REQUIREMENTS_FILE };
 
 export interface ManifestSet {
   /** Folder below the output path ('' for the output path itself). */
@@ -43,6 +46,27 @@ function fileName(index: number, obj: K8sObject): string {
   return `${String(index + 1).padStart(3, '0')}-${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
+/**
+ * Writes `name` in `dir` as a regular file: never through a symlink an earlier step planted
+ * (a fetched repository may hold some), which would write outside the workspace.
+ */
+async function writeRegularFile(dir: string, name: string, content: string): Promise<void> {
+  let file: string;
+  try {
+    file = resolveSafeChildPath(dir, name);
+  } catch {
+    throw new InputError(`${name} in the output folder leads outside the workspace`);
+  }
+  const existing = await fs.lstat(file).catch(() => undefined);
+  if (existing && !existing.isFile()) throw new InputError(`${path.basename(file)} in the output folder is not a regular file`);
+  const handle = await fs.open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW, 0o644);
+  try {
+    await handle.writeFile(content, 'utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function writeManifests(opts: {
   workspacePath: string;
   outputPath: string;
@@ -61,10 +85,11 @@ export async function writeManifests(opts: {
   const files: string[] = [];
   for (const set of opts.sets) {
     const dir = resolveSafeChildPath(base, set.subdir || '.');
-    await fs.mkdir(path.join(dir, RENDER_META_DIR), { recursive: true });
+    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(resolveSafeChildPath(dir, RENDER_META_DIR), { recursive: true });
     const written: Record<string, string> = {};
     const write = async (name: string, content: string) => {
-      await fs.writeFile(path.join(dir, name), content, 'utf8');
+      await writeRegularFile(dir, name, content);
       written[name] = content;
     };
     for (const [i, obj] of set.objects.entries()) {
@@ -81,7 +106,7 @@ export async function writeManifests(opts: {
     if (!set.subdir && opts.secrets.length > 0) {
       await write(SECRET_REQUIREMENTS_FILE, `${JSON.stringify(opts.secrets, null, 2)}\n`);
     }
-    await fs.writeFile(path.join(dir, RENDER_META_DIR, RENDER_SEAL_FILE), opts.seal.seal(written), 'utf8');
+    await writeRegularFile(dir, `${RENDER_META_DIR}/${RENDER_SEAL_FILE}`, opts.seal.seal(set.subdir, written));
   }
   if (opts.secrets.length > 0) {
     opts.logger.info(

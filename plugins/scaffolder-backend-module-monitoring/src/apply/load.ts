@@ -1,4 +1,5 @@
 /** Reads the rendered manifests of a workspace folder: only what a render action sealed. */
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
@@ -7,6 +8,9 @@ import { parseAllDocuments } from 'yaml';
 import { KUBE_STATE_METRICS } from '../builders/exporters';
 import { K8sObject } from '../builders/types';
 import { KUSTOMIZATION_FILE, RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from './seal';
+
+/** Where a render writes the Secrets apply creates (names and keys; see actions/writeManifests). */
+export const SECRET_REQUIREMENTS_FILE = `${RENDER_META_DIR}/secret-requirements.json`;
 
 export interface LoadedObject {
   obj: K8sObject;
@@ -48,57 +52,94 @@ function checkRenderedKind(obj: K8sObject, file: string): void {
   }
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
+/** A regular file's bytes, never through a symlink (O_NOFOLLOW); undefined when absent. */
+async function readRegular(file: string, where: string): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.readFile(file, 'utf8');
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw new InputError(`${where} is not a regular file`);
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new InputError(`${where} is not a regular file`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
+export interface LoadedFolder {
+  objects: LoadedObject[];
+  /** `.monitoring/secret-requirements.json` as sealed, when the render wrote one. */
+  secretRequirements?: string;
+}
+
 /**
- * Every YAML document of the `*.yaml`/`*.yml` files directly in `dir` (not in sub-folders such as
- * `hub-side/`, which belong to another cluster), in file-name order, once every file is one the
- * render actions sealed (and `.monitoring/secret-requirements.json` too, when present).
+ * Every YAML document of the sealed manifests directly in `dir`, in file-name order, once the
+ * folder is exactly what a render wrote for `role` ('' for a target's set, `hub-side` for a
+ * spoke's hub side): a seal of this backend's key over the whole file list, every listed file
+ * there with its bytes unchanged, and nothing else in the folder but `.monitoring/` and (for a
+ * target's set) `subfolders` - each file read once, the bytes verified being the bytes used.
  * `kustomization.yaml` is for GitOps tools and not applied.
  */
-export async function loadManifests(workspacePath: string, dir: string, seal: RenderSeal): Promise<LoadedObject[]> {
+export async function loadManifests(
+  workspacePath: string,
+  dir: string,
+  seal: RenderSeal,
+  role = '',
+  subfolders: string[] = [],
+): Promise<LoadedFolder> {
   let base: string;
   try {
     base = resolveSafeChildPath(workspacePath, dir);
   } catch {
     throw new InputError(`path "${dir}" is outside the workspace`);
   }
-  const stat = await fs.stat(base).catch(() => undefined);
+  const stat = await fs.lstat(base).catch(() => undefined);
   if (!stat?.isDirectory()) throw new InputError(`path "${dir}" is not a folder in the workspace`);
-  const sealed = seal.open(await readOptional(path.join(base, RENDER_META_DIR, RENDER_SEAL_FILE)), dir);
-  const names = (await fs.readdir(base, { withFileTypes: true }))
-    .filter(e => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map(e => e.name)
-    .sort();
-  if (names.filter(n => n !== KUSTOMIZATION_FILE).length === 0) throw new InputError(`path "${dir}" holds no YAML manifests`);
-  const meta = (await fs.readdir(path.join(base, RENDER_META_DIR)).catch(() => [] as string[]))
-    .filter(n => n !== RENDER_SEAL_FILE)
-    .map(n => `${RENDER_META_DIR}/${n}`);
-  // Every sealed file is there, unchanged, and nothing else is.
-  for (const name of [...names, ...meta]) sealed.verify(name, await fs.readFile(path.join(base, name), 'utf8'));
-  const missing = [...sealed].filter(n => !names.includes(n) && !meta.includes(n));
-  if (missing.length > 0) throw new InputError(`${dir}: rendered files are missing: ${missing.slice(0, 5).join(', ')}`);
+  const sealText = await readRegular(path.join(base, RENDER_META_DIR, RENDER_SEAL_FILE), `${dir}/${RENDER_META_DIR}/${RENDER_SEAL_FILE}`);
+  const sealed = seal.open(sealText?.toString('utf8'), dir, role);
 
-  const out: LoadedObject[] = [];
-  for (const name of names.filter(n => n !== KUSTOMIZATION_FILE)) {
+  const unexpected: string[] = [];
+  for (const entry of await fs.readdir(base, { withFileTypes: true })) {
+    if (entry.isDirectory() && (entry.name === RENDER_META_DIR || subfolders.includes(entry.name))) continue;
+    if (!(entry.isFile() && sealed.files.has(entry.name))) unexpected.push(entry.name);
+  }
+  const meta = await fs.lstat(path.join(base, RENDER_META_DIR)).catch(() => undefined);
+  if (meta?.isDirectory()) {
+    for (const name of await fs.readdir(path.join(base, RENDER_META_DIR))) {
+      if (name !== RENDER_SEAL_FILE && !sealed.files.has(`${RENDER_META_DIR}/${name}`)) unexpected.push(`${RENDER_META_DIR}/${name}`);
+    }
+  }
+  if (unexpected.length > 0) {
+    throw new InputError(
+      `${dir}/${unexpected[0].slice(0, 100)} is not what a monitoring render action wrote (added or changed since)` +
+        `${unexpected.length > 1 ? `, nor ${unexpected.length - 1} more` : ''}: monitoring:apply applies nothing else`,
+    );
+  }
+  const contents = new Map<string, Buffer>();
+  for (const name of [...sealed.files].sort()) {
+    const content = await readRegular(path.join(base, name), `${dir}/${name}`);
+    if (content === undefined) throw new InputError(`${dir}: rendered files are missing: ${name.slice(0, 100)}`);
+    sealed.verify(name, content);
+    contents.set(name, content);
+  }
+  const manifests = [...contents.keys()].filter(n => !n.includes('/') && /\.ya?ml$/.test(n) && n !== KUSTOMIZATION_FILE);
+  if (manifests.length === 0) throw new InputError(`path "${dir}" holds no YAML manifests`);
+
+  const objects: LoadedObject[] = [];
+  for (const name of manifests) {
     const file = path.posix.join(dir.split(path.sep).join('/'), name);
-    const text = await fs.readFile(path.join(base, name), 'utf8');
-    for (const doc of parseAllDocuments(text)) {
+    for (const doc of parseAllDocuments(contents.get(name)!.toString('utf8'))) {
       if (doc.errors.length > 0) {
         throw new InputError(`${file}: invalid YAML: ${doc.errors[0].message}`);
       }
       const value = doc.toJS();
       if (value === null || value === undefined) continue;
       checkRenderedKind(value as K8sObject, file);
-      out.push({ obj: value as K8sObject, file });
+      objects.push({ obj: value as K8sObject, file });
     }
   }
-  return out;
+  return { objects, secretRequirements: contents.get(SECRET_REQUIREMENTS_FILE)?.toString('utf8') };
 }

@@ -8,7 +8,7 @@
  * content changed. The record sits in a sub-folder, which `kubectl apply -f <folder>` and a
  * kustomization do not read, so the published folder stays appliable by GitOps tools.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 
 /** The sub-folder of a rendered folder holding what is not a Kubernetes object. */
@@ -17,14 +17,26 @@ export const RENDER_SEAL_FILE = 'render.json';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
 interface SealFile {
-  version: 1;
-  /** HMAC-SHA256 (hex) by path relative to the rendered folder. */
+  version: 2;
+  /** Which set of a render the folder is: '' for the target's, `hub-side` for a spoke's hub side. */
+  role: string;
+  /** SHA-256 (hex) of each file, by path relative to the folder. */
   files: Record<string, string>;
+  /** HMAC-SHA256 (hex) of version, role and the whole file list: no entry can be added, dropped or moved. */
+  mac: string;
 }
 
 interface Logger {
   warn(message: string): void;
 }
+
+/** A folder's seal, once its MAC checked out: the files it lists, and a check of each one's bytes. */
+export interface OpenedSeal {
+  files: Set<string>;
+  verify(file: string, content: Buffer): void;
+}
+
+const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
 
 let processSeal: RenderSeal | undefined;
 
@@ -59,46 +71,46 @@ export class RenderSeal {
     return processSeal;
   }
 
-  private mac(file: string, content: string): string {
-    return createHmac('sha256', this.key).update(file).update('\0').update(content).digest('hex');
+  private mac(role: string, files: Record<string, string>): string {
+    const canonical = JSON.stringify([2, role, Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    return createHmac('sha256', this.key).update(canonical).digest('hex');
   }
 
-  /** The seal file's content for the given files (path relative to the folder -> content). */
-  seal(files: Record<string, string>): string {
-    const sealed: SealFile = { version: 1, files: {} };
-    for (const [file, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
-      sealed.files[file] = this.mac(file, content);
-    }
+  /** The seal file's content for a folder's files (path relative to the folder -> content). */
+  seal(role: string, files: Record<string, string>): string {
+    const digests = Object.fromEntries(Object.entries(files).map(([file, content]) => [file, sha256(content)]));
+    const sealed: SealFile = { version: 2, role, files: digests, mac: this.mac(role, digests) };
     return `${JSON.stringify(sealed, null, 2)}\n`;
   }
 
-  /**
-   * The sealed file names of a folder, once `sealText` is a seal of this key. `where` names the
-   * folder in messages.
-   */
-  open(sealText: string | undefined, where: string): Set<string> & { verify(file: string, content: string): void } {
-    const notRendered = `${where} was not written by a monitoring render action (no valid ${RENDER_META_DIR}/${RENDER_SEAL_FILE}): ` +
-      'monitoring:apply applies only what monitoring:hub:render, monitoring:spoke:render or monitoring:service:render wrote in this backend';
-    if (sealText === undefined) throw new InputError(notRendered);
+  /** The seal of a folder holding the `role` set, once its MAC is this key's. `where` names the folder in messages. */
+  open(sealText: string | undefined, where: string, role: string): OpenedSeal {
+    const notRendered = new InputError(
+      `${where} was not written by a monitoring render action (no valid ${RENDER_META_DIR}/${RENDER_SEAL_FILE}): ` +
+        'monitoring:apply applies only what monitoring:hub:render, monitoring:spoke:render or monitoring:service:render wrote in this backend',
+    );
     let parsed: SealFile;
     try {
-      parsed = JSON.parse(sealText);
+      parsed = JSON.parse(sealText ?? '');
     } catch {
-      throw new InputError(notRendered);
+      throw notRendered;
     }
-    if (parsed?.version !== 1 || typeof parsed.files !== 'object' || parsed.files === null) throw new InputError(notRendered);
-    const macs = new Map(Object.entries(parsed.files).filter(([, v]) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)));
-    const names = new Set(macs.keys()) as Set<string> & { verify(file: string, content: string): void };
-    names.verify = (file: string, content: string) => {
-      const expected = macs.get(file);
-      const actual = Buffer.from(this.mac(file, content), 'hex');
-      if (!expected || !timingSafeEqual(Buffer.from(expected, 'hex'), actual)) {
-        throw new InputError(
-          `${where}/${file} is not what a monitoring render action wrote (added or changed since): ` +
-            'render again instead of editing rendered files; monitoring:apply applies nothing else',
-        );
-      }
+    const files = parsed?.files;
+    if (parsed?.version !== 2 || typeof parsed.mac !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.mac)) throw notRendered;
+    if (typeof files !== 'object' || files === null || !Object.values(files).every(v => typeof v === 'string')) throw notRendered;
+    // The role is the one apply expects here, not the one the file claims.
+    const expected = Buffer.from(this.mac(role, files), 'hex');
+    if (!timingSafeEqual(Buffer.from(parsed.mac, 'hex'), expected)) throw notRendered;
+    return {
+      files: new Set(Object.keys(files)),
+      verify: (file: string, content: Buffer) => {
+        if (files[file] !== sha256(content)) {
+          throw new InputError(
+            `${where}/${file} is not what a monitoring render action wrote (added or changed since): ` +
+              'render again instead of editing rendered files; monitoring:apply applies nothing else',
+          );
+        }
+      },
     };
-    return names;
   }
 }

@@ -8,8 +8,6 @@
  * remote-write password and the hub-side VMUser's password) get one value on both sides.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { K8sObject, SecretRequirement } from '../builders/types';
@@ -36,21 +34,12 @@ const requirementsFileSchema = z.array(
   }),
 );
 
-/** Reads `<dir>/secret-requirements.json`; `[]` when the set needs none (external-secrets). */
-export async function loadSecretRequirements(
-  workspacePath: string,
-  dir: string,
-  fileName: string,
-): Promise<SecretRequirement[]> {
-  const file = resolveSafeChildPath(resolveSafeChildPath(workspacePath, dir), fileName);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    // Only a missing file means "no Secrets to create"; anything else must not pass silently.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new InputError(`${dir}/${fileName} cannot be read`);
-  }
+/**
+ * Parses a set's `secret-requirements.json` (as its sealed folder was read); `[]` when the set
+ * has none (external-secrets).
+ */
+export function parseSecretRequirements(text: string | undefined, dir: string, fileName: string): SecretRequirement[] {
+  if (text === undefined) return [];
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -18,7 +18,7 @@ import { orderForApply } from './order';
 import {
   PlacedRequirement,
   ProvidedValues,
-  loadSecretRequirements,
+  parseSecretRequirements,
   resolveSecretValues,
   secretObject,
 } from './secrets';
@@ -72,7 +72,8 @@ async function isDirectory(p: string): Promise<boolean> {
  */
 export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   // The target's folder first: it reports a path outside the workspace or without manifests.
-  const targetObjects = (await loadManifests(o.workspacePath, o.path, o.seal)).map(l => l.obj);
+  const target = await loadManifests(o.workspacePath, o.path, o.seal, '', [o.hubSideDir]);
+  const targetObjects = target.objects.map(l => l.obj);
   const hubSidePath = path.posix.join(o.path, o.hubSideDir);
   const hasHubSide = await isDirectory(resolveSafeChildPath(o.workspacePath, hubSidePath));
   if (o.hubTarget && !hasHubSide) {
@@ -82,9 +83,7 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
     o.logger.info(`${hubSidePath}/ is not applied by this step: set hubCluster to admit the spoke on the hub in the same step`);
   }
 
-  const requirements = o.createSecrets
-    ? await loadSecretRequirements(o.workspacePath, o.path, o.requirementsFile)
-    : [];
+  const requirements = o.createSecrets ? parseSecretRequirements(target.secretRequirements, o.path, o.requirementsFile) : [];
   if (requirements.length === 0 && Object.keys(o.secretValues).length > 0) {
     o.logger.info(`secretValues not used: ${o.path} lists no Secrets to create (external-secrets strategy, or createSecrets false)`);
   }
@@ -114,7 +113,7 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
     sides.map(async s => ({
       ...s,
       applier: applierFor(s.target),
-      objects: s.dir === o.path ? targetObjects : (await loadManifests(o.workspacePath, s.dir, o.seal)).map(l => l.obj),
+      objects: s.dir === o.path ? targetObjects : (await loadManifests(o.workspacePath, s.dir, o.seal, o.hubSideDir)).objects.map(l => l.obj),
     })),
   );
 

@@ -55,7 +55,7 @@ export function EntityMonitoringClusterCard(props: EntityMonitoringClusterCardPr
         <EmptyState
           missing="data"
           title={`No series from cluster "${cluster}"`}
-          description={`No vmagent wrote series with cluster="${cluster}" to the hub in the last hour. If its vmagent uses another name, set the ${ANNOTATION_CLUSTER_NAME} annotation.`}
+          description={`No vmagent wrote series with cluster="${cluster}" to the hub in the last day. If its vmagent uses another name, set the ${ANNOTATION_CLUSTER_NAME} annotation.`}
         />
       </InfoCard>
     );

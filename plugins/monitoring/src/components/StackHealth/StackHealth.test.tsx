@@ -22,13 +22,13 @@ describe('StackHealthTab', () => {
       stackResponse({
         clusters: [
           spoke('staging-cluster', { verdict: 'down', reason: 'no sample for 3m 10s', lagSeconds: 190, samplesPerSecond: null }),
-          spoke('dev-cluster', { verdict: 'lagging', reason: '12 samples dropped in 15m', droppedSamples: 12, queueBytes: 5 * 1024 * 1024 }),
+          spoke('dev-cluster', { verdict: 'lagging', reason: '12 samples or blocks dropped in 15m', droppedSamples: 12, queueBytes: 5 * 1024 * 1024 }),
           spoke('prod-cluster'),
         ],
       }),
     );
     expect(await screen.findByLabelText('staging-cluster: down')).toHaveTextContent('down · no sample for 3m 10s');
-    expect(screen.getByLabelText('dev-cluster: lagging')).toHaveTextContent('12 samples dropped in 15m');
+    expect(screen.getByLabelText('dev-cluster: lagging')).toHaveTextContent('12 samples or blocks dropped in 15m');
     expect(screen.getByLabelText('prod-cluster: ok')).toHaveTextContent(/^ok$/);
     const staging = screen.getByLabelText('staging-cluster: down').closest('[data-verdict]') as HTMLElement;
     expect(within(staging).getByLabelText('Newest sample')).toHaveTextContent('3.2 min ago');

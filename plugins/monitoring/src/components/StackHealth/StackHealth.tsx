@@ -55,7 +55,7 @@ export function VerdictStatus(props: { verdict: SpokeVerdict | HubComponentHealt
 }
 
 const count = (v: number | null) => (v === null ? 'no data' : formatValue('none', v));
-const age = (v: number | null) => (v === null ? 'none in 1 h' : `${formatValue('seconds', v)} ago`);
+const age = (v: number | null) => (v === null ? 'none in 1 day' : `${formatValue('seconds', v)} ago`);
 
 function Figure(props: { label: string; value: string }) {
   return (
@@ -122,7 +122,7 @@ export function HubComponentsTable(props: { components: HubComponentHealth[] }) 
   if (props.components.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No hub scrapes its own components (no series with a <code>component</code> label): deploy the hub
+        No hub scrapes its own components (no series with a <code>hub_component</code> label): deploy the hub
         template's vmagent, or add its relabeling to yours.
       </Typography>
     );
@@ -163,7 +163,7 @@ export function StackHealth(props: { response: StackResponse }) {
       <EmptyState
         missing="data"
         title="No cluster writes to the hub"
-        description="No vmagent's own series (with a cluster label) reached the hub in the last hour, and no cluster is configured under kubernetes.clusterLocatorMethods."
+        description="No vmagent's own series (with a cluster label) reached the hub in the last day, and no cluster is configured under kubernetes.clusterLocatorMethods."
       />
     );
   }
