@@ -28,7 +28,7 @@ import {
 } from '@internal/plugin-monitoring-common';
 import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds } from '../config';
-import { quietly } from '../quietly';
+import { CachedRead } from '../cachedRead';
 import { CLAIMS_TTL_MS, overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
 import { SharedLoad } from '../sharedLoad';
 import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
@@ -146,10 +146,12 @@ export class FleetService {
     private readonly environments: string[],
     private readonly thresholds: HealthThresholds,
     private readonly logger: LoggerService,
-    private readonly cache: CacheService,
-  ) {}
+    cache: CacheService,
+  ) {
+    this.claimantReads = new CachedRead(cache, CLAIMS_TTL_MS);
+  }
 
-  private readonly sharedClaimants = new SharedLoad<Claimant[]>();
+  private readonly claimantReads: CachedRead<Claimant[]>;
   private readonly sharedResponses = new SharedLoad<FleetResponse>();
 
   /**
@@ -237,20 +239,15 @@ export class FleetService {
    * Every entity that names a service, read with the plugin's credentials: the same for every
    * caller, so shared for as long as the entity routes reuse a claim (CLAIMS_TTL_MS).
    */
-  private async allClaimants(): Promise<Claimant[]> {
-    const key = 'fleet:claimants:v1';
-    const cached = await quietly(() => this.cache.get(key));
-    if (typeof cached === 'string') return JSON.parse(cached) as Claimant[];
-    return this.sharedClaimants.run(async () => {
+  private allClaimants(): Promise<Claimant[]> {
+    return this.claimantReads.get('fleet:claimants:v1', async () => {
       const { items } = await this.catalog.getEntities(
         { filter: CLAIMANT_FILTER, fields: FIELDS },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
-      const claimants = items
+      return items
         .map(e => ({ ref: stringifyEntityRef(e), identity: serviceIdentity(e) }))
         .filter((c): c is Claimant => c.identity !== undefined);
-      await quietly(() => this.cache.set(key, JSON.stringify(claimants), { ttl: CLAIMS_TTL_MS }));
-      return claimants;
     });
   }
 

@@ -19,8 +19,7 @@ import {
   stackTrendQueries,
 } from '@internal/plugin-monitoring-common';
 import { StackThresholds } from '../config';
-import { quietly } from '../quietly';
-import { SharedLoad } from '../sharedLoad';
+import { CachedRead } from '../cachedRead';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
 
 export const STACK_TTL_MS = 15_000;
@@ -69,39 +68,32 @@ function byCluster(samples: InstantSample[]): Map<string, InstantSample> {
 }
 
 export class StackService {
-  private readonly shared = new SharedLoad<StackResponse>();
+  private readonly reads: CachedRead<StackResponse>;
   /** Upstream queries sent; read by tests and benchmarks. */
   upstreamQueries = 0;
 
   constructor(
     private readonly client: VmSelectClient,
-    private readonly cache: CacheService,
+    cache: CacheService,
     private readonly thresholds: StackThresholds,
     /** Clusters known from the Kubernetes config: listed (as down) even when they never wrote. */
     private readonly configuredClusters: string[] = [],
-  ) {}
-
-  getStack(): Promise<StackResponse> {
-    return this.shared.run(() => this.load());
+  ) {
+    this.reads = new CachedRead(cache, STACK_TTL_MS);
   }
 
-  private key(): string {
-    return `stack:v1:${this.client.baseUrl}`;
+  getStack(): Promise<StackResponse> {
+    return this.reads.get(`stack:v2:${this.client.baseUrl}`, () => this.load());
   }
 
   private async load(): Promise<StackResponse> {
-    const cached = (await quietly(() => this.cache.get(this.key()))) as StackResponse | undefined;
-    if (cached) return cached;
-    let stack: StackResponse;
     try {
-      stack = await this.read();
+      return await this.read();
     } catch (e) {
       // These queries hold nothing of the caller's: a refusal is the hub's problem, not a 400.
       if (e instanceof InputError) throw new ServiceUnavailableError(`VMSelect refused the stack's queries (${e.message})`);
       throw e;
     }
-    await quietly(() => this.cache.set(this.key(), stack as any, { ttl: STACK_TTL_MS }));
-    return stack;
   }
 
   private async read(): Promise<StackResponse> {

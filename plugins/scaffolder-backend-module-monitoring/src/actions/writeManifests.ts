@@ -92,16 +92,17 @@ export async function writeManifests(opts: {
       await writeRegularFile(dir, name, content);
       written[name] = content;
     };
+    const resources: string[] = [];
     for (const [i, obj] of set.objects.entries()) {
       const name = fileName(i, obj);
       await write(name, stringify(obj, YAML_OPTIONS));
+      resources.push(name);
       const rel = path.relative(opts.workspacePath, path.join(dir, name)).split(path.sep).join('/');
       files.push(rel);
       opts.logger.info(`Rendered ${objectRef(obj)} -> ${rel}`);
     }
     // `kubectl apply -k`, Argo CD and Flux read the folder through this; it lists only the
     // objects, in apply order.
-    const resources = set.objects.map((obj, i) => fileName(i, obj));
     await write(KUSTOMIZATION_FILE, stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }, YAML_OPTIONS));
     if (!set.subdir && opts.secrets.length > 0) {
       await write(SECRET_REQUIREMENTS_FILE, `${JSON.stringify(opts.secrets, null, 2)}\n`);
