@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** Output of both render actions. */
 export function renderOutputSchema(zi: typeof z) {

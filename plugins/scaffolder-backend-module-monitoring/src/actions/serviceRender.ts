@@ -3,7 +3,7 @@ import path from 'node:path';
 import { resolveSafeChildPath, UrlReaderService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { githubDescriptorLocation, mergeAnnotationsIntoDescriptor } from '../builders/descriptor';
 import { buildServiceRules, serviceRulesInputSchema } from '../builders/serviceRules';
 import { examples } from './serviceRender.examples';

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { K8sObject, SecretRequirement } from '../builders/types';
 
 /** Marks the Secrets this action creates, so an operator can find (and rotate) them. */

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { buildHub } from './hub';
 import { hubInputSchema, spokeInputSchema } from './inputs';
 import { buildSpoke } from './spoke';

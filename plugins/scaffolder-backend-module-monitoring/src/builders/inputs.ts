@@ -4,7 +4,7 @@
  * too, so a builder called directly rejects exactly what the action rejects.
  */
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import * as D from './defaults';
 import { DNS_LABEL, DNS_SUBDOMAIN, NAME } from './patterns';
 

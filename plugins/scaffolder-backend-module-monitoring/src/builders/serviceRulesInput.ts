@@ -4,7 +4,7 @@
  * the hub and the spokes).
  */
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { ALERTS, NAMESPACE } from './defaults';
 import { durationSeconds, ENVIRONMENT } from './inputs';
 import { DNS_LABEL, LABEL_VALUE, NAME } from './patterns';
