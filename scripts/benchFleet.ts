@@ -15,7 +15,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { FLEET_RECORDED, fleetQueries, FleetResponse, LABELS } from '@internal/plugin-monitoring-common';
+import { FLEET_RECORDED, fleetQueries, FleetResponse, LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';

@@ -30,7 +30,10 @@ if npm run -s stack -- start; then
     --json --outputFile="$out/integration.json" || failed_steps+=(integration)
 
   step "Browser test (Chromium) against the running app"
-  node scripts/run-e2e.mjs "$out/e2e.json" || failed_steps+=(e2e)
+  node packages/e2e/src/run.mjs "$out/e2e.json" || failed_steps+=(e2e)
+
+  step "Adoption test: the packed packages in a second, fresh Backstage app (new frontend system)"
+  node packages/adoption-test/src/run.mjs "$out/adoption.json" || failed_steps+=(adoption)
 
   # Last: they stop and kill processes of the stack (and restore them).
   step "Fault tests (hub outage, vmagent SIGKILL) against the real stack"

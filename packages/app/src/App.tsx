@@ -13,7 +13,7 @@ import {
 } from '@backstage/plugin-catalog';
 import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
-import { MonitoringFleetPage } from '@internal/plugin-monitoring';
+import { MonitoringFleetPage } from '@hubspoke/backstage-plugin-monitoring';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';

@@ -19,7 +19,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { monitoringAlertsSilencePermission } from '@internal/plugin-monitoring-common';
+import { monitoringAlertsSilencePermission } from '@hubspoke/backstage-plugin-monitoring-common';
 
 export class MonitoringExamplePolicy implements PermissionPolicy {
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {

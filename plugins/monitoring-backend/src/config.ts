@@ -1,6 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { FleetSource, PanelUnit } from '@internal/plugin-monitoring-common';
+import { FleetSource, PanelUnit } from '@hubspoke/backstage-plugin-monitoring-common';
 import { BUILT_IN_PROFILES, PanelTemplate, Profiles, unknownPlaceholders } from './profiles';
 
 export type UpstreamAuth =

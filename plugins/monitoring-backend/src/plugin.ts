@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { monitoringPermissions } from '@internal/plugin-monitoring-common';
+import { monitoringPermissions } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertmanagerClient } from './alerts/AlertmanagerClient';
 import { AlertSnapshots } from './alerts/AlertSnapshots';
 import { EntityAlertsService } from './alerts/EntityAlertsService';

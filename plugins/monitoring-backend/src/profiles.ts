@@ -1,4 +1,7 @@
-import { PanelUnit } from '@internal/plugin-monitoring-common';
+import {
+  PanelUnit,
+  servicePanelTemplates,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** One panel of a profile: a query template grouped `by (environment)`. */
 export interface PanelTemplate {
@@ -13,11 +16,10 @@ export type Profiles = Record<string, PanelTemplate[]>;
 const PLACEHOLDERS = ['selector', 'podSelector', 'cadvisorSelector', 'window'] as const;
 export type PlaceholderValues = Record<(typeof PLACEHOLDERS)[number], string>;
 
-const requests = 'http_requests_total{$selector}';
-const errors = 'http_requests_total{$selector,code=~"5.."}';
-const rate = (series: string) => `sum by (environment) (rate(${series}[$window]))`;
-const httpQuantile = (q: number) =>
-  `histogram_quantile(${q}, sum by (environment, le) (rate(http_request_duration_seconds_bucket{$selector}[$window])))`;
+// Request, error and latency panels come from the signals the service alerts and the hub's
+// recording rules are built from (monitoring-common), so the three cannot drift apart.
+const http = servicePanelTemplates('http');
+const grpc = servicePanelTemplates('grpc');
 
 // cAdvisor series carry no pod labels: join them to the service through kube_pod_labels.
 // $cadvisorSelector narrows the left side to real containers in the entity's namespace, so the
@@ -44,41 +46,17 @@ const saturation: PanelTemplate[] = [
 /** Built-in profiles; config may add more or override these by name. */
 export const BUILT_IN_PROFILES: Profiles = {
   http: [
-    { id: 'requestRate', title: 'Request rate', unit: 'reqps', query: rate(requests) },
-    {
-      id: 'errorRatio',
-      title: 'Error ratio (5xx)',
-      unit: 'ratio',
-      // `or ... * 0` keeps a 0 for environments that had requests but no 5xx series.
-      query: `(${rate(errors)} or ${rate(requests)} * 0) / ${rate(requests)}`,
-    },
-    { id: 'latencyP50', title: 'Latency p50', unit: 'seconds', query: httpQuantile(0.5) },
-    { id: 'latencyP95', title: 'Latency p95', unit: 'seconds', query: httpQuantile(0.95) },
-    { id: 'latencyP99', title: 'Latency p99', unit: 'seconds', query: httpQuantile(0.99) },
+    { id: 'requestRate', title: 'Request rate', unit: 'reqps', query: http.requestRate },
+    { id: 'errorRatio', title: 'Error ratio (5xx)', unit: 'ratio', query: http.errorRatio },
+    { id: 'latencyP50', title: 'Latency p50', unit: 'seconds', query: http.latencyQuantile(0.5) },
+    { id: 'latencyP95', title: 'Latency p95', unit: 'seconds', query: http.latencyQuantile(0.95) },
+    { id: 'latencyP99', title: 'Latency p99', unit: 'seconds', query: http.latencyQuantile(0.99) },
     ...saturation,
   ],
   grpc: [
-    {
-      id: 'requestRate',
-      title: 'Request rate',
-      unit: 'reqps',
-      query: rate('grpc_server_handled_total{$selector}'),
-    },
-    {
-      id: 'errorRatio',
-      title: 'Error ratio (non-OK)',
-      unit: 'ratio',
-      query: `(${rate('grpc_server_handled_total{$selector,grpc_code!="OK"}')} or ${rate(
-        'grpc_server_handled_total{$selector}',
-      )} * 0) / ${rate('grpc_server_handled_total{$selector}')}`,
-    },
-    {
-      id: 'latencyP95',
-      title: 'Latency p95',
-      unit: 'seconds',
-      query:
-        'histogram_quantile(0.95, sum by (environment, le) (rate(grpc_server_handling_seconds_bucket{$selector}[$window])))',
-    },
+    { id: 'requestRate', title: 'Request rate', unit: 'reqps', query: grpc.requestRate },
+    { id: 'errorRatio', title: 'Error ratio (non-OK)', unit: 'ratio', query: grpc.errorRatio },
+    { id: 'latencyP95', title: 'Latency p95', unit: 'seconds', query: grpc.latencyQuantile(0.95) },
     ...saturation,
   ],
 };

@@ -4,7 +4,10 @@ import {
   serviceAlertExpressions,
   serviceErrorRatioQuery,
   serviceLatencyQuantileQuery,
+  servicePanelTemplates,
+  SERVICE_ALERT_PROFILES,
 } from './serviceAlerts';
+import { renderMatchers } from './promql';
 import { resolveServiceTarget } from './serviceSelector';
 
 const payments = resolveServiceTarget({
@@ -88,4 +91,18 @@ describe('service alert expressions', () => {
       value: 'staging|prod\\.eu',
     });
   });
+
+  it.each(SERVICE_ALERT_PROFILES)(
+    'gives the %s panels, filled in, exactly the alert queries grouped by environment',
+    profile => {
+      // The backend fills $selector with the escaped matchers and $window with the rate window.
+      const fill = (template: string) =>
+        template.replace(/\$selector/g, renderMatchers(payments)).replace(/\$window/g, '5m');
+      const panels = servicePanelTemplates(profile);
+      const options = { profile, matchers: payments, window: '5m', by: ['environment'] };
+      expect(fill(panels.errorRatio)).toBe(serviceErrorRatioQuery(options));
+      expect(fill(panels.latencyQuantile(0.95))).toBe(serviceLatencyQuantileQuery(options, 0.95));
+      expect(panels.requestRate).toMatch(/^sum by \(environment\) \(rate\(\w+_total\{\$selector\}\[\$window\]\)\)$/);
+    },
+  );
 });

@@ -5,12 +5,18 @@
  * The series and shapes are the ones of the backend's per-service panels (the http and grpc
  * profiles of `monitoring-backend`): the same metric names, the same error matcher, the same
  * `(errors or requests * 0) / requests` ratio, the same `histogram_quantile` over `le`. Only the
- * grouping labels and the rate window are parameters, so with `by: ['environment']` these return
- * exactly the panels' queries (a test in the backend checks this). Every label value goes through
- * `buildSelector`, never into the text directly.
+ * grouping labels and the rate window are parameters: the panels are built from the same shapes
+ * (`servicePanelTemplates`), with placeholders where the alerts have values. Every label value
+ * goes through `buildSelector` / `renderMatchers`, never into the text directly.
  */
 import { LABELS } from './labelContract';
-import { buildSelector, escapeRegex, InvalidMatcherError, LabelMatcher } from './promql';
+import {
+  buildSelector,
+  escapeRegex,
+  InvalidMatcherError,
+  LabelMatcher,
+  renderMatchers,
+} from './promql';
 
 /** The series of one profile that the alerts read. */
 export interface ServiceAlertSignals {
@@ -107,22 +113,53 @@ function check(o: ServiceAlertQueryOptions): Checked {
   return { signals: SERVICE_ALERT_SIGNALS[o.profile], by: by.join(', '), window: o.window, matchers: o.matchers };
 }
 
-function summedRate(c: Checked, selector: string, extraBy = ''): string {
-  return `sum by (${c.by}${extraBy}) (rate(${selector}[${c.window}]))`;
+/**
+ * How a query of the signals is written: its series selectors, grouping and window. The alerts
+ * fill in real matchers and a window; the backend's panels keep `$selector` and `$window`
+ * placeholders (filled per request). Both go through the same query shapes below, so a panel and
+ * an alert of one signal cannot read different series.
+ */
+interface QueryStyle {
+  series(metric: string, extra?: LabelMatcher): string;
+  by: string;
+  window: string;
 }
 
-/**
- * Share of failed requests, grouped. `or <requests> * 0` keeps a 0 for a group that had
- * requests but no failed-request series, so the value is there to read even when healthy.
- */
+function summedRate(style: QueryStyle, series: string, extraBy = ''): string {
+  return `sum by (${style.by}${extraBy}) (rate(${series}[${style.window}]))`;
+}
+
+function requestRateOf(signals: ServiceAlertSignals, style: QueryStyle): string {
+  return summedRate(style, style.series(signals.requestsMetric));
+}
+
+// `or <requests> * 0` keeps a 0 for a group that had requests but no failed-request series, so
+// the value is there to read even when healthy.
+function errorRatioOf(signals: ServiceAlertSignals, style: QueryStyle): string {
+  const requests = requestRateOf(signals, style);
+  const errors = summedRate(style, style.series(signals.requestsMetric, signals.errorMatcher));
+  return `(${errors} or ${requests} * 0) / ${requests}`;
+}
+
+function latencyQuantileOf(signals: ServiceAlertSignals, style: QueryStyle, quantile: number): string {
+  if (!(quantile > 0 && quantile < 1)) {
+    throw new InvalidMatcherError('the quantile must be between 0 and 1');
+  }
+  return `histogram_quantile(${quantile}, ${summedRate(style, style.series(signals.durationBucketsMetric), ', le')})`;
+}
+
+function alertStyle(c: Checked): QueryStyle {
+  return {
+    series: (metric, extra) => buildSelector(extra ? [...c.matchers, extra] : c.matchers, metric),
+    by: c.by,
+    window: c.window,
+  };
+}
+
+/** Share of failed requests, grouped. */
 export function serviceErrorRatioQuery(o: ServiceAlertQueryOptions): string {
   const c = check(o);
-  const requests = summedRate(c, buildSelector(c.matchers, c.signals.requestsMetric));
-  const errors = summedRate(
-    c,
-    buildSelector([...c.matchers, c.signals.errorMatcher], c.signals.requestsMetric),
-  );
-  return `(${errors} or ${requests} * 0) / ${requests}`;
+  return errorRatioOf(c.signals, alertStyle(c));
 }
 
 /** A latency quantile in seconds from the duration histogram, grouped. */
@@ -131,11 +168,33 @@ export function serviceLatencyQuantileQuery(
   quantile: number = SERVICE_ALERT_LATENCY_QUANTILE,
 ): string {
   const c = check(o);
-  if (!(quantile > 0 && quantile < 1)) {
-    throw new InvalidMatcherError('the quantile must be between 0 and 1');
-  }
-  const buckets = buildSelector(c.matchers, c.signals.durationBucketsMetric);
-  return `histogram_quantile(${quantile}, ${summedRate(c, buckets, ', le')})`;
+  return latencyQuantileOf(c.signals, alertStyle(c), quantile);
+}
+
+/** Query templates of one profile's signals, for the backend's per-service panels. */
+export interface ServicePanelTemplates {
+  requestRate: string;
+  errorRatio: string;
+  latencyQuantile(quantile: number): string;
+}
+
+/**
+ * The request rate, error ratio and latency quantiles of a profile as panel templates grouped
+ * `by (environment)`, with `$selector` (the entity's escaped matchers) and `$window` left for the
+ * backend to fill: the same series and shapes as the service alerts.
+ */
+export function servicePanelTemplates(profile: ServiceAlertProfile): ServicePanelTemplates {
+  const signals = SERVICE_ALERT_SIGNALS[profile];
+  const style: QueryStyle = {
+    series: (metric, extra) => `${metric}{$selector${extra ? `,${renderMatchers([extra])}` : ''}}`,
+    by: LABELS.environment,
+    window: '$window',
+  };
+  return {
+    requestRate: requestRateOf(signals, style),
+    errorRatio: errorRatioOf(signals, style),
+    latencyQuantile: quantile => latencyQuantileOf(signals, style, quantile),
+  };
 }
 
 export interface ServiceAlertExpressions {

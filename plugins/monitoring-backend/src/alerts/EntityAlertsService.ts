@@ -7,7 +7,7 @@ import {
   EntityAlertsResponse,
   InvalidMatcherError,
   resolveAlertScope,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertmanagerConfig } from '../config';
 import { QueryRunner } from '../service/QueryRunner';
 import { QueryRange } from '../service/timeRange';

@@ -1,4 +1,4 @@
-import { resolveAlertScope } from '@internal/plugin-monitoring-common';
+import { resolveAlertScope } from '@hubspoke/backstage-plugin-monitoring-common';
 import { alertHistory, alertHistoryQuery, toIntervals } from './alertHistory';
 
 describe('alert history', () => {

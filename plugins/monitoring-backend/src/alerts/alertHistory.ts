@@ -10,7 +10,7 @@ import {
   escapeRegex,
   LabelMatcher,
   LABELS,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { RangeSeries } from '../vmselect/VmSelectClient';
 import { QueryRange } from '../service/timeRange';
 

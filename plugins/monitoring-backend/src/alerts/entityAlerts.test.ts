@@ -1,4 +1,4 @@
-import { resolveAlertScope } from '@internal/plugin-monitoring-common';
+import { resolveAlertScope } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertSnapshot } from './AlertSnapshots';
 import { entityAlerts, groupsByService, safeLink, silenceBelongsToScope } from './entityAlerts';
 import { VmAlert, VmAlertRule } from './VmAlertClient';

@@ -12,7 +12,7 @@ import {
   EntityAlertsResponse,
   EntitySilence,
   LABELS,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { AmAlert, AmMatcher, AmSilence } from './AlertmanagerClient';
 import { silenceMatchers } from './silences';
 import { AlertSnapshot } from './AlertSnapshots';

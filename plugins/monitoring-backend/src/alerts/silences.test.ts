@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { resolveAlertScope } from '@internal/plugin-monitoring-common';
+import { resolveAlertScope } from '@hubspoke/backstage-plugin-monitoring-common';
 import { newSilence, parseSilenceDuration, parseSilenceRequest, silenceMatchers } from './silences';
 
 const DAY = 24 * 3600_000;

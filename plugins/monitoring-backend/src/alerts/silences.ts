@@ -9,7 +9,7 @@ import {
   checkAlertName,
   InvalidMatcherError,
   LABELS,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { AmMatcher, NewSilence } from './AlertmanagerClient';
 
 export const MIN_SILENCE_MS = 60_000;

@@ -25,7 +25,7 @@ import {
   MONITORING_ANNOTATIONS,
   monitoringMetricsReadPermission,
   resolveAlertScope,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds } from '../config';
 import { CachedRead } from '../cachedRead';

@@ -4,7 +4,7 @@
  */
 import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { FleetSource, fleetQueries, LABELS } from '@internal/plugin-monitoring-common';
+import { FleetSource, fleetQueries, LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { CachedRead } from '../cachedRead';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
 

@@ -1,7 +1,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { FleetResponse } from '@internal/plugin-monitoring-common';
+import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';

@@ -8,7 +8,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { EntityAlertHistoryResponse, EntityAlertsResponse } from '@internal/plugin-monitoring-common';
+import { EntityAlertHistoryResponse, EntityAlertsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';

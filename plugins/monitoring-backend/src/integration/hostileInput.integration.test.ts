@@ -19,7 +19,7 @@ import {
   ANNOTATION_PROMETHEUS_LABELS,
   ANNOTATION_SELECTOR,
   ANNOTATION_SERVICE_NAME,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { startStack } from '../../../../scripts/stack';
 import { stackVmselect } from '../__testUtils__/entities';

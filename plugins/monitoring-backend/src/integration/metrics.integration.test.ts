@@ -6,7 +6,7 @@
  */
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { component, stackVmselect } from '../__testUtils__/entities';
 // The stack's own code: the same module `npm run stack` uses.

@@ -6,7 +6,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { HUB_COMPONENTS, StackResponse } from '@internal/plugin-monitoring-common';
+import { HUB_COMPONENTS, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { ENVIRONMENTS, startStack } from '../../../../scripts/stack';
 import { stackVmselect } from '../__testUtils__/entities';

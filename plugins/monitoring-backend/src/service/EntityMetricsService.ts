@@ -9,7 +9,7 @@ import {
   PanelResult,
   renderMatchers,
   resolveServiceTarget,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { MonitoringConfig } from '../config';
 import { PanelTemplate, renderQuery } from '../profiles';
 import { QueryRunner } from './QueryRunner';

@@ -20,7 +20,7 @@ import {
   parseMatcherList,
   resolveServiceTarget,
   serviceFromLabelSelector,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** A `service` label value and, when the entity names one, its namespace. */
 export interface ServiceIdentity {

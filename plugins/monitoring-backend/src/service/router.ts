@@ -12,7 +12,7 @@ import {
   monitoringAlertsSilencePermission,
   monitoringMetricsReadPermission,
   monitoringStackReadPermission,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { EntityAlertsService } from '../alerts/EntityAlertsService';

@@ -17,7 +17,7 @@ import {
   StackResponse,
   stackQueries,
   stackTrendQueries,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { StackThresholds } from '../config';
 import { CachedRead } from '../cachedRead';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';

@@ -9,7 +9,7 @@ import {
   FleetFilters,
   FleetResponse,
   StackResponse,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 
 /** A closed time interval to query. */

@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { MonitoringClient } from './MonitoringClient';
 
 const baseUrl = 'http://backstage.example/api/monitoring';

@@ -9,7 +9,7 @@ import {
   EntityMetricsResponse,
   FleetResponse,
   StackResponse,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { FleetFilters, MetricsTimeRange, MonitoringApi } from './MonitoringApi';
 
 /**

@@ -1,4 +1,4 @@
-import { AlertInstance, AlertState } from '@internal/plugin-monitoring-common';
+import { AlertInstance, AlertState } from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** "3 min", "2 h 5 min", "4 d": how long since `iso`, or undefined without a time. */
 export function since(iso: string | undefined, now = Date.now()): string | undefined {

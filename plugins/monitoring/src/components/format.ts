@@ -1,4 +1,4 @@
-import { PanelUnit } from '@internal/plugin-monitoring-common';
+import { PanelUnit } from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** What every formatter prints for a missing value. */
 export const NO_DATA = 'no data';

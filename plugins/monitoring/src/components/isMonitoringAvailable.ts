@@ -3,7 +3,7 @@ import {
   hasAlertAnnotations,
   hasMonitoringAnnotations,
   KUBERNETES_CLUSTER_TYPE,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /**
  * True when the entity carries an annotation that names its service (`monitoring/service-name`,

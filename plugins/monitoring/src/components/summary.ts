@@ -1,7 +1,7 @@
 import {
   EntityMetricsResponse,
   PanelResult,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** Panels of the summary table on the tab, in column order, with their column headings. */
 export const TAB_SUMMARY_PANELS: ReadonlyArray<{ id: string; label: string }> =

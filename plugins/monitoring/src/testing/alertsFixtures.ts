@@ -2,7 +2,7 @@ import {
   AlertInstance,
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 const NOW = Date.parse('2026-12-01T09:00:00Z');
 

@@ -1,4 +1,4 @@
-import { FleetCell, FleetResponse, FleetRow } from '@internal/plugin-monitoring-common';
+import { FleetCell, FleetResponse, FleetRow } from '@hubspoke/backstage-plugin-monitoring-common';
 
 export const fleetCell = (over: Partial<FleetCell> = {}): FleetCell => ({
   health: 'ok',

@@ -3,7 +3,7 @@ import {
   EnvironmentSeries,
   PanelResult,
   PanelUnit,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** 2025-01-01T11:00:00Z */
 export const FIXTURE_TO = Date.UTC(2025, 0, 1, 11, 0, 0);

@@ -1,4 +1,4 @@
-import { HUB_COMPONENTS, SpokeHealth, StackResponse } from '@internal/plugin-monitoring-common';
+import { HUB_COMPONENTS, SpokeHealth, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 
 export function spoke(cluster: string, overrides: Partial<SpokeHealth> = {}): SpokeHealth {
   return {

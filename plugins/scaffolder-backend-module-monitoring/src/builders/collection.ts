@@ -6,7 +6,7 @@
 import {
   kubeStateMetricsRelabeling,
   podTargetRelabeling,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { claimTemplate, object, OPERATOR_API_VERSION, operatorSecurity } from './common';
 import * as D from './defaults';
 import { KUBE_STATE_METRICS } from './exporters';

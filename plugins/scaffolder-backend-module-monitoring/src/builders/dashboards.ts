@@ -2,7 +2,7 @@
  * The dashboards provisioned into Grafana: the services (from the recording rules the hub
  * deploys) and the stack itself (per-spoke ingestion and queues). Plain Grafana dashboard JSON.
  */
-import { LABELS } from '@internal/plugin-monitoring-common';
+import { LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { RECORDED } from './rules';
 
 export const DATASOURCE_UID = 'victoriametrics';

@@ -3,7 +3,7 @@
  * kube-state-metrics (Deployment), with their Services and RBAC. "System Architecture":
  * "Node Exporter (DaemonSet)", "Kube State Metrics (1x)".
  */
-import { SERVICE_POD_LABELS } from '@internal/plugin-monitoring-common';
+import { SERVICE_POD_LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { containerSecurityContext, object, podSecurityContext } from './common';
 import { IMAGES, PORTS, REPLICAS, RESOURCES, resourcesFor, RUN_AS } from './defaults';
 import { K8sObject } from './types';

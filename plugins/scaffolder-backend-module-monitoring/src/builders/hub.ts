@@ -3,7 +3,7 @@
  * vmauth, vmalert + Alertmanager with the default rules, Grafana HA, and the hub's own metrics
  * collection (vmagent, node exporter, kube-state-metrics).
  */
-import { hubComponentRelabeling, spokeExternalLabels } from '@internal/plugin-monitoring-common';
+import { hubComponentRelabeling, spokeExternalLabels } from '@hubspoke/backstage-plugin-monitoring-common';
 import { vmAlert, vmAlertmanager, vmRules, alertmanagerSecretName } from './alerting';
 import { READERS, userSecretName, vmAuth, vmUser } from './auth';
 import { HubContext, vmCluster, vminsertUrl } from './cluster';

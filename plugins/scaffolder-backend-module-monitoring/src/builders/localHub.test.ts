@@ -7,7 +7,7 @@ import { processSpecs, stackPaths, stackRules } from '../../../../scripts/stack'
 import { vmauthConfig } from '../../../../scripts/stack/vmauthConfig';
 import { hubRemoteWriteRelabeling, hubScrapeConfig, LOCAL_SCRAPE_INTERVAL } from '../../../../scripts/stack/vmagentConfig';
 import { HUB_AGENT } from '../../../../scripts/stack/environments';
-import { COMPONENT_LABEL, HUB_COMPONENTS, hubComponentJob } from '@internal/plugin-monitoring-common';
+import { COMPONENT_LABEL, HUB_COMPONENTS, hubComponentJob } from '@hubspoke/backstage-plugin-monitoring-common';
 import { toOperatorRelabel } from './relabel';
 import { findAll, findObject, sampleHub, sampleSpoke } from '../__testUtils__/builders';
 import * as D from './defaults';

@@ -2,7 +2,7 @@
  * The label contract's relabel rules (Prometheus snake_case, from monitoring-common) in the
  * operator's camelCase field names (`sourceLabels`, `targetLabel`).
  */
-import type { RelabelRule } from '@internal/plugin-monitoring-common';
+import type { RelabelRule } from '@hubspoke/backstage-plugin-monitoring-common';
 
 export interface OperatorRelabelRule {
   action?: string;

@@ -4,7 +4,7 @@
  * rule groups in vmalert's file format, so the local stack can load the same rules from a file
  * and the hub builder wraps them in VMRules.
  */
-import { FLEET_RECORDED, fleetRecordingRules, LABELS } from '@internal/plugin-monitoring-common';
+import { FLEET_RECORDED, fleetRecordingRules, LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { ALERTS } from './defaults';
 
 export interface AlertingRule {

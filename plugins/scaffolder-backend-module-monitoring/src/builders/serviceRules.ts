@@ -28,7 +28,7 @@ import {
   resolveServiceTarget,
   serviceAlertExpressions,
   SERVICE_ALERT_PROFILES,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { RULE_LABEL } from './alerting';
 import { commonLabels, detach, object, OPERATOR_API_VERSION } from './common';
 import {

@@ -4,7 +4,7 @@ import {
   podTargetRelabeling,
   SERVICE_POD_LABELS,
   spokeExternalLabels,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { findAll, findObject, sampleSpoke } from '../__testUtils__/builders';
 import { buildSpoke, remoteWriteUrl } from './spoke';
 

@@ -3,7 +3,7 @@
  * remote-writing to the hub's vmauth with the spoke's `cluster` and `environment` labels and a
  * persistent queue, the exporters, and the hub-side objects that admit the spoke.
  */
-import { spokeExternalLabels } from '@internal/plugin-monitoring-common';
+import { spokeExternalLabels } from '@hubspoke/backstage-plugin-monitoring-common';
 import { userSecretName, vmUser } from './auth';
 import { INSERT_PATH } from './cluster';
 import { scrapes, vmAgent } from './collection';

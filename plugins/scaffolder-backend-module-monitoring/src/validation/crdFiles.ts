@@ -31,7 +31,7 @@ export function crdDirectory(): string {
     crdDir = candidates.find(dir => fs.existsSync(path.join(dir, CRD_FILES.VMCluster)));
     if (!crdDir) {
       crdDir = resolvePackagePath(
-        '@internal/plugin-scaffolder-backend-module-monitoring',
+        '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring',
         'crds',
       );
     }

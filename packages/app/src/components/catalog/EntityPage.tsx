@@ -22,7 +22,7 @@ import {
   isMonitoringAlertsAvailable,
   isMonitoringAvailable,
   isMonitoringClusterAvailable,
-} from '@internal/plugin-monitoring';
+} from '@hubspoke/backstage-plugin-monitoring';
 
 const overviewContent = (
   <Grid container spacing={3} alignItems="stretch">

@@ -1,7 +1,7 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import NotificationsOffIcon from '@material-ui/icons/NotificationsOff';
-import { AlertState } from '@internal/plugin-monitoring-common';
+import { AlertState } from '@hubspoke/backstage-plugin-monitoring-common';
 
 const useStyles = makeStyles(theme => ({
   firing: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },

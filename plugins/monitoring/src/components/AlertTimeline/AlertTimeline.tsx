@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { EntityAlertHistoryResponse } from '@internal/plugin-monitoring-common';
+import { EntityAlertHistoryResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { formatDateTime } from '../format';
 import { timeTicks } from '../timeTicks';
 

@@ -1,7 +1,7 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityAlertsResponse } from '@internal/plugin-monitoring-common';
+import { EntityAlertsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { firingResponse, historyResponse, instance, noRulesResponse } from '../../testing/alertsFixtures';

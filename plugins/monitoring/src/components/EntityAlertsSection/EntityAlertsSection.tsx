@@ -17,7 +17,7 @@ import {
   EntityAlertsResponse,
   EntitySilence,
   monitoringAlertsSilencePermission,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { useEffect, useState } from 'react';
 import { monitoringApiRef } from '../../api';
 import { errorReason, formatAlertValue, instanceKey, isSilenced, silenceLabel, since } from '../alertFormat';

@@ -4,7 +4,7 @@ import {
   ANNOTATION_SERVICE_NAME,
   EntityMetricsResponse,
   SERVICE_POD_LABELS,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { MetricsSummaryTable } from '../MetricsSummaryTable';
 import { PanelChart } from '../PanelChart';
 import { PartialResultAlert } from '../PartialResultAlert';

@@ -2,7 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityAlertsResponse } from '@internal/plugin-monitoring-common';
+import { EntityAlertsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { firingResponse, instance, noRulesResponse, quietResponse } from '../../testing/alertsFixtures';

@@ -20,7 +20,7 @@ import {
   EntityAlertsResponse,
   hasAlertAnnotations,
   MONITORING_ANNOTATIONS,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo } from 'react';
 import { rootRouteRef } from '../../routes';
 import { instanceKey, isSilenced, since } from '../alertFormat';

@@ -4,7 +4,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { ANNOTATION_CLUSTER_NAME } from '@internal/plugin-monitoring-common';
+import { ANNOTATION_CLUSTER_NAME } from '@hubspoke/backstage-plugin-monitoring-common';
 import { fleetRouteRef } from '../../routes';
 import { HubComponentsTable, SpokeSummary, useStackHealth } from '../StackHealth';
 

@@ -3,7 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MonitoringApi, monitoringApiRef } from '../../api';
 import {

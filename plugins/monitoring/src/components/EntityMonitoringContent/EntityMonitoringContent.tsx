@@ -18,7 +18,7 @@ import {
   ANNOTATION_DASHBOARD_URL,
   EntityMetricsResponse,
   MONITORING_ANNOTATIONS,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo, useState } from 'react';
 import { EntityAlertsSection } from '../EntityAlertsSection';
 import { EntityMetricsView } from '../EntityMetricsView';

@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';

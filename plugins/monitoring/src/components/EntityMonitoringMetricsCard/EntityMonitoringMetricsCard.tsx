@@ -10,7 +10,7 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
-import { MONITORING_ANNOTATIONS } from '@internal/plugin-monitoring-common';
+import { MONITORING_ANNOTATIONS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo, useState } from 'react';
 import { rootRouteRef } from '../../routes';
 import { isMonitoringAvailable } from '../isMonitoringAvailable';

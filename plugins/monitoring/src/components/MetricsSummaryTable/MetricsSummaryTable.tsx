@@ -9,7 +9,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   EntityMetricsResponse,
   PanelResult,
-} from '@internal/plugin-monitoring-common';
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { environmentColor } from '../environmentColors';
 import { formatValue, NO_DATA } from '../format';
 import {

@@ -1,7 +1,7 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { FleetResponse } from '@internal/plugin-monitoring-common';
+import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { fleetResponse, fleetRow } from '../../testing/fleetFixtures';

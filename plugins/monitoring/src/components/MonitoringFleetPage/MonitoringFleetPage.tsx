@@ -25,7 +25,7 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
-import { FleetCell, FleetHealth, FleetResponse, FleetRow, ownerEntityRef } from '@internal/plugin-monitoring-common';
+import { FleetCell, FleetHealth, FleetResponse, FleetRow, ownerEntityRef } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';

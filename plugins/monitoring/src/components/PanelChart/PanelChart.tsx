@@ -2,7 +2,7 @@ import { InfoCard, Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import { PanelResult, PanelUnit } from '@internal/plugin-monitoring-common';
+import { PanelResult, PanelUnit } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo, useState } from 'react';
 import {
   CartesianGrid,

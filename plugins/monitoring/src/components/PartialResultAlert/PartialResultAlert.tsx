@@ -1,7 +1,7 @@
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { EntityMetricsResponse } from '@internal/plugin-monitoring-common';
+import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { environmentsWithoutData, failedPanels } from '../summary';
 
 const useStyles = makeStyles(theme => ({

@@ -6,7 +6,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { CreateSilenceRequest } from '@internal/plugin-monitoring-common';
+import { CreateSilenceRequest } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useState } from 'react';
 import { errorReason } from '../alertFormat';
 

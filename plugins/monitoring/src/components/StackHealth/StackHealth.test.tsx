@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { StackResponse } from '@internal/plugin-monitoring-common';
+import { StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { spoke, stackResponse } from '../../testing/stackFixtures';

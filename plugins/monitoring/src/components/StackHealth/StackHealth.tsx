@@ -17,7 +17,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
-import { HubComponentHealth, SpokeHealth, SpokeVerdict, StackResponse } from '@internal/plugin-monitoring-common';
+import { HubComponentHealth, SpokeHealth, SpokeVerdict, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { ReactNode } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { monitoringApiRef } from '../../api';

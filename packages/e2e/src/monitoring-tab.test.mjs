@@ -1,5 +1,5 @@
 // Browser test: a new user opens the payments component's Monitoring tab in the running app and
-// finds the production error ratio of the demo's unhealthy service. Run by scripts/run-e2e.mjs.
+// finds the production error ratio of the demo's unhealthy service. Run by packages/e2e/src/run.mjs.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';

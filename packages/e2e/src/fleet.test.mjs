@@ -1,6 +1,6 @@
 // Browser test of the fleet page: /monitoring lists every example service in every environment
 // with payments/production critical and first, and its link opens payments' Monitoring tab.
-// Against the real stack's recording rules. Run by scripts/run-e2e.mjs.
+// Against the real stack's recording rules. Run by packages/e2e/src/run.mjs.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';

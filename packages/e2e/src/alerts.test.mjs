@@ -1,7 +1,7 @@
 // Browser test of alert state: payments' overview card shows its two firing production alerts
 // with runbook links; its owner (the guest, a member of team-shop) silences one for an hour in
 // the Monitoring tab's dialog and sees it silenced; checkout shows all quiet. Against the real
-// vmalert and Alertmanager of the local stack. Run by scripts/run-e2e.mjs.
+// vmalert and Alertmanager of the local stack. Run by packages/e2e/src/run.mjs.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';

@@ -1,6 +1,6 @@
 // The monitor-a-service template through the running app's scaffolder API: a dry run for the
 // example component `payments` fetches it from the real catalog, renders and validates its VMRule
-// and writes the annotated component; a bad form value is refused. Run by scripts/run-e2e.mjs.
+// and writes the annotated component; a bad form value is refused. Run by packages/e2e/src/run.mjs.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { parse } from 'yaml';

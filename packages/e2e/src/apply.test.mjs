@@ -13,7 +13,7 @@ const kubeAuth = { authorization: `Bearer ${process.env.MONITORING_KUBE_TOKEN}` 
 let headers;
 
 before(async () => {
-  assert.ok(clusters['hub-cluster'] && clusters['dev-cluster'], 'MONITORING_KUBE_CLUSTERS is not set: run through scripts/run-e2e.mjs with the local stack started');
+  assert.ok(clusters['hub-cluster'] && clusters['dev-cluster'], 'MONITORING_KUBE_CLUSTERS is not set: run through packages/e2e/src/run.mjs with the local stack started');
   headers = await guestHeaders();
 });
 

@@ -2,7 +2,7 @@
 // publish to a new repository on the stack's local forge with the built-in publish:gitea, and
 // register the cluster with the built-in catalog:register. Then check the repository (git
 // clone), the catalog entity and its relation to the hub, and that no secret value was
-// published. Run by scripts/run-e2e.mjs, which passes the stack's environment.
+// published. Run by packages/e2e/src/run.mjs, which passes the stack's environment.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,7 +25,7 @@ let forgeAuth;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-publish-'));
 
 before(async () => {
-  assert.ok(forge.password, 'MONITORING_FORGE_PASSWORD is not set: run through scripts/run-e2e.mjs');
+  assert.ok(forge.password, 'MONITORING_FORGE_PASSWORD is not set: run through packages/e2e/src/run.mjs');
   forgeAuth = `Basic ${Buffer.from(`${forge.user}:${forge.password}`).toString('base64')}`;
   headers = await guestHeaders();
 });

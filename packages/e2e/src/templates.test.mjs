@@ -1,6 +1,6 @@
 // The software templates, as a platform engineer meets them: listed in the catalog (so /create
 // shows them) and dry-run through the scaffolder API of the running app, which renders and
-// validates real manifests. Run by scripts/run-e2e.mjs.
+// validates real manifests. Run by packages/e2e/src/run.mjs.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';

@@ -1,13 +1,13 @@
 // Starts the app the way `npm start` does (frontend :3000, backend :7007) against the running
-// local stack, runs the browser tests in scripts/e2e/ with Debian's Chromium, then stops the app.
-// Usage: node scripts/run-e2e.mjs [results.json]; E2E_ONLY=fleet runs scripts/e2e/fleet.test.mjs only.
+// local stack, runs the browser tests in packages/e2e/src/ with Debian's Chromium, then stops the app.
+// Usage: npm run test:e2e -- [results.json]; E2E_ONLY=fleet runs packages/e2e/src/fleet.test.mjs only.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const resultsFile = process.argv[2] ?? path.join(root, '.e2e/results/e2e.json');
 const logDir = path.join(root, '.e2e');
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
@@ -74,7 +74,7 @@ try {
     process.execPath,
     ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-      ...(process.env.E2E_ONLY ? process.env.E2E_ONLY.split(',').map(n => (n.endsWith('.mjs') ? `scripts/e2e/${n}` : `scripts/e2e/${n}.test.mjs`)) : ['scripts/e2e/'])],
+      ...(process.env.E2E_ONLY ? process.env.E2E_ONLY.split(',').map(n => (n.endsWith('.mjs') ? `packages/e2e/src/${n}` : `packages/e2e/src/${n}.test.mjs`)) : ['packages/e2e/src/'])],
     { cwd: root, env: { ...env, E2E_BASE_URL: 'http://localhost:3000' }, stdio: 'inherit' },
   );
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';

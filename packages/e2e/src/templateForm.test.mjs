@@ -1,7 +1,7 @@
 // Browser test: a platform engineer fills in the spoke template's form in /create, ticks
 // "Publish", picks a new repository on the stack's local forge, and creates it. The task page
 // must end with links to the repository and to the new cluster in the catalog, and the catalog
-// must then hold the cluster. Run by scripts/run-e2e.mjs, which passes the stack's environment.
+// must then hold the cluster. Run by packages/e2e/src/run.mjs, which passes the stack's environment.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { backend, base, guestHeaders, launchBrowser, signInAsGuest as signIn, sleep } from './support/app.mjs';
