@@ -20,7 +20,7 @@ import { VmSelectClient } from '../plugins/monitoring-backend/src/vmselect/VmSel
 import { renderBench } from '../plugins/scaffolder-backend-module-monitoring/src/bench/renderBench';
 import { benchAlerts } from './benchAlerts';
 import { benchFleet } from './benchFleet';
-import { startStack } from './stack';
+import { startStack } from '@internal/monitoring-local-stack';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ALERT_SNAPSHOT_TTL_MS } from '../plugins/monitoring-backend/src/alerts/AlertSnapshots';
 import { monitoringPlugin } from '../plugins/monitoring-backend/src/plugin';
-import { StackEnv } from './stack';
+import { StackEnv } from '@internal/monitoring-local-stack';
 
 const SERVICES = ['checkout', 'payments', 'inventory', 'storefront'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

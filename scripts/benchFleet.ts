@@ -23,7 +23,7 @@ import { stackVmselect } from '../plugins/monitoring-backend/src/__testUtils__/e
 import { monitoringPlugin } from '../plugins/monitoring-backend/src/plugin';
 import { VmSelectClient } from '../plugins/monitoring-backend/src/vmselect/VmSelectClient';
 import { countingProxy } from './benchAlerts';
-import { StackEnv } from './stack';
+import { StackEnv } from '@internal/monitoring-local-stack';
 
 const NAMESPACE = 'bench-fleet';
 const ENVIRONMENTS = [

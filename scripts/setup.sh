@@ -47,6 +47,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The hub's components, from their Go modules (pinned in scripts/stack/components.ts), into a
+# The hub's components, from their Go modules (pinned in packages/local-stack/src/components.ts), into a
 # binary cache keyed by version: minutes the first time, a file check afterwards.
 npm run -s stack -- build

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: type check, unit tests, integration tests against the real local stack, and
-# the browser test against the running app. Installs what is missing first (scripts/setup.sh).
+# Runs every test: lint and formatting, type check, unit tests, integration tests against the real
+# local stack, the browser tests against the running app, and the adoption test (the packed
+# packages in a second, fresh app). Installs what is missing first (scripts/setup.sh).
 # Ends with one line "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,10 @@ rm -rf "$out" && mkdir -p "$out"
 failed_steps=()
 step() { echo; echo "==> $*"; }
 
+step "Lint (backstage-cli repo lint) and formatting (prettier --check)"
+npx backstage-cli repo lint || failed_steps+=(lint)
+npx prettier --check --log-level warn . || failed_steps+=(prettier)
+
 step "Type check (tsc)"
 npx tsc --noEmit || failed_steps+=(tsc)
 
@@ -19,7 +24,7 @@ npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.(i
   --json --outputFile="$out/unit.json" || failed_steps+=(unit)
 
 step "Local forge tests (Gitea API subset + git over HTTP, with real git)"
-node scripts/forge/run-tests.mjs "$out/forge.json" || failed_steps+=(forge)
+node packages/local-forge/src/run-tests.mjs "$out/forge.json" || failed_steps+=(forge)
 
 step "Local stack (VictoriaMetrics, vmauth, 2 vmalert, Alertmanager, 3 vmagents, built from their Go modules)"
 stack_was_up=false

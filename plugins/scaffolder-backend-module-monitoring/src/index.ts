@@ -22,3 +22,8 @@ export type {
 } from './builders';
 export { validateObject, validateObjects } from './validation';
 export { renderBench } from './bench/renderBench';
+// The hub's contract that tooling outside the templates must match (the local stack builds its
+// hub from these): retention, the hub's own environment, tenant paths and vmauth's routes.
+export { HUB_ENVIRONMENT, RETENTION } from './builders/defaults';
+export { INSERT_PATH, SELECT_PATH } from './builders/cluster';
+export { READ_PATHS, WRITE_PATHS } from './builders/auth';

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import type { StackEnv } from '../../../../scripts/stack';
+import type { StackEnv } from '@internal/monitoring-local-stack';
 
 /** A catalog component in the default namespace with the given annotations. */
 export const component = (name: string, annotations: Record<string, string>): Entity => ({

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
-import { startStack } from '../../../../scripts/stack';
+import { startStack } from '@internal/monitoring-local-stack';
 import { monitoringPlugin } from '../plugin';
 import { stackVmselect } from '../__testUtils__/entities';
 

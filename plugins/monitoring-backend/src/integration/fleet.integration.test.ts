@@ -9,7 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
-import { startStack } from '../../../../scripts/stack';
+import { startStack } from '@internal/monitoring-local-stack';
 import { component, stackVmselect } from '../__testUtils__/entities';
 import { monitoringPlugin } from '../plugin';
 

@@ -21,7 +21,7 @@ import {
   ANNOTATION_SERVICE_NAME,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
-import { startStack } from '../../../../scripts/stack';
+import { startStack } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
 import { monitoringPlugin } from '../plugin';
 

@@ -10,7 +10,7 @@ import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-com
 import request from 'supertest';
 import { component, stackVmselect } from '../__testUtils__/entities';
 // The stack's own code: the same module `npm run stack` uses.
-import { startStack } from '../../../../scripts/stack';
+import { startStack } from '@internal/monitoring-local-stack';
 import { monitoringPlugin } from '../plugin';
 
 jest.setTimeout(240_000);

@@ -8,7 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
-import { ENVIRONMENTS, stackProcessControl, startStack } from '../../../../scripts/stack';
+import { ENVIRONMENTS, stackProcessControl, startStack } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
 import { monitoringPlugin } from '../plugin';
 

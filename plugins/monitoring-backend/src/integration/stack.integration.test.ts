@@ -8,7 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { HUB_COMPONENTS, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
-import { ENVIRONMENTS, startStack } from '../../../../scripts/stack';
+import { ENVIRONMENTS, startStack } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
 import { monitoringPlugin } from '../plugin';
 

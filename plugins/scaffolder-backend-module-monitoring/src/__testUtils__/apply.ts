@@ -6,7 +6,7 @@ import {
   EXTERNAL_SECRETS_RESOURCES,
   KubeEmulator,
   OPERATOR_RESOURCES,
-} from './kubeEmulator';
+} from '@internal/monitoring-kube-emulator';
 import { buildHub } from '../builders/hub';
 import { buildSpoke } from '../builders/spoke';
 import { examples as hubExamples } from '../actions/hubRender.examples';

@@ -22,7 +22,7 @@ import {
   EXTERNAL_SECRETS_RESOURCES,
   KubeEmulator,
   OPERATOR_RESOURCES,
-} from '../__testUtils__/kubeEmulator';
+} from '@internal/monitoring-kube-emulator';
 import { Applier } from '../apply/applier';
 import { RenderSeal } from '../apply/seal';
 import { createApplyAction } from './apply';

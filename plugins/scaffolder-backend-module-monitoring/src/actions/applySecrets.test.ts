@@ -20,7 +20,7 @@ import {
   renderSpoke,
   reseal,
 } from '../__testUtils__/apply';
-import { KubeEmulator } from '../__testUtils__/kubeEmulator';
+import { KubeEmulator } from '@internal/monitoring-kube-emulator';
 import { createApplyAction } from './apply';
 
 const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');

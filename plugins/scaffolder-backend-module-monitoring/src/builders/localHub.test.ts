@@ -1,12 +1,18 @@
 /**
- * The local stack (scripts/stack) and the hub template must describe the same hub: the same
+ * The local stack (@internal/monitoring-local-stack) and the hub template must describe the same hub: the same
  * retention, deduplication at the scrape interval, the same vmauth routes per user, the same
  * vmalert rules and spoke labels. A change on one side that the other does not follow fails here.
  */
-import { processSpecs, stackPaths, stackRules } from '../../../../scripts/stack';
-import { vmauthConfig } from '../../../../scripts/stack/vmauthConfig';
-import { hubRemoteWriteRelabeling, hubScrapeConfig, LOCAL_SCRAPE_INTERVAL } from '../../../../scripts/stack/vmagentConfig';
-import { HUB_AGENT } from '../../../../scripts/stack/environments';
+import {
+  HUB_AGENT,
+  hubRemoteWriteRelabeling,
+  hubScrapeConfig,
+  LOCAL_SCRAPE_INTERVAL,
+  processSpecs,
+  stackPaths,
+  stackRules,
+  vmauthConfig,
+} from '@internal/monitoring-local-stack';
 import { COMPONENT_LABEL, HUB_COMPONENTS, hubComponentJob } from '@hubspoke/backstage-plugin-monitoring-common';
 import { toOperatorRelabel } from './relabel';
 import { findAll, findObject, sampleHub, sampleSpoke } from '../__testUtils__/builders';
@@ -107,30 +113,5 @@ describe('the local hub and the hub template', () => {
     const rendered = findAll(hub.objects, 'VMRule').flatMap(r => r.spec.groups);
     expect(rendered.length).toBeGreaterThan(0);
     expect(shape(stackRules().groups)).toEqual(shape(rendered));
-  });
-});
-
-describe("the local hub's Go toolchain check", () => {
-  const { checkGoToolchain, isGoVersionAtLeast, parseGoVersion, MIN_GO_VERSION } = jest.requireActual(
-    '../../../../scripts/stack/components',
-  );
-
-  it('reads go versions and compares them with the modules\' minimum', () => {
-    expect(parseGoVersion('go1.26.8')).toEqual([1, 26, 8]);
-    expect(parseGoVersion('go1.27rc1')).toEqual([1, 27, 0]);
-    expect(isGoVersionAtLeast([1, 26, 8], '1.26.6')).toBe(true);
-    expect(isGoVersionAtLeast([1, 26, 5], '1.26.6')).toBe(false);
-    expect(isGoVersionAtLeast([1, 25, 9], '1.26.6')).toBe(false);
-    expect(isGoVersionAtLeast([2, 0, 0], '1.26.6')).toBe(true);
-  });
-
-  it('fails without go on PATH, saying what to install', () => {
-    const path = process.env.PATH;
-    process.env.PATH = '/nonexistent';
-    try {
-      expect(() => checkGoToolchain()).toThrow(`building the stack needs Go >= ${MIN_GO_VERSION} (found: no \`go\` on PATH)`);
-    } finally {
-      process.env.PATH = path;
-    }
   });
 });

@@ -6,8 +6,8 @@
  * They stop and kill processes of the shared stack, so `npm test` runs them on their own, after
  * the other integration tests (`*.faults.test.ts`, run in band).
  */
-import { ENVIRONMENTS, stackEnv, stackProcessControl, startStack } from '../../../../scripts/stack';
-import { LOCAL_SCRAPE_INTERVAL } from '../../../../scripts/stack/vmagentConfig';
+import { ENVIRONMENTS, stackEnv, stackProcessControl, startStack } from '@internal/monitoring-local-stack';
+import { LOCAL_SCRAPE_INTERVAL } from '@internal/monitoring-local-stack';
 
 jest.setTimeout(420_000);
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startStack } from '../../../../scripts/stack';
+import { startStack } from '@internal/monitoring-local-stack';
 import {
   buildServiceRules,
   ERROR_RATIO_ALERT,

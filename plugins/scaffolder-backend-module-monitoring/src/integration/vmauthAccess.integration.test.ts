@@ -3,8 +3,8 @@
  * hub's VMUsers get, enforces the seed's access matrix - spokes write and cannot read, the
  * portal reads and cannot write.
  */
-import { INSERT_PATH, SELECT_PATH, startStack, stackPaths } from '../../../../scripts/stack';
-import { ensurePassword } from '../../../../scripts/stack/secrets';
+import { INSERT_PATH, SELECT_PATH, startStack, stackPaths } from '@internal/monitoring-local-stack';
+import { ensurePassword } from '@internal/monitoring-local-stack';
 
 jest.setTimeout(240_000);
 
