@@ -13,7 +13,10 @@
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { readMonitoringConfig } from '../plugins/monitoring-backend/src/config';
-import { EntityMetricsService, entityQueries } from '../plugins/monitoring-backend/src/service/EntityMetricsService';
+import {
+  EntityMetricsService,
+  entityQueries,
+} from '../plugins/monitoring-backend/src/service/EntityMetricsService';
 import { QueryRunner } from '../plugins/monitoring-backend/src/service/QueryRunner';
 import { resolveRange } from '../plugins/monitoring-backend/src/service/timeRange';
 import { VmSelectClient } from '../plugins/monitoring-backend/src/vmselect/VmSelectClient';
@@ -31,9 +34,16 @@ const noCache: any = {
   delete: async () => {},
   withOptions: () => noCache,
 };
-const silent: any = { warn() {}, info() {}, error() {}, debug() {}, child: () => silent };
+const silent: any = {
+  warn() {},
+  info() {},
+  error() {},
+  debug() {},
+  child: () => silent,
+};
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const only = process.argv[2];
@@ -49,7 +59,10 @@ async function benchEntity(env: Awaited<ReturnType<typeof startStack>>) {
       monitoring: {
         vmselect: {
           url: env.MONITORING_VMSELECT_URL,
-          auth: { username: env.MONITORING_VMSELECT_USERNAME, password: env.MONITORING_VMSELECT_PASSWORD },
+          auth: {
+            username: env.MONITORING_VMSELECT_USERNAME,
+            password: env.MONITORING_VMSELECT_PASSWORD,
+          },
         },
       },
     }),
@@ -58,16 +71,30 @@ async function benchEntity(env: Awaited<ReturnType<typeof startStack>>) {
   const entity: Entity = {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'payments', annotations: { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'shop' } },
+    metadata: {
+      name: 'payments',
+      annotations: {
+        'backstage.io/kubernetes-id': 'payments',
+        'backstage.io/kubernetes-namespace': 'shop',
+      },
+    },
   };
   const now = Math.floor(Date.now() / 1000);
 
-  const service = () => new EntityMetricsService(config, new QueryRunner(client, noCache, 8), silent);
+  const service = () =>
+    new EntityMetricsService(
+      config,
+      new QueryRunner(client, noCache, 8),
+      silent,
+    );
   const endpointMs: number[] = [];
   const directMs: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     // A different window each round, so neither side reuses the other's VM cache entry.
-    const range = resolveRange({ from: String(now - 3600 - i * 15), to: String(now - i * 15) });
+    const range = resolveRange({
+      from: String(now - 3600 - i * 15),
+      to: String(now - i * 15),
+    });
     const { panels } = entityQueries(entity, config, range);
     const direct = async () => {
       const t = performance.now();
@@ -80,25 +107,39 @@ async function benchEntity(env: Awaited<ReturnType<typeof startStack>>) {
       endpointMs.push(performance.now() - t);
     };
     // Alternate the order so warm caches favour neither side.
-    if (i % 2) { await direct(); await endpoint(); } else { await endpoint(); await direct(); }
+    if (i % 2) {
+      await direct();
+      await endpoint();
+    } else {
+      await endpoint();
+      await direct();
+    }
   }
 
   const runner = new QueryRunner(client, noCache, 8);
   const coalescing = new EntityMetricsService(config, runner, silent);
   const range = resolveRange({}, now);
   const t = performance.now();
-  await Promise.all(Array.from({ length: 100 }, () => coalescing.getMetrics(entity, range)));
+  await Promise.all(
+    Array.from({ length: 100 }, () => coalescing.getMetrics(entity, range)),
+  );
   const concurrentMs = performance.now() - t;
 
   const e = median(endpointMs);
   const d = median(directMs);
-  console.log(`Entity metrics (payments, 1 h, 7 panels x 3 environments), median of ${ROUNDS}:`);
-  console.log(`  endpoint service ${e.toFixed(1)} ms, direct parallel queries ${d.toFixed(1)} ms, ratio ${(e / d).toFixed(2)}x (target <= 1.2x)`);
+  console.log(
+    `Entity metrics (payments, 1 h, 7 panels x 3 environments), median of ${ROUNDS}:`,
+  );
+  console.log(
+    `  endpoint service ${e.toFixed(1)} ms, direct parallel queries ${d.toFixed(1)} ms, ratio ${(e / d).toFixed(2)}x (target <= 1.2x)`,
+  );
   const renderRuns = Array.from({ length: 5 }, () => renderBench());
   console.log(
     `Render + validate + YAML of a hub and 100 spokes: first ${renderRuns[0].toFixed(0)} ms (loads the CRD schemas), then median ${median(renderRuns.slice(1)).toFixed(0)} ms (target: well under 1000 ms)`,
   );
-  console.log(`100 concurrent identical requests: ${runner.upstreamQueries} upstream queries (one set is ${entityQueries(entity, config, range).panels.length}), ${concurrentMs.toFixed(0)} ms in all`);
+  console.log(
+    `100 concurrent identical requests: ${runner.upstreamQueries} upstream queries (one set is ${entityQueries(entity, config, range).panels.length}), ${concurrentMs.toFixed(0)} ms in all`,
+  );
 }
 
 main().then(

@@ -4,7 +4,11 @@
  * vmalert and Alertmanager of the local stack. A counting proxy in front of both counts the
  * upstream fetches. Prints figures; asserts nothing.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -15,7 +19,8 @@ import { monitoringPlugin } from '../plugins/monitoring-backend/src/plugin';
 import { StackEnv } from '@internal/monitoring-local-stack';
 
 const SERVICES = ['checkout', 'payments', 'inventory', 'storefront'];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Forwards every request to `target`, counting them by path. */
@@ -29,11 +34,16 @@ export async function countingProxy(target: string) {
     const upstream = await fetch(`${target}${req.url}`, {
       method: req.method,
       headers: Object.fromEntries(
-        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+        Object.entries(req.headers).filter(
+          ([k]) => !['host', 'connection', 'content-length'].includes(k),
+        ),
       ) as Record<string, string>,
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.writeHead(upstream.status, {
+      'content-type':
+        upstream.headers.get('content-type') ?? 'application/json',
+    });
     res.end(Buffer.from(await upstream.arrayBuffer()));
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -44,7 +54,10 @@ export async function countingProxy(target: string) {
   };
 }
 
-export async function benchAlerts(env: StackEnv, seconds = Number(process.env.BENCH_ALERTS_SECONDS ?? 60)) {
+export async function benchAlerts(
+  env: StackEnv,
+  seconds = Number(process.env.BENCH_ALERTS_SECONDS ?? 60),
+) {
   const vmauth = new URL(env.MONITORING_VMSELECT_URL);
   const readProxy = await countingProxy(vmauth.origin);
   const amProxy = await countingProxy(env.MONITORING_ALERTMANAGER_URL);
@@ -54,7 +67,10 @@ export async function benchAlerts(env: StackEnv, seconds = Number(process.env.BE
     metadata: {
       name: `svc-${i}`,
       namespace: 'default',
-      annotations: { 'backstage.io/kubernetes-id': SERVICES[i % SERVICES.length], 'backstage.io/kubernetes-namespace': 'shop' },
+      annotations: {
+        'backstage.io/kubernetes-id': SERVICES[i % SERVICES.length],
+        'backstage.io/kubernetes-namespace': 'shop',
+      },
     },
     spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
   }));
@@ -67,7 +83,10 @@ export async function benchAlerts(env: StackEnv, seconds = Number(process.env.BE
             // Rules and alerts through vmauth and VMSelect's vmalert proxy, as the app reads them.
             vmselect: {
               url: `${readProxy.url}${vmauth.pathname}`,
-              auth: { username: env.MONITORING_VMSELECT_USERNAME, password: env.MONITORING_VMSELECT_PASSWORD },
+              auth: {
+                username: env.MONITORING_VMSELECT_USERNAME,
+                password: env.MONITORING_VMSELECT_PASSWORD,
+              },
             },
             alertmanager: { url: amProxy.url },
           },
@@ -87,7 +106,9 @@ export async function benchAlerts(env: StackEnv, seconds = Number(process.env.BE
     Array.from({ length: requests }, async (_, i) => {
       await sleep((i * seconds * 1000) / requests);
       const t = performance.now();
-      const res = await fetch(`${base}/svc-${i % entities.length}/alerts`, { headers });
+      const res = await fetch(`${base}/svc-${i % entities.length}/alerts`, {
+        headers,
+      });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`alerts answered HTTP ${res.status}`);
       latencies.push(performance.now() - t);
@@ -104,14 +125,20 @@ export async function benchAlerts(env: StackEnv, seconds = Number(process.env.BE
   const auth = `Basic ${Buffer.from(`${env.MONITORING_VMSELECT_USERNAME}:${env.MONITORING_VMSELECT_PASSWORD}`).toString('base64')}`;
   for (let i = 0; i < 40; i++) {
     const t = performance.now();
-    await (await fetch(`${env.MONITORING_VMSELECT_URL}/api/v1/rules?type=alert`, { headers: { authorization: auth } })).arrayBuffer();
+    await (
+      await fetch(`${env.MONITORING_VMSELECT_URL}/api/v1/rules?type=alert`, {
+        headers: { authorization: auth },
+      })
+    ).arrayBuffer();
     direct.push(performance.now() - t);
   }
   readProxy.close();
   amProxy.close();
   server.close();
 
-  console.log(`Entity alerts: ${requests} requests over ${entities.length} entities in ${elapsed.toFixed(0)} s, over HTTP:`);
+  console.log(
+    `Entity alerts: ${requests} requests over ${entities.length} entities in ${elapsed.toFixed(0)} s, over HTTP:`,
+  );
   console.log(
     `  upstream fetches: vmalert ${vmalertFetches}, Alertmanager ${amFetches} (alerts) + ${amProxy.counts.get('/api/v2/silences') ?? 0} (silences); ` +
       `${intervals} cache intervals of ${ALERT_SNAPSHOT_TTL_MS / 1000} s (target: at most one each per interval)`,

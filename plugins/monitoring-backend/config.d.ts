@@ -79,7 +79,10 @@ export interface Config {
       /** Share of 5xx responses; defaults 0.01 and 0.05. */
       errorRatio?: { warning?: number; critical?: number };
       /** p95 latency; defaults 0.5 s and 1 s. */
-      latencyP95?: { warning?: HumanDuration | string; critical?: HumanDuration | string };
+      latencyP95?: {
+        warning?: HumanDuration | string;
+        critical?: HumanDuration | string;
+      };
     };
     fleet?: {
       /**

@@ -12,7 +12,10 @@ let browser;
 let page;
 
 before(async () => {
-  assert.ok(base, 'ADOPTION_BASE_URL is not set: run through packages/adoption-test/src/run.mjs');
+  assert.ok(
+    base,
+    'ADOPTION_BASE_URL is not set: run through packages/adoption-test/src/run.mjs',
+  );
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
 });
@@ -21,40 +24,78 @@ after(async () => {
   await browser?.close();
 });
 
-test('the Monitoring tab of the second app shows live numbers per environment', { timeout: 240_000 }, async () => {
-  await page.goto(`${base}/catalog/default/component/checkout`);
-  // A fresh browser always gets the sign-in page first: wait for it rather than glance at it.
-  await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
-  // The tab is the plugin's entity content, found by the app from the /alpha export.
-  // (The new system's entity tabs are links; the sidebar has a Monitoring link too.)
-  const tab = page.locator('a[href$="/catalog/default/component/checkout/monitoring"]', { hasText: 'Monitoring' });
-  await tab.waitFor({ timeout: 120_000 });
-  await tab.click();
-  assert.match(page.url(), /\/catalog\/default\/component\/checkout\/monitoring$/);
+test(
+  'the Monitoring tab of the second app shows live numbers per environment',
+  { timeout: 240_000 },
+  async () => {
+    await page.goto(`${base}/catalog/default/component/checkout`);
+    // A fresh browser always gets the sign-in page first: wait for it rather than glance at it.
+    await page
+      .getByRole('button', { name: /enter/i })
+      .click({ timeout: 120_000 });
+    // The tab is the plugin's entity content, found by the app from the /alpha export.
+    // (The new system's entity tabs are links; the sidebar has a Monitoring link too.)
+    const tab = page.locator(
+      'a[href$="/catalog/default/component/checkout/monitoring"]',
+      { hasText: 'Monitoring' },
+    );
+    await tab.waitFor({ timeout: 120_000 });
+    await tab.click();
+    assert.match(
+      page.url(),
+      /\/catalog\/default\/component\/checkout\/monitoring$/,
+    );
 
-  const table = page.getByRole('table', { name: 'Latest values by environment' });
-  await table.waitFor({ timeout: 90_000 });
-  const headings = (await table.locator('thead th').allInnerTexts()).map(h => h.trim());
-  for (const environment of ['dev', 'staging', 'production']) {
-    const row = table.locator('tbody tr').filter({ has: page.locator('th', { hasText: environment }) });
-    const cells = (await row.locator('th, td').allInnerTexts()).map(c => c.trim());
-    const byHeading = Object.fromEntries(headings.map((h, i) => [h, cells[i]]));
-    const rate = /^(\d+(?:\.\d+)?) req\/s$/.exec(byHeading['Request rate'] ?? '');
-    assert.ok(rate, `${environment}: ${JSON.stringify(byHeading)}`);
-    // The local stack's demo traffic: every environment serves requests all the time.
-    assert.ok(Number(rate[1]) > 0, `${environment} request rate is ${rate[1]}`);
-    assert.match(byHeading['Error ratio'] ?? '', /^\d+(\.\d+)?%$/, `${environment}: ${JSON.stringify(byHeading)}`);
-  }
-  if (process.env.ADOPTION_DIR) {
-    const shot = path.join(process.env.ADOPTION_DIR, 'monitoring-tab.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    fs.mkdirSync('.e2e', { recursive: true });
-    fs.copyFileSync(shot, '.e2e/adoption-monitoring-tab.png');
-  }
-});
+    const table = page.getByRole('table', {
+      name: 'Latest values by environment',
+    });
+    await table.waitFor({ timeout: 90_000 });
+    const headings = (await table.locator('thead th').allInnerTexts()).map(h =>
+      h.trim(),
+    );
+    for (const environment of ['dev', 'staging', 'production']) {
+      const row = table
+        .locator('tbody tr')
+        .filter({ has: page.locator('th', { hasText: environment }) });
+      const cells = (await row.locator('th, td').allInnerTexts()).map(c =>
+        c.trim(),
+      );
+      const byHeading = Object.fromEntries(
+        headings.map((h, i) => [h, cells[i]]),
+      );
+      const rate = /^(\d+(?:\.\d+)?) req\/s$/.exec(
+        byHeading['Request rate'] ?? '',
+      );
+      assert.ok(rate, `${environment}: ${JSON.stringify(byHeading)}`);
+      // The local stack's demo traffic: every environment serves requests all the time.
+      assert.ok(
+        Number(rate[1]) > 0,
+        `${environment} request rate is ${rate[1]}`,
+      );
+      assert.match(
+        byHeading['Error ratio'] ?? '',
+        /^\d+(\.\d+)?%$/,
+        `${environment}: ${JSON.stringify(byHeading)}`,
+      );
+    }
+    if (process.env.ADOPTION_DIR) {
+      const shot = path.join(process.env.ADOPTION_DIR, 'monitoring-tab.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      fs.mkdirSync('.e2e', { recursive: true });
+      fs.copyFileSync(shot, '.e2e/adoption-monitoring-tab.png');
+    }
+  },
+);
 
-test('the second app has the fleet page at /monitoring', { timeout: 120_000 }, async () => {
-  await page.goto(`${base}/monitoring`);
-  await signInAsGuest(page);
-  await page.getByRole('link', { name: 'checkout' }).first().waitFor({ timeout: 90_000 });
-});
+test(
+  'the second app has the fleet page at /monitoring',
+  { timeout: 120_000 },
+  async () => {
+    await page.goto(`${base}/monitoring`);
+    await signInAsGuest(page);
+    await page
+      .getByRole('link', { name: 'checkout' })
+      .first()
+      .waitFor({ timeout: 90_000 });
+  },
+);

@@ -14,10 +14,13 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const templateDir = path.resolve(here, '../template');
-const resultsFile = path.resolve(process.argv[2] ?? path.join(root, '.e2e/results/adoption.json'));
+const resultsFile = path.resolve(
+  process.argv[2] ?? path.join(root, '.e2e/results/adoption.json'),
+);
 const port = Number(process.env.ADOPTION_PORT ?? 7017);
 const readJson = file => JSON.parse(fs.readFileSync(file, 'utf8'));
-const writeJson = (file, value) => fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+const writeJson = (file, value) =>
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
 /** The packages an adopter installs, by workspace folder. */
 const PUBLISHED = [
@@ -39,17 +42,28 @@ function run(title, command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const stepStart = Date.now();
     console.log(`[${elapsed()}] ${title}`);
-    fs.appendFileSync(logFile, `\n==> ${title}: ${command} ${args.join(' ')}\n`);
+    fs.appendFileSync(
+      logFile,
+      `\n==> ${title}: ${command} ${args.join(' ')}\n`,
+    );
     const log = fs.openSync(logFile, 'a');
-    const child = spawn(command, args, { stdio: ['ignore', log, log], ...options });
+    const child = spawn(command, args, {
+      stdio: ['ignore', log, log],
+      ...options,
+    });
     const ticker = setInterval(
-      () => console.log(`    ... ${title} (${((Date.now() - stepStart) / 1000).toFixed(0)} s)`),
+      () =>
+        console.log(
+          `    ... ${title} (${((Date.now() - stepStart) / 1000).toFixed(0)} s)`,
+        ),
       20_000,
     );
     child.on('exit', code => {
       clearInterval(ticker);
       fs.closeSync(log);
-      console.log(`    done in ${((Date.now() - stepStart) / 1000).toFixed(1)} s`);
+      console.log(
+        `    done in ${((Date.now() - stepStart) / 1000).toFixed(1)} s`,
+      );
       if (code === 0) resolve();
       else reject(new Error(`${title} failed (exit ${code}); see ${logFile}`));
     });
@@ -66,20 +80,28 @@ const portInUse = p =>
 async function waitFor(url, child, timeoutMs) {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`the backend exited while starting; see ${logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`the backend exited while starting; see ${logFile}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {}
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s; see ${logFile}`);
+  throw new Error(
+    `${url} did not answer within ${timeoutMs / 1000} s; see ${logFile}`,
+  );
 }
 
 /** package.json of the second app: its own workspaces, the tarballs, the release's versions. */
 function writeAppPackages(tarballs) {
   const release = new Map(
-    readJson(path.join(root, 'packages/repo-checks/release-manifests', `${readJson(path.join(root, 'backstage.json')).version}.json`))
-      .packages.map(p => [p.name, p.version]),
+    readJson(
+      path.join(
+        root,
+        'packages/repo-checks/release-manifests',
+        `${readJson(path.join(root, 'backstage.json')).version}.json`,
+      ),
+    ).packages.map(p => [p.name, p.version]),
   );
   const at = name => {
     const version = release.get(name);
@@ -109,10 +131,15 @@ function writeAppPackages(tarballs) {
     // BACKSTAGE-TOOLCHAIN.md, and the suite's own packages from their tarballs wherever asked for.
     overrides: {
       ...rootPkg.overrides,
-      ...Object.fromEntries(Object.keys(tarballs).map(name => [name, tarball(name)])),
+      ...Object.fromEntries(
+        Object.keys(tarballs).map(name => [name, tarball(name)]),
+      ),
     },
   });
-  writeJson(path.join(appDir, 'backstage.json'), readJson(path.join(root, 'backstage.json')));
+  writeJson(
+    path.join(appDir, 'backstage.json'),
+    readJson(path.join(root, 'backstage.json')),
+  );
   fs.writeFileSync(path.join(appDir, '.npmrc'), 'legacy-peer-deps=true\n');
   // The backend bundle tooling looks for a yarn.lock at the root.
   fs.writeFileSync(path.join(appDir, 'yarn.lock'), '');
@@ -132,12 +159,15 @@ function writeAppPackages(tarballs) {
         '@backstage/plugin-catalog',
         '@backstage/ui',
       ]),
-      '@hubspoke/backstage-plugin-monitoring': tarball('@hubspoke/backstage-plugin-monitoring'),
+      '@hubspoke/backstage-plugin-monitoring': tarball(
+        '@hubspoke/backstage-plugin-monitoring',
+      ),
       react: '^18.3.1',
       'react-dom': '^18.3.1',
       'react-router-dom': '^6.26.0',
     },
-    browserslist: readJson(path.join(root, 'packages/app/package.json')).browserslist,
+    browserslist: readJson(path.join(root, 'packages/app/package.json'))
+      .browserslist,
   });
   writeJson(path.join(appDir, 'packages/backend/package.json'), {
     name: 'backend',
@@ -158,13 +188,18 @@ function writeAppPackages(tarballs) {
         '@backstage/plugin-permission-node',
         '@backstage/plugin-scaffolder-backend',
       ]),
-      '@hubspoke/backstage-plugin-monitoring-backend': tarball('@hubspoke/backstage-plugin-monitoring-backend'),
-      '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring': tarball(
-        '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring',
+      '@hubspoke/backstage-plugin-monitoring-backend': tarball(
+        '@hubspoke/backstage-plugin-monitoring-backend',
       ),
+      '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring':
+        tarball(
+          '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring',
+        ),
       app: '0.0.0',
       // The database driver of app-config's SQLite, as create-app's backend has it.
-      'better-sqlite3': readJson(path.join(root, 'packages/backend/package.json')).dependencies['better-sqlite3'],
+      'better-sqlite3': readJson(
+        path.join(root, 'packages/backend/package.json'),
+      ).dependencies['better-sqlite3'],
     },
     devDependencies: { '@backstage/cli': at('@backstage/cli') },
   });
@@ -179,13 +214,16 @@ function writeAppPackages(tarballs) {
 /** Nothing of the repository may leak into the second app: no link, no path back into it. */
 function assertIsolated() {
   const lock = fs.readFileSync(path.join(appDir, 'package-lock.json'), 'utf8');
-  if (lock.includes(root)) throw new Error(`the second app's lockfile refers to ${root}`);
+  if (lock.includes(root))
+    throw new Error(`the second app's lockfile refers to ${root}`);
   const installed = path.join(appDir, 'node_modules/@hubspoke');
   for (const name of fs.readdirSync(installed)) {
     const stat = fs.lstatSync(path.join(installed, name));
-    if (stat.isSymbolicLink()) throw new Error(`@hubspoke/${name} is a link, not an installed tarball`);
+    if (stat.isSymbolicLink())
+      throw new Error(`@hubspoke/${name} is a link, not an installed tarball`);
     const pkg = readJson(path.join(installed, name, 'package.json'));
-    if (String(pkg.main ?? '').startsWith('src/')) throw new Error(`@hubspoke/${name} was installed from source`);
+    if (String(pkg.main ?? '').startsWith('src/'))
+      throw new Error(`@hubspoke/${name} was installed from source`);
   }
 }
 
@@ -193,73 +231,146 @@ let status = 1;
 let backend;
 try {
   if (await portInUse(port)) throw new Error(`port ${port} is in use`);
-  const stackEnv = spawnSync('npm', ['run', '-s', 'stack', '--', 'env', '--json'], { cwd: root, encoding: 'utf8' });
-  if (stackEnv.status !== 0) throw new Error('cannot read the local stack environment: is it started?');
+  const stackEnv = spawnSync(
+    'npm',
+    ['run', '-s', 'stack', '--', 'env', '--json'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (stackEnv.status !== 0)
+    throw new Error('cannot read the local stack environment: is it started?');
   console.log(`Adoption test in ${work} (log: ${logFile})`);
 
   await run('Type declarations (tsc)', 'npx', ['tsc'], { cwd: root });
   for (const dir of PUBLISHED) {
-    await run(`backstage-cli package build (${dir})`, 'npx', ['backstage-cli', 'package', 'build'], {
-      cwd: path.join(root, dir),
-    });
+    await run(
+      `backstage-cli package build (${dir})`,
+      'npx',
+      ['backstage-cli', 'package', 'build'],
+      {
+        cwd: path.join(root, dir),
+      },
+    );
   }
   fs.mkdirSync(tarballDir);
   const tarballs = {};
   for (const dir of PUBLISHED) {
     // npm pack runs the prepack/postpack scripts: the published package.json points into dist.
-    await run(`npm pack (${dir})`, 'npm', ['pack', '--pack-destination', tarballDir], { cwd: path.join(root, dir) });
+    await run(
+      `npm pack (${dir})`,
+      'npm',
+      ['pack', '--pack-destination', tarballDir],
+      { cwd: path.join(root, dir) },
+    );
     const { name, version } = readJson(path.join(root, dir, 'package.json'));
-    tarballs[name] = path.join(tarballDir, `${name.slice(1).replace('/', '-')}-${version}.tgz`);
-    if (!fs.existsSync(tarballs[name])) throw new Error(`npm pack made no ${tarballs[name]}`);
+    tarballs[name] = path.join(
+      tarballDir,
+      `${name.slice(1).replace('/', '-')}-${version}.tgz`,
+    );
+    if (!fs.existsSync(tarballs[name]))
+      throw new Error(`npm pack made no ${tarballs[name]}`);
   }
 
   fs.cpSync(templateDir, appDir, { recursive: true });
   // The page the frontend build fills in: the example app's, nothing of it is code.
-  fs.cpSync(path.join(root, 'packages/app/public'), path.join(appDir, 'packages/app/public'), { recursive: true });
+  fs.cpSync(
+    path.join(root, 'packages/app/public'),
+    path.join(appDir, 'packages/app/public'),
+    { recursive: true },
+  );
   writeAppPackages(tarballs);
-  await run('npm install (the second app, from the registry and the tarballs)', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+  await run(
+    'npm install (the second app, from the registry and the tarballs)',
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline'],
+    {
+      cwd: appDir,
+    },
+  );
+  assertIsolated();
+  await run('Type check of the second app (tsc)', 'npx', ['tsc', '--noEmit'], {
     cwd: appDir,
   });
-  assertIsolated();
-  await run('Type check of the second app (tsc)', 'npx', ['tsc', '--noEmit'], { cwd: appDir });
-  await run('Frontend build (backstage-cli package build)', 'npx', ['backstage-cli', 'package', 'build'], {
-    cwd: path.join(appDir, 'packages/app'),
-  });
+  await run(
+    'Frontend build (backstage-cli package build)',
+    'npx',
+    ['backstage-cli', 'package', 'build'],
+    {
+      cwd: path.join(appDir, 'packages/app'),
+    },
+  );
 
-  const env = { ...process.env, ...JSON.parse(stackEnv.stdout), ADOPTION_PORT: String(port) };
+  const env = {
+    ...process.env,
+    ...JSON.parse(stackEnv.stdout),
+    ADOPTION_PORT: String(port),
+  };
   const log = fs.openSync(path.join(work, 'backend.log'), 'w');
-  console.log(`[${elapsed()}] Starting the second app's backend on 127.0.0.1:${port} (log: ${work}/backend.log)`);
+  console.log(
+    `[${elapsed()}] Starting the second app's backend on 127.0.0.1:${port} (log: ${work}/backend.log)`,
+  );
   backend = spawn('npx', ['backstage-cli', 'package', 'start'], {
     cwd: path.join(appDir, 'packages/backend'),
     env,
     detached: true,
     stdio: ['ignore', log, log],
   });
-  await waitFor(`http://127.0.0.1:${port}/.backstage/health/v1/readiness`, backend, 180_000);
+  await waitFor(
+    `http://127.0.0.1:${port}/.backstage/health/v1/readiness`,
+    backend,
+    180_000,
+  );
   console.log(`[${elapsed()}] Browser test against the second app`);
   const tap = path.join(work, 'adoption.tap');
   const test = spawnSync(
     process.execPath,
-    ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, path.join(here, 'adoption.test.mjs')],
-    { cwd: root, env: { ...env, ADOPTION_BASE_URL: `http://127.0.0.1:${port}`, ADOPTION_DIR: work }, stdio: 'inherit' },
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      path.join(here, 'adoption.test.mjs'),
+    ],
+    {
+      cwd: root,
+      env: {
+        ...env,
+        ADOPTION_BASE_URL: `http://127.0.0.1:${port}`,
+        ADOPTION_DIR: work,
+      },
+      stdio: 'inherit',
+    },
   );
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
-  const count = name => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  const count = name =>
+    Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: count('pass'), numFailedTests: count('fail') }));
+  fs.writeFileSync(
+    resultsFile,
+    JSON.stringify({
+      numPassedTests: count('pass'),
+      numFailedTests: count('fail'),
+    }),
+  );
   status = test.status ?? 1;
 } catch (e) {
   console.error(String(e.message ?? e));
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }));
+  fs.writeFileSync(
+    resultsFile,
+    JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }),
+  );
 } finally {
   if (backend) {
     try {
       process.kill(-backend.pid, 'SIGTERM');
     } catch {}
   }
-  console.log(`[${elapsed()}] adoption test ${status === 0 ? 'passed' : 'failed'}`);
-  if (status === 0 && process.env.ADOPTION_KEEP !== '1') fs.rmSync(work, { recursive: true, force: true });
+  console.log(
+    `[${elapsed()}] adoption test ${status === 0 ? 'passed' : 'failed'}`,
+  );
+  if (status === 0 && process.env.ADOPTION_KEEP !== '1')
+    fs.rmSync(work, { recursive: true, force: true });
   else console.log(`kept ${work}`);
 }
 process.exit(status);

@@ -15,9 +15,13 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // Production installs replace this module with their own policy (README, "Permissions").
 backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring'));
+backend.add(
+  import('@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring'),
+);
 // publish:gitea / publish:github: the templates' optional "publish to a repository" steps,
 // against the hosts in `integrations` (locally the stack's Gitea-compatible forge).
 backend.add(import('@backstage/plugin-scaffolder-backend-module-gitea'));

@@ -22,12 +22,17 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { monitoringAlertsSilencePermission } from '@hubspoke/backstage-plugin-monitoring-common';
 
 export class MonitoringExamplePolicy implements PermissionPolicy {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (isPermission(request.permission, monitoringAlertsSilencePermission)) {
       // Evaluated by the catalog on the entity: owned by the user or one of their groups.
       return createCatalogConditionalDecision(
         request.permission,
-        catalogConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+        catalogConditions.isEntityOwner({
+          claims: user?.info.ownershipEntityRefs ?? [],
+        }),
       );
     }
     return { result: AuthorizeResult.ALLOW };

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { backend, base, guestHeaders, launchBrowser, signInAsGuest, sleep } from './support/app.mjs';
+import {
+  backend,
+  base,
+  guestHeaders,
+  launchBrowser,
+  signInAsGuest,
+  sleep,
+} from './support/app.mjs';
 
 let browser;
 let page;
@@ -20,10 +27,13 @@ after(async () => {
   // Leave Alertmanager as it was, whatever failed.
   const headers = await guestHeaders().catch(() => undefined);
   for (const id of silenceIds) {
-    await fetch(`${backend}/api/monitoring/entity/component/default/payments/silences/${id}`, {
-      method: 'DELETE',
-      headers,
-    }).catch(() => {});
+    await fetch(
+      `${backend}/api/monitoring/entity/component/default/payments/silences/${id}`,
+      {
+        method: 'DELETE',
+        headers,
+      },
+    ).catch(() => {});
   }
   await browser?.close();
 });
@@ -31,75 +41,106 @@ after(async () => {
 /** Waits (bounded) until vmalert fires both of payments' production alerts. */
 async function waitForFiring(headers) {
   for (let i = 0; i < 90; i++) {
-    const res = await fetch(`${backend}/api/monitoring/entity/component/default/payments/alerts`, { headers });
+    const res = await fetch(
+      `${backend}/api/monitoring/entity/component/default/payments/alerts`,
+      { headers },
+    );
     if (res.ok && (await res.json()).counts.firing >= 2) return;
     await sleep(2000);
   }
   throw new Error("payments' alerts did not fire within 3 minutes");
 }
 
-test("payments' overview card shows its firing alerts with runbook links", { timeout: 300_000 }, async () => {
-  await waitForFiring(await guestHeaders());
-  await page.goto(`${base}/catalog/default/component/payments`);
-  await signInAsGuest(page);
-  // The card: the nearest ancestor of its title that also holds its counts.
-  const card = page
-    .getByText('Alerts', { exact: true })
-    .locator('xpath=ancestor::*[.//*[@aria-label="Alert rules by state"]][1]');
-  await card.getByText('ServiceHighErrorRatio').waitFor({ timeout: 90_000 });
-  await card.getByText('ServiceHighLatencyP95').waitFor();
-  assert.equal(await card.getByText(/^firing · production/).count(), 2);
-  const runbooks = await card.getByRole('link', { name: /Runbook/ }).evaluateAll(links => links.map(a => a.href));
-  assert.deepEqual(runbooks, [
-    'https://runbooks.example.com/monitoring/ServiceHighErrorRatio',
-    'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
-  ]);
-  fs.mkdirSync('.e2e', { recursive: true });
-  await page.screenshot({ path: '.e2e/alerts-card.png', fullPage: true });
-});
+test(
+  "payments' overview card shows its firing alerts with runbook links",
+  { timeout: 300_000 },
+  async () => {
+    await waitForFiring(await guestHeaders());
+    await page.goto(`${base}/catalog/default/component/payments`);
+    await signInAsGuest(page);
+    // The card: the nearest ancestor of its title that also holds its counts.
+    const card = page
+      .getByText('Alerts', { exact: true })
+      .locator(
+        'xpath=ancestor::*[.//*[@aria-label="Alert rules by state"]][1]',
+      );
+    await card.getByText('ServiceHighErrorRatio').waitFor({ timeout: 90_000 });
+    await card.getByText('ServiceHighLatencyP95').waitFor();
+    assert.equal(await card.getByText(/^firing · production/).count(), 2);
+    const runbooks = await card
+      .getByRole('link', { name: /Runbook/ })
+      .evaluateAll(links => links.map(a => a.href));
+    assert.deepEqual(runbooks, [
+      'https://runbooks.example.com/monitoring/ServiceHighErrorRatio',
+      'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
+    ]);
+    fs.mkdirSync('.e2e', { recursive: true });
+    await page.screenshot({ path: '.e2e/alerts-card.png', fullPage: true });
+  },
+);
 
-test('the owner silences an alert for an hour in the dialog and sees it silenced', { timeout: 180_000 }, async () => {
-  await page.goto(`${base}/catalog/default/component/payments/monitoring`);
-  await signInAsGuest(page);
-  const table = page.getByRole('table', { name: 'Alerts by environment' });
-  await table.waitFor({ timeout: 90_000 });
-  const row = table.locator('tbody tr').filter({ hasText: 'ServiceHighErrorRatio' });
-  await row.getByRole('button', { name: 'Silence' }).click();
+test(
+  'the owner silences an alert for an hour in the dialog and sees it silenced',
+  { timeout: 180_000 },
+  async () => {
+    await page.goto(`${base}/catalog/default/component/payments/monitoring`);
+    await signInAsGuest(page);
+    const table = page.getByRole('table', { name: 'Alerts by environment' });
+    await table.waitFor({ timeout: 90_000 });
+    const row = table
+      .locator('tbody tr')
+      .filter({ hasText: 'ServiceHighErrorRatio' });
+    await row.getByRole('button', { name: 'Silence' }).click();
 
-  const dialog = page.getByRole('dialog');
-  await dialog.getByText('Silence ServiceHighErrorRatio').waitFor();
-  await dialog.getByLabel('Comment').fill('e2e: rolling back the release');
-  await dialog.getByRole('button', { name: 'Silence' }).click();
-  await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Silence ServiceHighErrorRatio').waitFor();
+    await dialog.getByLabel('Comment').fill('e2e: rolling back the release');
+    await dialog.getByRole('button', { name: 'Silence' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
 
-  await row.getByText('firing · prod-cluster · silenced').waitFor({ timeout: 30_000 });
-  const silences = page.getByRole('table', { name: 'Silences' });
-  await silences.getByText('e2e: rolling back the release').waitFor();
-  assert.match(await silences.innerText(), /user:default\/guest/);
+    await row
+      .getByText('firing · prod-cluster · silenced')
+      .waitFor({ timeout: 30_000 });
+    const silences = page.getByRole('table', { name: 'Silences' });
+    await silences.getByText('e2e: rolling back the release').waitFor();
+    assert.match(await silences.innerText(), /user:default\/guest/);
 
-  // In Alertmanager: one hour, by the signed-in user.
-  const res = await fetch(`${backend}/api/monitoring/entity/component/default/payments/alerts`, {
-    headers: await guestHeaders(),
-  });
-  const [silence] = (await res.json()).silences;
-  silenceIds.push(silence.id);
-  assert.equal(silence.createdBy, 'user:default/guest');
-  const hours = (Date.parse(silence.endsAt) - Date.parse(silence.startsAt)) / 3_600_000;
-  assert.ok(Math.abs(hours - 1) < 0.01, `silence of ${hours} h`);
-  // The latency alert stays notified.
-  const latency = table.locator('tbody tr').filter({ hasText: 'ServiceHighLatencyP95' });
-  assert.doesNotMatch(await latency.innerText(), /silenced/);
-  await page.getByText('Last 24 hours').waitFor();
-  await page.screenshot({ path: '.e2e/alerts-tab.png', fullPage: true });
+    // In Alertmanager: one hour, by the signed-in user.
+    const res = await fetch(
+      `${backend}/api/monitoring/entity/component/default/payments/alerts`,
+      {
+        headers: await guestHeaders(),
+      },
+    );
+    const [silence] = (await res.json()).silences;
+    silenceIds.push(silence.id);
+    assert.equal(silence.createdBy, 'user:default/guest');
+    const hours =
+      (Date.parse(silence.endsAt) - Date.parse(silence.startsAt)) / 3_600_000;
+    assert.ok(Math.abs(hours - 1) < 0.01, `silence of ${hours} h`);
+    // The latency alert stays notified.
+    const latency = table
+      .locator('tbody tr')
+      .filter({ hasText: 'ServiceHighLatencyP95' });
+    assert.doesNotMatch(await latency.innerText(), /silenced/);
+    await page.getByText('Last 24 hours').waitFor();
+    await page.screenshot({ path: '.e2e/alerts-tab.png', fullPage: true });
 
-  // Expire it from the list: the alert is notified again.
-  await silences.getByRole('button', { name: `Expire silence ${silence.id}` }).click();
-  await row.getByText('firing · prod-cluster', { exact: true }).waitFor({ timeout: 30_000 });
-  silenceIds.length = 0;
-});
+    // Expire it from the list: the alert is notified again.
+    await silences
+      .getByRole('button', { name: `Expire silence ${silence.id}` })
+      .click();
+    await row
+      .getByText('firing · prod-cluster', { exact: true })
+      .waitFor({ timeout: 30_000 });
+    silenceIds.length = 0;
+  },
+);
 
 test('checkout shows all quiet', { timeout: 120_000 }, async () => {
   await page.goto(`${base}/catalog/default/component/checkout`);
   await signInAsGuest(page);
-  await page.getByText(/All quiet: none of the 2 alert rules/).waitFor({ timeout: 90_000 });
+  await page
+    .getByText(/All quiet: none of the 2 alert rules/)
+    .waitFor({ timeout: 90_000 });
 });

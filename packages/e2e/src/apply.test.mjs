@@ -9,107 +9,200 @@ import { before, test } from 'node:test';
 import { guestHeaders, runTask, waitForTemplate } from './support/app.mjs';
 
 const clusters = JSON.parse(process.env.MONITORING_KUBE_CLUSTERS ?? '{}');
-const kubeAuth = { authorization: `Bearer ${process.env.MONITORING_KUBE_TOKEN}` };
+const kubeAuth = {
+  authorization: `Bearer ${process.env.MONITORING_KUBE_TOKEN}`,
+};
 let headers;
 
 before(async () => {
-  assert.ok(clusters['hub-cluster'] && clusters['dev-cluster'], 'MONITORING_KUBE_CLUSTERS is not set: run through packages/e2e/src/run.mjs with the local stack started');
+  assert.ok(
+    clusters['hub-cluster'] && clusters['dev-cluster'],
+    'MONITORING_KUBE_CLUSTERS is not set: run through packages/e2e/src/run.mjs with the local stack started',
+  );
   headers = await guestHeaders();
 });
 
 /** A collection from an emulated cluster, e.g. `/api/v1/namespaces/monitoring/secrets`. */
 async function list(cluster, apiPath) {
-  const res = await fetch(`${clusters[cluster]}${apiPath}`, { headers: kubeAuth });
+  const res = await fetch(`${clusters[cluster]}${apiPath}`, {
+    headers: kubeAuth,
+  });
   assert.equal(res.status, 200, `${cluster} ${apiPath}: ${res.status}`);
   return (await res.json()).items;
 }
 
 // What an operator pastes into the form's secret field (flow YAML fits its one line).
-const ALERTMANAGER_CONFIG = '{route: {receiver: ops}, receivers: [{name: ops}]}';
+const ALERTMANAGER_CONFIG =
+  '{route: {receiver: ops}, receivers: [{name: ops}]}';
 const decode = value => Buffer.from(value, 'base64').toString('utf8');
 
 /** Runs a template as a task once the catalog has its version with the Apply page. */
 async function runApplyTask(template, values, secrets = {}) {
-  await waitForTemplate(template, headers, e => e.spec.parameters.some(p => p.properties?.apply));
+  await waitForTemplate(template, headers, e =>
+    e.spec.parameters.some(p => p.properties?.apply),
+  );
   return runTask(headers, template, values, secrets);
 }
 
-test('the hub template applies the hub with the database password and Alertmanager configuration from the form\'s secret fields', { timeout: 300_000 }, async () => {
-  const databasePassword = `E2e-Db-${Date.now().toString(36)}-Secret`;
-  const { status, log } = await runApplyTask(
-    'monitoring-hub',
-    {
-      name: 'hub', clusterName: 'hub-cluster', namespace: 'monitoring', grafanaDomain: 'grafana.example.com',
-      storageClass: 'gp3', sharedStorageClass: 'efs', secretStrategy: 'kubernetes',
-      apply: true, databaseHost: 'postgres.example.internal:5432', waitTimeout: '1m',
-    },
-    { databasePassword, alertmanagerConfig: ALERTMANAGER_CONFIG },
-  );
-  assert.equal(status, 'completed', log.slice(-2000));
+test(
+  "the hub template applies the hub with the database password and Alertmanager configuration from the form's secret fields",
+  { timeout: 300_000 },
+  async () => {
+    const databasePassword = `E2e-Db-${Date.now().toString(36)}-Secret`;
+    const { status, log } = await runApplyTask(
+      'monitoring-hub',
+      {
+        name: 'hub',
+        clusterName: 'hub-cluster',
+        namespace: 'monitoring',
+        grafanaDomain: 'grafana.example.com',
+        storageClass: 'gp3',
+        sharedStorageClass: 'efs',
+        secretStrategy: 'kubernetes',
+        apply: true,
+        databaseHost: 'postgres.example.internal:5432',
+        waitTimeout: '1m',
+      },
+      { databasePassword, alertmanagerConfig: ALERTMANAGER_CONFIG },
+    );
+    assert.equal(status, 'completed', log.slice(-2000));
 
-  const secrets = await list('hub-cluster', '/api/v1/namespaces/monitoring/secrets');
-  const database = secrets.find(s => s.metadata.name === 'hub-grafana-database');
-  assert.equal(decode(database.data.password), databasePassword);
-  assert.equal(decode(database.data.host), 'postgres.example.internal:5432');
-  const alertmanager = secrets.find(s => s.metadata.name === 'hub-alertmanager');
-  assert.equal(decode(alertmanager.data['alertmanager.yaml']), ALERTMANAGER_CONFIG);
-  const clusterObjects = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmclusters');
-  assert.equal(clusterObjects[0].spec.retentionPeriod, '15d');
+    const secrets = await list(
+      'hub-cluster',
+      '/api/v1/namespaces/monitoring/secrets',
+    );
+    const database = secrets.find(
+      s => s.metadata.name === 'hub-grafana-database',
+    );
+    assert.equal(decode(database.data.password), databasePassword);
+    assert.equal(decode(database.data.host), 'postgres.example.internal:5432');
+    const alertmanager = secrets.find(
+      s => s.metadata.name === 'hub-alertmanager',
+    );
+    assert.equal(
+      decode(alertmanager.data['alertmanager.yaml']),
+      ALERTMANAGER_CONFIG,
+    );
+    const clusterObjects = await list(
+      'hub-cluster',
+      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmclusters',
+    );
+    assert.equal(clusterObjects[0].spec.retentionPeriod, '15d');
 
-  const generated = ['hub-vmuser-portal', 'hub-vmuser-grafana'].map(n => decode(secrets.find(s => s.metadata.name === n).data.password));
-  for (const value of [databasePassword, ...generated]) {
-    assert.ok(!log.includes(value), 'a secret value is in the task log');
-  }
-});
+    const generated = ['hub-vmuser-portal', 'hub-vmuser-grafana'].map(n =>
+      decode(secrets.find(s => s.metadata.name === n).data.password),
+    );
+    for (const value of [databasePassword, ...generated]) {
+      assert.ok(!log.includes(value), 'a secret value is in the task log');
+    }
+  },
+);
 
-test('the spoke template applies the spoke and admits it on the hub with one generated password', { timeout: 300_000 }, async t => {
-  const { status, log } = await runApplyTask('monitoring-spoke', {
-    clusterName: 'dev-cluster',
-    environment: 'dev',
-    hubUrl: 'https://vmauth.hub.example.com',
-    hubName: 'hub',
-    hubCluster: 'resource:default/hub-cluster',
-    storageClass: 'gp3',
-    secretStrategy: 'kubernetes',
-    apply: true,
-    waitTimeout: '1m',
-  });
-  assert.equal(status, 'completed', log.slice(-2000));
+test(
+  'the spoke template applies the spoke and admits it on the hub with one generated password',
+  { timeout: 300_000 },
+  async t => {
+    const { status, log } = await runApplyTask('monitoring-spoke', {
+      clusterName: 'dev-cluster',
+      environment: 'dev',
+      hubUrl: 'https://vmauth.hub.example.com',
+      hubName: 'hub',
+      hubCluster: 'resource:default/hub-cluster',
+      storageClass: 'gp3',
+      secretStrategy: 'kubernetes',
+      apply: true,
+      waitTimeout: '1m',
+    });
+    assert.equal(status, 'completed', log.slice(-2000));
 
-  const agents = await list('dev-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmagents');
-  assert.equal(agents.length, 1);
-  assert.equal(agents[0].spec.remoteWriteSettings.label.cluster, 'dev-cluster');
-  assert.equal(agents[0].spec.remoteWriteSettings.label.environment, 'dev');
-  const users = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmusers');
-  const user = users.find(u => u.spec.username === 'spoke-dev-cluster');
-  assert.ok(user, `no VMUser for the spoke on the hub: ${users.map(u => u.metadata.name)}`);
+    const agents = await list(
+      'dev-cluster',
+      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmagents',
+    );
+    assert.equal(agents.length, 1);
+    assert.equal(
+      agents[0].spec.remoteWriteSettings.label.cluster,
+      'dev-cluster',
+    );
+    assert.equal(agents[0].spec.remoteWriteSettings.label.environment, 'dev');
+    const users = await list(
+      'hub-cluster',
+      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmusers',
+    );
+    const user = users.find(u => u.spec.username === 'spoke-dev-cluster');
+    assert.ok(
+      user,
+      `no VMUser for the spoke on the hub: ${users.map(u => u.metadata.name)}`,
+    );
 
-  const spokeSecret = (await list('dev-cluster', '/api/v1/namespaces/monitoring/secrets')).find(s => s.metadata.name === 'vmagent-remote-write');
-  const hubSecret = (await list('hub-cluster', '/api/v1/namespaces/monitoring/secrets')).find(s => s.metadata.name === user.spec.passwordRef.name);
-  const password = decode(spokeSecret.data.password);
-  assert.ok(password.length >= 24);
-  assert.equal(decode(hubSecret.data.password), password);
-  assert.equal(decode(spokeSecret.data.username), 'spoke-dev-cluster');
+    const spokeSecret = (
+      await list('dev-cluster', '/api/v1/namespaces/monitoring/secrets')
+    ).find(s => s.metadata.name === 'vmagent-remote-write');
+    const hubSecret = (
+      await list('hub-cluster', '/api/v1/namespaces/monitoring/secrets')
+    ).find(s => s.metadata.name === user.spec.passwordRef.name);
+    const password = decode(spokeSecret.data.password);
+    assert.ok(password.length >= 24);
+    assert.equal(decode(hubSecret.data.password), password);
+    assert.equal(decode(spokeSecret.data.username), 'spoke-dev-cluster');
 
-  // The task's log and output hold neither the password nor its base64 form.
-  assert.ok(!log.includes(password) && !log.includes(spokeSecret.data.password), 'a secret value is in the task log');
-  assert.match(log, /applied Secret monitoring\/vmagent-remote-write \(created\) in cluster dev-cluster/);
-  assert.match(log, /All objects are ready in cluster hub-cluster and dev-cluster/);
-  t.diagnostic(`${agents.length} VMAgent in dev-cluster, VMUser ${user.metadata.name} in hub-cluster`);
-});
+    // The task's log and output hold neither the password nor its base64 form.
+    assert.ok(
+      !log.includes(password) && !log.includes(spokeSecret.data.password),
+      'a secret value is in the task log',
+    );
+    assert.match(
+      log,
+      /applied Secret monitoring\/vmagent-remote-write \(created\) in cluster dev-cluster/,
+    );
+    assert.match(
+      log,
+      /All objects are ready in cluster hub-cluster and dev-cluster/,
+    );
+    t.diagnostic(
+      `${agents.length} VMAgent in dev-cluster, VMUser ${user.metadata.name} in hub-cluster`,
+    );
+  },
+);
 
-test('monitor-a-service applies the service\'s VMRule to the hub', { timeout: 300_000 }, async () => {
-  const { status, log } = await runApplyTask('monitor-a-service', {
-    component: 'component:default/payments',
-    errorRatioThreshold: 0.05, errorRatioFor: '5m', latencyP95ThresholdSeconds: 0.5, latencyFor: '10m',
-    severity: 'warning', environments: [], hubNamespace: 'monitoring', hubName: 'hub',
-    apply: true, hubCluster: 'hub-cluster',
-  });
-  assert.equal(status, 'completed', log.slice(-2000));
-  const rules = await list('hub-cluster', '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules');
-  const rule = rules.find(r => /^payments-alerts-[0-9a-f]{6}$/.test(r.metadata.name));
-  assert.ok(rule, `no VMRule payments-alerts-<hash> on the hub: ${rules.map(r => r.metadata.name)}`);
-  const alerts = rule.spec.groups.flatMap(g => g.rules.map(r => r.alert));
-  assert.deepEqual(alerts.sort(), ['ServiceErrorRatioAboveThreshold', 'ServiceLatencyP95AboveThreshold']);
-  assert.ok(rule.spec.groups.every(g => g.rules.every(r => r.expr.includes('service="payments"'))));
-});
+test(
+  "monitor-a-service applies the service's VMRule to the hub",
+  { timeout: 300_000 },
+  async () => {
+    const { status, log } = await runApplyTask('monitor-a-service', {
+      component: 'component:default/payments',
+      errorRatioThreshold: 0.05,
+      errorRatioFor: '5m',
+      latencyP95ThresholdSeconds: 0.5,
+      latencyFor: '10m',
+      severity: 'warning',
+      environments: [],
+      hubNamespace: 'monitoring',
+      hubName: 'hub',
+      apply: true,
+      hubCluster: 'hub-cluster',
+    });
+    assert.equal(status, 'completed', log.slice(-2000));
+    const rules = await list(
+      'hub-cluster',
+      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules',
+    );
+    const rule = rules.find(r =>
+      /^payments-alerts-[0-9a-f]{6}$/.test(r.metadata.name),
+    );
+    assert.ok(
+      rule,
+      `no VMRule payments-alerts-<hash> on the hub: ${rules.map(r => r.metadata.name)}`,
+    );
+    const alerts = rule.spec.groups.flatMap(g => g.rules.map(r => r.alert));
+    assert.deepEqual(alerts.sort(), [
+      'ServiceErrorRatioAboveThreshold',
+      'ServiceLatencyP95AboveThreshold',
+    ]);
+    assert.ok(
+      rule.spec.groups.every(g =>
+        g.rules.every(r => r.expr.includes('service="payments"')),
+      ),
+    );
+  },
+);

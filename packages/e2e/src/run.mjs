@@ -7,7 +7,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
 const resultsFile = process.argv[2] ?? path.join(root, '.e2e/results/e2e.json');
 const logDir = path.join(root, '.e2e');
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
@@ -22,14 +25,22 @@ const portInUse = port =>
 
 for (const port of [3000, 7007]) {
   if (await portInUse(port)) {
-    console.error(`Port ${port} is in use: stop the running Backstage (npm start) before the browser test.`);
+    console.error(
+      `Port ${port} is in use: stop the running Backstage (npm start) before the browser test.`,
+    );
     process.exit(1);
   }
 }
 
-const stackEnv = spawnSync('npm', ['run', '-s', 'stack', '--', 'env', '--json'], { cwd: root, encoding: 'utf8' });
+const stackEnv = spawnSync(
+  'npm',
+  ['run', '-s', 'stack', '--', 'env', '--json'],
+  { cwd: root, encoding: 'utf8' },
+);
 if (stackEnv.status !== 0) {
-  console.error('Cannot read the local stack environment: is it started (npm run stack -- start)?');
+  console.error(
+    'Cannot read the local stack environment: is it started (npm run stack -- start)?',
+  );
   process.exit(1);
 }
 const env = { ...process.env, ...JSON.parse(stackEnv.stdout), BROWSER: 'none' };
@@ -51,39 +62,75 @@ process.on('exit', stopApp);
 async function waitFor(url, what, timeoutMs) {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if (app.exitCode !== null) throw new Error(`the app exited while starting; see .e2e/app.log`);
+    if (app.exitCode !== null)
+      throw new Error(`the app exited while starting; see .e2e/app.log`);
     try {
       const res = await fetch(url);
       if (res.ok) {
-        console.log(`${what} answers (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        console.log(
+          `${what} answers (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
         return;
       }
     } catch {}
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s; see .e2e/app.log`);
+  throw new Error(
+    `${what} did not answer ${url} within ${timeoutMs / 1000} s; see .e2e/app.log`,
+  );
 }
 
 let status = 1;
 try {
-  console.log('Starting Backstage (backstage-cli repo start), log in .e2e/app.log');
-  await waitFor('http://localhost:7007/.backstage/health/v1/readiness', 'backend', 240_000);
+  console.log(
+    'Starting Backstage (backstage-cli repo start), log in .e2e/app.log',
+  );
+  await waitFor(
+    'http://localhost:7007/.backstage/health/v1/readiness',
+    'backend',
+    240_000,
+  );
   await waitFor('http://localhost:3000/', 'frontend', 240_000);
   const tap = path.join(logDir, 'e2e.tap');
   const run = spawnSync(
     process.execPath,
-    ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-      ...(process.env.E2E_ONLY ? process.env.E2E_ONLY.split(',').map(n => (n.endsWith('.mjs') ? `packages/e2e/src/${n}` : `packages/e2e/src/${n}.test.mjs`)) : ['packages/e2e/src/'])],
-    { cwd: root, env: { ...env, E2E_BASE_URL: 'http://localhost:3000' }, stdio: 'inherit' },
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...(process.env.E2E_ONLY
+        ? process.env.E2E_ONLY.split(',').map(n =>
+            n.endsWith('.mjs')
+              ? `packages/e2e/src/${n}`
+              : `packages/e2e/src/${n}.test.mjs`,
+          )
+        : ['packages/e2e/src/']),
+    ],
+    {
+      cwd: root,
+      env: { ...env, E2E_BASE_URL: 'http://localhost:3000' },
+      stdio: 'inherit',
+    },
   );
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
-  const count = name => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: count('pass'), numFailedTests: count('fail') }));
+  const count = name =>
+    Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  fs.writeFileSync(
+    resultsFile,
+    JSON.stringify({
+      numPassedTests: count('pass'),
+      numFailedTests: count('fail'),
+    }),
+  );
   status = run.status ?? 1;
 } catch (e) {
   console.error(String(e.message ?? e));
-  fs.writeFileSync(resultsFile, JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }));
+  fs.writeFileSync(
+    resultsFile,
+    JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }),
+  );
 } finally {
   stopApp();
 }

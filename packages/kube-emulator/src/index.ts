@@ -27,11 +27,31 @@ import { AddressInfo } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { content, fieldsV1, isPlainObject, Leaves, leavesOf, mergeLeaves, same, sameOwnership, takeOwnership } from './managedFields';
-import { apiGroupList, apiResourceList, CORE_RESOURCES, EmulatedResource, OPERATOR_WORKLOADS } from './resources';
+import {
+  content,
+  fieldsV1,
+  isPlainObject,
+  Leaves,
+  leavesOf,
+  mergeLeaves,
+  same,
+  sameOwnership,
+  takeOwnership,
+} from './managedFields';
+import {
+  apiGroupList,
+  apiResourceList,
+  CORE_RESOURCES,
+  EmulatedResource,
+  OPERATOR_WORKLOADS,
+} from './resources';
 
 export type { EmulatedResource } from './resources';
-export { CORE_RESOURCES, EXTERNAL_SECRETS_RESOURCES, OPERATOR_RESOURCES } from './resources';
+export {
+  CORE_RESOURCES,
+  EXTERNAL_SECRETS_RESOURCES,
+  OPERATOR_RESOURCES,
+} from './resources';
 
 /** kube-apiserver's default request body limit (`MaxRequestBodyBytes` of its generic server). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -94,17 +114,26 @@ export class KubeEmulator {
     const token = opts.token ?? 't';
     // `Bearer ` alone would then be the credential.
     const tokens = [token, ...(opts.extraTokens ?? [])];
-    if (tokens.some(t => !t)) throw new Error('KubeEmulator: the bearer token must not be empty');
-    this.expectedAuthorizations = tokens.map(t => Buffer.from(`Bearer ${t}`, 'utf8'));
+    if (tokens.some(t => !t))
+      throw new Error('KubeEmulator: the bearer token must not be empty');
+    this.expectedAuthorizations = tokens.map(t =>
+      Buffer.from(`Bearer ${t}`, 'utf8'),
+    );
     this.token = token;
   }
 
   static async start(opts: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
     const emu = new KubeEmulator(opts);
     emu.server = http.createServer((req, res) => {
-      emu.handle(req, res).catch(e => emu.send(res, 500, emu.status(500, 'InternalError', String(e))));
+      emu
+        .handle(req, res)
+        .catch(e =>
+          emu.send(res, 500, emu.status(500, 'InternalError', String(e))),
+        );
     });
-    await new Promise<void>(resolve => emu.server!.listen(opts.port ?? 0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      emu.server!.listen(opts.port ?? 0, '127.0.0.1', resolve),
+    );
     return emu;
   }
 
@@ -137,11 +166,16 @@ export class KubeEmulator {
   }
 
   /** Fails the `nth` (1-based) request matching `match` (default: a non-dry-run PATCH) with `status`. */
-  failRequest(nth: number, opts: { status?: number; match?: (r: RecordedRequest) => boolean } = {}) {
+  failRequest(
+    nth: number,
+    opts: { status?: number; match?: (r: RecordedRequest) => boolean } = {},
+  ) {
     this.failRules.push({
       remaining: nth,
       status: opts.status ?? 500,
-      match: opts.match ?? (r => r.method === 'PATCH' && r.query.dryRun === undefined),
+      match:
+        opts.match ??
+        (r => r.method === 'PATCH' && r.query.dryRun === undefined),
     });
   }
 
@@ -150,13 +184,24 @@ export class KubeEmulator {
     return [...this.store.values()].map(o => this.render(o));
   }
 
-  get(apiVersion: string, kind: string, namespace: string | undefined, name: string) {
+  get(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ) {
     const o = this.store.get(this.key(apiVersion, kind, namespace, name));
     return o ? this.render(o) : undefined;
   }
 
   /** Sets `status` of a stored object (does not bump the resourceVersion, like a status subresource). */
-  setStatus(apiVersion: string, kind: string, namespace: string | undefined, name: string, status: unknown) {
+  setStatus(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    status: unknown,
+  ) {
     const o = this.store.get(this.key(apiVersion, kind, namespace, name));
     if (!o) throw new Error(`no ${kind} ${namespace}/${name}`);
     o.body.status = structuredClone(status);
@@ -169,63 +214,111 @@ export class KubeEmulator {
 
   private makeReady(o: StoredObject) {
     const { kind } = o.resource;
-    if (o.resource.group === 'operator.victoriametrics.com' && OPERATOR_WORKLOADS.has(kind)) {
+    if (
+      o.resource.group === 'operator.victoriametrics.com' &&
+      OPERATOR_WORKLOADS.has(kind)
+    ) {
       o.body.status = { ...o.body.status, updateStatus: 'operational' };
     } else if (kind === 'Deployment' || kind === 'StatefulSet') {
       const n = o.body.spec?.replicas ?? 1;
       o.body.status = { replicas: n, readyReplicas: n, availableReplicas: n };
     } else if (kind === 'DaemonSet') {
-      o.body.status = { desiredNumberScheduled: 3, numberReady: 3, numberAvailable: 3 };
+      o.body.status = {
+        desiredNumberScheduled: 3,
+        numberReady: 3,
+        numberAvailable: 3,
+      };
     }
   }
 
-  private key(apiVersion: string, kind: string, namespace: string | undefined, name: string) {
+  private key(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ) {
     return `${apiVersion}|${kind}|${namespace ?? ''}|${name}`;
   }
 
   private render(o: StoredObject): Record<string, any> {
     const body = structuredClone(o.body);
-    body.metadata.managedFields = [...o.managers.entries()].map(([manager, leaves]) => ({
-      manager,
-      operation: 'Apply',
-      apiVersion: body.apiVersion,
-      time: o.managerTimes.get(manager),
-      fieldsType: 'FieldsV1',
-      fieldsV1: fieldsV1(leaves),
-    }));
+    body.metadata.managedFields = [...o.managers.entries()].map(
+      ([manager, leaves]) => ({
+        manager,
+        operation: 'Apply',
+        apiVersion: body.apiVersion,
+        time: o.managerTimes.get(manager),
+        fieldsType: 'FieldsV1',
+        fieldsV1: fieldsV1(leaves),
+      }),
+    );
     return body;
   }
 
-  private status(code: number, reason: string, message: string, details?: Record<string, unknown>) {
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+  private status(
+    code: number,
+    reason: string,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      details,
+      code,
+    };
   }
 
   private send(res: http.ServerResponse, code: number, body: unknown) {
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   /** Constant-time comparison of the whole `Authorization` header (lengths in bytes first). */
   private authorized(header: string | undefined): boolean {
     const given = Buffer.from(header ?? '', 'utf8');
-    return this.expectedAuthorizations.some(expected => given.length === expected.length && timingSafeEqual(given, expected));
+    return this.expectedAuthorizations.some(
+      expected =>
+        given.length === expected.length && timingSafeEqual(given, expected),
+    );
   }
 
   /**
    * Answers without reading the request body; the connection closes after the answer, so the
    * rest of an upload is not read (node:http would otherwise read it all to reuse the connection).
    */
-  private refuseUnread(req: http.IncomingMessage, res: http.ServerResponse, code: number, body: unknown) {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  private refuseUnread(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    code: number,
+    body: unknown,
+  ) {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody) res.setHeader('connection', 'close');
     this.send(res, code, body);
   }
 
   /** The body as text, or undefined once it has answered 413 for a body over the API server's limit. */
-  private readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<string | undefined> {
+  private readBody(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<string | undefined> {
     const tooLarge = () =>
-      this.status(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`);
+      this.status(
+        413,
+        'RequestEntityTooLarge',
+        `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`,
+      );
     if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES) {
       this.refuseUnread(req, res, 413, tooLarge());
       return Promise.resolve(undefined);
@@ -261,7 +354,10 @@ export class KubeEmulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Health endpoints answer without credentials, as an API server's usually do.
-    if (req.method === 'GET' && ['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
+    if (
+      req.method === 'GET' &&
+      ['/healthz', '/livez', '/readyz'].includes(url.pathname)
+    ) {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
       return;
@@ -276,7 +372,12 @@ export class KubeEmulator {
     if (this.recordRequests) this.requests.push(record);
     // Credentials before the body: an anonymous client must not make the emulator read anything.
     if (!this.authorized(req.headers.authorization)) {
-      return this.refuseUnread(req, res, 401, this.status(401, 'Unauthorized', 'Unauthorized'));
+      return this.refuseUnread(
+        req,
+        res,
+        401,
+        this.status(401, 'Unauthorized', 'Unauthorized'),
+      );
     }
     const text = await this.readBody(req, res);
     if (text === undefined) return undefined; // answered 413
@@ -284,12 +385,19 @@ export class KubeEmulator {
       if (rule.remaining > 0 && rule.match(record)) {
         rule.remaining -= 1;
         if (rule.remaining === 0) {
-          return this.send(res, rule.status, this.status(rule.status, 'InternalError', 'injected failure'));
+          return this.send(
+            res,
+            rule.status,
+            this.status(rule.status, 'InternalError', 'injected failure'),
+          );
         }
       }
     }
 
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = url.pathname
+      .split('/')
+      .filter(Boolean)
+      .map(decodeURIComponent);
     // Discovery.
     if (req.method === 'GET') {
       if (parts.length === 1 && parts[0] === 'api') {
@@ -298,10 +406,24 @@ export class KubeEmulator {
       if (parts.length === 1 && parts[0] === 'apis') {
         return this.send(res, 200, apiGroupList(this.resources));
       }
-      const gv = parts[0] === 'api' && parts.length === 2 ? `${parts[1]}` : parts[0] === 'apis' && parts.length === 3 ? `${parts[1]}/${parts[2]}` : undefined;
+      const gv =
+        parts[0] === 'api' && parts.length === 2
+          ? `${parts[1]}`
+          : parts[0] === 'apis' && parts.length === 3
+            ? `${parts[1]}/${parts[2]}`
+            : undefined;
       if (gv) {
         const list = apiResourceList(this.resources, gv);
-        if (!list) return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+        if (!list)
+          return this.send(
+            res,
+            404,
+            this.status(
+              404,
+              'NotFound',
+              'the server could not find the requested resource',
+            ),
+          );
         return this.send(res, 200, list);
       }
     }
@@ -318,7 +440,15 @@ export class KubeEmulator {
       version = parts[2];
       rest = parts.slice(3);
     } else {
-      return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+      return this.send(
+        res,
+        404,
+        this.status(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
     }
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -326,51 +456,147 @@ export class KubeEmulator {
       rest = rest.slice(2);
     }
     const [plural, name] = rest;
-    const resource = this.resources.find(r => r.group === group && r.version === version && r.name === plural);
+    const resource = this.resources.find(
+      r => r.group === group && r.version === version && r.name === plural,
+    );
     if (!resource) {
-      return this.send(res, 404, this.status(404, 'NotFound', 'the server could not find the requested resource'));
+      return this.send(
+        res,
+        404,
+        this.status(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
     }
     const apiVersion = group ? `${group}/${version}` : version;
     const notFound = (n: string, r: EmulatedResource = resource) =>
-      this.send(res, 404, this.status(404, 'NotFound', `${r.name}${r.group ? `.${r.group}` : ''} "${n}" not found`, { name: n, group: r.group, kind: r.name }));
+      this.send(
+        res,
+        404,
+        this.status(
+          404,
+          'NotFound',
+          `${r.name}${r.group ? `.${r.group}` : ''} "${n}" not found`,
+          { name: n, group: r.group, kind: r.name },
+        ),
+      );
 
-    if (resource.namespaced && namespace && !this.store.has(this.key('v1', 'Namespace', undefined, namespace))) {
+    if (
+      resource.namespaced &&
+      namespace &&
+      !this.store.has(this.key('v1', 'Namespace', undefined, namespace))
+    ) {
       return notFound(namespace, CORE_RESOURCES[0]);
     }
 
     if (req.method === 'GET' && !name) {
       const items = [...this.store.values()]
-        .filter(o => o.resource === resource && (!namespace || o.body.metadata.namespace === namespace))
+        .filter(
+          o =>
+            o.resource === resource &&
+            (!namespace || o.body.metadata.namespace === namespace),
+        )
         .map(o => this.render(o));
-      return this.send(res, 200, { kind: `${resource.kind}List`, apiVersion, metadata: { resourceVersion: String(this.resourceVersion) }, items });
+      return this.send(res, 200, {
+        kind: `${resource.kind}List`,
+        apiVersion,
+        metadata: { resourceVersion: String(this.resourceVersion) },
+        items,
+      });
     }
     if (req.method === 'GET') {
-      const o = this.store.get(this.key(apiVersion, resource.kind, namespace, name));
+      const o = this.store.get(
+        this.key(apiVersion, resource.kind, namespace, name),
+      );
       return o ? this.send(res, 200, this.render(o)) : notFound(name);
     }
     if (req.method === 'PATCH' && name) {
       if (record.contentType !== 'application/apply-patch+yaml') {
-        return this.send(res, 415, this.status(415, 'UnsupportedMediaType', `the emulator only supports server-side apply, got ${record.contentType}`));
+        return this.send(
+          res,
+          415,
+          this.status(
+            415,
+            'UnsupportedMediaType',
+            `the emulator only supports server-side apply, got ${record.contentType}`,
+          ),
+        );
       }
       const manager = record.query.fieldManager;
       if (!manager) {
-        return this.send(res, 422, this.status(422, 'Invalid', 'PATCH, application/apply-patch+yaml: fieldManager is required for apply requests'));
+        return this.send(
+          res,
+          422,
+          this.status(
+            422,
+            'Invalid',
+            'PATCH, application/apply-patch+yaml: fieldManager is required for apply requests',
+          ),
+        );
       }
       let applied: Record<string, any>;
       try {
         applied = parse(text);
       } catch (e) {
-        return this.send(res, 400, this.status(400, 'BadRequest', 'error decoding YAML'));
+        return this.send(
+          res,
+          400,
+          this.status(400, 'BadRequest', 'error decoding YAML'),
+        );
       }
-      if (!isPlainObject(applied) || applied.kind !== resource.kind || applied.apiVersion !== apiVersion || applied.metadata?.name !== name) {
-        return this.send(res, 400, this.status(400, 'BadRequest', 'the body does not match the request path'));
+      if (
+        !isPlainObject(applied) ||
+        applied.kind !== resource.kind ||
+        applied.apiVersion !== apiVersion ||
+        applied.metadata?.name !== name
+      ) {
+        return this.send(
+          res,
+          400,
+          this.status(
+            400,
+            'BadRequest',
+            'the body does not match the request path',
+          ),
+        );
       }
-      if (resource.namespaced && (applied.metadata.namespace ?? namespace) !== namespace) {
-        return this.send(res, 400, this.status(400, 'BadRequest', 'the namespace of the object does not match the namespace of the request'));
+      if (
+        resource.namespaced &&
+        (applied.metadata.namespace ?? namespace) !== namespace
+      ) {
+        return this.send(
+          res,
+          400,
+          this.status(
+            400,
+            'BadRequest',
+            'the namespace of the object does not match the namespace of the request',
+          ),
+        );
       }
-      return this.apply(res, resource, apiVersion, namespace, name, applied, manager, record.query.force === 'true', record.query.dryRun === 'All');
+      return this.apply(
+        res,
+        resource,
+        apiVersion,
+        namespace,
+        name,
+        applied,
+        manager,
+        record.query.force === 'true',
+        record.query.dryRun === 'All',
+      );
     }
-    return this.send(res, 405, this.status(405, 'MethodNotAllowed', `${req.method} is not supported by the emulator`));
+    return this.send(
+      res,
+      405,
+      this.status(
+        405,
+        'MethodNotAllowed',
+        `${req.method} is not supported by the emulator`,
+      ),
+    );
   }
 
   private apply(
@@ -386,7 +612,12 @@ export class KubeEmulator {
   ) {
     const key = this.key(apiVersion, resource.kind, namespace, name);
     const existing = this.store.get(key);
-    const { managers, conflicts } = takeOwnership(existing?.managers, manager, leavesOf(applied), force);
+    const { managers, conflicts } = takeOwnership(
+      existing?.managers,
+      manager,
+      leavesOf(applied),
+      force,
+    );
     if (conflicts.length > 0) {
       return this.send(
         res,
@@ -399,20 +630,34 @@ export class KubeEmulator {
             name,
             group: resource.group,
             kind: resource.name,
-            causes: conflicts.map(c => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })),
+            causes: conflicts.map(c => ({
+              reason: 'FieldManagerConflict',
+              message: `conflict with "${c.manager}"`,
+              field: c.field,
+            })),
           },
         ),
       );
     }
 
-    const body: Record<string, any> = { apiVersion, kind: resource.kind, metadata: { name } };
+    const body: Record<string, any> = {
+      apiVersion,
+      kind: resource.kind,
+      metadata: { name },
+    };
     if (resource.namespaced) body.metadata.namespace = namespace;
     mergeLeaves(body, managers);
     const now = new Date().toISOString();
-    const changed = !existing || !same(content(existing.body), content(body)) || !sameOwnership(existing.managers, managers);
+    const changed =
+      !existing ||
+      !same(content(existing.body), content(body)) ||
+      !sameOwnership(existing.managers, managers);
     body.metadata.uid = existing?.body.metadata.uid ?? randomUUID();
-    body.metadata.creationTimestamp = existing?.body.metadata.creationTimestamp ?? now.replace(/\.\d+Z$/, 'Z');
-    body.metadata.resourceVersion = changed ? String(this.resourceVersion + 1) : existing!.body.metadata.resourceVersion;
+    body.metadata.creationTimestamp =
+      existing?.body.metadata.creationTimestamp ?? now.replace(/\.\d+Z$/, 'Z');
+    body.metadata.resourceVersion = changed
+      ? String(this.resourceVersion + 1)
+      : existing!.body.metadata.resourceVersion;
     if (existing?.body.status) body.status = existing.body.status;
     const managerTimes = new Map(existing?.managerTimes ?? []);
     if (changed) managerTimes.set(manager, now);

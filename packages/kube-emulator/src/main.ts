@@ -18,22 +18,34 @@ import {
 async function main() {
   const { values } = parseArgs({
     // Repeatable: each file holds a token the cluster accepts (the Kubernetes plugin's, apply's).
-    options: { port: { type: 'string' }, 'token-file': { type: 'string', multiple: true } },
+    options: {
+      port: { type: 'string' },
+      'token-file': { type: 'string', multiple: true },
+    },
   });
   const port = Number(values.port);
   const tokenFiles = values['token-file'] ?? [];
   if (!Number.isInteger(port) || tokenFiles.length === 0) {
-    throw new Error('usage: main.ts --port N --token-file F [--token-file F2 ...]');
+    throw new Error(
+      'usage: main.ts --port N --token-file F [--token-file F2 ...]',
+    );
   }
   // Files, not tokens: command lines are visible to every user.
   const [token, ...extraTokens] = tokenFiles.map(tokenFile => {
     const value = fs.readFileSync(tokenFile, 'utf8').trim();
     // `Bearer ` with nothing after it would be the cluster's credential.
-    if (!value) throw new Error(`${tokenFile} is empty: the emulated cluster needs a bearer token`);
+    if (!value)
+      throw new Error(
+        `${tokenFile} is empty: the emulated cluster needs a bearer token`,
+      );
     return value;
   });
   const emu = await KubeEmulator.start({
-    resources: [...CORE_RESOURCES, ...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES],
+    resources: [
+      ...CORE_RESOURCES,
+      ...OPERATOR_RESOURCES,
+      ...EXTERNAL_SECRETS_RESOURCES,
+    ],
     autoReady: true,
     token,
     extraTokens,

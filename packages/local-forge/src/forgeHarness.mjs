@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const MAIN = path.join(here, 'main.ts');
-const NODE_TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+const NODE_TRANSFORM =
+  require.resolve('@backstage/cli/config/nodeTransform.cjs');
 
 export const ORG = 'team-platform';
 export const USER = 'backstage';
@@ -25,8 +26,21 @@ export async function startForge() {
   fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   const child = spawn(
     process.execPath,
-    ['--require', NODE_TRANSFORM, MAIN, '--root', path.join(dir, 'forge'), '--port', '0',
-      '--user', USER, '--password-file', passwordFile, '--org', ORG],
+    [
+      '--require',
+      NODE_TRANSFORM,
+      MAIN,
+      '--root',
+      path.join(dir, 'forge'),
+      '--port',
+      '0',
+      '--user',
+      USER,
+      '--password-file',
+      passwordFile,
+      '--org',
+      ORG,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -38,7 +52,9 @@ export async function startForge() {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', code => reject(new Error(`forge exited ${code}: ${output}`)));
+    child.once('exit', code =>
+      reject(new Error(`forge exited ${code}: ${output}`)),
+    );
   });
   return {
     url,
@@ -47,7 +63,8 @@ export async function startForge() {
     dir,
     /** The forge's own log (request lines), for assertions about what it answered. */
     log: () => output,
-    auth: (user = USER, pass = password) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`,
+    auth: (user = USER, pass = password) =>
+      `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -91,7 +108,11 @@ export function commitFiles(dir, files) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
   }
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['commit', '-q', '-m', 'first commit']]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '.'],
+    ['commit', '-q', '-m', 'first commit'],
+  ]) {
     const res = git(args, { cwd: dir });
     if (res.status !== 0) throw new Error(`git ${args[0]}: ${res.stderr}`);
   }
@@ -120,25 +141,41 @@ export async function api(forge, method, apiPath, { body, auth } = {}) {
  * One request with `node:http`, the path sent exactly as given: `fetch` (WHATWG URL parsing)
  * would resolve `..` and `%2e%2e` segments before they reach the forge, and cannot set `Host`.
  */
-export function rawRequest(forge, { method = 'GET', path: rawPath, headers = {}, body } = {}) {
+export function rawRequest(
+  forge,
+  { method = 'GET', path: rawPath, headers = {}, body } = {},
+) {
   const { hostname, port } = new URL(forge.url);
   // node:http sends a DELETE's body without a length (so as no body) unless told.
-  const withLength = body === undefined ? headers : { 'content-length': Buffer.byteLength(body), ...headers };
+  const withLength =
+    body === undefined
+      ? headers
+      : { 'content-length': Buffer.byteLength(body), ...headers };
   return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, method, path: rawPath, headers: withLength, agent: false }, res => {
-      const chunks = [];
-      res.on('data', c => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
+    const req = http.request(
+      {
+        hostname,
+        port,
+        method,
+        path: rawPath,
+        headers: withLength,
+        agent: false,
+      },
+      res => {
+        const chunks = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode, headers: res.headers, text, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -147,13 +184,21 @@ export function rawRequest(forge, { method = 'GET', path: rawPath, headers = {},
 /** A repository of `org` with one pushed commit on `main` holding `files`. */
 export async function pushedRepo(forge, org, files, extra = {}) {
   const name = uniqueName('repo');
-  const created = await api(forge, 'POST', `/orgs/${org}/repos`, { body: { name, ...extra }, auth: forge.auth() });
-  if (created.status !== 201) throw new Error(`create ${org}/${name}: ${created.status} ${created.text}`);
+  const created = await api(forge, 'POST', `/orgs/${org}/repos`, {
+    body: { name, ...extra },
+    auth: forge.auth(),
+  });
+  if (created.status !== 201)
+    throw new Error(`create ${org}/${name}: ${created.status} ${created.text}`);
   const work = path.join(forge.dir, `work-${name}`);
   commitFiles(work, files);
-  const push = git(['push', '-q', `${forge.url}/${org}/${name}.git`, 'main'], { cwd: work, authorization: forge.auth() });
+  const push = git(['push', '-q', `${forge.url}/${org}/${name}.git`, 'main'], {
+    cwd: work,
+    authorization: forge.auth(),
+  });
   if (push.status !== 0) throw new Error(`push ${org}/${name}: ${push.stderr}`);
   return name;
 }
 
-export const uniqueName = prefix => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const uniqueName = prefix =>
+  `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

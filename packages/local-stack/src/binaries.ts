@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { binaryPath, COMPONENTS, ensureComponents } from './components';
 
-const component = (name: string) => binaryPath(COMPONENTS.find(c => c.name === name)!);
+const component = (name: string) =>
+  binaryPath(COMPONENTS.find(c => c.name === name)!);
 
 export const BIN = {
   victoriaMetrics: component('victoria-metrics'),
@@ -23,7 +24,9 @@ export const SUDO_INSTALL_COMMAND = `sudo apt-get update && sudo apt-get install
 
 export class MissingBinariesError extends Error {
   constructor(readonly missing: string[]) {
-    super(`missing ${missing.join(', ')}; install them with:\n  ${SUDO_INSTALL_COMMAND}`);
+    super(
+      `missing ${missing.join(', ')}; install them with:\n  ${SUDO_INSTALL_COMMAND}`,
+    );
     this.name = 'MissingBinariesError';
   }
 }
@@ -48,13 +51,16 @@ export function missingBinaries(): string[] {
 export function ensureBinaries(log: (line: string) => void): void {
   ensureComponents(log);
   if (isExecutable(BIN.nodeExporter)) return;
-  if (process.getuid?.() !== 0) throw new MissingBinariesError([BIN.nodeExporter]);
+  if (process.getuid?.() !== 0)
+    throw new MissingBinariesError([BIN.nodeExporter]);
   log(`missing ${BIN.nodeExporter}: running ${INSTALL_COMMAND}`);
   const res = spawnSync('sh', ['-c', INSTALL_COMMAND], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   if (res.status !== 0 || !isExecutable(BIN.nodeExporter)) {
-    throw new Error(`installing ${DEBIAN_PACKAGES} failed (exit ${res.status})`);
+    throw new Error(
+      `installing ${DEBIAN_PACKAGES} failed (exit ${res.status})`,
+    );
   }
 }

@@ -23,7 +23,8 @@ import {
   stopStack,
 } from './index';
 
-const USAGE = 'usage: npm run stack -- <build|start|stop [--purge]|status|env [--json]>';
+const USAGE =
+  'usage: npm run stack -- <build|start|stop [--purge]|status|env [--json]>';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -43,7 +44,8 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'build':
-      if (ensureComponents().length === 0) console.log('Components: all built (cached)');
+      if (ensureComponents().length === 0)
+        console.log('Components: all built (cached)');
       return 0;
     case 'start':
       await startStack();

@@ -78,7 +78,8 @@ export const COMPONENTS: readonly GoComponent[] = [
 ];
 
 export function binCacheDir(): string {
-  if (process.env.MONITORING_BIN_CACHE) return path.resolve(process.env.MONITORING_BIN_CACHE);
+  if (process.env.MONITORING_BIN_CACHE)
+    return path.resolve(process.env.MONITORING_BIN_CACHE);
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'backstage-monitoring-suite');
 }
@@ -107,18 +108,25 @@ const GO_INSTALL_HINT =
 
 export class GoToolchainError extends Error {
   constructor(found: string) {
-    super(`building the stack needs Go >= ${MIN_GO_VERSION} (found: ${found}); ${GO_INSTALL_HINT}`);
+    super(
+      `building the stack needs Go >= ${MIN_GO_VERSION} (found: ${found}); ${GO_INSTALL_HINT}`,
+    );
     this.name = 'GoToolchainError';
   }
 }
 
 /** `1.26.8` from `go1.26.8` (or `go1.27rc1` -> `1.27.0`). */
-export function parseGoVersion(text: string): [number, number, number] | undefined {
+export function parseGoVersion(
+  text: string,
+): [number, number, number] | undefined {
   const m = /go(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
-export function isGoVersionAtLeast(found: [number, number, number], min: string): boolean {
+export function isGoVersionAtLeast(
+  found: [number, number, number],
+  min: string,
+): boolean {
   const want = min.split('.').map(Number);
   for (let i = 0; i < 3; i++) {
     if (found[i] !== (want[i] ?? 0)) return found[i] > (want[i] ?? 0);
@@ -126,10 +134,18 @@ export function isGoVersionAtLeast(found: [number, number, number], min: string)
   return true;
 }
 
-function go(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+function go(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   return spawnSync('go', args, {
     cwd: opts.cwd,
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false', ...opts.env },
+    env: {
+      ...process.env,
+      CGO_ENABLED: '0',
+      GOFLAGS: '-buildvcs=false',
+      ...opts.env,
+    },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -138,16 +154,23 @@ function go(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}
 /** Throws {@link GoToolchainError} unless a recent enough `go` is on PATH. */
 export function checkGoToolchain(): string {
   const res = go(['env', 'GOVERSION']);
-  if (res.error || res.status !== 0) throw new GoToolchainError('no `go` on PATH');
+  if (res.error || res.status !== 0)
+    throw new GoToolchainError('no `go` on PATH');
   const text = res.stdout.trim();
   const version = parseGoVersion(text);
-  if (!version || !isGoVersionAtLeast(version, MIN_GO_VERSION)) throw new GoToolchainError(text);
+  if (!version || !isGoVersionAtLeast(version, MIN_GO_VERSION))
+    throw new GoToolchainError(text);
   return text;
 }
 
 function fail(c: GoComponent, step: string, res: ReturnType<typeof go>): never {
-  const tail = `${res.stderr ?? ''}${res.error?.message ?? ''}`.trim().split('\n').slice(-15);
-  throw new Error(`building ${c.name} ${c.version}: ${step} failed\n${tail.join('\n')}`);
+  const tail = `${res.stderr ?? ''}${res.error?.message ?? ''}`
+    .trim()
+    .split('\n')
+    .slice(-15);
+  throw new Error(
+    `building ${c.name} ${c.version}: ${step} failed\n${tail.join('\n')}`,
+  );
 }
 
 /** Builds one component into its cache folder (written under a temporary name, then renamed). */
@@ -159,9 +182,17 @@ function buildComponent(c: GoComponent): void {
     // `go install m/pkg@version` builds the release exactly as its go.mod pins it.
     const gobin = fs.mkdtempSync(path.join(path.dirname(out), '.gobin-'));
     try {
-      const res = go(['install', '-trimpath', `-ldflags=-s -w ${c.ldflags}`, `${c.module}/${c.pkg}@${c.version}`], {
-        env: { GOBIN: gobin },
-      });
+      const res = go(
+        [
+          'install',
+          '-trimpath',
+          `-ldflags=-s -w ${c.ldflags}`,
+          `${c.module}/${c.pkg}@${c.version}`,
+        ],
+        {
+          env: { GOBIN: gobin },
+        },
+      );
       if (res.status !== 0) fail(c, 'go install', res);
       fs.renameSync(path.join(gobin, path.basename(c.pkg)), tmp);
     } finally {
@@ -177,9 +208,19 @@ function buildComponent(c: GoComponent): void {
       // The module cache is read-only; the copy must be writable for the added files.
       spawnSync('chmod', ['-R', 'u+w', work]);
       c.copyModule(work);
-      const res = go(['build', '-trimpath', `-ldflags=-s -w ${c.ldflags}`, '-o', tmp, `./${c.pkg}`], {
-        cwd: work,
-      });
+      const res = go(
+        [
+          'build',
+          '-trimpath',
+          `-ldflags=-s -w ${c.ldflags}`,
+          '-o',
+          tmp,
+          `./${c.pkg}`,
+        ],
+        {
+          cwd: work,
+        },
+      );
       if (res.status !== 0) fail(c, 'go build', res);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
@@ -192,7 +233,9 @@ function buildComponent(c: GoComponent): void {
  * Builds whatever component is missing from the binary cache, printing progress; returns the
  * names built. Warm (everything cached) it only stats five files.
  */
-export function ensureComponents(log: (line: string) => void = console.log): string[] {
+export function ensureComponents(
+  log: (line: string) => void = console.log,
+): string[] {
   const missing = missingComponents();
   if (missing.length === 0) return [];
   const goVersion = checkGoToolchain();
@@ -203,10 +246,16 @@ export function ensureComponents(log: (line: string) => void = console.log): str
   const t0 = Date.now();
   missing.forEach((c, i) => {
     const t = Date.now();
-    log(`  [${i + 1}/${missing.length}] ${c.name} ${c.version} (${c.module}/${c.pkg}) ...`);
+    log(
+      `  [${i + 1}/${missing.length}] ${c.name} ${c.version} (${c.module}/${c.pkg}) ...`,
+    );
     buildComponent(c);
-    log(`  [${i + 1}/${missing.length}] ${c.name}: built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    log(
+      `  [${i + 1}/${missing.length}] ${c.name}: built in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+    );
   });
-  log(`Built ${missing.length} component(s) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  log(
+    `Built ${missing.length} component(s) in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   return missing.map(c => c.name);
 }

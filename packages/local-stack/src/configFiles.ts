@@ -12,7 +12,11 @@ import { ENVIRONMENTS, HUB_AGENT, spokeUser } from './environments';
 import { StackPaths } from './paths';
 import { stackRules } from './rules';
 import { ensurePasswords } from './secrets';
-import { hubRemoteWriteRelabeling, hubScrapeConfig, vmagentScrapeConfig } from './vmagentConfig';
+import {
+  hubRemoteWriteRelabeling,
+  hubScrapeConfig,
+  vmagentScrapeConfig,
+} from './vmagentConfig';
 import { vmauthConfig } from './vmauthConfig';
 
 /** Process names of the vmalert replicas (see processes.ts). */
@@ -112,8 +116,15 @@ export function writeConfigFiles(paths: StackPaths): Set<string> {
     }
   }
   const hubAgent = `vmagent-${HUB_AGENT.name}`;
-  const scrapeChanged = writeIfChanged(files.vmagent(HUB_AGENT.name), yamlFile(hubScrapeConfig()));
+  const scrapeChanged = writeIfChanged(
+    files.vmagent(HUB_AGENT.name),
+    yamlFile(hubScrapeConfig()),
+  );
   // vmagent re-reads -remoteWrite.relabelConfig on SIGHUP too.
-  if (writeIfChanged(files.hubRelabel, yamlFile(hubRemoteWriteRelabeling())) || scrapeChanged) changed.add(hubAgent);
+  if (
+    writeIfChanged(files.hubRelabel, yamlFile(hubRemoteWriteRelabeling())) ||
+    scrapeChanged
+  )
+    changed.add(hubAgent);
   return changed;
 }

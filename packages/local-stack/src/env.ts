@@ -1,7 +1,11 @@
 /** The environment the portal backend (and integration tests) use to reach the local stack. */
 import { HOST, PORTAL_USER, PORTS, SELECT_PATH, URLS } from './endpoints';
 import { ensureForgePassword, FORGE_USER } from './forge';
-import { ensureApplyToken, ensureKubeToken, kubeClusterUrls } from './kubeClusters';
+import {
+  ensureApplyToken,
+  ensureKubeToken,
+  kubeClusterUrls,
+} from './kubeClusters';
 import { stackPaths } from './paths';
 import { ensurePassword } from './secrets';
 

@@ -31,4 +31,9 @@ export function spokeUser(env: SpokeEnvironment): string {
  * the operator's self-scrape objects) and writes them with the hub's `cluster` label. The hub's
  * name is the emulated `hub-cluster`'s, so the cluster's catalog entity finds its components.
  */
-export const HUB_AGENT = { name: 'hub', cluster: 'hub-cluster', environment: HUB_ENVIRONMENT, vmagentPort: 8432 } as const;
+export const HUB_AGENT = {
+  name: 'hub',
+  cluster: 'hub-cluster',
+  environment: HUB_ENVIRONMENT,
+  vmagentPort: 8432,
+} as const;

@@ -25,7 +25,9 @@ export interface StackProcessControl {
   isRunning(name: string): boolean;
 }
 
-export function stackProcessControl(opts: { dir?: string } = {}): StackProcessControl {
+export function stackProcessControl(
+  opts: { dir?: string } = {},
+): StackProcessControl {
   const paths = stackPaths(opts.dir);
   return {
     async stop(name) {
@@ -36,17 +38,22 @@ export function stackProcessControl(opts: { dir?: string } = {}): StackProcessCo
       const pid = runningPid(paths, spec);
       if (pid === undefined) throw new Error(`${name} is not running`);
       process.kill(pid, 'SIGKILL');
-      await waitUntil(`${name} to exit`, async () => runningPid(paths, spec) === undefined || 'alive', {
-        deadline: Date.now() + 10_000,
-        intervalMs: 50,
-      });
+      await waitUntil(
+        `${name} to exit`,
+        async () => runningPid(paths, spec) === undefined || 'alive',
+        {
+          deadline: Date.now() + 10_000,
+          intervalMs: 50,
+        },
+      );
     },
     async start(name, timeoutMs = 30_000) {
       const spec = specOf(paths, name);
       if (runningPid(paths, spec) === undefined) spawnProcess(paths, spec);
       await waitUntil(
         `${name} to answer`,
-        async () => (await answers(HOST, spec.port, spec.healthPath)) || 'no answer',
+        async () =>
+          (await answers(HOST, spec.port, spec.healthPath)) || 'no answer',
         { deadline: Date.now() + timeoutMs, intervalMs: 250 },
       );
     },

@@ -19,7 +19,9 @@ export const FORGE_ORG = 'team-platform';
 const FORGE_SECRET = `forge-${FORGE_USER}`;
 
 export const FORGE_SCRIPT = path.join(
-  path.dirname(require.resolve('@internal/monitoring-local-forge/package.json')),
+  path.dirname(
+    require.resolve('@internal/monitoring-local-forge/package.json'),
+  ),
   'src',
   'main.ts',
 );

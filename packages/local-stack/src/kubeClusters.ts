@@ -22,7 +22,9 @@ const KUBE_TOKEN_SECRET = 'kube-api-token';
 /** Apply's own token (`monitoring.apply.clusters`): not the one the Kubernetes plugin's proxy uses. */
 const APPLY_TOKEN_SECRET = 'kube-apply-token';
 export const KUBE_EMULATOR_SCRIPT = path.join(
-  path.dirname(require.resolve('@internal/monitoring-kube-emulator/package.json')),
+  path.dirname(
+    require.resolve('@internal/monitoring-kube-emulator/package.json'),
+  ),
   'src',
   'main.ts',
 );
@@ -38,7 +40,12 @@ export function ensureApplyToken(paths: StackPaths): string {
 }
 
 export const kubeClusterUrls = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(KUBE_CLUSTERS).map(([name, port]) => [name, `http://${HOST}:${port}`]));
+  Object.fromEntries(
+    Object.entries(KUBE_CLUSTERS).map(([name, port]) => [
+      name,
+      `http://${HOST}:${port}`,
+    ]),
+  );
 
 export function kubeClusterSpecs(paths: StackPaths): ProcessSpec[] {
   return Object.entries(KUBE_CLUSTERS).map(([name, port]) => ({

@@ -122,28 +122,26 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
     },
     // "VMAlert | 2 | Active-Active": both evaluate every rule, write ALERTS (deduplicated by
     // the database) and notify Alertmanager (which deduplicates the alerts).
-    ...PORTS.vmalertReplicas.map(
-      (port, i): ProcessSpec => ({
-        name: VMALERT_NAMES[i],
-        command: BIN.vmalert,
-        args: [
-          `-httpListenAddr=${listen(port)}`,
-          `-rule=${files.rulesGlob}`,
-          `-datasource.url=${URLS.victoriaMetrics}`,
-          `-remoteWrite.url=${URLS.victoriaMetrics}`,
-          `-remoteRead.url=${URLS.victoriaMetrics}`,
-          `-notifier.url=${URLS.alertmanager}`,
-          `-external.url=http://${listen(port)}`,
-          '-evaluationInterval=15s',
-        ],
-        port,
-        healthPath: '/health',
-        stage: 2,
-        identity: [`-httpListenAddr=${listen(port)}`],
-        dirs: [],
-        reloadsOnSighup: true,
-      }),
-    ),
+    ...PORTS.vmalertReplicas.map((port, i): ProcessSpec => ({
+      name: VMALERT_NAMES[i],
+      command: BIN.vmalert,
+      args: [
+        `-httpListenAddr=${listen(port)}`,
+        `-rule=${files.rulesGlob}`,
+        `-datasource.url=${URLS.victoriaMetrics}`,
+        `-remoteWrite.url=${URLS.victoriaMetrics}`,
+        `-remoteRead.url=${URLS.victoriaMetrics}`,
+        `-notifier.url=${URLS.alertmanager}`,
+        `-external.url=http://${listen(port)}`,
+        '-evaluationInterval=15s',
+      ],
+      port,
+      healthPath: '/health',
+      stage: 2,
+      identity: [`-httpListenAddr=${listen(port)}`],
+      dirs: [],
+      reloadsOnSighup: true,
+    })),
     forgeProcessSpec(paths),
     ...kubeClusterSpecs(paths),
   ];
@@ -186,9 +184,12 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       `-promscrape.config=${files.vmagent(HUB_AGENT.name)}`,
       // As the hub template's VMAgent: straight to vminsert, inside the hub.
       `-remoteWrite.url=${URLS.victoriaMetrics}/api/v1/write`,
-      ...Object.entries(spokeExternalLabels({ cluster: HUB_AGENT.cluster, environment: HUB_AGENT.environment })).map(
-        ([k, v]) => `-remoteWrite.label=${k}=${v}`,
-      ),
+      ...Object.entries(
+        spokeExternalLabels({
+          cluster: HUB_AGENT.cluster,
+          environment: HUB_AGENT.environment,
+        }),
+      ).map(([k, v]) => `-remoteWrite.label=${k}=${v}`),
       `-remoteWrite.relabelConfig=${files.hubRelabel}`,
       `-remoteWrite.tmpDataPath=${hubQueue}`,
       '-remoteWrite.flushInterval=1s',

@@ -6,5 +6,7 @@
 import { defaultRuleGroups } from '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
 
 export function stackRules() {
-  return { groups: defaultRuleGroups({ errorRatioFor: '1m', latencyFor: '2m' }) };
+  return {
+    groups: defaultRuleGroups({ errorRatioFor: '1m', latencyFor: '2m' }),
+  };
 }

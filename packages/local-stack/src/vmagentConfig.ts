@@ -119,10 +119,14 @@ export function hubScrapeConfig() {
         job_name: hubComponentJob(component as HubComponent, HUB_AGENT.cluster),
         static_configs: [{ targets }],
       })),
-      { job_name: 'vmagent', static_configs: [{ targets: [`${HOST}:${HUB_AGENT.vmagentPort}`] }] },
+      {
+        job_name: 'vmagent',
+        static_configs: [{ targets: [`${HOST}:${HUB_AGENT.vmagentPort}`] }],
+      },
     ],
   };
 }
 
 /** The hub vmagent's remote-write relabeling: the same rules as the hub template's VMAgent. */
-export const hubRemoteWriteRelabeling = () => hubComponentRelabeling(HUB_AGENT.cluster);
+export const hubRemoteWriteRelabeling = () =>
+  hubComponentRelabeling(HUB_AGENT.cluster);

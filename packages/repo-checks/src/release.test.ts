@@ -16,12 +16,20 @@ function problemsIn(lockfile?: string) {
   for (const { name, version, path: at } of lockedBackstagePackages(lockfile)) {
     byName.set(name, (byName.get(name) ?? new Set()).add(version));
     const expected = versions.get(name);
-    if (!expected) problems.push(`${name} is not part of Backstage ${releaseVersion} (${at})`);
+    if (!expected)
+      problems.push(
+        `${name} is not part of Backstage ${releaseVersion} (${at})`,
+      );
     else if (version !== expected)
-      problems.push(`${at} is ${version}, Backstage ${releaseVersion} has ${expected}`);
+      problems.push(
+        `${at} is ${version}, Backstage ${releaseVersion} has ${expected}`,
+      );
   }
   for (const [name, found] of byName) {
-    if (found.size > 1) problems.push(`${name} is locked ${found.size} times: ${[...found].join(', ')}`);
+    if (found.size > 1)
+      problems.push(
+        `${name} is locked ${found.size} times: ${[...found].join(', ')}`,
+      );
   }
   return problems;
 }
@@ -39,12 +47,18 @@ describe(`one Backstage release (${releaseVersion}) in package-lock.json`, () =>
         const file = path.join(repoRoot, dir, name, 'package.json');
         if (!fs.existsSync(file)) continue;
         const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-        for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
+        for (const field of [
+          'dependencies',
+          'devDependencies',
+          'peerDependencies',
+        ]) {
           for (const [dep, range] of Object.entries<string>(pkg[field] ?? {})) {
             if (!dep.startsWith('@backstage/')) continue;
             const pinned = versions.get(dep);
             if (!pinned || !semver.satisfies(pinned, range))
-              problems.push(`${pkg.name} ${field} ${dep}@${range} (release: ${pinned ?? 'none'})`);
+              problems.push(
+                `${pkg.name} ${field} ${dep}@${range} (release: ${pinned ?? 'none'})`,
+              );
           }
         }
       }
@@ -54,19 +68,32 @@ describe(`one Backstage release (${releaseVersion}) in package-lock.json`, () =>
 
   it('reports a second copy and a version outside the release', () => {
     // The check itself must catch what it is for: a lockfile with a nested newer copy.
-    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8'));
-    const [name, version] = [...versions].find(([n]) => n === '@backstage/errors')!;
+    const lock = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8'),
+    );
+    const [name, version] = [...versions].find(
+      ([n]) => n === '@backstage/errors',
+    )!;
     lock.packages[`node_modules/some-plugin/node_modules/${name}`] = {
       version: semver.inc(version, 'minor'),
     };
-    lock.packages['node_modules/@backstage/not-released'] = { version: '1.0.0' };
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')), 'package-lock.json');
+    lock.packages['node_modules/@backstage/not-released'] = {
+      version: '1.0.0',
+    };
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')),
+      'package-lock.json',
+    );
     fs.writeFileSync(file, JSON.stringify(lock));
     expect(problemsIn(file)).toEqual(
       expect.arrayContaining([
         expect.stringContaining(`${name} is locked 2 times`),
-        expect.stringContaining('@backstage/not-released is not part of Backstage'),
-        expect.stringContaining(`node_modules/some-plugin/node_modules/${name} is`),
+        expect.stringContaining(
+          '@backstage/not-released is not part of Backstage',
+        ),
+        expect.stringContaining(
+          `node_modules/some-plugin/node_modules/${name} is`,
+        ),
       ]),
     );
   });

@@ -18,7 +18,11 @@ export function readReleaseManifest(root = repoRoot): {
 } {
   const { version } = readJson(path.join(root, 'backstage.json'));
   const manifest = readJson(
-    path.join(root, 'packages/repo-checks/release-manifests', `${version}.json`),
+    path.join(
+      root,
+      'packages/repo-checks/release-manifests',
+      `${version}.json`,
+    ),
   );
   if (manifest.releaseVersion !== version) {
     throw new Error(

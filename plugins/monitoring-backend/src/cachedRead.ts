@@ -21,7 +21,9 @@ export class CachedRead<T> {
       const cached = await quietly(() => this.cache.get(key));
       if (typeof cached === 'string') return JSON.parse(cached) as T;
       const value = await load();
-      await quietly(() => this.cache.set(key, JSON.stringify(value), { ttl: this.ttlMs }));
+      await quietly(() =>
+        this.cache.set(key, JSON.stringify(value), { ttl: this.ttlMs }),
+      );
       return value;
     }, key);
   }

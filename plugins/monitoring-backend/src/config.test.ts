@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { readMonitoringConfig } from './config';
 
-const read = (monitoring: object) => readMonitoringConfig(new ConfigReader({ monitoring }));
+const read = (monitoring: object) =>
+  readMonitoringConfig(new ConfigReader({ monitoring }));
 
 describe('readMonitoringConfig', () => {
   it('reads a cluster URL with a tenant prefix, basic auth and a timeout', () => {
@@ -23,13 +24,23 @@ describe('readMonitoringConfig', () => {
     expect(c.environments).toEqual(['dev', 'staging', 'production']);
     expect(Object.keys(c.profiles)).toEqual(['http', 'grpc']);
     expect(c.profiles.http.map(p => p.id)).toEqual([
-      'requestRate', 'errorRatio', 'latencyP50', 'latencyP95', 'latencyP99', 'cpu', 'memory',
+      'requestRate',
+      'errorRatio',
+      'latencyP50',
+      'latencyP95',
+      'latencyP99',
+      'cpu',
+      'memory',
     ]);
   });
 
   it('reads a bearer token, environments and a timeout object', () => {
     const c = read({
-      vmselect: { url: 'http://127.0.0.1:8427', auth: { token: 't' }, timeout: { seconds: 20 } },
+      vmselect: {
+        url: 'http://127.0.0.1:8427',
+        auth: { token: 't' },
+        timeout: { seconds: 20 },
+      },
       environments: ['qa', 'prod'],
     });
     expect(c.vmselect.auth).toEqual({ type: 'bearer', token: 't' });
@@ -42,12 +53,25 @@ describe('readMonitoringConfig', () => {
       vmselect: { url: 'http://127.0.0.1:8427' },
       profiles: {
         worker: {
-          panels: [{ id: 'jobs', title: 'Jobs', unit: 'reqps', query: 'sum by (environment) (rate(jobs_total{$selector}[$window]))' }],
+          panels: [
+            {
+              id: 'jobs',
+              title: 'Jobs',
+              unit: 'reqps',
+              query:
+                'sum by (environment) (rate(jobs_total{$selector}[$window]))',
+            },
+          ],
         },
       },
     });
     expect(c.profiles.worker).toEqual([
-      { id: 'jobs', title: 'Jobs', unit: 'reqps', query: 'sum by (environment) (rate(jobs_total{$selector}[$window]))' },
+      {
+        id: 'jobs',
+        title: 'Jobs',
+        unit: 'reqps',
+        query: 'sum by (environment) (rate(jobs_total{$selector}[$window]))',
+      },
     ]);
   });
 
@@ -56,20 +80,65 @@ describe('readMonitoringConfig', () => {
     [{ vmselect: { url: 'ftp://x' } }, /http or https/],
     [{ vmselect: { url: 'http://user:pw@x' } }, /must not hold credentials/],
     [{ vmselect: { url: 'http://x?tenant=1' } }, /query string/],
-    [{ vmselect: { url: 'http://x', auth: { username: 'u' } } }, /both username and password/],
-    [{ vmselect: { url: 'http://x', auth: { username: 'u', password: 'p', token: 't' } } }, /not both/],
+    [
+      { vmselect: { url: 'http://x', auth: { username: 'u' } } },
+      /both username and password/,
+    ],
+    [
+      {
+        vmselect: {
+          url: 'http://x',
+          auth: { username: 'u', password: 'p', token: 't' },
+        },
+      },
+      /not both/,
+    ],
     [{ vmselect: { url: 'http://x', maxConcurrency: 0 } }, /maxConcurrency/],
-    [{ vmselect: { url: 'http://x', maxQueued: -1 } }, /maxQueued must be a positive integer/],
-    [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', query: 'up{$service}' }] } } }, /unknown placeholders: \$service/],
-    [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', query: 'sum(up)' }] } } }, /must restrict/],
-    [{ vmselect: { url: 'http://x' }, profiles: { p: { panels: [{ id: 'a', title: 'A', unit: 'furlongs', query: 'up{$selector}' }] } } }, /unit must be one of/],
+    [
+      { vmselect: { url: 'http://x', maxQueued: -1 } },
+      /maxQueued must be a positive integer/,
+    ],
+    [
+      {
+        vmselect: { url: 'http://x' },
+        profiles: {
+          p: { panels: [{ id: 'a', title: 'A', query: 'up{$service}' }] },
+        },
+      },
+      /unknown placeholders: \$service/,
+    ],
+    [
+      {
+        vmselect: { url: 'http://x' },
+        profiles: {
+          p: { panels: [{ id: 'a', title: 'A', query: 'sum(up)' }] },
+        },
+      },
+      /must restrict/,
+    ],
+    [
+      {
+        vmselect: { url: 'http://x' },
+        profiles: {
+          p: {
+            panels: [
+              { id: 'a', title: 'A', unit: 'furlongs', query: 'up{$selector}' },
+            ],
+          },
+        },
+      },
+      /unit must be one of/,
+    ],
     [{}, /vmselect/],
   ])('rejects %j', (monitoring, message) => {
     expect(() => read(monitoring)).toThrow(message);
   });
 
   it('reads vmalert from VMSelect unless configured, and Alertmanager with its silence bound', () => {
-    const base = { url: 'https://vmauth.hub.example.com/select/0/prometheus', auth: { username: 'portal', password: 'pw' } };
+    const base = {
+      url: 'https://vmauth.hub.example.com/select/0/prometheus',
+      auth: { username: 'portal', password: 'pw' },
+    };
     const proxied = read({ vmselect: base });
     expect(proxied.vmalert).toEqual({
       baseUrl: 'https://vmauth.hub.example.com/select/0/prometheus',
@@ -79,23 +148,51 @@ describe('readMonitoringConfig', () => {
     expect(proxied.alertmanager).toBeUndefined();
     const c = read({
       vmselect: base,
-      vmalert: { url: 'http://vmalert.monitoring.svc:8880/', auth: { token: 't' }, timeout: '2s' },
-      alertmanager: { url: 'http://am.monitoring.svc:9093/am', maxSilence: '6h' },
+      vmalert: {
+        url: 'http://vmalert.monitoring.svc:8880/',
+        auth: { token: 't' },
+        timeout: '2s',
+      },
+      alertmanager: {
+        url: 'http://am.monitoring.svc:9093/am',
+        maxSilence: '6h',
+      },
       grafana: { url: 'https://grafana.example.com' },
     });
-    expect(c.vmalert).toEqual({ baseUrl: 'http://vmalert.monitoring.svc:8880', auth: { type: 'bearer', token: 't' }, timeoutMs: 2000 });
-    expect(c.alertmanager).toEqual({ baseUrl: 'http://am.monitoring.svc:9093/am', timeoutMs: 10000, maxSilenceMs: 6 * 3600_000, auth: undefined });
-    expect(read({ vmselect: base, alertmanager: { url: 'http://am:9093' } }).alertmanager!.maxSilenceMs).toBe(24 * 3600_000);
+    expect(c.vmalert).toEqual({
+      baseUrl: 'http://vmalert.monitoring.svc:8880',
+      auth: { type: 'bearer', token: 't' },
+      timeoutMs: 2000,
+    });
+    expect(c.alertmanager).toEqual({
+      baseUrl: 'http://am.monitoring.svc:9093/am',
+      timeoutMs: 10000,
+      maxSilenceMs: 6 * 3600_000,
+      auth: undefined,
+    });
+    expect(
+      read({ vmselect: base, alertmanager: { url: 'http://am:9093' } })
+        .alertmanager!.maxSilenceMs,
+    ).toBe(24 * 3600_000);
     expect(c.grafanaUrl).toBe('https://grafana.example.com');
   });
 
   it('names the key of a bad upstream setting', () => {
     const vmselect = { url: 'http://127.0.0.1:8427' };
-    expect(() => read({ vmselect, alertmanager: { url: 'http://u:p@am:9093' } })).toThrow(
+    expect(() =>
+      read({ vmselect, alertmanager: { url: 'http://u:p@am:9093' } }),
+    ).toThrow(
       'monitoring.alertmanager.url must not hold credentials; use monitoring.alertmanager.auth',
     );
-    expect(() => read({ vmselect, vmalert: { url: 'ftp://x' } })).toThrow('monitoring.vmalert.url must be http or https');
-    expect(() => read({ vmselect, alertmanager: { url: 'http://am', auth: { username: 'x' } } })).toThrow(
+    expect(() => read({ vmselect, vmalert: { url: 'ftp://x' } })).toThrow(
+      'monitoring.vmalert.url must be http or https',
+    );
+    expect(() =>
+      read({
+        vmselect,
+        alertmanager: { url: 'http://am', auth: { username: 'x' } },
+      }),
+    ).toThrow(
       'monitoring.alertmanager.auth: basic auth needs both username and password',
     );
   });

@@ -1,7 +1,15 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { FleetSource, PanelUnit } from '@hubspoke/backstage-plugin-monitoring-common';
-import { BUILT_IN_PROFILES, PanelTemplate, Profiles, unknownPlaceholders } from './profiles';
+import {
+  FleetSource,
+  PanelUnit,
+} from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  BUILT_IN_PROFILES,
+  PanelTemplate,
+  Profiles,
+  unknownPlaceholders,
+} from './profiles';
 
 export type UpstreamAuth =
   | { type: 'basic'; username: string; password: string }
@@ -62,15 +70,25 @@ export interface StackThresholds {
  * A spoke scrapes every 30 s and VMSelect hides the newest 30 s (`-search.latencyOffset`), so a
  * healthy spoke's newest sample is up to a minute old: lagging past 2 minutes, down past 10.
  */
-export const DEFAULT_STACK: StackThresholds = { laggingAfterSeconds: 120, downAfterSeconds: 600 };
+export const DEFAULT_STACK: StackThresholds = {
+  laggingAfterSeconds: 120,
+  downAfterSeconds: 600,
+};
 
 function readStack(config: Config | undefined): StackThresholds {
   const read = (key: string, fallback: number) =>
-    config?.has(key) ? durationToMilliseconds(readDurationFromConfig(config, { key })) / 1000 : fallback;
-  const laggingAfterSeconds = read('laggingAfter', DEFAULT_STACK.laggingAfterSeconds);
+    config?.has(key)
+      ? durationToMilliseconds(readDurationFromConfig(config, { key })) / 1000
+      : fallback;
+  const laggingAfterSeconds = read(
+    'laggingAfter',
+    DEFAULT_STACK.laggingAfterSeconds,
+  );
   const downAfterSeconds = read('downAfter', DEFAULT_STACK.downAfterSeconds);
   if (!(laggingAfterSeconds > 0 && downAfterSeconds > laggingAfterSeconds)) {
-    throw new Error('monitoring.stack: laggingAfter must be positive and shorter than downAfter');
+    throw new Error(
+      'monitoring.stack: laggingAfter must be positive and shorter than downAfter',
+    );
   }
   return { laggingAfterSeconds, downAfterSeconds };
 }
@@ -78,7 +96,9 @@ function readStack(config: Config | undefined): StackThresholds {
 /** The clusters the Kubernetes plugin is configured with: not declared twice. */
 function readConfiguredClusters(root: Config): string[] {
   const names = new Set<string>();
-  for (const method of root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
+  for (const method of root.getOptionalConfigArray(
+    'kubernetes.clusterLocatorMethods',
+  ) ?? []) {
     if (method.getOptionalString('type') !== 'config') continue;
     for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
       const name = cluster.getOptionalString('name');
@@ -103,26 +123,38 @@ function readFleetSource(raw: string | undefined): 'auto' | FleetSource {
   const allowed = ['auto', 'recording-rules', 'raw'] as const;
   if (raw === undefined) return 'auto';
   if (!(allowed as readonly string[]).includes(raw)) {
-    throw new Error(`monitoring.fleet.source must be one of ${allowed.join(', ')}`);
+    throw new Error(
+      `monitoring.fleet.source must be one of ${allowed.join(', ')}`,
+    );
   }
   return raw as 'auto' | FleetSource;
 }
 
 function readHealth(config: Config | undefined): HealthThresholds {
-  const pair = (key: 'errorRatio' | 'latencyP95', read: (c: Config, k: string) => number | undefined) => {
-    const fallback = key === 'errorRatio' ? DEFAULT_HEALTH.errorRatio : DEFAULT_HEALTH.latencyP95Seconds;
+  const pair = (
+    key: 'errorRatio' | 'latencyP95',
+    read: (c: Config, k: string) => number | undefined,
+  ) => {
+    const fallback =
+      key === 'errorRatio'
+        ? DEFAULT_HEALTH.errorRatio
+        : DEFAULT_HEALTH.latencyP95Seconds;
     const c = config?.getOptionalConfig(key);
     const warning = (c && read(c, 'warning')) ?? fallback.warning;
     const critical = (c && read(c, 'critical')) ?? fallback.critical;
     if (!(warning > 0 && critical >= warning)) {
-      throw new Error(`monitoring.health.${key}: warning must be positive and at most critical`);
+      throw new Error(
+        `monitoring.health.${key}: warning must be positive and at most critical`,
+      );
     }
     return { warning, critical };
   };
   return {
     errorRatio: pair('errorRatio', (c, k) => c.getOptionalNumber(k)),
     latencyP95Seconds: pair('latencyP95', (c, k) =>
-      c.has(k) ? durationToMilliseconds(readDurationFromConfig(c, { key: k })) / 1000 : undefined,
+      c.has(k)
+        ? durationToMilliseconds(readDurationFromConfig(c, { key: k })) / 1000
+        : undefined,
     ),
   };
 }
@@ -132,20 +164,35 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETENTION_MS = 15 * 86400_000;
 const DEFAULT_MAX_SILENCE_MS = 24 * 3600_000;
 const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'production'];
-const UNITS: PanelUnit[] = ['reqps', 'ratio', 'seconds', 'cores', 'bytes', 'none'];
+const UNITS: PanelUnit[] = [
+  'reqps',
+  'ratio',
+  'seconds',
+  'cores',
+  'bytes',
+  'none',
+];
 
-function readAuth(config: Config | undefined, key: string): UpstreamAuth | undefined {
+function readAuth(
+  config: Config | undefined,
+  key: string,
+): UpstreamAuth | undefined {
   if (!config) return undefined;
   const username = config.getOptionalString('username');
   const password = config.getOptionalString('password');
   const token = config.getOptionalString('token');
   if (token && (username || password)) {
-    throw new Error(`monitoring.${key}.auth: set either username/password or token, not both`);
+    throw new Error(
+      `monitoring.${key}.auth: set either username/password or token, not both`,
+    );
   }
   if (token) return { type: 'bearer', token };
-  if (username && password !== undefined) return { type: 'basic', username, password };
+  if (username && password !== undefined)
+    return { type: 'basic', username, password };
   if (username || password) {
-    throw new Error(`monitoring.${key}.auth: basic auth needs both username and password`);
+    throw new Error(
+      `monitoring.${key}.auth: basic auth needs both username and password`,
+    );
   }
   return undefined;
 }
@@ -162,15 +209,24 @@ function readBaseUrl(raw: string, key: string): string {
   }
   if (url.username || url.password) {
     // Credentials in the URL would end up in logs and error messages.
-    throw new Error(`monitoring.${key}.url must not hold credentials; use monitoring.${key}.auth`);
+    throw new Error(
+      `monitoring.${key}.url must not hold credentials; use monitoring.${key}.auth`,
+    );
   }
   if (url.search || url.hash) {
-    throw new Error(`monitoring.${key}.url must not have a query string or fragment`);
+    throw new Error(
+      `monitoring.${key}.url must not have a query string or fragment`,
+    );
   }
   return url.toString().replace(/\/+$/, '');
 }
 
-function readDurationMs(config: Config, key: string, where: string, fallback: number): number {
+function readDurationMs(
+  config: Config,
+  key: string,
+  where: string,
+  fallback: number,
+): number {
   const ms = config.has(key)
     ? durationToMilliseconds(readDurationFromConfig(config, { key }))
     : fallback;
@@ -194,29 +250,47 @@ function readOptionalUrl(config: Config, key: string): string | undefined {
 function readProfiles(config: Config | undefined): Profiles {
   const profiles: Profiles = { ...BUILT_IN_PROFILES };
   for (const name of config?.keys() ?? []) {
-    const panels = config!.getConfigArray(`${name}.panels`).map((p, i): PanelTemplate => {
-      const where = `monitoring.profiles.${name}.panels[${i}]`;
-      const unit = (p.getOptionalString('unit') ?? 'none') as PanelUnit;
-      if (!UNITS.includes(unit)) throw new Error(`${where}.unit must be one of ${UNITS.join(', ')}`);
-      const query = p.getString('query');
-      const unknown = unknownPlaceholders(query);
-      if (unknown.length) {
-        throw new Error(`${where}.query uses unknown placeholders: ${unknown.map(u => `$${u}`).join(', ')}`);
-      }
-      if (!query.includes('$selector') && !query.includes('$podSelector')) {
-        throw new Error(`${where}.query must restrict to the entity with $selector or $podSelector`);
-      }
-      return { id: p.getString('id'), title: p.getString('title'), unit, query };
-    });
-    if (!panels.length) throw new Error(`monitoring.profiles.${name} has no panels`);
+    const panels = config!
+      .getConfigArray(`${name}.panels`)
+      .map((p, i): PanelTemplate => {
+        const where = `monitoring.profiles.${name}.panels[${i}]`;
+        const unit = (p.getOptionalString('unit') ?? 'none') as PanelUnit;
+        if (!UNITS.includes(unit))
+          throw new Error(`${where}.unit must be one of ${UNITS.join(', ')}`);
+        const query = p.getString('query');
+        const unknown = unknownPlaceholders(query);
+        if (unknown.length) {
+          throw new Error(
+            `${where}.query uses unknown placeholders: ${unknown.map(u => `$${u}`).join(', ')}`,
+          );
+        }
+        if (!query.includes('$selector') && !query.includes('$podSelector')) {
+          throw new Error(
+            `${where}.query must restrict to the entity with $selector or $podSelector`,
+          );
+        }
+        return {
+          id: p.getString('id'),
+          title: p.getString('title'),
+          unit,
+          query,
+        };
+      });
+    if (!panels.length)
+      throw new Error(`monitoring.profiles.${name} has no panels`);
     profiles[name] = panels;
   }
   return profiles;
 }
 
 function readRetentionSeconds(config: Config): number {
-  const ms = config.has('retention') ? durationToMilliseconds(readDurationFromConfig(config, { key: 'retention' })) : DEFAULT_RETENTION_MS;
-  if (!(ms >= 3600_000)) throw new Error('monitoring.retention must be at least 1h');
+  const ms = config.has('retention')
+    ? durationToMilliseconds(
+        readDurationFromConfig(config, { key: 'retention' }),
+      )
+    : DEFAULT_RETENTION_MS;
+  if (!(ms >= 3600_000))
+    throw new Error('monitoring.retention must be at least 1h');
   return ms / 1000;
 }
 
@@ -224,13 +298,17 @@ function readRetentionSeconds(config: Config): number {
 export function readMonitoringConfig(root: Config): MonitoringConfig {
   const config = root.getConfig('monitoring');
   const vmselectConfig = config.getConfig('vmselect');
-  const maxConcurrency = vmselectConfig.getOptionalNumber('maxConcurrency') ?? 8;
+  const maxConcurrency =
+    vmselectConfig.getOptionalNumber('maxConcurrency') ?? 8;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-    throw new Error('monitoring.vmselect.maxConcurrency must be a positive integer');
+    throw new Error(
+      'monitoring.vmselect.maxConcurrency must be a positive integer',
+    );
   }
   const positiveInteger = (key: string, fallback: number) => {
     const value = vmselectConfig.getOptionalNumber(key) ?? fallback;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`monitoring.vmselect.${key} must be a positive integer`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`monitoring.vmselect.${key} must be a positive integer`);
     return value;
   };
   const vmselect = {
@@ -243,18 +321,28 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
   const amConfig = config.getOptionalConfig('alertmanager');
   let alertmanager: AlertmanagerConfig | undefined;
   if (amConfig) {
-    const maxSilenceMs = readDurationMs(amConfig, 'maxSilence', 'alertmanager', DEFAULT_MAX_SILENCE_MS);
+    const maxSilenceMs = readDurationMs(
+      amConfig,
+      'maxSilence',
+      'alertmanager',
+      DEFAULT_MAX_SILENCE_MS,
+    );
     alertmanager = { ...readUpstream(amConfig, 'alertmanager'), maxSilenceMs };
   }
   return {
     vmselect,
     vmalert: vmalertConfig
       ? readUpstream(vmalertConfig, 'vmalert')
-      : { baseUrl: vmselect.baseUrl, auth: vmselect.auth, timeoutMs: vmselect.timeoutMs },
+      : {
+          baseUrl: vmselect.baseUrl,
+          auth: vmselect.auth,
+          timeoutMs: vmselect.timeoutMs,
+        },
     alertmanager,
     grafanaUrl: readOptionalUrl(config, 'grafana'),
     vmuiUrl: readOptionalUrl(config, 'vmui'),
-    environments: config.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS,
+    environments:
+      config.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS,
     profiles: readProfiles(config.getOptionalConfig('profiles')),
     health: readHealth(config.getOptionalConfig('health')),
     fleetSource: readFleetSource(config.getOptionalString('fleet.source')),

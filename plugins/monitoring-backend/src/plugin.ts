@@ -40,23 +40,51 @@ export const monitoringPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ config, auth, logger, cache, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
+      async init({
+        config,
+        auth,
+        logger,
+        cache,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
         const monitoringConfig = readMonitoringConfig(config);
         const client = new VmSelectClient(monitoringConfig.vmselect);
-        const runner = new QueryRunner(client, cache, monitoringConfig.vmselect.maxConcurrency, monitoringConfig.vmselect.maxQueued);
-        const metrics = new EntityMetricsService(monitoringConfig, runner, logger);
+        const runner = new QueryRunner(
+          client,
+          cache,
+          monitoringConfig.vmselect.maxConcurrency,
+          monitoringConfig.vmselect.maxQueued,
+        );
+        const metrics = new EntityMetricsService(
+          monitoringConfig,
+          runner,
+          logger,
+        );
 
-        const vmalert = new VmAlertClient(new UpstreamClient('vmalert', monitoringConfig.vmalert));
+        const vmalert = new VmAlertClient(
+          new UpstreamClient('vmalert', monitoringConfig.vmalert),
+        );
         const amConfig = monitoringConfig.alertmanager;
         const alertmanager = amConfig
           ? new AlertmanagerClient(new UpstreamClient('alertmanager', amConfig))
           : undefined;
-        const snapshots = new AlertSnapshots(vmalert, alertmanager, cache, logger);
+        const snapshots = new AlertSnapshots(
+          vmalert,
+          alertmanager,
+          cache,
+          logger,
+        );
         const alerts = new EntityAlertsService(
           snapshots,
           runner,
           monitoringConfig.environments,
-          alertmanager && amConfig ? { client: alertmanager, config: amConfig } : undefined,
+          alertmanager && amConfig
+            ? { client: alertmanager, config: amConfig }
+            : undefined,
         );
 
         permissionsRegistry.addPermissions(monitoringPermissions);
@@ -72,7 +100,12 @@ export const monitoringPlugin = createBackendPlugin({
           logger,
           cache,
         );
-        const stack = new StackService(client, cache, monitoringConfig.stack, monitoringConfig.clusters);
+        const stack = new StackService(
+          client,
+          cache,
+          monitoringConfig.stack,
+          monitoringConfig.clusters,
+        );
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -83,13 +116,16 @@ export const monitoringPlugin = createBackendPlugin({
             claims,
             fleet,
             stack,
-            maxRequestsPerPrincipal: monitoringConfig.vmselect.maxRequestsPerPrincipal,
+            maxRequestsPerPrincipal:
+              monitoringConfig.vmselect.maxRequestsPerPrincipal,
             retentionSeconds: monitoringConfig.retentionSeconds,
           }),
         );
         logger.info(
           `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
-            (alertmanager ? `, silences in ${alertmanager.upstream.baseUrl}` : ', no Alertmanager configured'),
+            (alertmanager
+              ? `, silences in ${alertmanager.upstream.baseUrl}`
+              : ', no Alertmanager configured'),
         );
       },
     });

@@ -13,7 +13,12 @@ export interface PanelTemplate {
 
 export type Profiles = Record<string, PanelTemplate[]>;
 
-const PLACEHOLDERS = ['selector', 'podSelector', 'cadvisorSelector', 'window'] as const;
+const PLACEHOLDERS = [
+  'selector',
+  'podSelector',
+  'cadvisorSelector',
+  'window',
+] as const;
 export type PlaceholderValues = Record<(typeof PLACEHOLDERS)[number], string>;
 
 // Request, error and latency panels come from the signals the service alerts and the hub's
@@ -46,17 +51,57 @@ const saturation: PanelTemplate[] = [
 /** Built-in profiles; config may add more or override these by name. */
 export const BUILT_IN_PROFILES: Profiles = {
   http: [
-    { id: 'requestRate', title: 'Request rate', unit: 'reqps', query: http.requestRate },
-    { id: 'errorRatio', title: 'Error ratio (5xx)', unit: 'ratio', query: http.errorRatio },
-    { id: 'latencyP50', title: 'Latency p50', unit: 'seconds', query: http.latencyQuantile(0.5) },
-    { id: 'latencyP95', title: 'Latency p95', unit: 'seconds', query: http.latencyQuantile(0.95) },
-    { id: 'latencyP99', title: 'Latency p99', unit: 'seconds', query: http.latencyQuantile(0.99) },
+    {
+      id: 'requestRate',
+      title: 'Request rate',
+      unit: 'reqps',
+      query: http.requestRate,
+    },
+    {
+      id: 'errorRatio',
+      title: 'Error ratio (5xx)',
+      unit: 'ratio',
+      query: http.errorRatio,
+    },
+    {
+      id: 'latencyP50',
+      title: 'Latency p50',
+      unit: 'seconds',
+      query: http.latencyQuantile(0.5),
+    },
+    {
+      id: 'latencyP95',
+      title: 'Latency p95',
+      unit: 'seconds',
+      query: http.latencyQuantile(0.95),
+    },
+    {
+      id: 'latencyP99',
+      title: 'Latency p99',
+      unit: 'seconds',
+      query: http.latencyQuantile(0.99),
+    },
     ...saturation,
   ],
   grpc: [
-    { id: 'requestRate', title: 'Request rate', unit: 'reqps', query: grpc.requestRate },
-    { id: 'errorRatio', title: 'Error ratio (non-OK)', unit: 'ratio', query: grpc.errorRatio },
-    { id: 'latencyP95', title: 'Latency p95', unit: 'seconds', query: grpc.latencyQuantile(0.95) },
+    {
+      id: 'requestRate',
+      title: 'Request rate',
+      unit: 'reqps',
+      query: grpc.requestRate,
+    },
+    {
+      id: 'errorRatio',
+      title: 'Error ratio (non-OK)',
+      unit: 'ratio',
+      query: grpc.errorRatio,
+    },
+    {
+      id: 'latencyP95',
+      title: 'Latency p95',
+      unit: 'seconds',
+      query: grpc.latencyQuantile(0.95),
+    },
     ...saturation,
   ],
 };
@@ -71,7 +116,10 @@ export function unknownPlaceholders(query: string): string[] {
  * Fills a template. Values are selectors built by `renderMatchers` (escaped) and a window
  * computed by the backend: no entity text reaches the query any other way.
  */
-export function renderQuery(template: string, values: PlaceholderValues): string {
+export function renderQuery(
+  template: string,
+  values: PlaceholderValues,
+): string {
   return template.replace(
     /\$(podSelector|cadvisorSelector|selector|window)\b/g,
     (_, name: keyof PlaceholderValues) => values[name],

@@ -13,7 +13,10 @@ import {
 } from './annotations';
 import { LABELS } from './labelContract';
 import { InvalidMatcherError, LabelMatcher, parseMatcherList } from './promql';
-import { hasMonitoringAnnotations, resolveServiceTarget } from './serviceSelector';
+import {
+  hasMonitoringAnnotations,
+  resolveServiceTarget,
+} from './serviceSelector';
 
 /** Longest alert name accepted from an annotation or a request. */
 export const MAX_ALERT_NAME_LENGTH = 200;
@@ -32,12 +35,22 @@ export interface AlertScope {
 }
 
 /** Labels the alert selectors may not set: they come from the label contract. */
-const RESERVED = [LABELS.service, LABELS.namespace, LABELS.environment, LABELS.cluster];
+const RESERVED = [
+  LABELS.service,
+  LABELS.namespace,
+  LABELS.environment,
+  LABELS.cluster,
+];
 
-function reservedCheck(annotation: string, matchers: LabelMatcher[]): LabelMatcher[] {
+function reservedCheck(
+  annotation: string,
+  matchers: LabelMatcher[],
+): LabelMatcher[] {
   for (const m of matchers) {
     if ((RESERVED as string[]).includes(m.name)) {
-      throw new InvalidMatcherError(`${annotation} may not set "${m.name}"; it comes from the label contract`);
+      throw new InvalidMatcherError(
+        `${annotation} may not set "${m.name}"; it comes from the label contract`,
+      );
     }
   }
   return matchers;
@@ -47,7 +60,11 @@ function reservedCheck(annotation: string, matchers: LabelMatcher[]): LabelMatch
 export function checkAlertName(name: string, where: string): string {
   const trimmed = name.trim();
   // Control characters and the separator of the annotation's list are refused.
-  if (!trimmed || trimmed.length > MAX_ALERT_NAME_LENGTH || /[\u0000-\u001f\u007f,]/.test(trimmed)) {
+  if (
+    !trimmed ||
+    trimmed.length > MAX_ALERT_NAME_LENGTH ||
+    /[\u0000-\u001f\u007f,]/.test(trimmed)
+  ) {
     throw new InvalidMatcherError(
       `${where} must be an alert name of 1 to ${MAX_ALERT_NAME_LENGTH} printable characters`,
     );
@@ -56,15 +73,22 @@ export function checkAlertName(name: string, where: string): string {
 }
 
 /** True when the entity has annotations that select alerts. */
-export function hasAlertAnnotations(annotations: Record<string, string> | undefined): boolean {
-  return hasMonitoringAnnotations(annotations) || Boolean(annotations?.[ANNOTATION_PROMETHEUS_ALERT]?.trim());
+export function hasAlertAnnotations(
+  annotations: Record<string, string> | undefined,
+): boolean {
+  return (
+    hasMonitoringAnnotations(annotations) ||
+    Boolean(annotations?.[ANNOTATION_PROMETHEUS_ALERT]?.trim())
+  );
 }
 
 /**
  * The entity's alert scope. Throws {@link InvalidMatcherError} when its annotations are bad or
  * select nothing (neither a service nor `prometheus.io/alert`).
  */
-export function resolveAlertScope(annotations: Record<string, string> | undefined): AlertScope {
+export function resolveAlertScope(
+  annotations: Record<string, string> | undefined,
+): AlertScope {
   const a = annotations ?? {};
   const scope: AlertScope = { softMatchers: [], strictMatchers: [] };
   if (hasMonitoringAnnotations(a)) {
@@ -77,7 +101,10 @@ export function resolveAlertScope(annotations: Record<string, string> | undefine
   }
   if (a[ANNOTATION_ALERT_SELECTOR]) {
     scope.strictMatchers.push(
-      ...reservedCheck(ANNOTATION_ALERT_SELECTOR, parseMatcherList(a[ANNOTATION_ALERT_SELECTOR])),
+      ...reservedCheck(
+        ANNOTATION_ALERT_SELECTOR,
+        parseMatcherList(a[ANNOTATION_ALERT_SELECTOR]),
+      ),
     );
   }
   const roadieAlerts = a[ANNOTATION_PROMETHEUS_ALERT]?.trim();
@@ -92,11 +119,15 @@ export function resolveAlertScope(annotations: Record<string, string> | undefine
     if (a[ANNOTATION_PROMETHEUS_LABELS]) {
       // Roadie's labels are plain equality filters on the alerts; reserved labels are allowed
       // here, since an entity without our annotations has no other way to name its service.
-      scope.strictMatchers.push(...parseMatcherList(a[ANNOTATION_PROMETHEUS_LABELS]));
+      scope.strictMatchers.push(
+        ...parseMatcherList(a[ANNOTATION_PROMETHEUS_LABELS]),
+      );
     }
   }
   if (!scope.service && !scope.alertNames) {
-    throw new InvalidMatcherError('the entity has no annotation that selects alerts');
+    throw new InvalidMatcherError(
+      'the entity has no annotation that selects alerts',
+    );
   }
   return scope;
 }
@@ -114,8 +145,12 @@ function satisfies(labels: Record<string, string>, m: LabelMatcher): boolean {
  * alert has one), every strict matcher, and the soft matchers whose label the alert carries. An
  * entity that names no service sees only alerts without a `service` label.
  */
-export function alertLabelsMatchScope(scope: AlertScope, labels: Record<string, string>): boolean {
-  if (scope.service !== undefined && labels[LABELS.service] !== scope.service) return false;
+export function alertLabelsMatchScope(
+  scope: AlertScope,
+  labels: Record<string, string>,
+): boolean {
+  if (scope.service !== undefined && labels[LABELS.service] !== scope.service)
+    return false;
   // A service's alerts belong to the entities that name it (and so are its claimants): Roadie's
   // `prometheus.io/alert: all` alone must not read every service's alert state.
   if (
@@ -129,5 +164,7 @@ export function alertLabelsMatchScope(scope: AlertScope, labels: Record<string, 
     if (labels[LABELS.namespace] !== scope.namespace) return false;
   }
   if (!scope.strictMatchers.every(m => satisfies(labels, m))) return false;
-  return scope.softMatchers.every(m => labels[m.name] === undefined || satisfies(labels, m));
+  return scope.softMatchers.every(
+    m => labels[m.name] === undefined || satisfies(labels, m),
+  );
 }

@@ -26,7 +26,11 @@ export const FLEET_RECORDING_GROUPING = [
 ] as const;
 
 /** The labels a fleet row and cell are keyed by. */
-export const FLEET_GROUPING = [LABELS.service, LABELS.namespace, LABELS.environment] as const;
+export const FLEET_GROUPING = [
+  LABELS.service,
+  LABELS.namespace,
+  LABELS.environment,
+] as const;
 
 export const FLEET_RECORDED = {
   requests: `service_cluster:${http.requestsMetric.replace(/_total$/, '')}:rate${FLEET_RATE_WINDOW}`,
@@ -41,7 +45,10 @@ const rate = (selector: string) => `rate(${selector}[${FLEET_RATE_WINDOW}])`;
 export function fleetRecordingRules(): Array<{ record: string; expr: string }> {
   const g = by(FLEET_RECORDING_GROUPING);
   return [
-    { record: FLEET_RECORDED.requests, expr: `sum by (${g}) (${rate(buildSelector([], http.requestsMetric))})` },
+    {
+      record: FLEET_RECORDED.requests,
+      expr: `sum by (${g}) (${rate(buildSelector([], http.requestsMetric))})`,
+    },
     {
       record: FLEET_RECORDED.errors,
       expr: `sum by (${g}) (${rate(buildSelector([http.errorMatcher], http.requestsMetric))})`,
@@ -67,9 +74,13 @@ export interface FleetQueries {
  * The grouped queries of the fleet: the same number whatever the number of services. `scope`
  * restricts them (e.g. to one service: the per-entity fan-out the benchmark compares with).
  */
-export function fleetQueries(source: FleetSource, scope: readonly LabelMatcher[] = []): FleetQueries {
+export function fleetQueries(
+  source: FleetSource,
+  scope: readonly LabelMatcher[] = [],
+): FleetQueries {
   const g = by(FLEET_GROUPING);
-  const sel = (metric: string, extra: readonly LabelMatcher[] = []) => buildSelector([...extra, ...scope], metric);
+  const sel = (metric: string, extra: readonly LabelMatcher[] = []) =>
+    buildSelector([...extra, ...scope], metric);
   const series =
     source === 'recording-rules'
       ? {

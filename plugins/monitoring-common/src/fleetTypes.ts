@@ -6,7 +6,12 @@ import { FleetSource } from './fleetSignals';
 export type FleetHealth = 'ok' | 'warning' | 'critical' | 'no-data';
 
 /** Worst first, for sorting. */
-export const FLEET_HEALTH_ORDER: FleetHealth[] = ['critical', 'warning', 'ok', 'no-data'];
+export const FLEET_HEALTH_ORDER: FleetHealth[] = [
+  'critical',
+  'warning',
+  'ok',
+  'no-data',
+];
 
 /** One service in one environment. */
 export interface FleetCell {
@@ -68,7 +73,12 @@ export interface FleetFilters {
 /** `team-a` is the group of that name in `namespace`, as the catalog reads an owner. */
 export function ownerEntityRef(owner: string, namespace: string): string {
   try {
-    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }));
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: namespace,
+      }),
+    );
   } catch {
     return owner;
   }

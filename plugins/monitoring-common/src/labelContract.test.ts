@@ -6,13 +6,21 @@ import {
 } from './labelContract';
 
 /** Applies a replace rule the way Prometheus and vmagent do (anchored regex, $1 expansion). */
-function applyReplace(rules: ReturnType<typeof podTargetRelabeling>, labels: Record<string, string>) {
+function applyReplace(
+  rules: ReturnType<typeof podTargetRelabeling>,
+  labels: Record<string, string>,
+) {
   const out = { ...labels };
   for (const r of rules) {
-    const value = (r.source_labels ?? []).map(l => out[l] ?? '').join(r.separator ?? ';');
+    const value = (r.source_labels ?? [])
+      .map(l => out[l] ?? '')
+      .join(r.separator ?? ';');
     const m = new RegExp(`^(?:${r.regex ?? '(.*)'})$`).exec(value);
     if (!m || !r.target_label) continue;
-    out[r.target_label] = (r.replacement ?? '$1').replace(/\$(\d)/g, (_, i) => m[Number(i)] ?? '');
+    out[r.target_label] = (r.replacement ?? '$1').replace(
+      /\$(\d)/g,
+      (_, i) => m[Number(i)] ?? '',
+    );
   }
   return out;
 }
@@ -22,7 +30,9 @@ describe('label contract', () => {
     expect(podLabelMetaName('backstage.io/kubernetes-id')).toBe(
       '__meta_kubernetes_pod_label_backstage_io_kubernetes_id',
     );
-    expect(kubePodLabelName('app.kubernetes.io/name')).toBe('label_app_kubernetes_io_name');
+    expect(kubePodLabelName('app.kubernetes.io/name')).toBe(
+      'label_app_kubernetes_io_name',
+    );
   });
 
   it('sets service from the kubernetes id first, then app.kubernetes.io/name', () => {
@@ -32,7 +42,11 @@ describe('label contract', () => {
       __meta_kubernetes_pod_label_backstage_io_kubernetes_id: 'checkout',
       __meta_kubernetes_pod_label_app_kubernetes_io_name: 'checkout-app',
     });
-    expect(both).toMatchObject({ namespace: 'shop', pod: 'checkout-1', service: 'checkout' });
+    expect(both).toMatchObject({
+      namespace: 'shop',
+      pod: 'checkout-1',
+      service: 'checkout',
+    });
 
     const nameOnly = applyReplace(podTargetRelabeling(), {
       __meta_kubernetes_pod_label_app_kubernetes_io_name: 'checkout-app',

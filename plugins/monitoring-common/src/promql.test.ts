@@ -13,14 +13,18 @@ import {
  * Reads a double-quoted PromQL string literal back (the inverse of escapeLabelValue), the way the
  * PromQL lexer does, and returns it with the index just past its closing quote.
  */
-function readStringLiteral(text: string, start: number): { value: string; end: number } {
+function readStringLiteral(
+  text: string,
+  start: number,
+): { value: string; end: number } {
   expect(text[start]).toBe('"');
   let value = '';
   for (let i = start + 1; i < text.length; i++) {
     const c = text[i];
     if (c === '\\') {
       const n = text[++i];
-      value += ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[n] ?? n;
+      value +=
+        ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[n] ?? n;
     } else if (c === '"') {
       return { value, end: i + 1 };
     } else {
@@ -87,9 +91,9 @@ describe('buildSelector', () => {
   );
 
   it('rejects an unknown operator and an over-long value', () => {
-    expect(() => renderMatchers([{ name: 'a', op: '==' as any, value: 'x' }])).toThrow(
-      InvalidMatcherError,
-    );
+    expect(() =>
+      renderMatchers([{ name: 'a', op: '==' as any, value: 'x' }]),
+    ).toThrow(InvalidMatcherError);
     expect(() =>
       renderMatchers([
         { name: 'a', op: '=', value: 'x'.repeat(MAX_LABEL_VALUE_LENGTH + 1) },
@@ -98,7 +102,9 @@ describe('buildSelector', () => {
   });
 
   it('rejects an invalid metric name', () => {
-    expect(() => buildSelector([], 'up or vector(1)')).toThrow(InvalidMatcherError);
+    expect(() => buildSelector([], 'up or vector(1)')).toThrow(
+      InvalidMatcherError,
+    );
     expect(buildSelector([], 'up')).toBe('up{}');
   });
 });

@@ -88,8 +88,13 @@ export function buildSelector(
   matchers: readonly LabelMatcher[],
   metricName?: string,
 ): string {
-  if (metricName !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metricName)) {
-    throw new InvalidMatcherError(`"${metricName.slice(0, 64)}" is not a valid metric name`);
+  if (
+    metricName !== undefined &&
+    !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metricName)
+  ) {
+    throw new InvalidMatcherError(
+      `"${metricName.slice(0, 64)}" is not a valid metric name`,
+    );
   }
   return `${metricName ?? ''}{${renderMatchers(matchers)}}`;
 }

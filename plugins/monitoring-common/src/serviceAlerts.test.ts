@@ -17,7 +17,13 @@ const payments = resolveServiceTarget({
 
 describe('service alert expressions', () => {
   it('builds the http error ratio per service, cluster and environment', () => {
-    expect(serviceErrorRatioQuery({ profile: 'http', matchers: payments, window: '5m' })).toBe(
+    expect(
+      serviceErrorRatioQuery({
+        profile: 'http',
+        matchers: payments,
+        window: '5m',
+      }),
+    ).toBe(
       '(sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop",code=~"5.."}[5m]))' +
         ' or sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop"}[5m])) * 0)' +
         ' / sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop"}[5m]))',
@@ -26,14 +32,25 @@ describe('service alert expressions', () => {
 
   it('builds the grpc p95 from the handling-time histogram, grouped with le', () => {
     expect(
-      serviceLatencyQuantileQuery({ profile: 'grpc', matchers: payments, window: '2m', by: ['environment'] }),
+      serviceLatencyQuantileQuery({
+        profile: 'grpc',
+        matchers: payments,
+        window: '2m',
+        by: ['environment'],
+      }),
     ).toBe(
       'histogram_quantile(0.95, sum by (environment, le) (rate(grpc_server_handling_seconds_bucket{service="payments",namespace="shop"}[2m])))',
     );
   });
 
   it('counts non-OK grpc codes as errors', () => {
-    expect(serviceErrorRatioQuery({ profile: 'grpc', matchers: payments, window: '5m' })).toContain(
+    expect(
+      serviceErrorRatioQuery({
+        profile: 'grpc',
+        matchers: payments,
+        window: '5m',
+      }),
+    ).toContain(
       'grpc_server_handled_total{service="payments",namespace="shop",grpc_code!="OK"}',
     );
   });
@@ -52,9 +69,17 @@ describe('service alert expressions', () => {
   });
 
   it('keeps an injection attempt inside one escaped label value', () => {
-    const hostile = resolveServiceTarget({ 'backstage.io/kubernetes-id': 'x"} or vector(1) #' }).matchers;
-    const q = serviceErrorRatioQuery({ profile: 'http', matchers: hostile, window: '5m' });
-    expect(q).toContain('http_requests_total{service="x\\"} or vector(1) #",code=~"5.."}');
+    const hostile = resolveServiceTarget({
+      'backstage.io/kubernetes-id': 'x"} or vector(1) #',
+    }).matchers;
+    const q = serviceErrorRatioQuery({
+      profile: 'http',
+      matchers: hostile,
+      window: '5m',
+    });
+    expect(q).toContain(
+      'http_requests_total{service="x\\"} or vector(1) #",code=~"5.."}',
+    );
     expect(q.match(/vector\(1\)/g)).toHaveLength(3);
   });
 
@@ -80,7 +105,9 @@ describe('service alert expressions', () => {
 
   it('restricts environments with an exact or an escaped alternation matcher', () => {
     expect(environmentMatcher([])).toBeUndefined();
-    expect(environmentMatcher(['production', 'production'])).toEqual<LabelMatcher>({
+    expect(
+      environmentMatcher(['production', 'production']),
+    ).toEqual<LabelMatcher>({
       name: 'environment',
       op: '=',
       value: 'production',
@@ -97,12 +124,23 @@ describe('service alert expressions', () => {
     profile => {
       // The backend fills $selector with the escaped matchers and $window with the rate window.
       const fill = (template: string) =>
-        template.replace(/\$selector/g, renderMatchers(payments)).replace(/\$window/g, '5m');
+        template
+          .replace(/\$selector/g, renderMatchers(payments))
+          .replace(/\$window/g, '5m');
       const panels = servicePanelTemplates(profile);
-      const options = { profile, matchers: payments, window: '5m', by: ['environment'] };
+      const options = {
+        profile,
+        matchers: payments,
+        window: '5m',
+        by: ['environment'],
+      };
       expect(fill(panels.errorRatio)).toBe(serviceErrorRatioQuery(options));
-      expect(fill(panels.latencyQuantile(0.95))).toBe(serviceLatencyQuantileQuery(options, 0.95));
-      expect(panels.requestRate).toMatch(/^sum by \(environment\) \(rate\(\w+_total\{\$selector\}\[\$window\]\)\)$/);
+      expect(fill(panels.latencyQuantile(0.95))).toBe(
+        serviceLatencyQuantileQuery(options, 0.95),
+      );
+      expect(panels.requestRate).toMatch(
+        /^sum by \(environment\) \(rate\(\w+_total\{\$selector\}\[\$window\]\)\)$/,
+      );
     },
   );
 });

@@ -44,9 +44,13 @@ export const SERVICE_ALERT_SIGNALS = {
 
 export type ServiceAlertProfile = keyof typeof SERVICE_ALERT_SIGNALS;
 
-export const SERVICE_ALERT_PROFILES = Object.keys(SERVICE_ALERT_SIGNALS) as ServiceAlertProfile[];
+export const SERVICE_ALERT_PROFILES = Object.keys(
+  SERVICE_ALERT_SIGNALS,
+) as ServiceAlertProfile[];
 
-export function isServiceAlertProfile(name: string): name is ServiceAlertProfile {
+export function isServiceAlertProfile(
+  name: string,
+): name is ServiceAlertProfile {
   return Object.prototype.hasOwnProperty.call(SERVICE_ALERT_SIGNALS, name);
 }
 
@@ -73,11 +77,18 @@ const GROUP_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * The matcher that restricts alerts to some environments: `environment="x"` for one,
  * `environment=~"x|y"` (each value regex-escaped) for several, none for an empty list (all).
  */
-export function environmentMatcher(environments: readonly string[]): LabelMatcher | undefined {
+export function environmentMatcher(
+  environments: readonly string[],
+): LabelMatcher | undefined {
   const unique = [...new Set(environments)];
   if (unique.length === 0) return undefined;
-  if (unique.length === 1) return { name: LABELS.environment, op: '=', value: unique[0] };
-  return { name: LABELS.environment, op: '=~', value: unique.map(escapeRegex).join('|') };
+  if (unique.length === 1)
+    return { name: LABELS.environment, op: '=', value: unique[0] };
+  return {
+    name: LABELS.environment,
+    op: '=~',
+    value: unique.map(escapeRegex).join('|'),
+  };
 }
 
 export interface ServiceAlertQueryOptions {
@@ -104,13 +115,22 @@ function check(o: ServiceAlertQueryOptions): Checked {
     );
   }
   if (!WINDOW.test(o.window)) {
-    throw new InvalidMatcherError(`"${o.window.slice(0, 64)}" is not a rate window like 5m`);
+    throw new InvalidMatcherError(
+      `"${o.window.slice(0, 64)}" is not a rate window like 5m`,
+    );
   }
   const by = o.by ?? SERVICE_ALERT_GROUPING;
   if (!by.length || by.some(l => !GROUP_LABEL.test(l) || l === 'le')) {
-    throw new InvalidMatcherError(`grouping labels must be label names other than "le"`);
+    throw new InvalidMatcherError(
+      `grouping labels must be label names other than "le"`,
+    );
   }
-  return { signals: SERVICE_ALERT_SIGNALS[o.profile], by: by.join(', '), window: o.window, matchers: o.matchers };
+  return {
+    signals: SERVICE_ALERT_SIGNALS[o.profile],
+    by: by.join(', '),
+    window: o.window,
+    matchers: o.matchers,
+  };
 }
 
 /**
@@ -129,7 +149,10 @@ function summedRate(style: QueryStyle, series: string, extraBy = ''): string {
   return `sum by (${style.by}${extraBy}) (rate(${series}[${style.window}]))`;
 }
 
-function requestRateOf(signals: ServiceAlertSignals, style: QueryStyle): string {
+function requestRateOf(
+  signals: ServiceAlertSignals,
+  style: QueryStyle,
+): string {
   return summedRate(style, style.series(signals.requestsMetric));
 }
 
@@ -137,11 +160,18 @@ function requestRateOf(signals: ServiceAlertSignals, style: QueryStyle): string 
 // the value is there to read even when healthy.
 function errorRatioOf(signals: ServiceAlertSignals, style: QueryStyle): string {
   const requests = requestRateOf(signals, style);
-  const errors = summedRate(style, style.series(signals.requestsMetric, signals.errorMatcher));
+  const errors = summedRate(
+    style,
+    style.series(signals.requestsMetric, signals.errorMatcher),
+  );
   return `(${errors} or ${requests} * 0) / ${requests}`;
 }
 
-function latencyQuantileOf(signals: ServiceAlertSignals, style: QueryStyle, quantile: number): string {
+function latencyQuantileOf(
+  signals: ServiceAlertSignals,
+  style: QueryStyle,
+  quantile: number,
+): string {
   if (!(quantile > 0 && quantile < 1)) {
     throw new InvalidMatcherError('the quantile must be between 0 and 1');
   }
@@ -150,7 +180,8 @@ function latencyQuantileOf(signals: ServiceAlertSignals, style: QueryStyle, quan
 
 function alertStyle(c: Checked): QueryStyle {
   return {
-    series: (metric, extra) => buildSelector(extra ? [...c.matchers, extra] : c.matchers, metric),
+    series: (metric, extra) =>
+      buildSelector(extra ? [...c.matchers, extra] : c.matchers, metric),
     by: c.by,
     window: c.window,
   };
@@ -183,10 +214,13 @@ export interface ServicePanelTemplates {
  * `by (environment)`, with `$selector` (the entity's escaped matchers) and `$window` left for the
  * backend to fill: the same series and shapes as the service alerts.
  */
-export function servicePanelTemplates(profile: ServiceAlertProfile): ServicePanelTemplates {
+export function servicePanelTemplates(
+  profile: ServiceAlertProfile,
+): ServicePanelTemplates {
   const signals = SERVICE_ALERT_SIGNALS[profile];
   const style: QueryStyle = {
-    series: (metric, extra) => `${metric}{$selector${extra ? `,${renderMatchers([extra])}` : ''}}`,
+    series: (metric, extra) =>
+      `${metric}{$selector${extra ? `,${renderMatchers([extra])}` : ''}}`,
     by: LABELS.environment,
     window: '$window',
   };
@@ -221,15 +255,31 @@ export function serviceAlertExpressions(
   },
 ): ServiceAlertExpressions {
   if (!(o.errorRatioThreshold > 0 && o.errorRatioThreshold < 1)) {
-    throw new InvalidMatcherError('the error ratio threshold must be between 0 and 1');
+    throw new InvalidMatcherError(
+      'the error ratio threshold must be between 0 and 1',
+    );
   }
-  if (!(o.latencyP95ThresholdSeconds > 0 && Number.isFinite(o.latencyP95ThresholdSeconds))) {
-    throw new InvalidMatcherError('the latency threshold must be a positive number of seconds');
+  if (!(
+    o.latencyP95ThresholdSeconds > 0 &&
+    Number.isFinite(o.latencyP95ThresholdSeconds)
+  )) {
+    throw new InvalidMatcherError(
+      'the latency threshold must be a positive number of seconds',
+    );
   }
   const errorRatio = serviceErrorRatioQuery(o);
-  const latencyP95 = serviceLatencyQuantileQuery(o, SERVICE_ALERT_LATENCY_QUANTILE);
+  const latencyP95 = serviceLatencyQuantileQuery(
+    o,
+    SERVICE_ALERT_LATENCY_QUANTILE,
+  );
   return {
-    errorRatio: { value: errorRatio, alert: `${errorRatio} > ${o.errorRatioThreshold}` },
-    latencyP95: { value: latencyP95, alert: `${latencyP95} > ${o.latencyP95ThresholdSeconds}` },
+    errorRatio: {
+      value: errorRatio,
+      alert: `${errorRatio} > ${o.errorRatioThreshold}`,
+    },
+    latencyP95: {
+      value: latencyP95,
+      alert: `${latencyP95} > ${o.latencyP95ThresholdSeconds}`,
+    },
   };
 }

@@ -1,5 +1,8 @@
 import { InvalidMatcherError, renderMatchers } from './promql';
-import { hasMonitoringAnnotations, resolveServiceTarget } from './serviceSelector';
+import {
+  hasMonitoringAnnotations,
+  resolveServiceTarget,
+} from './serviceSelector';
 
 describe('resolveServiceTarget', () => {
   it('uses the kubernetes id and namespace', () => {
@@ -9,7 +12,9 @@ describe('resolveServiceTarget', () => {
     });
     expect(t.service).toBe('checkout');
     expect(t.profile).toBe('http');
-    expect(renderMatchers(t.matchers)).toBe('service="checkout",namespace="shop"');
+    expect(renderMatchers(t.matchers)).toBe(
+      'service="checkout",namespace="shop"',
+    );
   });
 
   it('prefers monitoring/service-name over the kubernetes id', () => {
@@ -24,14 +29,17 @@ describe('resolveServiceTarget', () => {
 
   it('takes the service from a label selector on a service pod label', () => {
     const t = resolveServiceTarget({
-      'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=inventory,tier=api',
+      'backstage.io/kubernetes-label-selector':
+        'app.kubernetes.io/name=inventory,tier=api',
     });
     expect(t.service).toBe('inventory');
   });
 
   it('rejects a label selector that names no service', () => {
     expect(() =>
-      resolveServiceTarget({ 'backstage.io/kubernetes-label-selector': 'tier=api' }),
+      resolveServiceTarget({
+        'backstage.io/kubernetes-label-selector': 'tier=api',
+      }),
     ).toThrow(/must select on/);
   });
 
@@ -39,7 +47,9 @@ describe('resolveServiceTarget', () => {
     const t = resolveServiceTarget({
       'backstage.io/kubernetes-id': 'checkout"} or vector(1) #',
     });
-    expect(renderMatchers(t.matchers)).toBe('service="checkout\\"} or vector(1) #"');
+    expect(renderMatchers(t.matchers)).toBe(
+      'service="checkout\\"} or vector(1) #"',
+    );
   });
 
   it('adds monitoring/selector matchers but not ones that override the contract', () => {
@@ -47,7 +57,9 @@ describe('resolveServiceTarget', () => {
       'backstage.io/kubernetes-id': 'checkout',
       'monitoring/selector': 'route!=/healthz',
     });
-    expect(renderMatchers(t.matchers)).toBe('service="checkout",route!="/healthz"');
+    expect(renderMatchers(t.matchers)).toBe(
+      'service="checkout",route!="/healthz"',
+    );
     expect(() =>
       resolveServiceTarget({
         'backstage.io/kubernetes-id': 'checkout',
@@ -60,6 +72,8 @@ describe('resolveServiceTarget', () => {
     expect(() => resolveServiceTarget({})).toThrow(/has none of/);
     expect(hasMonitoringAnnotations({})).toBe(false);
     expect(hasMonitoringAnnotations(undefined)).toBe(false);
-    expect(hasMonitoringAnnotations({ 'backstage.io/kubernetes-id': 'x' })).toBe(true);
+    expect(
+      hasMonitoringAnnotations({ 'backstage.io/kubernetes-id': 'x' }),
+    ).toBe(true);
   });
 });

@@ -69,7 +69,9 @@ export function resolveServiceTarget(
         : `the entity has none of ${ANNOTATION_SERVICE_NAME}, ${ANNOTATION_KUBERNETES_ID}, ${ANNOTATION_KUBERNETES_LABEL_SELECTOR}`,
     );
   }
-  const matchers: LabelMatcher[] = [{ name: LABELS.service, op: '=', value: service }];
+  const matchers: LabelMatcher[] = [
+    { name: LABELS.service, op: '=', value: service },
+  ];
   const namespace = a[ANNOTATION_KUBERNETES_NAMESPACE]?.trim();
   if (namespace) {
     matchers.push({ name: LABELS.namespace, op: '=', value: namespace });

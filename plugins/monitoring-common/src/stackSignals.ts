@@ -11,7 +11,14 @@ import { LABELS, RelabelRule } from './labelContract';
 import { escapeRegex } from './promql';
 
 /** The hub's components, by the prefix the VM operator gives their Services. */
-export const HUB_COMPONENTS = ['vminsert', 'vmselect', 'vmstorage', 'vmauth', 'vmalert', 'vmalertmanager'] as const;
+export const HUB_COMPONENTS = [
+  'vminsert',
+  'vmselect',
+  'vmstorage',
+  'vmauth',
+  'vmalert',
+  'vmalertmanager',
+] as const;
 export type HubComponent = (typeof HUB_COMPONENTS)[number];
 
 /**
@@ -21,7 +28,10 @@ export type HubComponent = (typeof HUB_COMPONENTS)[number];
 export const COMPONENT_LABEL = 'hub_component';
 
 /** The `job` of a hub component's self-scrape: the operator's Service name. */
-export function hubComponentJob(component: HubComponent, hubName: string): string {
+export function hubComponentJob(
+  component: HubComponent,
+  hubName: string,
+): string {
   return `${component}-${hubName}`;
 }
 
@@ -81,7 +91,10 @@ export function stackQueries(): StackQueries {
 }
 
 /** The trends of every cluster, for the cards: samples/s and queue bytes over the last hour. */
-export function stackTrendQueries(): { samplesPerSecond: string; queueBytes: string } {
+export function stackTrendQueries(): {
+  samplesPerSecond: string;
+  queueBytes: string;
+} {
   return {
     samplesPerSecond: `sum by (${LABELS.cluster}) (rate(vmagent_remotewrite_block_size_rows_sum[${STACK_RATE_WINDOW}]))`,
     queueBytes: `sum by (${LABELS.cluster}) (vmagent_remotewrite_pending_data_bytes)`,

@@ -1,5 +1,6 @@
 /** Units the frontend knows how to format. */
-export type PanelUnit = 'reqps' | 'ratio' | 'seconds' | 'cores' | 'bytes' | 'none';
+export type PanelUnit =
+  'reqps' | 'ratio' | 'seconds' | 'cores' | 'bytes' | 'none';
 
 /** One environment's line on a panel. Points are `[unix milliseconds, value]`. */
 export interface EnvironmentSeries {

@@ -4,7 +4,10 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { ApiBlueprint, coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   EntityCardBlueprint,
@@ -56,9 +59,15 @@ describe('the new frontend system plugin (/alpha)', () => {
     const expected: Record<string, { kind: string; name?: string }> = {
       'api:monitoring': { kind: 'api' },
       'entity-content:monitoring': { kind: 'entity-content' },
-      'entity-card:monitoring/metrics': { kind: 'entity-card', name: 'metrics' },
+      'entity-card:monitoring/metrics': {
+        kind: 'entity-card',
+        name: 'metrics',
+      },
       'entity-card:monitoring/alerts': { kind: 'entity-card', name: 'alerts' },
-      'entity-card:monitoring/cluster': { kind: 'entity-card', name: 'cluster' },
+      'entity-card:monitoring/cluster': {
+        kind: 'entity-card',
+        name: 'cluster',
+      },
       'page:monitoring': { kind: 'page' },
     };
     for (const [id, { kind, name }] of Object.entries(expected)) {
@@ -85,7 +94,9 @@ describe('the new frontend system plugin (/alpha)', () => {
   it('mounts the tab at monitoring, titled Monitoring, only on monitored entities', async () => {
     const tester = createExtensionTester(monitoringEntityContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('monitoring');
-    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Monitoring');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Monitoring',
+    );
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(monitored)).toBe(true);
     expect(filter(unmonitored)).toBe(false);
@@ -95,7 +106,9 @@ describe('the new frontend system plugin (/alpha)', () => {
     const api = fakeApi();
     const tester = createExtensionTester(monitoringEntityContent);
     await renderInTestApp(
-      <EntityProvider entity={monitored}>{tester.reactElement()}</EntityProvider>,
+      <EntityProvider entity={monitored}>
+        {tester.reactElement()}
+      </EntityProvider>,
       {
         apis: [
           [monitoringApiRef, api],
@@ -108,7 +121,9 @@ describe('the new frontend system plugin (/alpha)', () => {
     });
     const production = within(table)
       .getAllByRole('row')
-      .find(r => within(r).queryAllByRole('cell')[0]?.textContent === 'production');
+      .find(
+        r => within(r).queryAllByRole('cell')[0]?.textContent === 'production',
+      );
     expect(production).toBeDefined();
     expect(within(production!).getByText('123 req/s')).toBeInTheDocument();
     expect(api.getEntityMetrics).toHaveBeenCalledWith(
@@ -125,7 +140,9 @@ describe('the new frontend system plugin (/alpha)', () => {
 
     const api = fakeApi();
     await renderInTestApp(
-      <EntityProvider entity={monitored}>{tester.reactElement()}</EntityProvider>,
+      <EntityProvider entity={monitored}>
+        {tester.reactElement()}
+      </EntityProvider>,
       { apis: [[monitoringApiRef, api]] },
     );
     const [firing] = firingResponse().rules;
@@ -141,7 +158,10 @@ describe('the new frontend system plugin (/alpha)', () => {
       EntityCardBlueprint.dataRefs.filterFunction,
     )!;
     expect([metrics(monitored), metrics(cluster)]).toEqual([true, false]);
-    expect([clusterCard(cluster), clusterCard(monitored)]).toEqual([true, false]);
+    expect([clusterCard(cluster), clusterCard(monitored)]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('puts the fleet page at /monitoring with a sidebar title and icon', () => {

@@ -104,7 +104,9 @@ export const MonitoringFleetPage = monitoringPlugin.provide(
   createRoutableExtension({
     name: 'MonitoringFleetPage',
     component: () =>
-      import('./components/MonitoringFleetPage').then(m => m.MonitoringFleetPage),
+      import('./components/MonitoringFleetPage').then(
+        m => m.MonitoringFleetPage,
+      ),
     mountPoint: fleetRouteRef,
   }),
 );

@@ -8,7 +8,12 @@ export { scaffolderModuleMonitoring as default } from './module';
 export { createHubRenderAction } from './actions/hubRender';
 export { createSpokeRenderAction } from './actions/spokeRender';
 export { createServiceRenderAction } from './actions/serviceRender';
-export { buildHub, buildServiceRules, buildSpoke, defaultRuleGroups } from './builders';
+export {
+  buildHub,
+  buildServiceRules,
+  buildSpoke,
+  defaultRuleGroups,
+} from './builders';
 export type {
   HubInput,
   HubResult,

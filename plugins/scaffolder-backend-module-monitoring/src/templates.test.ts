@@ -27,7 +27,10 @@ const SAMPLE_VALUES: Record<string, unknown> = {
 /** Outputs of built-in steps, as they would be at run time: the payments example component. */
 const SAMPLE_STEP_OUTPUTS: Record<string, unknown> = {
   'steps.fetch.output.entity': parseAllDocuments(
-    fs.readFileSync(path.resolve(__dirname, '../../../examples/components.yaml'), 'utf8'),
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../examples/components.yaml'),
+      'utf8',
+    ),
   )
     .map(d => d.toJS())
     .find(e => e?.metadata?.name === 'payments'),
@@ -48,16 +51,27 @@ interface FormField {
 function loadTemplates() {
   return fs
     .readdirSync(TEMPLATES_DIR)
-    .filter(dir => fs.existsSync(path.join(TEMPLATES_DIR, dir, 'template.yaml')))
-    .map(dir => ({ dir, doc: parse(fs.readFileSync(path.join(TEMPLATES_DIR, dir, 'template.yaml'), 'utf8')) }));
+    .filter(dir =>
+      fs.existsSync(path.join(TEMPLATES_DIR, dir, 'template.yaml')),
+    )
+    .map(dir => ({
+      dir,
+      doc: parse(
+        fs.readFileSync(path.join(TEMPLATES_DIR, dir, 'template.yaml'), 'utf8'),
+      ),
+    }));
 }
 
 function formFields(doc: any): Record<string, FormField> {
-  const pages = Array.isArray(doc.spec.parameters) ? doc.spec.parameters : [doc.spec.parameters];
+  const pages = Array.isArray(doc.spec.parameters)
+    ? doc.spec.parameters
+    : [doc.spec.parameters];
   const out: Record<string, FormField> = {};
   const collect = (schema: any) => {
     Object.assign(out, schema?.properties ?? {});
-    for (const branch of [...(schema?.dependencies ? Object.values<any>(schema.dependencies) : [])]) {
+    for (const branch of [
+      ...(schema?.dependencies ? Object.values<any>(schema.dependencies) : []),
+    ]) {
       for (const alt of branch.oneOf ?? branch.allOf ?? [branch]) collect(alt);
     }
     for (const alt of schema?.allOf ?? []) collect(alt.then ?? alt);
@@ -71,7 +85,11 @@ function sampleValue(name: string, field: FormField | undefined): unknown {
   if (field?.default !== undefined) return field.default;
   if (field?.examples?.length) return field.examples[0];
   if (field?.enum?.length) return field.enum[0];
-  return field?.type === 'boolean' ? false : field?.type === 'number' ? 1 : 'sample';
+  return field?.type === 'boolean'
+    ? false
+    : field?.type === 'number'
+      ? 1
+      : 'sample';
 }
 
 /** A stand-in of the type the action's schema expects, for a value only known at run time. */
@@ -88,19 +106,28 @@ function standIn(schema: any): unknown {
  * The step input with `${{ parameters.x }}` filled in from the form; other expressions (step
  * outputs, secrets) become stand-ins of the type the action's schema expects there.
  */
-function fillInput(value: unknown, fields: Record<string, FormField>, schema?: any): unknown {
+function fillInput(
+  value: unknown,
+  fields: Record<string, FormField>,
+  schema?: any,
+): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{\{\s*parameters\.(\w+)\s*\}\}$/.exec(value);
     if (whole) return sampleValue(whole[1], fields[whole[1]]);
     const expr = /^\$\{\{\s*([^}]*?)\s*\}\}$/.exec(value);
-    if (expr && expr[1] in SAMPLE_STEP_OUTPUTS) return SAMPLE_STEP_OUTPUTS[expr[1]];
+    if (expr && expr[1] in SAMPLE_STEP_OUTPUTS)
+      return SAMPLE_STEP_OUTPUTS[expr[1]];
     if (expr) return standIn(schema);
     return value.replace(EXPRESSION, 'filled');
   }
-  if (Array.isArray(value)) return value.map(v => fillInput(v, fields, schema?.items));
+  if (Array.isArray(value))
+    return value.map(v => fillInput(v, fields, schema?.items));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, fillInput(v, fields, schema?.properties?.[k])]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        fillInput(v, fields, schema?.properties?.[k]),
+      ]),
     );
   }
   return value;
@@ -121,64 +148,90 @@ describe('software templates', () => {
   });
 
   it('finds the three templates', () => {
-    expect(templates.map(t => t.doc.metadata.name).sort()).toEqual(['monitor-a-service', 'monitoring-hub', 'monitoring-spoke']);
+    expect(templates.map(t => t.doc.metadata.name).sort()).toEqual([
+      'monitor-a-service',
+      'monitoring-hub',
+      'monitoring-spoke',
+    ]);
   });
 
-  describe.each(loadTemplates().map(t => [t.dir, t.doc] as const))('%s', (_dir, doc) => {
-    const fields = formFields(doc);
+  describe.each(loadTemplates().map(t => [t.dir, t.doc] as const))(
+    '%s',
+    (_dir, doc) => {
+      const fields = formFields(doc);
 
-    it('has defaults that pass their own field validation', () => {
-      const bad: string[] = [];
-      for (const [name, f] of Object.entries(fields)) {
-        if (f.default === undefined) continue;
-        if (f.pattern && !new RegExp(f.pattern).test(String(f.default))) bad.push(`${name}: pattern`);
-        if (f.enum && !f.enum.includes(f.default)) bad.push(`${name}: enum`);
-        if (typeof f.default === 'number' && ((f.minimum ?? -Infinity) > f.default || (f.maximum ?? Infinity) < f.default)) {
-          bad.push(`${name}: range`);
-        }
-      }
-      expect(bad).toEqual([]);
-    });
-
-    it('reads only form fields that exist and outputs of earlier steps', () => {
-      const problems: string[] = [];
-      const seen = new Set<string>();
-      const check = (value: unknown, where: string) => {
-        const text = JSON.stringify(value) ?? '';
-        for (const [, expr] of text.matchAll(EXPRESSION)) {
-          for (const [, name] of expr.matchAll(/\bparameters\.(\w+)/g)) {
-            if (!(name in fields)) problems.push(`${where}: parameters.${name} is not a form field`);
-          }
-          for (const [, id] of expr.matchAll(/\bsteps(?:\.|\[['"])([\w-]+)/g)) {
-            if (!seen.has(id)) problems.push(`${where}: steps.${id} is not an earlier step`);
+      it('has defaults that pass their own field validation', () => {
+        const bad: string[] = [];
+        for (const [name, f] of Object.entries(fields)) {
+          if (f.default === undefined) continue;
+          if (f.pattern && !new RegExp(f.pattern).test(String(f.default)))
+            bad.push(`${name}: pattern`);
+          if (f.enum && !f.enum.includes(f.default)) bad.push(`${name}: enum`);
+          if (
+            typeof f.default === 'number' &&
+            ((f.minimum ?? -Infinity) > f.default ||
+              (f.maximum ?? Infinity) < f.default)
+          ) {
+            bad.push(`${name}: range`);
           }
         }
-      };
-      for (const step of doc.spec.steps) {
-        check({ if: step.if, input: step.input }, `step ${step.id}`);
-        seen.add(step.id);
-      }
-      check(doc.spec.output, 'output');
-      expect(problems).toEqual([]);
-    });
+        expect(bad).toEqual([]);
+      });
 
-    it('gives every monitoring step an input its action accepts', () => {
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-      const ours = doc.spec.steps.filter((s: any) => String(s.action).startsWith('monitoring:'));
-      expect(ours.length).toBeGreaterThan(0);
-      const problems: string[] = [];
-      for (const step of ours) {
-        const action = actions.get(step.action);
-        if (!action) {
-          problems.push(`step ${step.id}: no action ${step.action}`);
-          continue;
+      it('reads only form fields that exist and outputs of earlier steps', () => {
+        const problems: string[] = [];
+        const seen = new Set<string>();
+        const check = (value: unknown, where: string) => {
+          const text = JSON.stringify(value) ?? '';
+          for (const [, expr] of text.matchAll(EXPRESSION)) {
+            for (const [, name] of expr.matchAll(/\bparameters\.(\w+)/g)) {
+              if (!(name in fields))
+                problems.push(
+                  `${where}: parameters.${name} is not a form field`,
+                );
+            }
+            for (const [, id] of expr.matchAll(
+              /\bsteps(?:\.|\[['"])([\w-]+)/g,
+            )) {
+              if (!seen.has(id))
+                problems.push(`${where}: steps.${id} is not an earlier step`);
+            }
+          }
+        };
+        for (const step of doc.spec.steps) {
+          check({ if: step.if, input: step.input }, `step ${step.id}`);
+          seen.add(step.id);
         }
-        const validate = ajv.compile(action.schema.input);
-        if (!validate(fillInput(step.input, fields, action.schema.input))) {
-          problems.push(`step ${step.id}: ${ajv.errorsText(validate.errors)}`);
+        check(doc.spec.output, 'output');
+        expect(problems).toEqual([]);
+      });
+
+      it('gives every monitoring step an input its action accepts', () => {
+        const ajv = new Ajv({
+          strict: false,
+          allErrors: true,
+          validateFormats: false,
+        });
+        const ours = doc.spec.steps.filter((s: any) =>
+          String(s.action).startsWith('monitoring:'),
+        );
+        expect(ours.length).toBeGreaterThan(0);
+        const problems: string[] = [];
+        for (const step of ours) {
+          const action = actions.get(step.action);
+          if (!action) {
+            problems.push(`step ${step.id}: no action ${step.action}`);
+            continue;
+          }
+          const validate = ajv.compile(action.schema.input);
+          if (!validate(fillInput(step.input, fields, action.schema.input))) {
+            problems.push(
+              `step ${step.id}: ${ajv.errorsText(validate.errors)}`,
+            );
+          }
         }
-      }
-      expect(problems).toEqual([]);
-    });
-  });
+        expect(problems).toEqual([]);
+      });
+    },
+  );
 });

@@ -25,11 +25,16 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 test('the fleet page with 5,000 services', { timeout: 600_000 }, async () => {
   const body = fs.readFileSync(file, 'utf8');
   const rows = JSON.parse(body).rows;
-  await page.route('**/api/monitoring/fleet*', route => route.fulfill({ status: 200, contentType: 'application/json', body }));
+  await page.route('**/api/monitoring/fleet*', route =>
+    route.fulfill({ status: 200, contentType: 'application/json', body }),
+  );
   await page.goto(`${base}/catalog`);
   await signInAsGuest(page);
   // A fresh dev server builds the bundle on the first visit.
-  await page.getByRole('link', { name: 'Monitoring' }).first().waitFor({ timeout: 240_000 });
+  await page
+    .getByRole('link', { name: 'Monitoring' })
+    .first()
+    .waitFor({ timeout: 240_000 });
   const table = page.getByRole('table', { name: 'Services by environment' });
   const toTable = [];
   const toFilter = [];
@@ -49,15 +54,28 @@ test('the fleet page with 5,000 services', { timeout: 600_000 }, async () => {
     t = Date.now();
     await page.getByLabel('Search services').fill(target);
     await table.locator('tbody tr').filter({ hasText: target }).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Services by environment"] tbody tr').length === 1);
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll(
+          'table[aria-label="Services by environment"] tbody tr',
+        ).length === 1,
+    );
     toFilter.push(Date.now() - t);
     await page.getByLabel('Search services').fill('');
-    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Services by environment"] tbody tr').length === 50);
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll(
+          'table[aria-label="Services by environment"] tbody tr',
+        ).length === 50,
+    );
     t = Date.now();
     const firstBefore = await table.locator('tbody tr').first().innerText();
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.waitForFunction(
-      before => document.querySelector('table[aria-label="Services by environment"] tbody tr')?.innerText !== before,
+      before =>
+        document.querySelector(
+          'table[aria-label="Services by environment"] tbody tr',
+        )?.innerText !== before,
       firstBefore,
     );
     toPage.push(Date.now() - t);

@@ -12,7 +12,10 @@ export async function guestHeaders() {
   const res = await fetch(`${backend}/api/auth/guest/refresh`);
   assert.equal(res.status, 200);
   const token = (await res.json()).backstageIdentity.token;
-  return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+  };
 }
 
 /** Debian's Chromium, headless (playwright cannot download its own browser here). */
@@ -20,8 +23,14 @@ export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
 }
@@ -29,7 +38,8 @@ export function launchBrowser() {
 /** Clicks through the guest sign-in page, which appears on the first visit only. */
 export async function signInAsGuest(page) {
   const enter = page.getByRole('button', { name: /enter/i });
-  if (await enter.isVisible({ timeout: 60_000 }).catch(() => false)) await enter.click();
+  if (await enter.isVisible({ timeout: 60_000 }).catch(() => false))
+    await enter.click();
 }
 
 /**
@@ -38,7 +48,10 @@ export async function signInAsGuest(page) {
  */
 export async function waitForTemplate(name, headers, ready = () => true) {
   for (let i = 0; i < 60; i++) {
-    const res = await fetch(`${backend}/api/catalog/entities/by-name/template/default/${name}`, { headers });
+    const res = await fetch(
+      `${backend}/api/catalog/entities/by-name/template/default/${name}`,
+      { headers },
+    );
     if (res.ok) {
       const entity = await res.json();
       if (ready(entity)) return entity;
@@ -58,22 +71,35 @@ export async function runTask(headers, template, values, secrets = {}) {
   const created = await fetch(`${backend}/api/scaffolder/v2/tasks`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ templateRef: `template:default/${template}`, values, secrets }),
+    body: JSON.stringify({
+      templateRef: `template:default/${template}`,
+      values,
+      secrets,
+    }),
   });
   assert.equal(created.status, 201, `task not created (${created.status})`);
   const { id } = await created.json();
   let task;
   for (let i = 0; i < 240; i++) {
-    task = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
+    task = await (
+      await fetch(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers })
+    ).json();
     if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
     await sleep(1000);
   }
-  const events = await (await fetch(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers })).json();
+  const events = await (
+    await fetch(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers })
+  ).json();
   const stepStatus = {};
-  for (const e of events) if (e.body?.stepId && e.body?.status) stepStatus[e.body.stepId] = e.body.status;
+  for (const e of events)
+    if (e.body?.stepId && e.body?.status)
+      stepStatus[e.body.stepId] = e.body.status;
   const failures = events
     .filter(e => e.body?.status === 'failed' || e.body?.error)
-    .map(e => `${e.body.stepId ?? 'task'}: ${e.body.error?.message ?? e.body.message}`);
+    .map(
+      e =>
+        `${e.body.stepId ?? 'task'}: ${e.body.error?.message ?? e.body.message}`,
+    );
   return {
     id,
     status: task.status,

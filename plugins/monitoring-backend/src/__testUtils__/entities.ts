@@ -2,7 +2,10 @@ import { Entity } from '@backstage/catalog-model';
 import type { StackEnv } from '@internal/monitoring-local-stack';
 
 /** A catalog component in the default namespace with the given annotations. */
-export const component = (name: string, annotations: Record<string, string>): Entity => ({
+export const component = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default', annotations },
@@ -12,5 +15,8 @@ export const component = (name: string, annotations: Record<string, string>): En
 /** `monitoring.vmselect` of the local stack: vmauth's tenant read path as the portal's user. */
 export const stackVmselect = (env: StackEnv) => ({
   url: env.MONITORING_VMSELECT_URL,
-  auth: { username: env.MONITORING_VMSELECT_USERNAME, password: env.MONITORING_VMSELECT_PASSWORD },
+  auth: {
+    username: env.MONITORING_VMSELECT_USERNAME,
+    password: env.MONITORING_VMSELECT_PASSWORD,
+  },
 });

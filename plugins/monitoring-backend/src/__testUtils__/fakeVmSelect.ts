@@ -21,14 +21,18 @@ export interface FakeAnswer {
  * A loopback HTTP server standing in for VMSelect (and vmalert, Alertmanager) in unit tests: answers are given per test,
  * requests are recorded. Integration tests use the real binaries instead.
  */
-export async function startFakeVmSelect(answer: (req: FakeRequest) => FakeAnswer) {
+export async function startFakeVmSelect(
+  answer: (req: FakeRequest) => FakeAnswer,
+) {
   const requests: FakeRequest[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', c => (raw += c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+      const form = req.headers['content-type']?.startsWith(
+        'application/x-www-form-urlencoded',
+      );
       const params = Object.fromEntries(
         new URLSearchParams(form ? raw : url.search.slice(1)).entries(),
       );
@@ -42,7 +46,9 @@ export async function startFakeVmSelect(answer: (req: FakeRequest) => FakeAnswer
       requests.push(fake);
       const a = answer(fake);
       setTimeout(() => {
-        res.writeHead(a.status ?? 200, { 'content-type': a.contentType ?? 'application/json' });
+        res.writeHead(a.status ?? 200, {
+          'content-type': a.contentType ?? 'application/json',
+        });
         res.end(a.body);
       }, a.delayMs ?? 0);
     });
@@ -61,12 +67,17 @@ export async function startFakeVmSelect(answer: (req: FakeRequest) => FakeAnswer
 }
 
 /** A matrix answer with one series per environment, values `[t, "v"]`. */
-export function matrix(series: Array<{ environment: string; values: Array<[number, string]> }>) {
+export function matrix(
+  series: Array<{ environment: string; values: Array<[number, string]> }>,
+) {
   return JSON.stringify({
     status: 'success',
     data: {
       resultType: 'matrix',
-      result: series.map(s => ({ metric: { environment: s.environment }, values: s.values })),
+      result: series.map(s => ({
+        metric: { environment: s.environment },
+        values: s.values,
+      })),
     },
   });
 }

@@ -21,8 +21,24 @@ function clients(opts: { amFails?: boolean } = {}) {
     silences: async () => {
       calls.silences++;
       return [
-        { id: 'a', state: 'active', matchers: [], startsAt: '', endsAt: '', createdBy: '', comment: '' },
-        { id: 'b', state: 'expired', matchers: [], startsAt: '', endsAt: '', createdBy: '', comment: '' },
+        {
+          id: 'a',
+          state: 'active',
+          matchers: [],
+          startsAt: '',
+          endsAt: '',
+          createdBy: '',
+          comment: '',
+        },
+        {
+          id: 'b',
+          state: 'expired',
+          matchers: [],
+          startsAt: '',
+          endsAt: '',
+          createdBy: '',
+          comment: '',
+        },
       ];
     },
   } as unknown as AlertmanagerClient;
@@ -32,8 +48,15 @@ function clients(opts: { amFails?: boolean } = {}) {
 describe('AlertSnapshots', () => {
   it('reads vmalert and Alertmanager once for 100 concurrent requests, then from the cache', async () => {
     const { calls, vmalert, am } = clients();
-    const snapshots = new AlertSnapshots(vmalert, am, mockServices.cache.mock(), mockServices.logger.mock());
-    const all = await Promise.all(Array.from({ length: 100 }, () => snapshots.get()));
+    const snapshots = new AlertSnapshots(
+      vmalert,
+      am,
+      mockServices.cache.mock(),
+      mockServices.logger.mock(),
+    );
+    const all = await Promise.all(
+      Array.from({ length: 100 }, () => snapshots.get()),
+    );
     expect(calls).toEqual({ rules: 1, amAlerts: 1, silences: 1 });
     expect(new Set(all).size).toBe(1);
     expect(all[0].silences.map(s => s.id)).toEqual(['a']);
@@ -48,7 +71,12 @@ describe('AlertSnapshots', () => {
       delete: async (k: string) => void store.delete(k),
       withOptions: () => cache,
     } as any;
-    const snapshots = new AlertSnapshots(vmalert, am, cache, mockServices.logger.mock());
+    const snapshots = new AlertSnapshots(
+      vmalert,
+      am,
+      cache,
+      mockServices.logger.mock(),
+    );
     await snapshots.get();
     await snapshots.get();
     expect(calls.rules).toBe(1);
@@ -60,20 +88,37 @@ describe('AlertSnapshots', () => {
   it('keeps vmalert state when Alertmanager is down, and says so', async () => {
     const { vmalert, am } = clients({ amFails: true });
     const logger = mockServices.logger.mock();
-    const snapshot = await new AlertSnapshots(vmalert, am, mockServices.cache.mock(), logger).get();
+    const snapshot = await new AlertSnapshots(
+      vmalert,
+      am,
+      mockServices.cache.mock(),
+      logger,
+    ).get();
     expect(snapshot.alertmanager).toBe('unavailable');
-    expect(logger.warn).toHaveBeenCalledWith('monitoring: Alertmanager read failed: alertmanager is unreachable');
+    expect(logger.warn).toHaveBeenCalledWith(
+      'monitoring: Alertmanager read failed: alertmanager is unreachable',
+    );
   });
 
   it('works without an Alertmanager', async () => {
     const { vmalert } = clients();
-    const snapshot = await new AlertSnapshots(vmalert, undefined, mockServices.cache.mock(), mockServices.logger.mock()).get();
+    const snapshot = await new AlertSnapshots(
+      vmalert,
+      undefined,
+      mockServices.cache.mock(),
+      mockServices.logger.mock(),
+    ).get();
     expect(snapshot.alertmanager).toBe('not-configured');
   });
 
   it('reads once more, not twice more, when a silence changes during a read', async () => {
     const { calls, vmalert, am } = clients();
-    const snapshots = new AlertSnapshots(vmalert, am, mockServices.cache.mock(), mockServices.logger.mock());
+    const snapshots = new AlertSnapshots(
+      vmalert,
+      am,
+      mockServices.cache.mock(),
+      mockServices.logger.mock(),
+    );
     const first = snapshots.get();
     await snapshots.invalidate();
     const second = snapshots.get();

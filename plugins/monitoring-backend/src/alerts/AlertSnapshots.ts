@@ -55,25 +55,49 @@ export class AlertSnapshots {
 
   private async load(generation: number): Promise<AlertSnapshot> {
     // A cache that fails (or refuses a large snapshot) costs a fresh read, not the request.
-    const cached = (await quietly(() => this.cache.get(this.key))) as AlertSnapshot | undefined;
+    const cached = (await quietly(() => this.cache.get(this.key))) as
+      AlertSnapshot | undefined;
     if (cached) return cached;
-    const [rules, am] = await Promise.all([this.vmalert.alertingRules(), this.readAlertmanager()]);
-    const snapshot: AlertSnapshot = { fetchedAt: new Date().toISOString(), rules, ...am };
+    const [rules, am] = await Promise.all([
+      this.vmalert.alertingRules(),
+      this.readAlertmanager(),
+    ]);
+    const snapshot: AlertSnapshot = {
+      fetchedAt: new Date().toISOString(),
+      rules,
+      ...am,
+    };
     // A silence changed while this read was under way: do not cache what may predate it.
     if (generation === this.generation) {
-      await quietly(() => this.cache.set(this.key, snapshot as any, { ttl: ALERT_SNAPSHOT_TTL_MS }));
+      await quietly(() =>
+        this.cache.set(this.key, snapshot as any, {
+          ttl: ALERT_SNAPSHOT_TTL_MS,
+        }),
+      );
     }
     return snapshot;
   }
 
-  private async readAlertmanager(): Promise<Pick<AlertSnapshot, 'alertmanager' | 'amAlerts' | 'silences'>> {
-    if (!this.alertmanager) return { alertmanager: 'not-configured', amAlerts: [], silences: [] };
+  private async readAlertmanager(): Promise<
+    Pick<AlertSnapshot, 'alertmanager' | 'amAlerts' | 'silences'>
+  > {
+    if (!this.alertmanager)
+      return { alertmanager: 'not-configured', amAlerts: [], silences: [] };
     try {
-      const [amAlerts, silences] = await Promise.all([this.alertmanager.alerts(), this.alertmanager.silences()]);
-      return { alertmanager: 'ok', amAlerts, silences: silences.filter(s => s.state !== 'expired') };
+      const [amAlerts, silences] = await Promise.all([
+        this.alertmanager.alerts(),
+        this.alertmanager.silences(),
+      ]);
+      return {
+        alertmanager: 'ok',
+        amAlerts,
+        silences: silences.filter(s => s.state !== 'expired'),
+      };
     } catch (e) {
       // Alerts are still shown from vmalert; their silence state becomes "unknown".
-      this.logger.warn(`monitoring: Alertmanager read failed: ${isError(e) ? e.message : 'error'}`);
+      this.logger.warn(
+        `monitoring: Alertmanager read failed: ${isError(e) ? e.message : 'error'}`,
+      );
       return { alertmanager: 'unavailable', amAlerts: [], silences: [] };
     }
   }

@@ -35,19 +35,34 @@ export interface NewSilence {
   comment: string;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter(s => typeof s === 'string') : []);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter(s => typeof s === 'string') : [];
 const record = (v: unknown): Record<string, string> =>
   v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    ? Object.fromEntries(
+        Object.entries(v).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
+      )
     : {};
 
 function toSilence(raw: any): AmSilence | undefined {
   if (!raw || typeof raw.id !== 'string') return undefined;
   const state = raw.status?.state;
-  if (state !== 'active' && state !== 'pending' && state !== 'expired') return undefined;
-  const matchers: AmMatcher[] = (Array.isArray(raw.matchers) ? raw.matchers : [])
-    .filter((m: any) => typeof m?.name === 'string' && typeof m?.value === 'string')
-    .map((m: any) => ({ name: m.name, value: m.value, isRegex: m.isRegex === true, isEqual: m.isEqual !== false }));
+  if (state !== 'active' && state !== 'pending' && state !== 'expired')
+    return undefined;
+  const matchers: AmMatcher[] = (
+    Array.isArray(raw.matchers) ? raw.matchers : []
+  )
+    .filter(
+      (m: any) => typeof m?.name === 'string' && typeof m?.value === 'string',
+    )
+    .map((m: any) => ({
+      name: m.name,
+      value: m.value,
+      isRegex: m.isRegex === true,
+      isEqual: m.isEqual !== false,
+    }));
   return {
     id: raw.id,
     state,
@@ -64,8 +79,14 @@ export class AlertmanagerClient {
   constructor(readonly upstream: UpstreamClient) {}
 
   async alerts(signal?: AbortSignal): Promise<AmAlert[]> {
-    const body = await this.upstream.request<any>({ path: '/api/v2/alerts', signal });
-    if (!Array.isArray(body)) throw new ServiceUnavailableError('alertmanager answered /api/v2/alerts with an unexpected body');
+    const body = await this.upstream.request<any>({
+      path: '/api/v2/alerts',
+      signal,
+    });
+    if (!Array.isArray(body))
+      throw new ServiceUnavailableError(
+        'alertmanager answered /api/v2/alerts with an unexpected body',
+      );
     return body
       .filter(a => a && typeof a === 'object')
       .map(a => {
@@ -73,7 +94,10 @@ export class AlertmanagerClient {
         return {
           fingerprint: String(a.fingerprint ?? ''),
           labels: record(a.labels),
-          state: state === 'suppressed' || state === 'unprocessed' ? state : 'active',
+          state:
+            state === 'suppressed' || state === 'unprocessed'
+              ? state
+              : 'active',
           silencedBy: strings(a.status?.silencedBy),
           inhibitedBy: strings(a.status?.inhibitedBy),
         };
@@ -81,8 +105,14 @@ export class AlertmanagerClient {
   }
 
   async silences(signal?: AbortSignal): Promise<AmSilence[]> {
-    const body = await this.upstream.request<any>({ path: '/api/v2/silences', signal });
-    if (!Array.isArray(body)) throw new ServiceUnavailableError('alertmanager answered /api/v2/silences with an unexpected body');
+    const body = await this.upstream.request<any>({
+      path: '/api/v2/silences',
+      signal,
+    });
+    if (!Array.isArray(body))
+      throw new ServiceUnavailableError(
+        'alertmanager answered /api/v2/silences with an unexpected body',
+      );
     return body.map(toSilence).filter(Boolean) as AmSilence[];
   }
 
@@ -93,14 +123,23 @@ export class AlertmanagerClient {
       notFound: `no silence ${id}`,
     });
     const silence = toSilence(body);
-    if (!silence) throw new ServiceUnavailableError('alertmanager answered with an unexpected silence');
+    if (!silence)
+      throw new ServiceUnavailableError(
+        'alertmanager answered with an unexpected silence',
+      );
     return silence;
   }
 
   async createSilence(silence: NewSilence): Promise<string> {
-    const body = await this.upstream.request<any>({ method: 'POST', path: '/api/v2/silences', json: silence });
+    const body = await this.upstream.request<any>({
+      method: 'POST',
+      path: '/api/v2/silences',
+      json: silence,
+    });
     if (typeof body?.silenceID !== 'string') {
-      throw new ServiceUnavailableError('alertmanager did not return the new silence id');
+      throw new ServiceUnavailableError(
+        'alertmanager did not return the new silence id',
+      );
     }
     return body.silenceID;
   }

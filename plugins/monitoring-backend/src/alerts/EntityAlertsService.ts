@@ -1,5 +1,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   AlertScope,
   CreateSilenceResponse,
@@ -33,15 +38,27 @@ export class EntityAlertsService {
     private readonly snapshots: AlertSnapshots,
     private readonly runner: QueryRunner,
     private readonly environments: string[],
-    private readonly alertmanager?: { client: AlertmanagerClient; config: AlertmanagerConfig },
+    private readonly alertmanager?: {
+      client: AlertmanagerClient;
+      config: AlertmanagerConfig;
+    },
   ) {}
 
   async getAlerts(entity: Entity): Promise<EntityAlertsResponse> {
     const scope = entityAlertScope(entity);
-    return entityAlerts(stringifyEntityRef(entity), scope, await this.snapshots.get(), this.environments);
+    return entityAlerts(
+      stringifyEntityRef(entity),
+      scope,
+      await this.snapshots.get(),
+      this.environments,
+    );
   }
 
-  async getHistory(entity: Entity, range: QueryRange, signal?: AbortSignal): Promise<EntityAlertHistoryResponse> {
+  async getHistory(
+    entity: Entity,
+    range: QueryRange,
+    signal?: AbortSignal,
+  ): Promise<EntityAlertHistoryResponse> {
     const scope = entityAlertScope(entity);
     let query: string;
     try {
@@ -52,19 +69,32 @@ export class EntityAlertsService {
       throw e;
     }
     const release = this.runner.admit(1);
-    const series = await this.runner.queryRange(query, range, signal).finally(release);
-    return alertHistory(stringifyEntityRef(entity), series, range, this.environments);
+    const series = await this.runner
+      .queryRange(query, range, signal)
+      .finally(release);
+    return alertHistory(
+      stringifyEntityRef(entity),
+      series,
+      range,
+      this.environments,
+    );
   }
 
   private requireAlertmanager() {
     if (!this.alertmanager) {
-      throw new ServiceUnavailableError('silences need monitoring.alertmanager in the backend config');
+      throw new ServiceUnavailableError(
+        'silences need monitoring.alertmanager in the backend config',
+      );
     }
     return this.alertmanager;
   }
 
   /** Parses and checks the request before anything is sent to Alertmanager. */
-  async createSilence(entity: Entity, body: unknown, createdBy: string): Promise<CreateSilenceResponse> {
+  async createSilence(
+    entity: Entity,
+    body: unknown,
+    createdBy: string,
+  ): Promise<CreateSilenceResponse> {
     const am = this.requireAlertmanager();
     const scope = entityAlertScope(entity);
     const request = parseSilenceRequest(body, am.config.maxSilenceMs);
@@ -81,9 +111,12 @@ export class EntityAlertsService {
     const scope = entityAlertScope(entity);
     const silence = await am.client.silence(id);
     if (!silenceBelongsToScope(silence, scope)) {
-      throw new NotAllowedError(`silence ${id} was not made for ${stringifyEntityRef(entity)}`);
+      throw new NotAllowedError(
+        `silence ${id} was not made for ${stringifyEntityRef(entity)}`,
+      );
     }
-    if (silence.state === 'expired') throw new ConflictError(`silence ${id} has already expired`);
+    if (silence.state === 'expired')
+      throw new ConflictError(`silence ${id} has already expired`);
     await am.client.expireSilence(id);
     await this.snapshots.invalidate();
   }

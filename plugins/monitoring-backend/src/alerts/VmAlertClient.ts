@@ -32,13 +32,17 @@ const record = (v: unknown): Record<string, string> => {
     ),
   );
 };
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v ? v : undefined;
 
 function toAlert(raw: any): VmAlert | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   if (raw.state !== 'firing' && raw.state !== 'pending') return undefined;
   const labels = record(raw.labels);
-  const value = typeof raw.value === 'string' || typeof raw.value === 'number' ? Number(raw.value) : NaN;
+  const value =
+    typeof raw.value === 'string' || typeof raw.value === 'number'
+      ? Number(raw.value)
+      : NaN;
   return {
     state: raw.state,
     name: text(raw.name) ?? labels.alertname ?? '',
@@ -62,11 +66,17 @@ export class VmAlertClient {
   async alertingRules(signal?: AbortSignal): Promise<VmAlertRule[]> {
     // `type=alert` (>= 1.98) leaves recording rules out upstream; older releases ignore it and
     // the filter below does the same.
-    const body = await this.upstream.request<any>({ path: '/api/v1/rules', query: { type: 'alert' }, signal });
+    const body = await this.upstream.request<any>({
+      path: '/api/v1/rules',
+      query: { type: 'alert' },
+      signal,
+    });
     // `"groups": null` is no groups, as `"alerts": null` is no alerts.
     const groups = body?.data?.groups === null ? [] : body?.data?.groups;
     if (body?.status !== 'success' || !Array.isArray(groups)) {
-      throw new ServiceUnavailableError('vmalert answered /api/v1/rules with an unexpected body');
+      throw new ServiceUnavailableError(
+        'vmalert answered /api/v1/rules with an unexpected body',
+      );
     }
     const rules: VmAlertRule[] = [];
     for (const group of groups) {
@@ -79,10 +89,13 @@ export class VmAlertClient {
           name,
           group: text(group.name) ?? '',
           query: typeof rule.query === 'string' ? rule.query : '',
-          forSeconds: typeof rule.duration === 'number' ? rule.duration : undefined,
+          forSeconds:
+            typeof rule.duration === 'number' ? rule.duration : undefined,
           labels: record(rule.labels),
           annotations: record(rule.annotations),
-          alerts: (Array.isArray(rule.alerts) ? rule.alerts : []).map(toAlert).filter(Boolean) as VmAlert[],
+          alerts: (Array.isArray(rule.alerts) ? rule.alerts : [])
+            .map(toAlert)
+            .filter(Boolean) as VmAlert[],
         });
       }
     }
@@ -91,9 +104,18 @@ export class VmAlertClient {
 
   /** Every pending and firing alert. */
   async alerts(signal?: AbortSignal): Promise<VmAlert[]> {
-    const body = await this.upstream.request<any>({ path: '/api/v1/alerts', signal });
-    if (body?.status !== 'success' || !body.data || typeof body.data !== 'object') {
-      throw new ServiceUnavailableError('vmalert answered /api/v1/alerts with an unexpected body');
+    const body = await this.upstream.request<any>({
+      path: '/api/v1/alerts',
+      signal,
+    });
+    if (
+      body?.status !== 'success' ||
+      !body.data ||
+      typeof body.data !== 'object'
+    ) {
+      throw new ServiceUnavailableError(
+        'vmalert answered /api/v1/alerts with an unexpected body',
+      );
     }
     const alerts = Array.isArray(body.data.alerts) ? body.data.alerts : [];
     return alerts.map(toAlert).filter(Boolean) as VmAlert[];

@@ -13,7 +13,9 @@ describe('alert history', () => {
       'max by (alertname, alertstate, environment, cluster) ' +
         '(ALERTS{service="pay\\"ments",namespace=~"sh\\\\.op|",team="shop",container=~"api|"})',
     );
-    const roadie = resolveAlertScope({ 'prometheus.io/alert': 'High.Rate,Other' });
+    const roadie = resolveAlertScope({
+      'prometheus.io/alert': 'High.Rate,Other',
+    });
     expect(alertHistoryQuery(roadie)).toBe(
       // Naming no service, it sees only alerts without one.
       'max by (alertname, alertstate, environment, cluster) (ALERTS{alertname=~"High\\\\.Rate|Other",service=""})',
@@ -22,7 +24,10 @@ describe('alert history', () => {
 
   it('turns points into intervals: consecutive steps merge, a gap splits', () => {
     const step = 60_000;
-    const points: Array<[number, number]> = [0, 1, 2, 5, 6].map(i => [i * step, 1]);
+    const points: Array<[number, number]> = [0, 1, 2, 5, 6].map(i => [
+      i * step,
+      1,
+    ]);
     expect(toIntervals(points, 'firing', step, 10 * step)).toEqual([
       { state: 'firing', start: 0, end: 3 * step },
       { state: 'firing', start: 5 * step, end: 7 * step },
@@ -37,16 +42,42 @@ describe('alert history', () => {
     const res = alertHistory(
       'component:default/payments',
       [
-        { metric: { alertname: 'A', alertstate: 'firing', environment: 'production', cluster: 'prod' }, points: [[120_000, 1]] },
-        { metric: { alertname: 'A', alertstate: 'pending', environment: 'production', cluster: 'prod' }, points: [[0, 1], [60_000, 1]] },
-        { metric: { alertname: 'A', alertstate: 'pending', environment: 'dev' }, points: [[0, 1]] },
+        {
+          metric: {
+            alertname: 'A',
+            alertstate: 'firing',
+            environment: 'production',
+            cluster: 'prod',
+          },
+          points: [[120_000, 1]],
+        },
+        {
+          metric: {
+            alertname: 'A',
+            alertstate: 'pending',
+            environment: 'production',
+            cluster: 'prod',
+          },
+          points: [
+            [0, 1],
+            [60_000, 1],
+          ],
+        },
+        {
+          metric: { alertname: 'A', alertstate: 'pending', environment: 'dev' },
+          points: [[0, 1]],
+        },
         { metric: { alertname: 'A', alertstate: 'weird' }, points: [[0, 1]] },
       ],
       { start: 0, end: 600, stepSeconds: 60, windowSeconds: 120 },
       ['dev', 'staging', 'production'],
     );
     expect(res.alerts).toEqual([
-      { alertname: 'A', environment: 'dev', intervals: [{ state: 'pending', start: 0, end: 60_000 }] },
+      {
+        alertname: 'A',
+        environment: 'dev',
+        intervals: [{ state: 'pending', start: 0, end: 60_000 }],
+      },
       {
         alertname: 'A',
         environment: 'production',

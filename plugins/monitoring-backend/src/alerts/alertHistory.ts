@@ -39,14 +39,21 @@ export function alertsHistoryMatchers(scope: AlertScope): LabelMatcher[] {
     matchers.push({ name: LABELS.service, op: '=', value: scope.service });
   } else {
     if (Array.isArray(scope.alertNames)) {
-      matchers.push({ name: 'alertname', op: '=~', value: scope.alertNames.map(escapeRegex).join('|') });
+      matchers.push({
+        name: 'alertname',
+        op: '=~',
+        value: scope.alertNames.map(escapeRegex).join('|'),
+      });
     }
     // As alertLabelsMatchScope: an entity naming no service sees no service's alerts.
-    if (!scope.strictMatchers.some(m => m.name === LABELS.service && m.op === '=')) {
+    if (
+      !scope.strictMatchers.some(m => m.name === LABELS.service && m.op === '=')
+    ) {
       matchers.push({ name: LABELS.service, op: '=', value: '' });
     }
   }
-  if (scope.namespace !== undefined) matchers.push(valueOrAbsent(LABELS.namespace, scope.namespace));
+  if (scope.namespace !== undefined)
+    matchers.push(valueOrAbsent(LABELS.namespace, scope.namespace));
   matchers.push(...scope.strictMatchers);
   for (const m of scope.softMatchers) {
     // `!=` already matches an absent label; `=` must say so.
@@ -73,7 +80,8 @@ export function toIntervals(
   const intervals: AlertInterval[] = [];
   for (const [t] of points) {
     const last = intervals[intervals.length - 1];
-    if (last && t - last.end <= stepMs * 0.5 + 1) last.end = Math.min(t + stepMs, endMs);
+    if (last && t - last.end <= stepMs * 0.5 + 1)
+      last.end = Math.min(t + stepMs, endMs);
     else intervals.push({ state, start: t, end: Math.min(t + stepMs, endMs) });
   }
   return intervals;
@@ -87,7 +95,10 @@ export function alertHistory(
 ): EntityAlertHistoryResponse {
   const stepMs = range.stepSeconds * 1000;
   const endMs = range.end * 1000;
-  const byAlert = new Map<string, EntityAlertHistoryResponse['alerts'][number]>();
+  const byAlert = new Map<
+    string,
+    EntityAlertHistoryResponse['alerts'][number]
+  >();
   for (const s of series) {
     const state = s.metric.alertstate;
     if (state !== 'firing' && state !== 'pending') continue;
@@ -97,7 +108,12 @@ export function alertHistory(
     const key = JSON.stringify([alertname, environment, cluster ?? '']);
     let entry = byAlert.get(key);
     if (!entry) {
-      entry = { alertname, environment, ...(cluster ? { cluster } : {}), intervals: [] };
+      entry = {
+        alertname,
+        environment,
+        ...(cluster ? { cluster } : {}),
+        intervals: [],
+      };
       byAlert.set(key, entry);
     }
     entry.intervals.push(...toIntervals(s.points, state, stepMs, endMs));
@@ -107,7 +123,10 @@ export function alertHistory(
     return i < 0 ? environments.length : i;
   };
   const alerts = [...byAlert.values()]
-    .map(a => ({ ...a, intervals: a.intervals.sort((x, y) => x.start - y.start) }))
+    .map(a => ({
+      ...a,
+      intervals: a.intervals.sort((x, y) => x.start - y.start),
+    }))
     .sort(
       (a, b) =>
         a.alertname.localeCompare(b.alertname) ||

@@ -22,7 +22,11 @@ afterAll(() => server.close());
 
 const vmalert = (timeoutMs = 2000) =>
   new VmAlertClient(
-    new UpstreamClient('vmalert', { baseUrl: BASE, auth: { type: 'bearer', token: 't0ken' }, timeoutMs }),
+    new UpstreamClient('vmalert', {
+      baseUrl: BASE,
+      auth: { type: 'bearer', token: 't0ken' },
+      timeoutMs,
+    }),
   );
 const alertmanager = () =>
   new AlertmanagerClient(
@@ -57,7 +61,11 @@ describe('VmAlertClient', () => {
     const [alert] = byName.ServiceHighErrorRatio.alerts;
     expect(alert).toMatchObject({
       state: 'firing',
-      labels: { service: 'payments', environment: 'production', namespace: 'shop' },
+      labels: {
+        service: 'payments',
+        environment: 'production',
+        namespace: 'shop',
+      },
     });
     expect(alert.value).toBeGreaterThan(0.05);
     expect(alert.activeAt).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -65,8 +73,14 @@ describe('VmAlertClient', () => {
 
   it('reads 1.79: rules with alerts, and drops recording rules a server without type= returns', async () => {
     const withRecording = structuredClone(vm179Rules) as any;
-    withRecording.data.groups[0].rules.push({ type: 'recording', name: 'x:y:z', query: 'up' });
-    server.use(http.get(`${BASE}/api/v1/rules`, () => HttpResponse.json(withRecording)));
+    withRecording.data.groups[0].rules.push({
+      type: 'recording',
+      name: 'x:y:z',
+      query: 'up',
+    });
+    server.use(
+      http.get(`${BASE}/api/v1/rules`, () => HttpResponse.json(withRecording)),
+    );
     const rules = await vmalert().alertingRules();
     expect(rules.map(r => [r.name, r.alerts.map(a => a.state)])).toEqual([
       ['HighErrorRate', ['firing']],
@@ -77,7 +91,10 @@ describe('VmAlertClient', () => {
   it('reads "alerts": null (1.79 with nothing active), a missing key, and unknown fields as no alerts', async () => {
     server.use(
       http.get(`${BASE}/api/v1/alerts`, () =>
-        HttpResponse.json({ status: 'success', data: { alerts: null, newField: 1 } }),
+        HttpResponse.json({
+          status: 'success',
+          data: { alerts: null, newField: 1 },
+        }),
       ),
       http.get(`${BASE}/api/v1/rules`, () =>
         HttpResponse.json({
@@ -87,8 +104,19 @@ describe('VmAlertClient', () => {
               {
                 name: 'g',
                 rules: [
-                  { type: 'alerting', name: 'A', query: 'up == 0', alerts: null, stabilizing: false },
-                  { type: 'alerting', name: 'B', query: 'up == 0', futureField: { x: 1 } },
+                  {
+                    type: 'alerting',
+                    name: 'A',
+                    query: 'up == 0',
+                    alerts: null,
+                    stabilizing: false,
+                  },
+                  {
+                    type: 'alerting',
+                    name: 'B',
+                    query: 'up == 0',
+                    futureField: { x: 1 },
+                  },
                 ],
               },
             ],
@@ -97,7 +125,9 @@ describe('VmAlertClient', () => {
       ),
     );
     expect(await vmalert().alerts()).toEqual([]);
-    expect((await vmalert().alertingRules()).map(r => [r.name, r.alerts])).toEqual([
+    expect(
+      (await vmalert().alertingRules()).map(r => [r.name, r.alerts]),
+    ).toEqual([
       ['A', []],
       ['B', []],
     ]);
@@ -105,7 +135,9 @@ describe('VmAlertClient', () => {
 
   it('parses both releases of /api/v1/alerts', async () => {
     for (const fixture of [vm151Alerts, vm179Alerts]) {
-      server.use(http.get(`${BASE}/api/v1/alerts`, () => HttpResponse.json(fixture)));
+      server.use(
+        http.get(`${BASE}/api/v1/alerts`, () => HttpResponse.json(fixture)),
+      );
       const alerts = await vmalert().alerts();
       expect(alerts.length).toBe((fixture as any).data.alerts.length);
       expect(alerts.every(a => a.labels.alertname === a.name)).toBe(true);
@@ -113,17 +145,38 @@ describe('VmAlertClient', () => {
   });
 
   it('maps failures without the upstream body or URL', async () => {
-    const secretBody = 'cannot authorize request with auth tokens ["cG9ydGFsOnB3"]';
-    server.use(http.get(`${BASE}/api/v1/rules`, () => new HttpResponse(secretBody, { status: 400 })));
-    const err = await vmalert().alertingRules().catch(e => e);
+    const secretBody =
+      'cannot authorize request with auth tokens ["cG9ydGFsOnB3"]';
+    server.use(
+      http.get(
+        `${BASE}/api/v1/rules`,
+        () => new HttpResponse(secretBody, { status: 400 }),
+      ),
+    );
+    const err = await vmalert()
+      .alertingRules()
+      .catch(e => e);
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect(err.message).toBe('vmalert answered HTTP 400');
 
-    server.use(http.get(`${BASE}/api/v1/rules`, () => new HttpResponse('<html>', { status: 200 })));
-    expect((await vmalert().alertingRules().catch(e => e)).message).toBe('vmalert answered with a body that is not JSON');
+    server.use(
+      http.get(
+        `${BASE}/api/v1/rules`,
+        () => new HttpResponse('<html>', { status: 200 }),
+      ),
+    );
+    expect(
+      (
+        await vmalert()
+          .alertingRules()
+          .catch(e => e)
+      ).message,
+    ).toBe('vmalert answered with a body that is not JSON');
 
     server.use(http.get(`${BASE}/api/v1/rules`, () => HttpResponse.error()));
-    const unreachable = await vmalert().alertingRules().catch(e => e);
+    const unreachable = await vmalert()
+      .alertingRules()
+      .catch(e => e);
     expect(unreachable.message).toBe('vmalert is unreachable');
     expect(JSON.stringify(unreachable)).not.toContain('internal.example');
   });
@@ -137,7 +190,10 @@ describe('VmAlertClient', () => {
     try {
       const { port } = slow.address() as AddressInfo;
       const client = new VmAlertClient(
-        new UpstreamClient('vmalert', { baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300 }),
+        new UpstreamClient('vmalert', {
+          baseUrl: `http://127.0.0.1:${port}`,
+          timeoutMs: 300,
+        }),
       );
       const err = await client.alertingRules().catch(e => e);
       expect(err).toBeInstanceOf(ServiceUnavailableError);
@@ -152,10 +208,14 @@ describe('VmAlertClient', () => {
 describe('AlertmanagerClient', () => {
   it('reads alerts of 0.25 and 0.35 (mutedBy is an extra field)', async () => {
     for (const fixture of [am025Alerts, am035Alerts]) {
-      server.use(http.get(`${AM}/api/v2/alerts`, () => HttpResponse.json(fixture)));
+      server.use(
+        http.get(`${AM}/api/v2/alerts`, () => HttpResponse.json(fixture)),
+      );
       const alerts = await alertmanager().alerts();
       expect(alerts).toHaveLength((fixture as any[]).length);
-      expect(alerts.every(a => a.state === 'active' && a.silencedBy.length === 0)).toBe(true);
+      expect(
+        alerts.every(a => a.state === 'active' && a.silencedBy.length === 0),
+      ).toBe(true);
     }
   });
 
@@ -164,7 +224,9 @@ describe('AlertmanagerClient', () => {
     server.use(
       http.post(`${AM}/api/v2/silences`, async ({ request }) => {
         posted = await request.json();
-        return HttpResponse.json({ silenceID: 'a1b2c3d4-0000-4000-8000-000000000001' });
+        return HttpResponse.json({
+          silenceID: 'a1b2c3d4-0000-4000-8000-000000000001',
+        });
       }),
       http.get(`${AM}/api/v2/silence/:id`, ({ params }) =>
         params.id === 'gone'
@@ -172,22 +234,40 @@ describe('AlertmanagerClient', () => {
           : HttpResponse.json({
               id: params.id,
               status: { state: 'active' },
-              matchers: [{ name: 'service', value: 'payments', isRegex: false }],
+              matchers: [
+                { name: 'service', value: 'payments', isRegex: false },
+              ],
               startsAt: '2026-12-01T08:00:00Z',
               endsAt: '2026-12-01T09:00:00Z',
               createdBy: 'user:default/guest',
               comment: 'deploy',
             }),
       ),
-      http.delete(`${AM}/api/v2/silence/:id`, () => new HttpResponse(null, { status: 200 })),
+      http.delete(
+        `${AM}/api/v2/silence/:id`,
+        () => new HttpResponse(null, { status: 200 }),
+      ),
     );
     const am = alertmanager();
-    const matchers = [{ name: 'service', value: 'payments', isRegex: false, isEqual: true }];
-    const id = await am.createSilence({ matchers, startsAt: 'a', endsAt: 'b', createdBy: 'user:default/x', comment: 'c' });
+    const matchers = [
+      { name: 'service', value: 'payments', isRegex: false, isEqual: true },
+    ];
+    const id = await am.createSilence({
+      matchers,
+      startsAt: 'a',
+      endsAt: 'b',
+      createdBy: 'user:default/x',
+      comment: 'c',
+    });
     expect(id).toBe('a1b2c3d4-0000-4000-8000-000000000001');
     expect(posted.matchers).toEqual(matchers);
     // Before 0.22 matchers had no isEqual: equality.
-    expect((await am.silence(id)).matchers[0]).toEqual({ name: 'service', value: 'payments', isRegex: false, isEqual: true });
+    expect((await am.silence(id)).matchers[0]).toEqual({
+      name: 'service',
+      value: 'payments',
+      isRegex: false,
+      isEqual: true,
+    });
     await expect(am.expireSilence(id)).resolves.toBeUndefined();
     await expect(am.silence('gone')).rejects.toBeInstanceOf(NotFoundError);
   });

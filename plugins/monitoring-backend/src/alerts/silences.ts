@@ -26,24 +26,36 @@ export function parseSilenceDuration(raw: unknown, maxMs: number): number {
   }
   const m = DURATION.exec(raw.trim());
   if (!m || !(m[1] || m[2] || m[3])) {
-    throw new InputError(`duration must look like 30m, 1h or 1h30m, got "${raw.slice(0, 32)}"`);
+    throw new InputError(
+      `duration must look like 30m, 1h or 1h30m, got "${raw.slice(0, 32)}"`,
+    );
   }
-  const ms = ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000;
+  const ms =
+    ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) *
+    60_000;
   if (ms < MIN_SILENCE_MS) throw new InputError('duration must be at least 1m');
   if (ms > maxMs) {
-    throw new InputError(`duration must be at most ${Math.round(maxMs / 60_000)}m (monitoring.alertmanager.maxSilence)`);
+    throw new InputError(
+      `duration must be at most ${Math.round(maxMs / 60_000)}m (monitoring.alertmanager.maxSilence)`,
+    );
   }
   return ms;
 }
 
 export function parseComment(raw: unknown): string {
-  if (typeof raw !== 'string' || !raw.trim()) throw new InputError('comment is required: say why the alerts are silenced');
+  if (typeof raw !== 'string' || !raw.trim())
+    throw new InputError(
+      'comment is required: say why the alerts are silenced',
+    );
   const comment = raw.trim();
   if (comment.length > MAX_COMMENT_LENGTH) {
-    throw new InputError(`comment must be at most ${MAX_COMMENT_LENGTH} characters`);
+    throw new InputError(
+      `comment must be at most ${MAX_COMMENT_LENGTH} characters`,
+    );
   }
   // Newlines and tabs are fine in a comment; other control characters are not.
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(comment)) throw new InputError('comment must not contain control characters');
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(comment))
+    throw new InputError('comment must not contain control characters');
   return comment;
 }
 
@@ -55,22 +67,33 @@ export interface SilenceRequest {
 }
 
 /** Checks a request body; only the four known fields are read, any other is refused. */
-export function parseSilenceRequest(body: unknown, maxMs: number): SilenceRequest {
+export function parseSilenceRequest(
+  body: unknown,
+  maxMs: number,
+): SilenceRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new InputError('the body must be a JSON object');
   }
   const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).filter(k => !['duration', 'comment', 'alertname', 'environment'].includes(k));
+  const unknown = Object.keys(b).filter(
+    k => !['duration', 'comment', 'alertname', 'environment'].includes(k),
+  );
   if (unknown.length) {
     // In particular `matchers`: they are never taken from a request.
-    throw new InputError(`unknown field(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
+    throw new InputError(
+      `unknown field(s): ${unknown
+        .slice(0, 5)
+        .map(k => k.slice(0, 32))
+        .join(', ')}`,
+    );
   }
   const request: SilenceRequest = {
     durationMs: parseSilenceDuration(b.duration, maxMs),
     comment: parseComment(b.comment),
   };
   if (b.alertname !== undefined && b.alertname !== '') {
-    if (typeof b.alertname !== 'string') throw new InputError('alertname must be a string');
+    if (typeof b.alertname !== 'string')
+      throw new InputError('alertname must be a string');
     try {
       request.alertname = checkAlertName(b.alertname, 'alertname');
     } catch (e) {
@@ -80,7 +103,9 @@ export function parseSilenceRequest(body: unknown, maxMs: number): SilenceReques
   }
   if (b.environment !== undefined && b.environment !== '') {
     if (typeof b.environment !== 'string' || !ENVIRONMENT.test(b.environment)) {
-      throw new InputError('environment must be an environment name like "production"');
+      throw new InputError(
+        'environment must be an environment name like "production"',
+      );
     }
     request.environment = b.environment;
   }
@@ -88,16 +113,29 @@ export function parseSilenceRequest(body: unknown, maxMs: number): SilenceReques
 }
 
 /** The silence's matchers: the entity's scope, exact, plus the optional alert and environment. */
-export function silenceMatchers(scope: AlertScope, req: Pick<SilenceRequest, 'alertname' | 'environment'>): AmMatcher[] {
+export function silenceMatchers(
+  scope: AlertScope,
+  req: Pick<SilenceRequest, 'alertname' | 'environment'>,
+): AmMatcher[] {
   if (scope.service === undefined) {
-    throw new InputError('silences need the entity to name its service (monitoring or kubernetes annotations)');
+    throw new InputError(
+      'silences need the entity to name its service (monitoring or kubernetes annotations)',
+    );
   }
-  const exact = (name: string, value: string, isEqual = true): AmMatcher => ({ name, value, isRegex: false, isEqual });
+  const exact = (name: string, value: string, isEqual = true): AmMatcher => ({
+    name,
+    value,
+    isRegex: false,
+    isEqual,
+  });
   const matchers = [exact(LABELS.service, scope.service)];
-  if (scope.namespace !== undefined) matchers.push(exact(LABELS.namespace, scope.namespace));
-  for (const m of scope.strictMatchers) matchers.push(exact(m.name, m.value, m.op === '='));
+  if (scope.namespace !== undefined)
+    matchers.push(exact(LABELS.namespace, scope.namespace));
+  for (const m of scope.strictMatchers)
+    matchers.push(exact(m.name, m.value, m.op === '='));
   if (req.alertname) matchers.push(exact('alertname', req.alertname));
-  if (req.environment) matchers.push(exact(LABELS.environment, req.environment));
+  if (req.environment)
+    matchers.push(exact(LABELS.environment, req.environment));
   return matchers;
 }
 

@@ -29,10 +29,14 @@ import {
 import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds } from '../config';
 import { CachedRead } from '../cachedRead';
-import { CLAIMS_TTL_MS, overlaps, serviceIdentity, ServiceIdentity } from '../service/ServiceClaims';
+import {
+  CLAIMS_TTL_MS,
+  overlaps,
+  serviceIdentity,
+  ServiceIdentity,
+} from '../service/ServiceClaims';
 import { SharedLoad } from '../sharedLoad';
 import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
-
 
 interface Claimant {
   ref: string;
@@ -42,19 +46,41 @@ interface Claimant {
 /** Permission requests per call. */
 export const AUTHORIZE_CHUNK = 200;
 
-const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.annotations', 'spec.owner', 'spec.system', 'spec.lifecycle'];
+const FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+  'spec.owner',
+  'spec.system',
+  'spec.lifecycle',
+];
 
 /** Every entity that names a service through one of the monitoring annotations. */
-const MONITORED_FILTER = MONITORING_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS }));
+const MONITORED_FILTER = MONITORING_ANNOTATIONS.map(a => ({
+  [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
+}));
 /** Claimants also name services through Roadie's labels (see ServiceClaims). */
-const CLAIMANT_FILTER = [...MONITORED_FILTER, { [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]: CATALOG_FILTER_EXISTS }];
+const CLAIMANT_FILTER = [
+  ...MONITORED_FILTER,
+  {
+    [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]:
+      CATALOG_FILTER_EXISTS,
+  },
+];
 
-export function classify(cell: Pick<FleetCell, 'requestRate' | 'errorRatio' | 'latencyP95'>, t: HealthThresholds): FleetHealth {
+export function classify(
+  cell: Pick<FleetCell, 'requestRate' | 'errorRatio' | 'latencyP95'>,
+  t: HealthThresholds,
+): FleetHealth {
   if (cell.requestRate === null) return 'no-data';
   const e = cell.errorRatio ?? 0;
   const p = cell.latencyP95 ?? 0;
-  if (e >= t.errorRatio.critical || p >= t.latencyP95Seconds.critical) return 'critical';
-  if (e >= t.errorRatio.warning || p >= t.latencyP95Seconds.warning) return 'warning';
+  if (e >= t.errorRatio.critical || p >= t.latencyP95Seconds.critical)
+    return 'critical';
+  if (e >= t.errorRatio.warning || p >= t.latencyP95Seconds.warning)
+    return 'warning';
   return 'ok';
 }
 
@@ -62,11 +88,22 @@ const worst = (healths: FleetHealth[]): FleetHealth =>
   FLEET_HEALTH_ORDER.find(h => healths.includes(h)) ?? 'no-data';
 
 /** The samples of one identity in one environment, summed over namespaces when it names none. */
-function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | null): FleetCell {
+function cellOf(
+  samples: FleetSample[],
+  t: HealthThresholds,
+  firing: number | null,
+): FleetCell {
   if (samples.length === 0) {
     // No requests at all while alerts fire (the service is down): that is the worst, not "no data".
     const health: FleetHealth = firing ? 'critical' : 'no-data';
-    return { health, requestRate: null, errorRatio: null, latencyP95: null, firingAlerts: firing, sparkline: Array(SPARKLINE_POINTS).fill(null) };
+    return {
+      health,
+      requestRate: null,
+      errorRatio: null,
+      latencyP95: null,
+      firingAlerts: firing,
+      sparkline: Array(SPARKLINE_POINTS).fill(null),
+    };
   }
   if (samples.length === 1) {
     // The common case (one namespace): no summing.
@@ -85,9 +122,13 @@ function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | nu
   const requestRate = samples.reduce((s, x) => s + x.requestRate, 0);
   const errorRate = samples.reduce((s, x) => s + x.errorRate, 0);
   // A quantile cannot be added up: over several namespaces the worst one stands for all.
-  const latencies = samples.map(x => x.latencyP95).filter((v): v is number => v !== null);
+  const latencies = samples
+    .map(x => x.latencyP95)
+    .filter((v): v is number => v !== null);
   const sparkline = Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
-    const values = samples.map(x => x.sparkline[i]).filter((v): v is number => v !== null);
+    const values = samples
+      .map(x => x.sparkline[i])
+      .filter((v): v is number => v !== null);
     return values.length ? values.reduce((a, b) => a + b, 0) : null;
   });
   const cell = {
@@ -95,11 +136,18 @@ function cellOf(samples: FleetSample[], t: HealthThresholds, firing: number | nu
     errorRatio: requestRate > 0 ? errorRate / requestRate : 0,
     latencyP95: latencies.length ? Math.max(...latencies) : null,
   };
-  return { ...cell, health: classify(cell, t), firingAlerts: firing, sparkline };
+  return {
+    ...cell,
+    health: classify(cell, t),
+    firingAlerts: firing,
+    sparkline,
+  };
 }
 
 /** Firing alerts by service, indexed once per request. */
-function firingIndex(snapshot: AlertSnapshot | undefined): Map<string, Array<Record<string, string>>> | undefined {
+function firingIndex(
+  snapshot: AlertSnapshot | undefined,
+): Map<string, Array<Record<string, string>>> | undefined {
   if (!snapshot) return undefined;
   const index = new Map<string, Array<Record<string, string>>>();
   for (const rule of snapshot.rules) {
@@ -122,12 +170,16 @@ function firingCount(
   // Unknown when the alert source or the entity's alert annotations cannot say.
   if (!index || !scope?.service) return null;
   return (index.get(scope.service) ?? []).filter(
-    labels => (labels[LABELS.environment] ?? 'unknown') === environment && alertLabelsMatchScope(scope, labels),
+    labels =>
+      (labels[LABELS.environment] ?? 'unknown') === environment &&
+      alertLabelsMatchScope(scope, labels),
   ).length;
 }
 
 const textMatches = (row: FleetRow, q: string) =>
-  [row.name, row.title ?? '', row.service].some(v => v.toLowerCase().includes(q.toLowerCase()));
+  [row.name, row.title ?? '', row.service].some(v =>
+    v.toLowerCase().includes(q.toLowerCase()),
+  );
 
 /**
  * The fleet view: every monitored entity the caller may see and read, by environment. The
@@ -158,37 +210,63 @@ export class FleetService {
    * Identical requests in flight (same principal, same filters) share one answer: the
    * per-caller part (catalog read, permission checks, rows) is most of a request's work.
    */
-  getFleet(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
-    const principal = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+  getFleet(
+    credentials: BackstageCredentials,
+    filters: FleetFilters,
+  ): Promise<FleetResponse> {
+    const principal = credentials.principal as {
+      type?: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
     const who = principal.userEntityRef ?? principal.subject;
     if (!who) return this.load(credentials, filters);
-    return this.sharedResponses.run(() => this.load(credentials, filters), JSON.stringify([principal.type, who, filters]));
+    return this.sharedResponses.run(
+      () => this.load(credentials, filters),
+      JSON.stringify([principal.type, who, filters]),
+    );
   }
 
-  private async load(credentials: BackstageCredentials, filters: FleetFilters): Promise<FleetResponse> {
+  private async load(
+    credentials: BackstageCredentials,
+    filters: FleetFilters,
+  ): Promise<FleetResponse> {
     const [visible, claimants, data, snapshot] = await Promise.all([
-      this.catalog.getEntities({ filter: MONITORED_FILTER, fields: FIELDS }, { credentials }),
+      this.catalog.getEntities(
+        { filter: MONITORED_FILTER, fields: FIELDS },
+        { credentials },
+      ),
       this.allClaimants(),
       this.data.get(),
       this.alerts.get().catch(e => {
-        this.logger.warn(`monitoring: fleet alert counts unavailable: ${isError(e) ? e.message : 'error'}`);
+        this.logger.warn(
+          `monitoring: fleet alert counts unavailable: ${isError(e) ? e.message : 'error'}`,
+        );
         return undefined;
       }),
     ]);
     // In chunks: the permission backend takes JSON bodies of at most 100 kB (~470 requests).
     const chunks: Array<typeof claimants> = [];
-    for (let i = 0; i < claimants.length; i += AUTHORIZE_CHUNK) chunks.push(claimants.slice(i, i + AUTHORIZE_CHUNK));
+    for (let i = 0; i < claimants.length; i += AUTHORIZE_CHUNK)
+      chunks.push(claimants.slice(i, i + AUTHORIZE_CHUNK));
     const decisions = (
       await Promise.all(
         chunks.map(chunk =>
           this.permissions.authorize(
-            chunk.map(c => ({ permission: monitoringMetricsReadPermission, resourceRef: c.ref })),
+            chunk.map(c => ({
+              permission: monitoringMetricsReadPermission,
+              resourceRef: c.ref,
+            })),
             { credentials },
           ),
         ),
       )
     ).flat();
-    const readable = new Set(claimants.filter((_, i) => decisions[i]?.result === AuthorizeResult.ALLOW).map(c => c.ref));
+    const readable = new Set(
+      claimants
+        .filter((_, i) => decisions[i]?.result === AuthorizeResult.ALLOW)
+        .map(c => c.ref),
+    );
     const claimantsOf = new Map<string, typeof claimants>();
     for (const c of claimants) {
       const list = claimantsOf.get(c.identity.service);
@@ -196,11 +274,15 @@ export class FleetService {
       else claimantsOf.set(c.identity.service, [c]);
     }
     const allClaimantsReadable = (identity: ServiceIdentity) =>
-      (claimantsOf.get(identity.service) ?? []).every(c => !overlaps(c.identity, identity) || readable.has(c.ref));
+      (claimantsOf.get(identity.service) ?? []).every(
+        c => !overlaps(c.identity, identity) || readable.has(c.ref),
+      );
 
     // Environment columns come only from services the caller may see.
     const visibleServices = new Set(
-      visible.items.map(e => serviceIdentity(e)?.service).filter((x): x is string => x !== undefined),
+      visible.items
+        .map(e => serviceIdentity(e)?.service)
+        .filter((x): x is string => x !== undefined),
     );
     const byService = new Map<string, FleetSample[]>();
     for (const sample of data.samples) {
@@ -208,23 +290,43 @@ export class FleetService {
       if (list) list.push(sample);
       else byService.set(sample.service, [sample]);
     }
-    const environments = this.columns(data.samples.filter(x => visibleServices.has(x.service)), filters.environment);
-    const ownerFilter = filters.owner && ownerEntityRef(filters.owner, 'default');
+    const environments = this.columns(
+      data.samples.filter(x => visibleServices.has(x.service)),
+      filters.environment,
+    );
+    const ownerFilter =
+      filters.owner && ownerEntityRef(filters.owner, 'default');
     const firing = firingIndex(snapshot);
     const rows: FleetRow[] = [];
     for (const entity of visible.items) {
       const ref = stringifyEntityRef(entity);
       const identity = serviceIdentity(entity);
-      if (!identity || !readable.has(ref) || !allClaimantsReadable(identity)) continue;
-      const row = this.row(entity, ref, identity, byService.get(identity.service) ?? [], firing, environments);
-      if (ownerFilter && (!row.owner || ownerEntityRef(row.owner, entity.metadata.namespace ?? 'default') !== ownerFilter)) continue;
+      if (!identity || !readable.has(ref) || !allClaimantsReadable(identity))
+        continue;
+      const row = this.row(
+        entity,
+        ref,
+        identity,
+        byService.get(identity.service) ?? [],
+        firing,
+        environments,
+      );
+      if (
+        ownerFilter &&
+        (!row.owner ||
+          ownerEntityRef(row.owner, entity.metadata.namespace ?? 'default') !==
+            ownerFilter)
+      )
+        continue;
       if (filters.system && row.system !== filters.system) continue;
       if (filters.lifecycle && row.lifecycle !== filters.lifecycle) continue;
       if (filters.q && !textMatches(row, filters.q)) continue;
       rows.push(row);
     }
     const rank = (h: FleetHealth) => FLEET_HEALTH_ORDER.indexOf(h);
-    rows.sort((a, b) => rank(a.health) - rank(b.health) || a.name.localeCompare(b.name));
+    rows.sort(
+      (a, b) => rank(a.health) - rank(b.health) || a.name.localeCompare(b.name),
+    );
     return {
       source: data.source,
       environments,
@@ -246,14 +348,19 @@ export class FleetService {
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
       return items
-        .map(e => ({ ref: stringifyEntityRef(e), identity: serviceIdentity(e) }))
+        .map(e => ({
+          ref: stringifyEntityRef(e),
+          identity: serviceIdentity(e),
+        }))
         .filter((c): c is Claimant => c.identity !== undefined);
     });
   }
 
   private columns(samples: FleetSample[], only?: string): string[] {
     if (only) return [only];
-    const extra = [...new Set(samples.map(s => s.environment))].filter(e => !this.environments.includes(e)).sort();
+    const extra = [...new Set(samples.map(s => s.environment))]
+      .filter(e => !this.environments.includes(e))
+      .sort();
     return [...this.environments, ...extra];
   }
 
@@ -271,10 +378,17 @@ export class FleetService {
     } catch {
       scope = undefined;
     }
-    const mine = samples.filter(s => identity.namespace === undefined || s.namespace === identity.namespace);
+    const mine = samples.filter(
+      s =>
+        identity.namespace === undefined || s.namespace === identity.namespace,
+    );
     const cells: Record<string, FleetCell> = {};
     for (const env of environments) {
-      cells[env] = cellOf(mine.filter(s => s.environment === env), this.thresholds, firingCount(firing, scope, env));
+      cells[env] = cellOf(
+        mine.filter(s => s.environment === env),
+        this.thresholds,
+        firingCount(firing, scope, env),
+      );
     }
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -4,7 +4,11 @@
  */
 import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { FleetSource, fleetQueries, LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  FleetSource,
+  fleetQueries,
+  LABELS,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { CachedRead } from '../cachedRead';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
 
@@ -38,7 +42,11 @@ const HOUR = 3600;
 const round = (v: number) => Number(v.toPrecision(4));
 
 const keyOf = (m: Record<string, string>) =>
-  JSON.stringify([m[LABELS.service] ?? '', m[LABELS.namespace] ?? '', m[LABELS.environment] ?? '']);
+  JSON.stringify([
+    m[LABELS.service] ?? '',
+    m[LABELS.namespace] ?? '',
+    m[LABELS.environment] ?? '',
+  ]);
 
 export class FleetDataSource {
   private readonly reads: CachedRead<FleetData>;
@@ -67,7 +75,10 @@ export class FleetDataSource {
     } catch (e) {
       // No input of the caller's is in these queries: a refusal (e.g. a resource limit of
       // VMSelect's) is the hub's problem, not a 400.
-      if (e instanceof InputError) throw new ServiceUnavailableError(`VMSelect refused the fleet's queries (${e.message})`);
+      if (e instanceof InputError)
+        throw new ServiceUnavailableError(
+          `VMSelect refused the fleet's queries (${e.message})`,
+        );
       throw e;
     }
   }
@@ -75,7 +86,9 @@ export class FleetDataSource {
   private async read(): Promise<FleetData> {
     // A settled instant, aligned: samples of the last seconds are still arriving (and VM hides
     // them for -search.latencyOffset), so "now" would give numbers that change after the fact.
-    const now = Math.floor((Date.now() / 1000 - SETTLE_SECONDS) / ALIGN_SECONDS) * ALIGN_SECONDS;
+    const now =
+      Math.floor((Date.now() / 1000 - SETTLE_SECONDS) / ALIGN_SECONDS) *
+      ALIGN_SECONDS;
     const query = (q: string) => {
       this.upstreamQueries++;
       return this.client.query(q, now);
@@ -110,14 +123,18 @@ export class FleetDataSource {
       .filter(s => s.metric[LABELS.service] && Number.isFinite(s.value))
       .map(s => {
         const key = keyOf(s.metric);
-        const points = new Map((sparkBy.get(key) ?? []).map(([t, v]) => [t / 1000, v]));
+        const points = new Map(
+          (sparkBy.get(key) ?? []).map(([t, v]) => [t / 1000, v]),
+        );
         const p95 = latencyBy.get(key);
         return {
           service: s.metric[LABELS.service],
           namespace: s.metric[LABELS.namespace] ?? '',
           environment: s.metric[LABELS.environment] ?? 'unknown',
           requestRate: s.value,
-          errorRate: Number.isFinite(errorsBy.get(key)) ? errorsBy.get(key)! : 0,
+          errorRate: Number.isFinite(errorsBy.get(key))
+            ? errorsBy.get(key)!
+            : 0,
           latencyP95: p95 !== undefined && Number.isFinite(p95) ? p95 : null,
           sparkline: Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
             const v = points.get(end - (SPARKLINE_POINTS - 1 - i) * HOUR);

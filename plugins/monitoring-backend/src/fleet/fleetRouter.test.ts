@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
@@ -14,46 +18,101 @@ const service = (i: number) => `svc-${i}`;
  * A VMSelect that answers the fleet's grouped queries for `count` services x 3 environments,
  * from the recorded series (or only from the raw ones), and counts what it is asked.
  */
-function fleetHub(state: { count: number; recorded: boolean; firing: Array<Record<string, string>> }) {
+function fleetHub(state: {
+  count: number;
+  recorded: boolean;
+  firing: Array<Record<string, string>>;
+}) {
   return (req: FakeRequest) => {
     const q = req.params.query ?? '';
     const recordedQuery = q.includes('service_cluster');
     if (req.path.endsWith('/api/v1/rules')) {
-      const alerts = state.firing.map(labels => ({ state: 'firing', name: 'ServiceDown', labels, annotations: {}, value: '1' }));
-      const rules = [{ type: 'alerting', name: 'ServiceDown', query: 'up == 0', labels: {}, alerts }];
-      return { body: JSON.stringify({ status: 'success', data: { groups: [{ name: 'g', rules }] } }) };
+      const alerts = state.firing.map(labels => ({
+        state: 'firing',
+        name: 'ServiceDown',
+        labels,
+        annotations: {},
+        value: '1',
+      }));
+      const rules = [
+        {
+          type: 'alerting',
+          name: 'ServiceDown',
+          query: 'up == 0',
+          labels: {},
+          alerts,
+        },
+      ];
+      return {
+        body: JSON.stringify({
+          status: 'success',
+          data: { groups: [{ name: 'g', rules }] },
+        }),
+      };
     }
     if (recordedQuery && !state.recorded) {
-      return { body: JSON.stringify({ status: 'success', data: { resultType: req.path.endsWith('query_range') ? 'matrix' : 'vector', result: [] } }) };
+      return {
+        body: JSON.stringify({
+          status: 'success',
+          data: {
+            resultType: req.path.endsWith('query_range') ? 'matrix' : 'vector',
+            result: [],
+          },
+        }),
+      };
     }
     const value = (i: number, env: string) => {
-      if (q.startsWith('histogram_quantile')) return i === 1 && env === 'production' ? 2.5 : 0.1;
-      if (q.includes('code=~') || q.includes('_errors:')) return i === 1 && env === 'production' ? 2 : 0;
+      if (q.startsWith('histogram_quantile'))
+        return i === 1 && env === 'production' ? 2.5 : 0.1;
+      if (q.includes('code=~') || q.includes('_errors:'))
+        return i === 1 && env === 'production' ? 2 : 0;
       return 10;
     };
     const series = Array.from({ length: state.count }, (_, i) =>
-      ENVS.map(env => ({ metric: { service: service(i), namespace: 'shop', environment: env }, v: value(i, env) })),
+      ENVS.map(env => ({
+        metric: { service: service(i), namespace: 'shop', environment: env },
+        v: value(i, env),
+      })),
     ).flat();
     if (req.path.endsWith('query_range')) {
       const start = Number(req.params.start);
       return {
         body: JSON.stringify({
           status: 'success',
-          data: { resultType: 'matrix', result: series.map(s => ({ metric: s.metric, values: [[start, String(s.v)], [start + 3600, String(s.v)]] })) },
+          data: {
+            resultType: 'matrix',
+            result: series.map(s => ({
+              metric: s.metric,
+              values: [
+                [start, String(s.v)],
+                [start + 3600, String(s.v)],
+              ],
+            })),
+          },
         }),
       };
     }
     return {
       body: JSON.stringify({
         status: 'success',
-        data: { resultType: 'vector', result: series.map(s => ({ metric: s.metric, value: [Number(req.params.time), String(s.v)] })) },
+        data: {
+          resultType: 'vector',
+          result: series.map(s => ({
+            metric: s.metric,
+            value: [Number(req.params.time), String(s.v)],
+          })),
+        },
       }),
     };
   };
 }
 
 describe('GET /fleet', () => {
-  const state = { count: 10, recorded: true, firing: [] as Array<Record<string, string>> };
+  const state = {
+    count: 10,
+    recorded: true,
+    firing: [] as Array<Record<string, string>>,
+  };
   let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
   beforeAll(async () => {
     hub = await startFakeVmSelect(req => fleetHub(state)(req));
@@ -70,26 +129,44 @@ describe('GET /fleet', () => {
   const batches: number[] = [];
   let authorizeDelayMs = 0;
 
-  async function start(count: number, deny: (ref: string) => boolean = () => false, extra: ReturnType<typeof component>[] = []) {
+  async function start(
+    count: number,
+    deny: (ref: string) => boolean = () => false,
+    extra: ReturnType<typeof component>[] = [],
+  ) {
     const entities = Array.from({ length: count }, (_, i) =>
-      component(service(i), { 'backstage.io/kubernetes-id': service(i), 'backstage.io/kubernetes-namespace': 'shop' }),
+      component(service(i), {
+        'backstage.io/kubernetes-id': service(i),
+        'backstage.io/kubernetes-namespace': 'shop',
+      }),
     ).concat(extra);
     const permissions = mockServices.permissions.mock({
       authorize: async reqs => {
         batches.push(reqs.length);
         // Slow enough that concurrent requests are in flight together.
         await new Promise(resolve => setTimeout(resolve, authorizeDelayMs));
-        return reqs.map(r => ({ result: deny((r as any).resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })) as any;
+        return reqs.map(r => ({
+          result: deny((r as any).resourceRef)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+        })) as any;
       },
     });
     const { server } = await startTestBackend({
       features: [
         monitoringPlugin,
         mockServices.rootConfig.factory({
-          data: { monitoring: { vmselect: { url: `${hub.url}/select/0/prometheus` }, environments: ENVS } },
+          data: {
+            monitoring: {
+              vmselect: { url: `${hub.url}/select/0/prometheus` },
+              environments: ENVS,
+            },
+          },
         }),
         permissions.factory,
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         catalogServiceMock.factory({ entities }),
       ],
     });
@@ -97,11 +174,17 @@ describe('GET /fleet', () => {
   }
 
   const fleet = async (server: any, query = '') => {
-    const res = await request(server).get(`/api/monitoring/fleet${query}`).set('Authorization', mockCredentials.user.header());
-    expect({ status: res.status, error: res.body.error?.message }).toEqual({ status: 200, error: undefined });
+    const res = await request(server)
+      .get(`/api/monitoring/fleet${query}`)
+      .set('Authorization', mockCredentials.user.header());
+    expect({ status: res.status, error: res.body.error?.message }).toEqual({
+      status: 200,
+      error: undefined,
+    });
     return res.body as FleetResponse;
   };
-  const upstreamQueries = () => hub.requests.filter(r => r.path.includes('/api/v1/query')).length;
+  const upstreamQueries = () =>
+    hub.requests.filter(r => r.path.includes('/api/v1/query')).length;
 
   it('asks VMSelect the same few grouped queries for 10 and for 1,000 services', async () => {
     const small = await fleet(await start(10));
@@ -123,13 +206,20 @@ describe('GET /fleet', () => {
     const server = await start(300);
     authorizeDelayMs = 300;
     // As many as the per-user limit of requests in flight (6) lets through.
-    const same = await Promise.all(Array.from({ length: 6 }, () => fleet(server)));
+    const same = await Promise.all(
+      Array.from({ length: 6 }, () => fleet(server)),
+    );
     expect(same.every(b => b.rows.length === 300)).toBe(true);
     // One caller's checks: 300 claimants in chunks of 200.
     expect(batches).toEqual([200, 100]);
     batches.length = 0;
     const other = async () => {
-      const res = await request(server).get('/api/monitoring/fleet').set('Authorization', mockCredentials.user.header('user:default/other'));
+      const res = await request(server)
+        .get('/api/monitoring/fleet')
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/other'),
+        );
       expect(res.status).toBe(200);
     };
     await Promise.all([other(), fleet(server)]);
@@ -138,19 +228,43 @@ describe('GET /fleet', () => {
   });
 
   it('grades a service without requests but with firing alerts critical, and first', async () => {
-    state.firing = [{ alertname: 'ServiceDown', service: 'svc-down', namespace: 'shop', environment: 'production' }];
-    const down = component('svc-down', { 'backstage.io/kubernetes-id': 'svc-down', 'backstage.io/kubernetes-namespace': 'shop' });
+    state.firing = [
+      {
+        alertname: 'ServiceDown',
+        service: 'svc-down',
+        namespace: 'shop',
+        environment: 'production',
+      },
+    ];
+    const down = component('svc-down', {
+      'backstage.io/kubernetes-id': 'svc-down',
+      'backstage.io/kubernetes-namespace': 'shop',
+    });
     const body = await fleet(await start(3, () => false, [down]));
     const row = body.rows.find(r => r.name === 'svc-down')!;
-    expect(row.cells.production).toMatchObject({ health: 'critical', requestRate: null, firingAlerts: 1 });
+    expect(row.cells.production).toMatchObject({
+      health: 'critical',
+      requestRate: null,
+      firingAlerts: 1,
+    });
     expect(row.cells.dev).toMatchObject({ health: 'no-data', firingAlerts: 0 });
     // With svc-1 (critical in production) ahead of every healthy service.
-    expect(body.rows.slice(0, 2).map(r => r.name).sort()).toEqual(['svc-1', 'svc-down']);
+    expect(
+      body.rows
+        .slice(0, 2)
+        .map(r => r.name)
+        .sort(),
+    ).toEqual(['svc-1', 'svc-down']);
   });
 
   it("counts an entity that names a service only through Roadie's labels as its claimant", async () => {
-    const roadie = component('roadie', { 'prometheus.io/alert': 'all', 'prometheus.io/labels': `service=${service(2)},namespace=shop` });
-    const body = await fleet(await start(10, ref => ref === 'component:default/roadie', [roadie]));
+    const roadie = component('roadie', {
+      'prometheus.io/alert': 'all',
+      'prometheus.io/labels': `service=${service(2)},namespace=shop`,
+    });
+    const body = await fleet(
+      await start(10, ref => ref === 'component:default/roadie', [roadie]),
+    );
     expect(body.rows.map(r => r.name)).not.toContain(service(2));
   });
 
@@ -160,8 +274,17 @@ describe('GET /fleet', () => {
     const [first] = body.rows;
     expect(first.name).toBe('svc-1');
     expect(first.health).toBe('critical');
-    expect(first.cells.production).toMatchObject({ health: 'critical', requestRate: 10, errorRatio: 0.2, latencyP95: 2.5 });
-    expect(first.cells.dev).toMatchObject({ health: 'ok', errorRatio: 0, latencyP95: 0.1 });
+    expect(first.cells.production).toMatchObject({
+      health: 'critical',
+      requestRate: 10,
+      errorRatio: 0.2,
+      latencyP95: 2.5,
+    });
+    expect(first.cells.dev).toMatchObject({
+      health: 'ok',
+      errorRatio: 0,
+      latencyP95: 0.1,
+    });
     expect(first.cells.dev.sparkline).toHaveLength(24);
     expect(body.rows.slice(1).every(r => r.health === 'ok')).toBe(true);
   });
@@ -171,35 +294,64 @@ describe('GET /fleet', () => {
     const body = await fleet(await start(10));
     expect(body.source).toBe('raw');
     expect(body.rows[0].cells.production.requestRate).toBe(10);
-    expect(hub.requests.some(r => r.params.query?.includes('rate(http_requests_total{}[2m])'))).toBe(true);
+    expect(
+      hub.requests.some(r =>
+        r.params.query?.includes('rate(http_requests_total{}[2m])'),
+      ),
+    ).toBe(true);
   });
 
   it('leaves out what the policy denies, entity by entity', async () => {
-    const body = await fleet(await start(10, ref => ref === 'component:default/svc-3'));
+    const body = await fleet(
+      await start(10, ref => ref === 'component:default/svc-3'),
+    );
     expect(body.rows.map(r => r.name)).not.toContain('svc-3');
     expect(body.rows).toHaveLength(9);
   });
 
   it("shows a service's numbers only when every entity naming it is readable", async () => {
-    const impostor = component('impostor', { 'backstage.io/kubernetes-id': service(1), 'backstage.io/kubernetes-namespace': 'shop' });
-    const body = await fleet(await start(10, ref => ref === 'component:default/svc-1', [impostor]));
+    const impostor = component('impostor', {
+      'backstage.io/kubernetes-id': service(1),
+      'backstage.io/kubernetes-namespace': 'shop',
+    });
+    const body = await fleet(
+      await start(10, ref => ref === 'component:default/svc-1', [impostor]),
+    );
     // svc-1 is denied; the impostor names svc-1's service, so it shows nothing either.
     expect(body.rows.map(r => r.name)).not.toContain('impostor');
     expect(body.rows.map(r => r.name)).not.toContain('svc-1');
     const allowed = await fleet(await start(10, () => false, [impostor]));
-    expect(allowed.rows.find(r => r.name === 'impostor')!.cells.production.requestRate).toBe(10);
+    expect(
+      allowed.rows.find(r => r.name === 'impostor')!.cells.production
+        .requestRate,
+    ).toBe(10);
   });
 
   it('filters by text, owner and environment, and refuses bad parameters', async () => {
     const server = await start(10);
-    expect((await fleet(server, '?q=SVC-1')).rows.map(r => r.name)).toEqual(['svc-1']);
-    expect((await fleet(server, '?owner=group:default/team-shop')).rows).toHaveLength(10);
+    expect((await fleet(server, '?q=SVC-1')).rows.map(r => r.name)).toEqual([
+      'svc-1',
+    ]);
+    expect(
+      (await fleet(server, '?owner=group:default/team-shop')).rows,
+    ).toHaveLength(10);
     expect((await fleet(server, '?owner=team-other')).rows).toHaveLength(0);
-    expect((await fleet(server, '?environment=production')).environments).toEqual(['production']);
-    for (const bad of ['?q=a&q=b', `?q=${'x'.repeat(201)}`, '?matchers=x', '?q=%00']) {
-      const res = await request(server).get(`/api/monitoring/fleet${bad}`).set('Authorization', mockCredentials.user.header());
+    expect(
+      (await fleet(server, '?environment=production')).environments,
+    ).toEqual(['production']);
+    for (const bad of [
+      '?q=a&q=b',
+      `?q=${'x'.repeat(201)}`,
+      '?matchers=x',
+      '?q=%00',
+    ]) {
+      const res = await request(server)
+        .get(`/api/monitoring/fleet${bad}`)
+        .set('Authorization', mockCredentials.user.header());
       expect(res.status).toBe(400);
     }
-    expect((await request(server).get('/api/monitoring/fleet')).status).toBe(401);
+    expect((await request(server).get('/api/monitoring/fleet')).status).toBe(
+      401,
+    );
   });
 });

@@ -4,7 +4,11 @@
  * recording rules (which the local vmalert evaluates) they must equal the recorded series and
  * stay close to the raw ones. The demo makes payments critical in production only.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
@@ -18,7 +22,10 @@ jest.setTimeout(240_000);
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const SERVICES = ['checkout', 'payments', 'inventory', 'storefront'];
 const entities = SERVICES.map(s =>
-  component(s, { 'backstage.io/kubernetes-id': s, 'backstage.io/kubernetes-namespace': 'shop' }),
+  component(s, {
+    'backstage.io/kubernetes-id': s,
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
 );
 
 describe('GET /fleet against the real stack', () => {
@@ -35,18 +42,29 @@ describe('GET /fleet against the real stack', () => {
       features: [
         monitoringPlugin,
         mockServices.rootConfig.factory({
-          data: { monitoring: { vmselect: stackVmselect(env), environments: ENVIRONMENTS, fleet: { source } } },
+          data: {
+            monitoring: {
+              vmselect: stackVmselect(env),
+              environments: ENVIRONMENTS,
+              fleet: { source },
+            },
+          },
         }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities }),
       ],
     });
-    const res = await request(server).get('/api/monitoring/fleet').set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get('/api/monitoring/fleet')
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     return res.body;
   }
 
-  async function direct(query: string, time: number): Promise<Map<string, number>> {
+  async function direct(
+    query: string,
+    time: number,
+  ): Promise<Map<string, number>> {
     const res = await fetch(`${vmDirect}/api/v1/query`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -54,27 +72,69 @@ describe('GET /fleet against the real stack', () => {
     });
     const body = await res.json();
     expect(body.status).toBe('success');
-    return new Map(body.data.result.map((r: any) => [`${r.metric.service}/${r.metric.environment}`, Number(r.value[1])]));
+    return new Map(
+      body.data.result.map((r: any) => [
+        `${r.metric.service}/${r.metric.environment}`,
+        Number(r.value[1]),
+      ]),
+    );
   }
 
-  const close = (a: number | null | undefined, b: number | undefined, rel = 1e-9) =>
-    a !== null && a !== undefined && b !== undefined && Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
+  const close = (
+    a: number | null | undefined,
+    b: number | undefined,
+    rel = 1e-9,
+  ) =>
+    a !== null &&
+    a !== undefined &&
+    b !== undefined &&
+    Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 
   /** Every cell of a raw-series fleet compared with hand-written PromQL at the fleet's instant. */
   async function compareWithRaw(body: FleetResponse) {
     const t = Date.parse(body.generatedAt) / 1000;
-    const sel = (s: string, e: string, extra = '') => `{service="${s}",namespace="shop",environment="${e}"${extra}}`;
-    const results: Array<{ s: string; e: string; rate: boolean; ratio: boolean; p95: boolean }> = [];
+    const sel = (s: string, e: string, extra = '') =>
+      `{service="${s}",namespace="shop",environment="${e}"${extra}}`;
+    const results: Array<{
+      s: string;
+      e: string;
+      rate: boolean;
+      ratio: boolean;
+      p95: boolean;
+    }> = [];
     for (const s of SERVICES) {
       const row = body.rows.find(r => r.name === s)!;
       for (const e of ENVIRONMENTS) {
-        const rate = (await direct(`sum(rate(http_requests_total${sel(s, e)}[2m]))`, t)).values().next().value;
-        const errors = (await direct(`sum(rate(http_requests_total${sel(s, e, ',code=~"5.."')}[2m]))`, t)).values().next().value ?? 0;
-        const p95 = (await direct(`histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${sel(s, e)}[2m])))`, t))
+        const rate = (
+          await direct(`sum(rate(http_requests_total${sel(s, e)}[2m]))`, t)
+        )
+          .values()
+          .next().value;
+        const errors =
+          (
+            await direct(
+              `sum(rate(http_requests_total${sel(s, e, ',code=~"5.."')}[2m]))`,
+              t,
+            )
+          )
+            .values()
+            .next().value ?? 0;
+        const p95 = (
+          await direct(
+            `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${sel(s, e)}[2m])))`,
+            t,
+          )
+        )
           .values()
           .next().value;
         const cell = row.cells[e];
-        results.push({ s, e, rate: close(cell.requestRate, rate), ratio: close(cell.errorRatio, errors / rate!), p95: close(cell.latencyP95, p95) });
+        results.push({
+          s,
+          e,
+          rate: close(cell.requestRate, rate),
+          ratio: close(cell.errorRatio, errors / rate!),
+          p95: close(cell.latencyP95, p95),
+        });
       }
     }
     return results;
@@ -99,14 +159,25 @@ describe('GET /fleet against the real stack', () => {
     // vmalert evaluates them every 15 s, and right after a start a 2m window is not full yet:
     // wait (bounded) for every service in every environment, recorded over full windows.
     let body: FleetResponse | undefined;
-    let checks: Array<{ key: string; recorded: boolean; nearRaw: boolean }> = [];
+    let checks: Array<{ key: string; recorded: boolean; nearRaw: boolean }> =
+      [];
     for (let i = 0; i < 40; i++) {
       body = await fleet('auto');
-      const complete = body.rows.length === SERVICES.length && body.rows.every(r => ENVIRONMENTS.every(e => r.cells[e].requestRate !== null));
+      const complete =
+        body.rows.length === SERVICES.length &&
+        body.rows.every(r =>
+          ENVIRONMENTS.every(e => r.cells[e].requestRate !== null),
+        );
       if (body.source === 'recording-rules' && complete) {
         const t = Date.parse(body.generatedAt) / 1000;
-        const recorded = await direct('sum by (service, environment) (service_cluster:http_requests:rate2m{namespace="shop"})', t);
-        const raw = await direct('sum by (service, environment) (rate(http_requests_total{namespace="shop"}[2m]))', t);
+        const recorded = await direct(
+          'sum by (service, environment) (service_cluster:http_requests:rate2m{namespace="shop"})',
+          t,
+        );
+        const raw = await direct(
+          'sum by (service, environment) (rate(http_requests_total{namespace="shop"}[2m]))',
+          t,
+        );
         checks = body.rows.flatMap(row =>
           ENVIRONMENTS.map(e => {
             const key = `${row.service}/${e}`;

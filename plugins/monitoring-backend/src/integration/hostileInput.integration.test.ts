@@ -4,7 +4,11 @@
  * only the series of the literal value (none: no service of the demo has such a name), never
  * another service's series, never a 5xx.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -58,15 +62,33 @@ function variants(value: string): Array<Record<string, string>> {
   return [
     { [ANNOTATION_KUBERNETES_ID]: value },
     { [ANNOTATION_SERVICE_NAME]: value },
-    { [ANNOTATION_KUBERNETES_ID]: 'payments', [ANNOTATION_KUBERNETES_NAMESPACE]: value },
+    {
+      [ANNOTATION_KUBERNETES_ID]: 'payments',
+      [ANNOTATION_KUBERNETES_NAMESPACE]: value,
+    },
     { [ANNOTATION_KUBERNETES_LABEL_SELECTOR]: value },
     { [ANNOTATION_KUBERNETES_LABEL_SELECTOR]: `app=${value}` },
-    { [ANNOTATION_KUBERNETES_ID]: 'nothing-here', [ANNOTATION_SELECTOR]: value },
-    { [ANNOTATION_KUBERNETES_ID]: 'nothing-here', [ANNOTATION_ALERT_SELECTOR]: value },
-    { [ANNOTATION_KUBERNETES_ID]: 'nothing-here', [ANNOTATION_METRICS_PROFILE]: value },
-    { [ANNOTATION_KUBERNETES_ID]: 'nothing-here', [ANNOTATION_DASHBOARD_URL]: value },
+    {
+      [ANNOTATION_KUBERNETES_ID]: 'nothing-here',
+      [ANNOTATION_SELECTOR]: value,
+    },
+    {
+      [ANNOTATION_KUBERNETES_ID]: 'nothing-here',
+      [ANNOTATION_ALERT_SELECTOR]: value,
+    },
+    {
+      [ANNOTATION_KUBERNETES_ID]: 'nothing-here',
+      [ANNOTATION_METRICS_PROFILE]: value,
+    },
+    {
+      [ANNOTATION_KUBERNETES_ID]: 'nothing-here',
+      [ANNOTATION_DASHBOARD_URL]: value,
+    },
     { [ANNOTATION_PROMETHEUS_ALERT]: value },
-    { [ANNOTATION_PROMETHEUS_ALERT]: 'all', [ANNOTATION_PROMETHEUS_LABELS]: value },
+    {
+      [ANNOTATION_PROMETHEUS_ALERT]: 'all',
+      [ANNOTATION_PROMETHEUS_LABELS]: value,
+    },
   ];
 }
 
@@ -87,46 +109,92 @@ describe('hostile input against the running backend and the real VictoriaMetrics
     ({ server } = await startTestBackend({
       features: [
         monitoringPlugin,
-        mockServices.rootConfig.factory({ data: { monitoring: { vmselect: { ...stackVmselect(env), maxRequestsPerPrincipal: 1000 } } } }),
+        mockServices.rootConfig.factory({
+          data: {
+            monitoring: {
+              vmselect: {
+                ...stackVmselect(env),
+                maxRequestsPerPrincipal: 1000,
+              },
+            },
+          },
+        }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities }),
       ],
     }));
   });
 
-  const get = (path: string) => request(server).get(path).set('Authorization', mockCredentials.user.header());
+  const get = (path: string) =>
+    request(server)
+      .get(path)
+      .set('Authorization', mockCredentials.user.header());
   const outcomes = new Map<number, number>();
-  const count = (status: number) => outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
+  const count = (status: number) =>
+    outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
 
-  it('answers every hostile annotation with a 400 or with no other service\'s data', async () => {
+  it("answers every hostile annotation with a 400 or with no other service's data", async () => {
     const leaks: string[] = [];
     for (const entity of entities) {
       const base = `/api/monitoring/entity/component/default/${entity.metadata.name}`;
       const what = `${entity.metadata.name} ${JSON.stringify(entity.metadata.annotations).slice(0, 120)}`;
-      const [metrics, alerts, history] = await Promise.all([get(`${base}/metrics`), get(`${base}/alerts`), get(`${base}/alerts/history`)]);
-      for (const [route, res] of [['metrics', metrics], ['alerts', alerts], ['history', history]] as const) {
+      const [metrics, alerts, history] = await Promise.all([
+        get(`${base}/metrics`),
+        get(`${base}/alerts`),
+        get(`${base}/alerts/history`),
+      ]);
+      for (const [route, res] of [
+        ['metrics', metrics],
+        ['alerts', alerts],
+        ['history', history],
+      ] as const) {
         count(res.status);
-        if (![200, 400].includes(res.status)) leaks.push(`${route} ${res.status} for ${what}: ${JSON.stringify(res.body).slice(0, 200)}`);
+        if (![200, 400].includes(res.status))
+          leaks.push(
+            `${route} ${res.status} for ${what}: ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
       }
       if (metrics.status === 200) {
         // No demo service is named like any hostile value: any series is someone else's.
-        const withData = metrics.body.panels.filter((p: any) => p.series.some((s: any) => s.points.length > 0));
-        if (withData.length) leaks.push(`metrics for ${what}: data in ${withData.map((p: any) => p.id).join(', ')}`);
+        const withData = metrics.body.panels.filter((p: any) =>
+          p.series.some((s: any) => s.points.length > 0),
+        );
+        if (withData.length)
+          leaks.push(
+            `metrics for ${what}: data in ${withData.map((p: any) => p.id).join(', ')}`,
+          );
       }
       // Entities whose literal value names payments are its claimants: its alerts (which carry no
       // namespace) are theirs too. Every other entity must see none of the demo services' alerts.
       const namesPayments =
-        entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID] === 'payments' ||
-        /(^|,)service=payments(,|$)/.test(entity.metadata.annotations?.[ANNOTATION_PROMETHEUS_LABELS] ?? '');
+        entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID] ===
+          'payments' ||
+        /(^|,)service=payments(,|$)/.test(
+          entity.metadata.annotations?.[ANNOTATION_PROMETHEUS_LABELS] ?? '',
+        );
       if (alerts.status === 200 && !namesPayments) {
-        const instances = alerts.body.rules.flatMap((r: any) => r.instances ?? []);
-        const foreign = instances.filter((a: any) => ['payments', 'checkout', 'inventory', 'storefront'].includes(a.labels?.service));
-        if (foreign.length) leaks.push(`alerts for ${what}: ${foreign.length} instances of demo services`);
+        const instances = alerts.body.rules.flatMap(
+          (r: any) => r.instances ?? [],
+        );
+        const foreign = instances.filter((a: any) =>
+          ['payments', 'checkout', 'inventory', 'storefront'].includes(
+            a.labels?.service,
+          ),
+        );
+        if (foreign.length)
+          leaks.push(
+            `alerts for ${what}: ${foreign.length} instances of demo services`,
+          );
       }
       if (history.status === 200) {
         // The stack's own alerts carry no service and may show; the services' alerts (Service*) not.
-        const foreign = namesPayments ? [] : history.body.alerts.filter((a: any) => /^Service/.test(a.alertname));
-        if (foreign.length) leaks.push(`history for ${what}: ${foreign.length} alerts`);
+        const foreign = namesPayments
+          ? []
+          : history.body.alerts.filter((a: any) =>
+              /^Service/.test(a.alertname),
+            );
+        if (foreign.length)
+          leaks.push(`history for ${what}: ${foreign.length} alerts`);
       }
     }
     expect(leaks).toEqual([]);
@@ -138,7 +206,13 @@ describe('hostile input against the running backend and the real VictoriaMetrics
   it('answers every hostile query parameter with a 400 or a normal answer, never a 5xx', async () => {
     const payments = '/api/monitoring/entity/component/default/hostile-0-0';
     const bad: string[] = [];
-    for (const value of HOSTILE.map(encodeURIComponent).concat(['1e400', '-1', '99999999999999', 'NaN', '2026-13-45T99:00:00Z'])) {
+    for (const value of HOSTILE.map(encodeURIComponent).concat([
+      '1e400',
+      '-1',
+      '99999999999999',
+      'NaN',
+      '2026-13-45T99:00:00Z',
+    ])) {
       for (const path of [
         `${payments}/metrics?from=${value}`,
         `${payments}/metrics?to=${value}`,
@@ -155,13 +229,21 @@ describe('hostile input against the running backend and the real VictoriaMetrics
       ]) {
         const res = await get(path);
         count(res.status);
-        if (res.status >= 500) bad.push(`${res.status} for ${path.slice(0, 160)}: ${JSON.stringify(res.body).slice(0, 160)}`);
+        if (res.status >= 500)
+          bad.push(
+            `${res.status} for ${path.slice(0, 160)}: ${JSON.stringify(res.body).slice(0, 160)}`,
+          );
         if (res.status === 200 && path.startsWith('/api/monitoring/fleet')) {
           // Numbers only for the literal identity: the demo's series are all in namespace shop.
           const foreign = res.body.rows.filter(
-            (r: any) => r.namespace !== 'shop' && Object.values(r.cells).some((c: any) => c.requestRate !== null),
+            (r: any) =>
+              r.namespace !== 'shop' &&
+              Object.values(r.cells).some((c: any) => c.requestRate !== null),
           );
-          if (foreign.length) bad.push(`fleet ${path}: numbers for ${foreign.map((r: any) => r.name).join(', ')}`);
+          if (foreign.length)
+            bad.push(
+              `fleet ${path}: numbers for ${foreign.map((r: any) => r.name).join(', ')}`,
+            );
         }
       }
     }

@@ -4,7 +4,11 @@
  * VictoriaMetrics returns for the same window. The direct queries are written out here by hand,
  * not taken from the plugin, so a wrong template shows up as a difference.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
@@ -18,15 +22,29 @@ jest.setTimeout(240_000);
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const SERVICES = ['checkout', 'payments', 'inventory', 'storefront'];
 
-async function directRange(vmUrl: string, query: string, start: number, end: number, step: number) {
+async function directRange(
+  vmUrl: string,
+  query: string,
+  start: number,
+  end: number,
+  step: number,
+) {
   const res = await fetch(`${vmUrl}/api/v1/query_range`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ query, start: String(start), end: String(end), step: `${step}s` }),
+    body: new URLSearchParams({
+      query,
+      start: String(start),
+      end: String(end),
+      step: `${step}s`,
+    }),
   });
   const body = await res.json();
   expect(body.status).toBe('success');
-  return body.data.result as Array<{ metric: Record<string, string>; values: [number, string][] }>;
+  return body.data.result as Array<{
+    metric: Record<string, string>;
+    values: [number, string][];
+  }>;
 }
 
 /** Direct series as `[ms, value]` points without non-finite values, like the endpoint's. */
@@ -40,12 +58,17 @@ function points(values: [number, string][]): Array<[number, number]> {
  * Same timestamps, and values equal up to float summation order (a grouped `sum by` and a
  * filtered `sum` may add the same series in a different order).
  */
-function expectSameSeries(actual: Array<[number, number]> | undefined, direct: [number, string][]) {
+function expectSameSeries(
+  actual: Array<[number, number]> | undefined,
+  direct: [number, string][],
+) {
   const expected = points(direct);
   expect(actual).toBeDefined();
   expect(actual!.map(p => p[0])).toEqual(expected.map(p => p[0]));
   actual!.forEach(([, v], i) => {
-    expect(Math.abs(v - expected[i][1])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+    expect(Math.abs(v - expected[i][1])).toBeLessThanOrEqual(
+      1e-9 * Math.max(1, Math.abs(v)),
+    );
   });
   expect(expected.length).toBeGreaterThan(0);
 }
@@ -77,7 +100,9 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
                 'backstage.io/kubernetes-namespace': 'shop',
               }),
             ),
-            component('injected', { 'backstage.io/kubernetes-id': 'checkout"} or vector(1) #' }),
+            component('injected', {
+              'backstage.io/kubernetes-id': 'checkout"} or vector(1) #',
+            }),
             component('injected-selector', {
               'backstage.io/kubernetes-id': 'checkout',
               'monitoring/selector': 'route=x"} or vector(1) #',
@@ -102,13 +127,16 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
         const r = await metrics(service, from, to);
         for (const p of r.panels) {
           for (const env of ENVIRONMENTS) {
-            if (!p.series.find(s => s.environment === env)?.points.length) missing.push(`${service}/${p.id}/${env}`);
+            if (!p.series.find(s => s.environment === env)?.points.length)
+              missing.push(`${service}/${p.id}/${env}`);
           }
         }
       }
       if (!missing.length) return;
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`no data after ${timeoutMs / 1000} s for ${missing.slice(0, 10).join(', ')}`);
+        throw new Error(
+          `no data after ${timeoutMs / 1000} s for ${missing.slice(0, 10).join(', ')}`,
+        );
       }
       await new Promise(resolve => setTimeout(resolve, 3000));
     }
@@ -116,7 +144,9 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
 
   let stackStartedAt = 0;
   beforeAll(async () => {
-    const res = await fetch(`${vmDirect}/api/v1/query?query=${encodeURIComponent('max(process_start_time_seconds)')}`);
+    const res = await fetch(
+      `${vmDirect}/api/v1/query?query=${encodeURIComponent('max(process_start_time_seconds)')}`,
+    );
     stackStartedAt = Number((await res.json()).data.result[0]?.value[1] ?? 0);
     await waitForDataInWindow();
   });
@@ -132,18 +162,25 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
     // Start after the stack's last (re)start: around a scrape gap a rate() and a join can end a
     // point apart, which is not what these comparisons are about.
     const afterRestart = Math.ceil((stackStartedAt + 1) / step) * step;
-    return { from: Math.min(to - 60, Math.max(to - seconds, afterRestart)), to, step };
+    return {
+      from: Math.min(to - 60, Math.max(to - seconds, afterRestart)),
+      to,
+      step,
+    };
   }
 
   async function metrics(name: string, from: number, to: number) {
     const res = await request(server)
-      .get(`/api/monitoring/entity/component/default/${name}/metrics?from=${from}&to=${to}`)
+      .get(
+        `/api/monitoring/entity/component/default/${name}/metrics?from=${from}&to=${to}`,
+      )
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     return res.body as EntityMetricsResponse;
   }
 
-  const panel = (r: EntityMetricsResponse, id: string) => r.panels.find(p => p.id === id)!;
+  const panel = (r: EntityMetricsResponse, id: string) =>
+    r.panels.find(p => p.id === id)!;
   const line = (r: EntityMetricsResponse, id: string, env: string) =>
     panel(r, id).series.find(s => s.environment === env);
 
@@ -166,13 +203,21 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
     expect(r.stepSeconds).toBe(step);
     const sel = 'service="payments",namespace="shop",environment="production"';
 
-    const [rate] = await directRange(vmDirect, `sum(rate(http_requests_total{${sel}}[120s]))`, from, to, step);
+    const [rate] = await directRange(
+      vmDirect,
+      `sum(rate(http_requests_total{${sel}}[120s]))`,
+      from,
+      to,
+      step,
+    );
     expectSameSeries(line(r, 'requestRate', 'production')?.points, rate.values);
 
     const [errors] = await directRange(
       vmDirect,
       `sum(rate(http_requests_total{${sel},code=~"5.."}[120s])) / sum(rate(http_requests_total{${sel}}[120s]))`,
-      from, to, step,
+      from,
+      to,
+      step,
     );
     const ratio = line(r, 'errorRatio', 'production')!;
     expectSameSeries(ratio.points, errors.values);
@@ -182,7 +227,9 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
     const [p95] = await directRange(
       vmDirect,
       `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[120s])))`,
-      from, to, step,
+      from,
+      to,
+      step,
     );
     expectSameSeries(line(r, 'latencyP95', 'production')?.points, p95.values);
     expect(line(r, 'latencyP95', 'production')!.latest).toBeGreaterThan(0.5);
@@ -194,8 +241,20 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
     for (const env of ENVIRONMENTS) {
       // Independent of kube_pod_labels: the demo pods are named after their service.
       const sel = `environment="${env}",namespace="shop",pod=~"checkout-.*",container!="",container!="POD"`;
-      const [cpu] = await directRange(vmDirect, `sum(rate(container_cpu_usage_seconds_total{${sel}}[120s]))`, from, to, step);
-      const [mem] = await directRange(vmDirect, `sum(container_memory_working_set_bytes{${sel}})`, from, to, step);
+      const [cpu] = await directRange(
+        vmDirect,
+        `sum(rate(container_cpu_usage_seconds_total{${sel}}[120s]))`,
+        from,
+        to,
+        step,
+      );
+      const [mem] = await directRange(
+        vmDirect,
+        `sum(container_memory_working_set_bytes{${sel}})`,
+        from,
+        to,
+        step,
+      );
       const cpuLine = line(r, 'cpu', env)!;
       expectSameSeries(cpuLine.points, cpu.values);
       expectSameSeries(line(r, 'memory', env)?.points, mem.values);
@@ -207,7 +266,8 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
     const { from, to } = window();
     for (const service of ['checkout', 'inventory', 'storefront']) {
       const r = await metrics(service, from, to);
-      for (const env of ENVIRONMENTS) expect(line(r, 'errorRatio', env)!.latest).toBeLessThan(0.05);
+      for (const env of ENVIRONMENTS)
+        expect(line(r, 'errorRatio', env)!.latest).toBeLessThan(0.05);
     }
   });
 

@@ -3,12 +3,20 @@
  * calls that spoke lagging (then down) while the other spokes stay ok; once it runs again it
  * returns to ok. Runs with the fault tests (in band, last), since it stops a process.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
-import { ENVIRONMENTS, stackProcessControl, startStack } from '@internal/monitoring-local-stack';
+import {
+  ENVIRONMENTS,
+  stackProcessControl,
+  startStack,
+} from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
 import { monitoringPlugin } from '../plugin';
 
@@ -28,7 +36,11 @@ describe('a spoke whose vmagent stops', () => {
     ({ server } = await startTestBackend({
       features: [
         monitoringPlugin,
-        mockServices.rootConfig.factory({ data: { monitoring: { vmselect: stackVmselect(env), stack: THRESHOLDS } } }),
+        mockServices.rootConfig.factory({
+          data: {
+            monitoring: { vmselect: stackVmselect(env), stack: THRESHOLDS },
+          },
+        }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities: [] }),
       ],
@@ -36,17 +48,25 @@ describe('a spoke whose vmagent stops', () => {
   });
 
   afterAll(async () => {
-    if (!control.isRunning(`vmagent-${QUIET.name}`)) await control.start(`vmagent-${QUIET.name}`);
+    if (!control.isRunning(`vmagent-${QUIET.name}`))
+      await control.start(`vmagent-${QUIET.name}`);
   });
 
   async function verdicts(): Promise<Record<string, string>> {
-    const res = await request(server).get('/api/monitoring/stack').set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get('/api/monitoring/stack')
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
-    return Object.fromEntries((res.body as StackResponse).clusters.map(c => [c.cluster, c.verdict]));
+    return Object.fromEntries(
+      (res.body as StackResponse).clusters.map(c => [c.cluster, c.verdict]),
+    );
   }
 
   /** Polls (every 5 s, the answer is cached 15 s) until `done`; returns the seconds it took. */
-  async function until(done: (v: Record<string, string>) => boolean, timeoutMs: number) {
+  async function until(
+    done: (v: Record<string, string>) => boolean,
+    timeoutMs: number,
+  ) {
     const started = Date.now();
     let last: Record<string, string> = {};
     while (Date.now() - started < timeoutMs) {
@@ -58,20 +78,29 @@ describe('a spoke whose vmagent stops', () => {
   }
 
   it('is lagging within two minutes while the others stay ok, and ok again after it restarts', async () => {
-    const healthy = await until(v => ENVIRONMENTS.every(e => v[e.cluster] === 'ok'), 60_000);
-    expect(healthy.last).toMatchObject(Object.fromEntries(ENVIRONMENTS.map(e => [e.cluster, 'ok'])));
+    const healthy = await until(
+      v => ENVIRONMENTS.every(e => v[e.cluster] === 'ok'),
+      60_000,
+    );
+    expect(healthy.last).toMatchObject(
+      Object.fromEntries(ENVIRONMENTS.map(e => [e.cluster, 'ok'])),
+    );
 
     await control.stop(`vmagent-${QUIET.name}`);
     const quiet = await until(v => v[QUIET.cluster] !== 'ok', 120_000);
     expect(quiet.last[QUIET.cluster]).toMatch(/^(lagging|down)$/);
     expect(quiet.seconds).toBeLessThan(120);
-    for (const c of OTHERS) expect({ c, v: quiet.last[c] }).toEqual({ c, v: 'ok' });
+    for (const c of OTHERS)
+      expect({ c, v: quiet.last[c] }).toEqual({ c, v: 'ok' });
 
     await control.start(`vmagent-${QUIET.name}`);
     const back = await until(v => v[QUIET.cluster] === 'ok', 90_000);
     expect(back.last[QUIET.cluster]).toBe('ok');
-    for (const c of OTHERS) expect({ c, v: back.last[c] }).toEqual({ c, v: 'ok' });
+    for (const c of OTHERS)
+      expect({ c, v: back.last[c] }).toEqual({ c, v: 'ok' });
     // eslint-disable-next-line no-console
-    console.log(`spoke quiet: lagging after ${quiet.seconds.toFixed(0)} s, ok ${back.seconds.toFixed(0)} s after restart`);
+    console.log(
+      `spoke quiet: lagging after ${quiet.seconds.toFixed(0)} s, ok ${back.seconds.toFixed(0)} s after restart`,
+    );
   });
 });

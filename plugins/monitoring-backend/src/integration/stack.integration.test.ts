@@ -3,10 +3,17 @@
  * components' own metrics (as the hub holds them, and as the components serve them), every hub
  * component must be up, and every spoke ok.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { HUB_COMPONENTS, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  HUB_COMPONENTS,
+  StackResponse,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { ENVIRONMENTS, startStack } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
@@ -25,7 +32,9 @@ describe('GET /stack against the real stack', () => {
     ({ server } = await startTestBackend({
       features: [
         monitoringPlugin,
-        mockServices.rootConfig.factory({ data: { monitoring: { vmselect: stackVmselect(env) } } }),
+        mockServices.rootConfig.factory({
+          data: { monitoring: { vmselect: stackVmselect(env) } },
+        }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities: [] }),
       ],
@@ -33,7 +42,9 @@ describe('GET /stack against the real stack', () => {
   });
 
   async function stack(): Promise<StackResponse> {
-    const res = await request(server).get('/api/monitoring/stack').set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get('/api/monitoring/stack')
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -46,7 +57,9 @@ describe('GET /stack against the real stack', () => {
     });
     const body = await res.json();
     expect(body.status).toBe('success');
-    return new Map(body.data.result.map((r: any) => [r.metric.cluster, Number(r.value[1])]));
+    return new Map(
+      body.data.result.map((r: any) => [r.metric.cluster, Number(r.value[1])]),
+    );
   }
 
   /** A metric as the component itself serves it, summed over its label sets. */
@@ -54,46 +67,84 @@ describe('GET /stack against the real stack', () => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     return text
       .split('\n')
-      .filter(line => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `))
-      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+      .filter(
+        line => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `),
+      )
+      .reduce(
+        (sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)),
+        0,
+      );
   }
 
-  it('shows every spoke ok, with numbers equal to the components\' own metrics', async () => {
+  it("shows every spoke ok, with numbers equal to the components' own metrics", async () => {
     // Right after a (re)start the rate needs a few samples: bounded wait for every spoke's.
     let body = await stack();
-    for (let i = 0; i < 30 && !SPOKES.every(c => (body.clusters.find(x => x.cluster === c)?.samplesPerSecond ?? 0) > 0); i++) {
+    for (
+      let i = 0;
+      i < 30 &&
+      !SPOKES.every(
+        c =>
+          (body.clusters.find(x => x.cluster === c)?.samplesPerSecond ?? 0) > 0,
+      );
+      i++
+    ) {
       await new Promise(resolve => setTimeout(resolve, 5000));
       body = await stack();
     }
-    const series = await direct('sum by (cluster) (scrape_samples_post_metric_relabeling)');
-    const lastSample = await direct('max by (cluster) (tlast_over_time(up{cluster!=""}[1h]))');
+    const series = await direct(
+      'sum by (cluster) (scrape_samples_post_metric_relabeling)',
+    );
+    const lastSample = await direct(
+      'max by (cluster) (tlast_over_time(up{cluster!=""}[1h]))',
+    );
     for (const { cluster, vmagentPort, name } of ENVIRONMENTS) {
       const spoke = body.clusters.find(c => c.cluster === cluster)!;
-      expect({ cluster, verdict: spoke.verdict, environment: spoke.environment, hub: spoke.hub }).toEqual({
+      expect({
+        cluster,
+        verdict: spoke.verdict,
+        environment: spoke.environment,
+        hub: spoke.hub,
+      }).toEqual({
         cluster,
         verdict: 'ok',
         environment: name,
         hub: false,
       });
       // The queue is empty on a healthy spoke, as the vmagent itself reports.
-      expect(spoke.queueBytes).toBe(await scraped(vmagentPort, 'vmagent_remotewrite_pending_data_bytes'));
+      expect(spoke.queueBytes).toBe(
+        await scraped(vmagentPort, 'vmagent_remotewrite_pending_data_bytes'),
+      );
       expect(spoke.queueBytes).toBe(0);
       expect(spoke.droppedSamples).toBe(0);
-      expect(await scraped(vmagentPort, 'vmagent_remotewrite_samples_dropped_total')).toBe(0);
+      expect(
+        await scraped(vmagentPort, 'vmagent_remotewrite_samples_dropped_total'),
+      ).toBe(0);
       // Series may change between the two reads only if a target came or went: none did.
       expect(spoke.activeSeries).toBe(series.get(cluster));
       expect(spoke.activeSeries).toBeGreaterThan(100);
       // Lag: the newest sample is at most one scrape (15 s) plus VM's latency offset (5 s) old.
       expect(spoke.lagSeconds).toBeLessThan(30);
-      const age = Date.parse(body.generatedAt) / 1000 - lastSample.get(cluster)!;
+      const age =
+        Date.parse(body.generatedAt) / 1000 - lastSample.get(cluster)!;
       expect(Math.abs(spoke.lagSeconds! - age)).toBeLessThan(20);
     }
     // samples/s against the vmagent's own counter over 20 s (its sends, as it counts them).
     const prod = ENVIRONMENTS.find(e => e.name === 'production')!;
-    const before = await scraped(prod.vmagentPort, 'vmagent_remotewrite_block_size_rows_sum');
+    const before = await scraped(
+      prod.vmagentPort,
+      'vmagent_remotewrite_block_size_rows_sum',
+    );
     await new Promise(resolve => setTimeout(resolve, 20_000));
-    const own = ((await scraped(prod.vmagentPort, 'vmagent_remotewrite_block_size_rows_sum')) - before) / 20;
-    const reported = body.clusters.find(c => c.cluster === prod.cluster)!.samplesPerSecond!;
+    const own =
+      ((await scraped(
+        prod.vmagentPort,
+        'vmagent_remotewrite_block_size_rows_sum',
+      )) -
+        before) /
+      20;
+    const reported = body.clusters.find(
+      c => c.cluster === prod.cluster,
+    )!.samplesPerSecond!;
     expect(Math.abs(reported - own) / own).toBeLessThan(0.35);
   });
 
@@ -102,7 +153,12 @@ describe('GET /stack against the real stack', () => {
     const hub = body.clusters.find(c => c.hub)!;
     expect(hub.cluster).toBe('hub-cluster');
     expect(body.components.map(c => c.component)).toEqual([...HUB_COMPONENTS]);
-    const byName = Object.fromEntries(body.components.map(c => [c.component, `${c.status} ${c.up}/${c.instances}`]));
+    const byName = Object.fromEntries(
+      body.components.map(c => [
+        c.component,
+        `${c.status} ${c.up}/${c.instances}`,
+      ]),
+    );
     expect(byName).toEqual({
       vminsert: 'up 1/1',
       vmselect: 'up 1/1',
@@ -112,7 +168,9 @@ describe('GET /stack against the real stack', () => {
       vmalertmanager: 'up 1/1',
     });
     for (const port of [8428, 8427, 8880, 8881, 9093]) {
-      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(
+        200,
+      );
     }
   });
 });

@@ -17,11 +17,18 @@ import { QueryRange } from './timeRange';
 import { grafanaExploreLink, vmuiLink } from './deepLinks';
 
 /** What the backend will query for an entity: thrown as InputError when annotations are bad. */
-export function entityQueries(entity: Entity, config: MonitoringConfig, range: QueryRange) {
+export function entityQueries(
+  entity: Entity,
+  config: MonitoringConfig,
+  range: QueryRange,
+) {
   try {
     const target = resolveServiceTarget(entity.metadata.annotations);
     // An own property only: `constructor` or `__proto__` must not reach Object.prototype.
-    const panels = Object.prototype.hasOwnProperty.call(config.profiles, target.profile)
+    const panels = Object.prototype.hasOwnProperty.call(
+      config.profiles,
+      target.profile,
+    )
       ? config.profiles[target.profile]
       : undefined;
     if (!panels) {
@@ -44,7 +51,10 @@ export function entityQueries(entity: Entity, config: MonitoringConfig, range: Q
     };
     return {
       target,
-      panels: panels.map(p => ({ panel: p, query: renderQuery(p.query, values) })),
+      panels: panels.map(p => ({
+        panel: p,
+        query: renderQuery(p.query, values),
+      })),
     };
   } catch (e) {
     // Every annotation problem is the caller's 400, decided before any query runs.
@@ -53,7 +63,10 @@ export function entityQueries(entity: Entity, config: MonitoringConfig, range: Q
   }
 }
 
-function orderEnvironments(configured: string[], seen: Iterable<string>): string[] {
+function orderEnvironments(
+  configured: string[],
+  seen: Iterable<string>,
+): string[] {
   const extra = [...new Set(seen)].filter(e => !configured.includes(e)).sort();
   return [...configured, ...extra];
 }
@@ -70,12 +83,18 @@ export class EntityMetricsService {
     const { vmuiUrl, grafanaUrl } = this.config;
     return {
       ...(vmuiUrl ? { vmui: vmuiLink(vmuiUrl, query, range) } : {}),
-      ...(grafanaUrl ? { grafana: grafanaExploreLink(grafanaUrl, query, range) } : {}),
+      ...(grafanaUrl
+        ? { grafana: grafanaExploreLink(grafanaUrl, query, range) }
+        : {}),
     };
   }
 
   /** `signal`: the caller's request; once it closes, its queries still queued are not sent. */
-  async getMetrics(entity: Entity, range: QueryRange, signal?: AbortSignal): Promise<EntityMetricsResponse> {
+  async getMetrics(
+    entity: Entity,
+    range: QueryRange,
+    signal?: AbortSignal,
+  ): Promise<EntityMetricsResponse> {
     const entityRef = stringifyEntityRef(entity);
     const { target, panels } = entityQueries(entity, this.config, range);
     const release = this.runner.admit(panels.length);
@@ -84,28 +103,35 @@ export class EntityMetricsService {
     ).finally(release);
 
     // Every panel failing is one upstream problem: answer with its error, not 7 partial ones.
-    const firstFailure = settled.find(s => s.status === 'rejected') as PromiseRejectedResult | undefined;
+    const firstFailure = settled.find(s => s.status === 'rejected') as
+      PromiseRejectedResult | undefined;
     if (firstFailure && settled.every(s => s.status === 'rejected')) {
       throw firstFailure.reason;
     }
 
     const seen = new Set<string>();
-    const results: Array<{ panel: PanelTemplate; query: string; series?: EnvironmentSeries[]; error?: string }> =
-      settled.map((s, i) => {
-        const { panel, query } = panels[i];
-        if (s.status === 'rejected') {
-          const message = isError(s.reason) ? s.reason.message : 'query failed';
-          this.logger.warn(`monitoring panel ${panel.id} of ${entityRef} failed: ${message}`);
-          return { panel, query, error: message };
-        }
-        const series = s.value.map(r => {
-          const environment = r.metric[LABELS.environment] ?? 'unknown';
-          seen.add(environment);
-          const last = r.points[r.points.length - 1];
-          return { environment, points: r.points, latest: last ? last[1] : null };
-        });
-        return { panel, query, series };
+    const results: Array<{
+      panel: PanelTemplate;
+      query: string;
+      series?: EnvironmentSeries[];
+      error?: string;
+    }> = settled.map((s, i) => {
+      const { panel, query } = panels[i];
+      if (s.status === 'rejected') {
+        const message = isError(s.reason) ? s.reason.message : 'query failed';
+        this.logger.warn(
+          `monitoring panel ${panel.id} of ${entityRef} failed: ${message}`,
+        );
+        return { panel, query, error: message };
+      }
+      const series = s.value.map(r => {
+        const environment = r.metric[LABELS.environment] ?? 'unknown';
+        seen.add(environment);
+        const last = r.points[r.points.length - 1];
+        return { environment, points: r.points, latest: last ? last[1] : null };
       });
+      return { panel, query, series };
+    });
 
     const environments = orderEnvironments(this.config.environments, seen);
     const rank = (env: string) => environments.indexOf(env);
@@ -121,7 +147,9 @@ export class EntityMetricsService {
         id: panel.id,
         title: panel.title,
         unit: panel.unit,
-        series: (series ?? []).sort((a, b) => rank(a.environment) - rank(b.environment)),
+        series: (series ?? []).sort(
+          (a, b) => rank(a.environment) - rank(b.environment),
+        ),
         ...(error ? { error } : {}),
         query,
         links: this.links(query, range),

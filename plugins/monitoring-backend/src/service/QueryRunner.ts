@@ -2,7 +2,11 @@ import { CacheService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'crypto';
 import pLimit from 'p-limit';
-import { RangeParams, RangeSeries, VmSelectClient } from '../vmselect/VmSelectClient';
+import {
+  RangeParams,
+  RangeSeries,
+  VmSelectClient,
+} from '../vmselect/VmSelectClient';
 
 /** How long a range result is reused. Short: the newest points keep changing. */
 const CACHE_TTL_MS = 15_000;
@@ -63,9 +67,15 @@ export class QueryRunner {
     };
   }
 
-  queryRange(query: string, range: RangeParams, signal?: AbortSignal): Promise<RangeSeries[]> {
+  queryRange(
+    query: string,
+    range: RangeParams,
+    signal?: AbortSignal,
+  ): Promise<RangeSeries[]> {
     const key = `range:${createHash('sha256')
-      .update(`${this.client.baseUrl}\n${query}\n${range.start}\n${range.end}\n${range.stepSeconds}`)
+      .update(
+        `${this.client.baseUrl}\n${query}\n${range.start}\n${range.end}\n${range.stepSeconds}`,
+      )
       .digest('base64url')}`;
     const pending = this.inFlight.get(key);
     if (pending) {
@@ -73,18 +83,27 @@ export class QueryRunner {
       return pending.promise;
     }
     const entry: Pending = { promise: undefined as any, waiters: [signal] };
-    entry.promise = this.load(key, query, range, entry).finally(() => this.inFlight.delete(key));
+    entry.promise = this.load(key, query, range, entry).finally(() =>
+      this.inFlight.delete(key),
+    );
     this.inFlight.set(key, entry);
     return entry.promise;
   }
 
-  private async load(key: string, query: string, range: RangeParams, entry: Pending): Promise<RangeSeries[]> {
+  private async load(
+    key: string,
+    query: string,
+    range: RangeParams,
+    entry: Pending,
+  ): Promise<RangeSeries[]> {
     const cached = (await this.cache.get(key)) as RangeSeries[] | undefined;
     if (cached) return cached;
     const result = await this.limit(() => {
       if (entry.waiters.every(s => s?.aborted)) {
         this.abandonedQueries++;
-        throw new QueryAbandonedError('every request waiting for this query was closed');
+        throw new QueryAbandonedError(
+          'every request waiting for this query was closed',
+        );
       }
       this.upstreamQueries++;
       return this.client.queryRange(query, range);

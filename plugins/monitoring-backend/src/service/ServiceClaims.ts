@@ -9,7 +9,10 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { quietly } from '../quietly';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
@@ -47,13 +50,18 @@ export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
     service =
       a[ANNOTATION_SERVICE_NAME]?.trim() ||
       a[ANNOTATION_KUBERNETES_ID]?.trim() ||
-      (a[ANNOTATION_KUBERNETES_LABEL_SELECTOR] ? serviceFromLabelSelector(a[ANNOTATION_KUBERNETES_LABEL_SELECTOR]) : undefined);
+      (a[ANNOTATION_KUBERNETES_LABEL_SELECTOR]
+        ? serviceFromLabelSelector(a[ANNOTATION_KUBERNETES_LABEL_SELECTOR])
+        : undefined);
   }
   if (!service && a[ANNOTATION_PROMETHEUS_LABELS]) {
     try {
-      const labels = parseMatcherList(a[ANNOTATION_PROMETHEUS_LABELS]).filter(m => m.op === '=');
+      const labels = parseMatcherList(a[ANNOTATION_PROMETHEUS_LABELS]).filter(
+        m => m.op === '=',
+      );
       service = labels.find(m => m.name === LABELS.service)?.value;
-      namespace = labels.find(m => m.name === LABELS.namespace)?.value ?? namespace;
+      namespace =
+        labels.find(m => m.name === LABELS.namespace)?.value ?? namespace;
     } catch {
       // Unparsable labels select nothing (the alert scope refuses them).
     }
@@ -65,7 +73,11 @@ export function serviceIdentity(entity: Entity): ServiceIdentity | undefined {
 /** Two identities read some of the same series: same service, and a namespace in common. */
 export function overlaps(a: ServiceIdentity, b: ServiceIdentity): boolean {
   if (a.service !== b.service) return false;
-  return a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace;
+  return (
+    a.namespace === undefined ||
+    b.namespace === undefined ||
+    a.namespace === b.namespace
+  );
 }
 
 /**
@@ -90,26 +102,48 @@ export class ServiceClaims {
   /** Refs of every entity whose annotations name an overlapping identity. */
   async claimants(identity: ServiceIdentity): Promise<string[]> {
     const key = `claims:v1:${JSON.stringify([identity.service])}`;
-    let claims = (await quietly(() => this.cache.get(key))) as Array<{ ref: string; identity: ServiceIdentity }> | undefined;
+    let claims = (await quietly(() => this.cache.get(key))) as
+      Array<{ ref: string; identity: ServiceIdentity }> | undefined;
     if (!claims) {
       const { items } = await this.catalog.getEntities(
         {
           // Any of these (filter sets are OR-ed); selectors and labels are parsed below.
           filter: [
-            { [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]: identity.service },
-            { [`metadata.annotations.${ANNOTATION_SERVICE_NAME}`]: identity.service },
-            { [`metadata.annotations.${ANNOTATION_KUBERNETES_LABEL_SELECTOR}`]: CATALOG_FILTER_EXISTS },
-            { [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]: CATALOG_FILTER_EXISTS },
+            {
+              [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
+                identity.service,
+            },
+            {
+              [`metadata.annotations.${ANNOTATION_SERVICE_NAME}`]:
+                identity.service,
+            },
+            {
+              [`metadata.annotations.${ANNOTATION_KUBERNETES_LABEL_SELECTOR}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+            {
+              [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]:
+                CATALOG_FILTER_EXISTS,
+            },
           ],
-          fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+          ],
         },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
       claims = items.flatMap(e => {
         const id = serviceIdentity(e);
-        return id && id.service === identity.service ? [{ ref: stringifyEntityRef(e), identity: id }] : [];
+        return id && id.service === identity.service
+          ? [{ ref: stringifyEntityRef(e), identity: id }]
+          : [];
       });
-      await quietly(() => this.cache.set(key, claims as any, { ttl: CLAIMS_TTL_MS }));
+      await quietly(() =>
+        this.cache.set(key, claims as any, { ttl: CLAIMS_TTL_MS }),
+      );
     }
     return claims.filter(c => overlaps(c.identity, identity)).map(c => c.ref);
   }
@@ -133,7 +167,9 @@ export class ServiceClaims {
       others.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
-    const denied = decisions.filter(d => d.result !== AuthorizeResult.ALLOW).length;
+    const denied = decisions.filter(
+      d => d.result !== AuthorizeResult.ALLOW,
+    ).length;
     if (denied > 0) {
       throw new NotAllowedError(
         `not allowed to ${what} ${self}: service "${identity.service.slice(0, 64)}" is also named by ` +

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
@@ -8,8 +12,14 @@ import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { monitoringPlugin } from '../plugin';
 
 const entities = [
-  component('payments', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'shop' }),
-  component('checkout', { 'backstage.io/kubernetes-id': 'checkout', 'backstage.io/kubernetes-namespace': 'shop' }),
+  component('payments', {
+    'backstage.io/kubernetes-id': 'payments',
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
+  component('checkout', {
+    'backstage.io/kubernetes-id': 'checkout',
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
   component('bare', {}),
 ];
 
@@ -32,20 +42,30 @@ describe('monitoring router: alerts and silences', () => {
   let posted: any[];
   beforeAll(async () => {
     hub = await startFakeVmSelect((req: FakeRequest) => {
-      if (req.path === '/vmalert/api/v1/rules') return { body: JSON.stringify(vm151Rules) };
+      if (req.path === '/vmalert/api/v1/rules')
+        return { body: JSON.stringify(vm151Rules) };
       if (req.path === '/prometheus/api/v1/query_range') {
-        return { body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) };
+        return {
+          body: JSON.stringify({
+            status: 'success',
+            data: { resultType: 'matrix', result: [] },
+          }),
+        };
       }
       if (req.path === '/am/api/v2/alerts') return { body: '[]' };
       if (req.path === '/am/api/v2/silences' && req.method === 'POST') {
         posted.push(JSON.parse(req.body));
         return { body: JSON.stringify({ silenceID: SILENCE_ID }) };
       }
-      if (req.path === '/am/api/v2/silences') return { body: JSON.stringify([paymentsSilence]) };
+      if (req.path === '/am/api/v2/silences')
+        return { body: JSON.stringify([paymentsSilence]) };
       if (req.path === `/am/api/v2/silence/${SILENCE_ID}`) {
-        return req.method === 'DELETE' ? { body: '' } : { body: JSON.stringify(paymentsSilence) };
+        return req.method === 'DELETE'
+          ? { body: '' }
+          : { body: JSON.stringify(paymentsSilence) };
       }
-      if (req.path.startsWith('/am/api/v2/silence/')) return { status: 404, body: 'silence not found' };
+      if (req.path.startsWith('/am/api/v2/silence/'))
+        return { status: 404, body: 'silence not found' };
       return { status: 404, body: 'no route' };
     });
   });
@@ -56,11 +76,17 @@ describe('monitoring router: alerts and silences', () => {
   });
 
   /** `silence`: the decision on monitoring.alerts.silence; everything else is allowed. */
-  async function start(silence: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+  async function start(
+    silence:
+      AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
     const permissions = mockServices.permissions.mock({
       authorize: async reqs =>
         reqs.map(r => ({
-          result: r.permission.name === 'monitoring.alerts.silence' ? silence : AuthorizeResult.ALLOW,
+          result:
+            r.permission.name === 'monitoring.alerts.silence'
+              ? silence
+              : AuthorizeResult.ALLOW,
         })) as any,
     });
     const { server } = await startTestBackend({
@@ -76,7 +102,9 @@ describe('monitoring router: alerts and silences', () => {
             },
           },
         }),
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         permissions.factory,
         catalogServiceMock.factory({ entities }),
       ],
@@ -84,11 +112,14 @@ describe('monitoring router: alerts and silences', () => {
     return server;
   }
 
-  const base = (name: string) => `/api/monitoring/entity/component/default/${name}`;
+  const base = (name: string) =>
+    `/api/monitoring/entity/component/default/${name}`;
   const user = mockCredentials.user.header('user:default/alice');
 
   it("answers payments' firing alerts, filtered on the server", async () => {
-    const res = await request(await start()).get(`${base('payments')}/alerts`).set('Authorization', user);
+    const res = await request(await start())
+      .get(`${base('payments')}/alerts`)
+      .set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body.rules.map((r: any) => [r.name, r.state])).toEqual([
       ['ServiceHighErrorRatio', 'firing'],
@@ -96,23 +127,42 @@ describe('monitoring router: alerts and silences', () => {
     ]);
     expect(res.body.silences.map((s: any) => s.id)).toEqual([SILENCE_ID]);
     // Hub-wide rules and other services' alerts never reach the browser.
-    expect(JSON.stringify(res.body)).not.toMatch(/Watchdog|SpokeRemoteWriteLag|\/etc\/vmalert/);
+    expect(JSON.stringify(res.body)).not.toMatch(
+      /Watchdog|SpokeRemoteWriteLag|\/etc\/vmalert/,
+    );
   });
 
   it('needs a signed-in caller, an entity that exists and annotations that select alerts', async () => {
     const server = await start();
-    expect((await request(server).get(`${base('payments')}/alerts`)).status).toBe(401);
-    expect((await request(server).get(`${base('missing')}/alerts`).set('Authorization', user)).status).toBe(404);
-    const bare = await request(server).get(`${base('bare')}/alerts`).set('Authorization', user);
+    expect(
+      (await request(server).get(`${base('payments')}/alerts`)).status,
+    ).toBe(401);
+    expect(
+      (
+        await request(server)
+          .get(`${base('missing')}/alerts`)
+          .set('Authorization', user)
+      ).status,
+    ).toBe(404);
+    const bare = await request(server)
+      .get(`${base('bare')}/alerts`)
+      .set('Authorization', user);
     expect(bare.status).toBe(400);
-    expect(bare.body.error.message).toMatch(/no annotation that selects alerts/);
+    expect(bare.body.error.message).toMatch(
+      /no annotation that selects alerts/,
+    );
   });
 
   it('creates a silence with matchers built from the entity and createdBy from the credentials', async () => {
     const res = await request(await start())
       .post(`${base('payments')}/silences`)
       .set('Authorization', user)
-      .send({ duration: '1h', comment: 'rolling back', alertname: 'ServiceHighErrorRatio', environment: 'production' });
+      .send({
+        duration: '1h',
+        comment: 'rolling back',
+        alertname: 'ServiceHighErrorRatio',
+        environment: 'production',
+      });
     expect(res.status).toBe(201);
     expect(res.body.silenceId).toBe(SILENCE_ID);
     expect(posted).toHaveLength(1);
@@ -122,11 +172,23 @@ describe('monitoring router: alerts and silences', () => {
       matchers: [
         { name: 'service', value: 'payments', isRegex: false, isEqual: true },
         { name: 'namespace', value: 'shop', isRegex: false, isEqual: true },
-        { name: 'alertname', value: 'ServiceHighErrorRatio', isRegex: false, isEqual: true },
-        { name: 'environment', value: 'production', isRegex: false, isEqual: true },
+        {
+          name: 'alertname',
+          value: 'ServiceHighErrorRatio',
+          isRegex: false,
+          isEqual: true,
+        },
+        {
+          name: 'environment',
+          value: 'production',
+          isRegex: false,
+          isEqual: true,
+        },
       ],
     });
-    expect(Date.parse(posted[0].endsAt) - Date.parse(posted[0].startsAt)).toBe(3600_000);
+    expect(Date.parse(posted[0].endsAt) - Date.parse(posted[0].startsAt)).toBe(
+      3600_000,
+    );
   });
 
   it.each([
@@ -135,14 +197,23 @@ describe('monitoring router: alerts and silences', () => {
     [{ duration: '1h', comment: '' }, /comment is required/],
     [{ duration: '1h', comment: 'x', alertname: 'a\nb' }, /alertname/],
     [{ duration: '1h', comment: 'x', environment: '.+' }, /environment/],
-    [{ duration: '1h', comment: 'x', createdBy: 'user:default/admin' }, /unknown field/],
+    [
+      { duration: '1h', comment: 'x', createdBy: 'user:default/admin' },
+      /unknown field/,
+    ],
     [{ duration: '1h', comment: 'x', matchers: [] }, /unknown field/],
-  ])('refuses %j with 400 before calling Alertmanager', async (body, message) => {
-    const res = await request(await start()).post(`${base('payments')}/silences`).set('Authorization', user).send(body);
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(message);
-    expect(posted).toHaveLength(0);
-  });
+  ])(
+    'refuses %j with 400 before calling Alertmanager',
+    async (body, message) => {
+      const res = await request(await start())
+        .post(`${base('payments')}/silences`)
+        .set('Authorization', user)
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(posted).toHaveLength(0);
+    },
+  );
 
   it('refuses silences without the permission, and to callers that are not users (403)', async () => {
     const denied = await start(AuthorizeResult.DENY);
@@ -151,9 +222,21 @@ describe('monitoring router: alerts and silences', () => {
       .set('Authorization', user)
       .send({ duration: '1h', comment: 'x' });
     expect(res.status).toBe(403);
-    expect((await request(denied).delete(`${base('payments')}/silences/${SILENCE_ID}`).set('Authorization', user)).status).toBe(403);
+    expect(
+      (
+        await request(denied)
+          .delete(`${base('payments')}/silences/${SILENCE_ID}`)
+          .set('Authorization', user)
+      ).status,
+    ).toBe(403);
     // Reading stays allowed.
-    expect((await request(denied).get(`${base('payments')}/alerts`).set('Authorization', user)).status).toBe(200);
+    expect(
+      (
+        await request(denied)
+          .get(`${base('payments')}/alerts`)
+          .set('Authorization', user)
+      ).status,
+    ).toBe(200);
     const service = await request(await start())
       .post(`${base('payments')}/silences`)
       .set('Authorization', mockCredentials.service.header())
@@ -165,30 +248,46 @@ describe('monitoring router: alerts and silences', () => {
 
   it('expires a silence only through the entity it was made for', async () => {
     const server = await start();
-    const other = await request(server).delete(`${base('checkout')}/silences/${SILENCE_ID}`).set('Authorization', user);
+    const other = await request(server)
+      .delete(`${base('checkout')}/silences/${SILENCE_ID}`)
+      .set('Authorization', user);
     expect(other.status).toBe(403);
     expect(hub.requests.some(r => r.method === 'DELETE')).toBe(false);
-    const own = await request(server).delete(`${base('payments')}/silences/${SILENCE_ID}`).set('Authorization', user);
+    const own = await request(server)
+      .delete(`${base('payments')}/silences/${SILENCE_ID}`)
+      .set('Authorization', user);
     expect(own.status).toBe(204);
-    expect(hub.requests.filter(r => r.method === 'DELETE').map(r => r.path)).toEqual([`/am/api/v2/silence/${SILENCE_ID}`]);
+    expect(
+      hub.requests.filter(r => r.method === 'DELETE').map(r => r.path),
+    ).toEqual([`/am/api/v2/silence/${SILENCE_ID}`]);
     const unknown = await request(server)
-      .delete(`${base('payments')}/silences/00000000-0000-4000-8000-000000000000`)
+      .delete(
+        `${base('payments')}/silences/00000000-0000-4000-8000-000000000000`,
+      )
       .set('Authorization', user);
     expect(unknown.status).toBe(404);
-    const hostile = await request(server).delete(`${base('payments')}/silences/..%2F..%2Fsilences`).set('Authorization', user);
+    const hostile = await request(server)
+      .delete(`${base('payments')}/silences/..%2F..%2Fsilences`)
+      .set('Authorization', user);
     expect(hostile.status).toBe(400);
   });
 
   it('answers the history from one ALERTS query', async () => {
     const res = await request(await start())
-      .get(`${base('payments')}/alerts/history?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z`)
+      .get(
+        `${base('payments')}/alerts/history?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z`,
+      )
       .set('Authorization', user);
     expect(res.status).toBe(200);
-    const queries = hub.requests.filter(r => r.path === '/prometheus/api/v1/query_range');
+    const queries = hub.requests.filter(
+      r => r.path === '/prometheus/api/v1/query_range',
+    );
     expect(queries).toHaveLength(1);
     expect(queries[0].params.query).toBe(
       'max by (alertname, alertstate, environment, cluster) (ALERTS{service="payments",namespace=~"shop|"})',
     );
-    expect(Number(queries[0].params.step.replace('s', ''))).toBeLessThanOrEqual(60);
+    expect(Number(queries[0].params.step.replace('s', ''))).toBeLessThanOrEqual(
+      60,
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
@@ -12,14 +16,28 @@ import { overlaps } from './ServiceClaims';
  * Reading or silencing through it must need the same permission on payments itself.
  */
 const entities = [
-  component('payments', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'shop' }),
-  component('impostor', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'shop' }),
+  component('payments', {
+    'backstage.io/kubernetes-id': 'payments',
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
+  component('impostor', {
+    'backstage.io/kubernetes-id': 'payments',
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
   // The same service in another namespace is another identity.
-  component('payments-eu', { 'backstage.io/kubernetes-id': 'payments', 'backstage.io/kubernetes-namespace': 'eu' }),
-  component('by-selector', { 'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=checkout' }),
+  component('payments-eu', {
+    'backstage.io/kubernetes-id': 'payments',
+    'backstage.io/kubernetes-namespace': 'eu',
+  }),
+  component('by-selector', {
+    'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=checkout',
+  }),
   component('checkout', { 'monitoring/service-name': 'checkout' }),
   // Roadie's annotations only: its service comes from prometheus.io/labels.
-  component('roadie', { 'prometheus.io/alert': 'all', 'prometheus.io/labels': 'service=payments,namespace=shop' }),
+  component('roadie', {
+    'prometheus.io/alert': 'all',
+    'prometheus.io/labels': 'service=payments,namespace=shop',
+  }),
 ];
 
 describe('service claims', () => {
@@ -27,10 +45,21 @@ describe('service claims', () => {
   beforeAll(async () => {
     hub = await startFakeVmSelect((req: FakeRequest) => {
       if (req.path.endsWith('/api/v1/rules')) {
-        return { body: JSON.stringify({ status: 'success', data: { groups: [] } }) };
+        return {
+          body: JSON.stringify({ status: 'success', data: { groups: [] } }),
+        };
       }
-      if (req.path === '/am/api/v2/alerts' || req.path === '/am/api/v2/silences') return { body: '[]' };
-      return { body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) };
+      if (
+        req.path === '/am/api/v2/alerts' ||
+        req.path === '/am/api/v2/silences'
+      )
+        return { body: '[]' };
+      return {
+        body: JSON.stringify({
+          status: 'success',
+          data: { resultType: 'matrix', result: [] },
+        }),
+      };
     });
   });
   afterAll(() => hub.close());
@@ -43,7 +72,9 @@ describe('service claims', () => {
     const permissions = mockServices.permissions.mock({
       authorize: async reqs =>
         reqs.map(r => ({
-          result: decide(r.permission.name, (r as any).resourceRef) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          result: decide(r.permission.name, (r as any).resourceRef)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
         })) as any,
     });
     const { server } = await startTestBackend({
@@ -57,7 +88,9 @@ describe('service claims', () => {
             },
           },
         }),
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         permissions.factory,
         catalogServiceMock.factory({ entities }),
       ],
@@ -66,16 +99,24 @@ describe('service claims', () => {
   }
 
   const get = (server: any, name: string, path: string) =>
-    request(server).get(`/api/monitoring/entity/component/default/${name}/${path}`).set('Authorization', mockCredentials.user.header());
+    request(server)
+      .get(`/api/monitoring/entity/component/default/${name}/${path}`)
+      .set('Authorization', mockCredentials.user.header());
 
   it("refuses the impostor's readers payments' metrics and alerts unless they may read payments", async () => {
-    const server = await start((_p, ref) => ref !== 'component:default/payments');
+    const server = await start(
+      (_p, ref) => ref !== 'component:default/payments',
+    );
     for (const path of ['metrics', 'alerts', 'alerts/history']) {
       const res = await get(server, 'impostor', path);
       expect(res.status).toBe(403);
-      expect(res.body.error.message).toMatch(/service "payments" is also named by 1 other entity you may not read/);
+      expect(res.body.error.message).toMatch(
+        /service "payments" is also named by 1 other entity you may not read/,
+      );
       // The hidden claimant's ref is not revealed.
-      expect(res.body.error.message).not.toContain('component:default/payments');
+      expect(res.body.error.message).not.toContain(
+        'component:default/payments',
+      );
     }
     expect(hub.requests).toEqual([]);
     // Another namespace is another identity: payments-eu is not held back by shop's entities.
@@ -88,9 +129,13 @@ describe('service claims', () => {
     expect((await get(server, 'payments', 'alerts')).status).toBe(200);
   });
 
-  it("refuses a silence through the impostor unless the caller may silence payments too", async () => {
+  it('refuses a silence through the impostor unless the caller may silence payments too', async () => {
     // The impostor's owner: may silence the impostor, not payments (an ownership-style policy).
-    const server = await start((permission, ref) => permission !== 'monitoring.alerts.silence' || ref === 'component:default/impostor');
+    const server = await start(
+      (permission, ref) =>
+        permission !== 'monitoring.alerts.silence' ||
+        ref === 'component:default/impostor',
+    );
     const res = await request(server)
       .post('/api/monitoring/entity/component/default/impostor/silences')
       .set('Authorization', mockCredentials.user.header())
@@ -100,21 +145,37 @@ describe('service claims', () => {
   });
 
   it("holds an entity with Roadie's annotations to the service its labels name", async () => {
-    const server = await start((_p, ref) => ref !== 'component:default/payments');
+    const server = await start(
+      (_p, ref) => ref !== 'component:default/payments',
+    );
     const res = await get(server, 'roadie', 'alerts');
     expect(res.status).toBe(403);
   });
 
   it('counts label-selector and service-name annotations as claims', async () => {
-    const server = await start((_p, ref) => ref !== 'component:default/by-selector');
+    const server = await start(
+      (_p, ref) => ref !== 'component:default/by-selector',
+    );
     const res = await get(server, 'checkout', 'metrics');
     expect(res.status).toBe(403);
   });
 
   it('overlaps: same service, and a namespace in common (none means all)', () => {
-    expect(overlaps({ service: 'a', namespace: 'x' }, { service: 'a', namespace: 'x' })).toBe(true);
-    expect(overlaps({ service: 'a', namespace: 'x' }, { service: 'a', namespace: 'y' })).toBe(false);
-    expect(overlaps({ service: 'a' }, { service: 'a', namespace: 'y' })).toBe(true);
+    expect(
+      overlaps(
+        { service: 'a', namespace: 'x' },
+        { service: 'a', namespace: 'x' },
+      ),
+    ).toBe(true);
+    expect(
+      overlaps(
+        { service: 'a', namespace: 'x' },
+        { service: 'a', namespace: 'y' },
+      ),
+    ).toBe(false);
+    expect(overlaps({ service: 'a' }, { service: 'a', namespace: 'y' })).toBe(
+      true,
+    );
     expect(overlaps({ service: 'a' }, { service: 'b' })).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import { grafanaExploreLink, vmuiLink } from './deepLinks';
 
 const range = { start: 1_764_576_000, end: 1_764_579_600, stepSeconds: 15 };
-const query = 'sum by (environment) (rate(http_requests_total{service="pay&ments"}[120s]))';
+const query =
+  'sum by (environment) (rate(http_requests_total{service="pay&ments"}[120s]))';
 
 describe('deep links', () => {
   it('opens the same query and range in vmui', () => {
@@ -15,7 +16,9 @@ describe('deep links', () => {
   });
 
   it("opens the same query and range in Grafana's Explore", () => {
-    const url = new URL(grafanaExploreLink('https://grafana.example.com', query, range));
+    const url = new URL(
+      grafanaExploreLink('https://grafana.example.com', query, range),
+    );
     expect(url.pathname).toBe('/explore');
     const left = JSON.parse(url.searchParams.get('left')!);
     expect(left).toEqual({

@@ -10,11 +10,17 @@ export interface DeepLinkRange {
 }
 
 /** vmui's own URL state: `#/?g0.expr=...&g0.range_input=...&g0.end_input=...`. */
-export function vmuiLink(vmuiUrl: string, query: string, range: DeepLinkRange): string {
+export function vmuiLink(
+  vmuiUrl: string,
+  query: string,
+  range: DeepLinkRange,
+): string {
   const params = new URLSearchParams({
     'g0.expr': query,
     'g0.range_input': `${Math.round(range.end - range.start)}s`,
-    'g0.end_input': new Date(range.end * 1000).toISOString().replace(/\.\d{3}Z$/, ''),
+    'g0.end_input': new Date(range.end * 1000)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, ''),
     'g0.step_input': `${range.stepSeconds}s`,
     'g0.relative_time': 'none',
     'g0.tab': '0',
@@ -23,7 +29,11 @@ export function vmuiLink(vmuiUrl: string, query: string, range: DeepLinkRange): 
 }
 
 /** Grafana Explore with one Prometheus-type query over the range (the default data source). */
-export function grafanaExploreLink(grafanaUrl: string, query: string, range: DeepLinkRange): string {
+export function grafanaExploreLink(
+  grafanaUrl: string,
+  query: string,
+  range: DeepLinkRange,
+): string {
   const left = {
     range: { from: String(range.start * 1000), to: String(range.end * 1000) },
     queries: [{ refId: 'A', expr: query, range: true }],

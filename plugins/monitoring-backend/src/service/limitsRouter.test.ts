@@ -3,7 +3,11 @@
  * full, decided before any query), queries of a closed request not sent, ranges clamped to the
  * hub's retention.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import http from 'node:http';
@@ -14,7 +18,12 @@ import { matrix, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { monitoringPlugin } from '../plugin';
 
 const names = ['a', 'b', 'c', 'd'];
-const entities = names.map(n => component(n, { 'backstage.io/kubernetes-id': n, 'backstage.io/kubernetes-namespace': 'shop' }));
+const entities = names.map(n =>
+  component(n, {
+    'backstage.io/kubernetes-id': n,
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
+);
 const PANELS = 7;
 
 describe('bounded work on the query routes', () => {
@@ -23,7 +32,12 @@ describe('bounded work on the query routes', () => {
   beforeAll(async () => {
     fake = await startFakeVmSelect(req => ({
       delayMs,
-      body: matrix([{ environment: 'production', values: [[Number(req.params.start), '1']] }]),
+      body: matrix([
+        {
+          environment: 'production',
+          values: [[Number(req.params.start), '1']],
+        },
+      ]),
     }));
   });
   afterAll(() => fake.close());
@@ -36,16 +50,27 @@ describe('bounded work on the query routes', () => {
     const { server } = await startTestBackend({
       features: [
         monitoringPlugin,
-        mockServices.rootConfig.factory({ data: { monitoring: { vmselect: { url: fake.url, ...vmselect } } } }),
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.rootConfig.factory({
+          data: { monitoring: { vmselect: { url: fake.url, ...vmselect } } },
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities }),
       ],
     });
     return server;
   }
-  const metrics = (server: any, name: string, user = 'user:default/mock', query = '') =>
-    request(server).get(`/api/monitoring/entity/component/default/${name}/metrics${query}`).set('Authorization', mockCredentials.user.header(user));
+  const metrics = (
+    server: any,
+    name: string,
+    user = 'user:default/mock',
+    query = '',
+  ) =>
+    request(server)
+      .get(`/api/monitoring/entity/component/default/${name}/metrics${query}`)
+      .set('Authorization', mockCredentials.user.header(user));
 
   it('answers 503 to a principal past its in-flight limit, and serves others meanwhile', async () => {
     const server = await start({ maxRequestsPerPrincipal: 2 });
@@ -53,12 +78,20 @@ describe('bounded work on the query routes', () => {
     const [first, second, third, other] = await Promise.all([
       metrics(server, 'a'),
       metrics(server, 'b'),
-      new Promise(resolve => setTimeout(resolve, 100)).then(() => metrics(server, 'c')),
-      new Promise(resolve => setTimeout(resolve, 100)).then(() => metrics(server, 'd', 'user:default/someone-else')),
+      new Promise(resolve => setTimeout(resolve, 100)).then(() =>
+        metrics(server, 'c'),
+      ),
+      new Promise(resolve => setTimeout(resolve, 100)).then(() =>
+        metrics(server, 'd', 'user:default/someone-else'),
+      ),
     ]);
-    expect([first.status, second.status, other.status]).toEqual([200, 200, 200]);
+    expect([first.status, second.status, other.status]).toEqual([
+      200, 200, 200,
+    ]);
     expect(third.status).toBe(503);
-    expect(third.body.error.message).toBe('2 of your requests are still running; try again when they finish');
+    expect(third.body.error.message).toBe(
+      '2 of your requests are still running; try again when they finish',
+    );
     // Its limit frees up when they finish.
     delayMs = 0;
     expect((await metrics(server, 'c')).status).toBe(200);
@@ -69,15 +102,23 @@ describe('bounded work on the query routes', () => {
     const server = await start({ maxConcurrency: PANELS, maxQueued: PANELS });
     delayMs = 1500;
     // (A supertest request is sent once something waits for it.)
-    const running = [metrics(server, 'a', 'user:default/u1').then(r => r), metrics(server, 'b', 'user:default/u2').then(r => r)];
+    const running = [
+      metrics(server, 'a', 'user:default/u1').then(r => r),
+      metrics(server, 'b', 'user:default/u2').then(r => r),
+    ];
     // Until all 14 queries are with VMSelect or waiting for it.
-    for (let i = 0; i < 50 && fake.requests.length < PANELS; i++) await new Promise(resolve => setTimeout(resolve, 20));
+    for (let i = 0; i < 50 && fake.requests.length < PANELS; i++)
+      await new Promise(resolve => setTimeout(resolve, 20));
     await new Promise(resolve => setTimeout(resolve, 200));
     const sentBefore = fake.requests.length;
     const refused = await metrics(server, 'c', 'user:default/u3');
     expect(refused.status).toBe(503);
-    expect(refused.body.error.message).toMatch(/^the monitoring backend is busy \(14 queries admitted for VMSelect\)/);
-    expect(fake.requests.filter(r => r.params.query?.includes('service="c"'))).toEqual([]);
+    expect(refused.body.error.message).toMatch(
+      /^the monitoring backend is busy \(14 queries admitted for VMSelect\)/,
+    );
+    expect(
+      fake.requests.filter(r => r.params.query?.includes('service="c"')),
+    ).toEqual([]);
     expect(fake.requests).toHaveLength(sentBefore);
     expect((await Promise.all(running)).map(r => r.status)).toEqual([200, 200]);
   });
@@ -88,7 +129,12 @@ describe('bounded work on the query routes', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>(resolve => {
       const req = http.get(
-        { host: '127.0.0.1', port, path: '/api/monitoring/entity/component/default/a/metrics', headers: { authorization: mockCredentials.user.header() } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/monitoring/entity/component/default/a/metrics',
+          headers: { authorization: mockCredentials.user.header() },
+        },
         () => {},
       );
       req.on('error', () => resolve());
@@ -111,15 +157,27 @@ describe('bounded work on the query routes', () => {
   it('clamps a range to the retention, and refuses one that ends before it', async () => {
     const server = await start({});
     const now = Math.floor(Date.now() / 1000);
-    const old = await metrics(server, 'a', undefined, `?from=${now - 20 * 86400}&to=${now}`);
+    const old = await metrics(
+      server,
+      'a',
+      undefined,
+      `?from=${now - 20 * 86400}&to=${now}`,
+    );
     expect(old.status).toBe(200);
     // The default retention is the hub template's 15d.
     // (Aligned down to the chosen step.)
     const from = Date.parse(old.body.from) / 1000;
     expect(from).toBeGreaterThan(now - 15 * 86400 - old.body.stepSeconds);
     expect(from).toBeLessThanOrEqual(now - 15 * 86400);
-    const gone = await metrics(server, 'a', undefined, `?from=${now - 30 * 86400}&to=${now - 20 * 86400}`);
+    const gone = await metrics(
+      server,
+      'a',
+      undefined,
+      `?from=${now - 30 * 86400}&to=${now - 20 * 86400}`,
+    );
     expect(gone.status).toBe(400);
-    expect(gone.body.error.message).toBe('the range ends before the oldest data the hub keeps (monitoring.retention)');
+    expect(gone.body.error.message).toBe(
+      'the range ends before the oldest data the hub keeps (monitoring.retention)',
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
@@ -7,11 +11,19 @@ import { matrix, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { monitoringPlugin } from '../plugin';
 
 const entities = [
-  component('checkout', { 'backstage.io/kubernetes-id': 'checkout', 'backstage.io/kubernetes-namespace': 'shop' }),
-  component('sneaky', { 'backstage.io/kubernetes-id': 'checkout"} or vector(1) #' }),
+  component('checkout', {
+    'backstage.io/kubernetes-id': 'checkout',
+    'backstage.io/kubernetes-namespace': 'shop',
+  }),
+  component('sneaky', {
+    'backstage.io/kubernetes-id': 'checkout"} or vector(1) #',
+  }),
   component('bare', {}),
   component('long', { 'backstage.io/kubernetes-id': 'x'.repeat(2000) }),
-  component('proto', { 'backstage.io/kubernetes-id': 'checkout', 'monitoring/metrics-profile': 'constructor' }),
+  component('proto', {
+    'backstage.io/kubernetes-id': 'checkout',
+    'monitoring/metrics-profile': 'constructor',
+  }),
 ];
 
 describe('monitoring router', () => {
@@ -19,11 +31,18 @@ describe('monitoring router', () => {
   let failPanels: RegExp | undefined;
   beforeAll(async () => {
     fake = await startFakeVmSelect(req => {
-      if (failPanels?.test(req.params.query)) return { status: 503, body: 'down' };
+      if (failPanels?.test(req.params.query))
+        return { status: 503, body: 'down' };
       const start = Number(req.params.start);
       return {
         body: matrix([
-          { environment: 'production', values: [[start, '0.2'], [start + 15, '0.25']] },
+          {
+            environment: 'production',
+            values: [
+              [start, '0.2'],
+              [start + 15, '0.25'],
+            ],
+          },
           { environment: 'dev', values: [[start, '1']] },
           { environment: 'qa', values: [[start, '3']] },
         ]),
@@ -37,7 +56,8 @@ describe('monitoring router', () => {
   });
 
   async function start(
-    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+    permission:
+      AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
   ) {
     const { server } = await startTestBackend({
       features: [
@@ -45,7 +65,10 @@ describe('monitoring router', () => {
         mockServices.rootConfig.factory({
           data: {
             monitoring: {
-              vmselect: { url: `${fake.url}/prometheus`, auth: { username: 'portal', password: 'pw' } },
+              vmselect: {
+                url: `${fake.url}/prometheus`,
+                auth: { username: 'portal', password: 'pw' },
+              },
               environments: ['dev', 'staging', 'production'],
               // The ranges below are of January; the default retention (15d) would refuse them.
               retention: '730d',
@@ -53,7 +76,9 @@ describe('monitoring router', () => {
           },
         }),
         // Without this the test backend treats a request with no token as a signed-in user.
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         mockServices.permissions.factory({ result: permission }),
         catalogServiceMock.factory({ entities }),
       ],
@@ -67,7 +92,9 @@ describe('monitoring router', () => {
   it('answers every panel per environment in one response', async () => {
     const server = await start();
     const res = await request(server)
-      .get(url('checkout', '?from=2026-01-15T08:00:00Z&to=2026-01-15T09:00:00Z'))
+      .get(
+        url('checkout', '?from=2026-01-15T08:00:00Z&to=2026-01-15T09:00:00Z'),
+      )
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -80,30 +107,53 @@ describe('monitoring router', () => {
       environments: ['dev', 'staging', 'production', 'qa'],
     });
     expect(res.body.panels.map((p: any) => p.id)).toEqual([
-      'requestRate', 'errorRatio', 'latencyP50', 'latencyP95', 'latencyP99', 'cpu', 'memory',
+      'requestRate',
+      'errorRatio',
+      'latencyP50',
+      'latencyP95',
+      'latencyP99',
+      'cpu',
+      'memory',
     ]);
     const errorRatio = res.body.panels[1];
     // Ordered as configured, unknown environments last.
-    expect(errorRatio.series.map((s: any) => s.environment)).toEqual(['dev', 'production', 'qa']);
+    expect(errorRatio.series.map((s: any) => s.environment)).toEqual([
+      'dev',
+      'production',
+      'qa',
+    ]);
     const t0 = Date.parse('2026-01-15T08:00:00Z');
     expect(errorRatio.series[1]).toEqual({
       environment: 'production',
-      points: [[t0, 0.2], [t0 + 15000, 0.25]],
+      points: [
+        [t0, 0.2],
+        [t0 + 15000, 0.25],
+      ],
       latest: 0.25,
     });
     expect(fake.requests).toHaveLength(7);
-    expect(fake.requests.every(r => r.path === '/prometheus/api/v1/query_range')).toBe(true);
-    expect(fake.requests.find(r => r.params.query.includes('http_requests_total'))!.params.query)
-      .toContain('{service="checkout",namespace="shop"}');
+    expect(
+      fake.requests.every(r => r.path === '/prometheus/api/v1/query_range'),
+    ).toBe(true);
+    expect(
+      fake.requests.find(r => r.params.query.includes('http_requests_total'))!
+        .params.query,
+    ).toContain('{service="checkout",namespace="shop"}');
     // The join's left side is narrowed to the entity's namespace, not every container anywhere.
-    expect(fake.requests.find(r => r.params.query.includes('container_cpu_usage_seconds_total'))!.params.query).toContain(
+    expect(
+      fake.requests.find(r =>
+        r.params.query.includes('container_cpu_usage_seconds_total'),
+      )!.params.query,
+    ).toContain(
       'container_cpu_usage_seconds_total{container!="",container!="POD",namespace="shop"}',
     );
   });
 
   it('keeps an injected annotation inside one label value', async () => {
     const server = await start();
-    const res = await request(server).get(url('sneaky')).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('sneaky'))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     const q = fake.requests[0].params.query;
     expect(q).toBe(
@@ -114,7 +164,9 @@ describe('monitoring router', () => {
   it('returns a partial result when some panels fail', async () => {
     failPanels = /container_/;
     const server = await start();
-    const res = await request(server).get(url('checkout')).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('checkout'))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(res.body.panels.map((p: any) => [p.id, p]));
     expect(byId.cpu.error).toBe('VMSelect answered HTTP 503');
@@ -126,7 +178,9 @@ describe('monitoring router', () => {
   it('answers 503 when every panel fails, without the upstream body', async () => {
     failPanels = /./;
     const server = await start();
-    const res = await request(server).get(url('checkout')).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('checkout'))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(503);
     expect(res.body.error.message).toBe('VMSelect answered HTTP 503');
     expect(JSON.stringify(res.body)).not.toContain('down');
@@ -141,7 +195,9 @@ describe('monitoring router', () => {
 
   it('answers 403 when the permission is denied', async () => {
     const server = await start(AuthorizeResult.DENY);
-    const res = await request(server).get(url('checkout')).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('checkout'))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
     expect(fake.requests).toHaveLength(0);
@@ -149,7 +205,9 @@ describe('monitoring router', () => {
 
   it('answers 404 for an unknown entity', async () => {
     const server = await start();
-    const res = await request(server).get(url('nope')).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('nope'))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(404);
   });
 
@@ -159,7 +217,9 @@ describe('monitoring router', () => {
     ['?step=soon', /step must be/],
   ])('answers 400 for %s', async (query, message) => {
     const server = await start();
-    const res = await request(server).get(url('checkout', query)).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('checkout', query))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
     expect(fake.requests).toHaveLength(0);
@@ -168,27 +228,32 @@ describe('monitoring router', () => {
   it.each([
     ['long', /longer than 1024 characters/],
     ['proto', /unknown metrics profile "constructor"/],
-  ])('answers 400, before any query, for the bad annotations of %s', async (name, message) => {
-    const server = await start();
-    for (const path of ['metrics', 'alerts', 'alerts/history']) {
-      const res = await request(server)
-        .get(`/api/monitoring/entity/component/default/${name}/${path}`)
-        .set('Authorization', mockCredentials.user.header());
-      if (path !== 'metrics' && name === 'proto') {
-        // Profiles do not concern alerts.
-        expect(res.status).not.toBe(500);
-        continue;
+  ])(
+    'answers 400, before any query, for the bad annotations of %s',
+    async (name, message) => {
+      const server = await start();
+      for (const path of ['metrics', 'alerts', 'alerts/history']) {
+        const res = await request(server)
+          .get(`/api/monitoring/entity/component/default/${name}/${path}`)
+          .set('Authorization', mockCredentials.user.header());
+        if (path !== 'metrics' && name === 'proto') {
+          // Profiles do not concern alerts.
+          expect(res.status).not.toBe(500);
+          continue;
+        }
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(message);
       }
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(message);
-    }
-    if (name === 'long') expect(fake.requests).toEqual([]);
-  });
+      if (name === 'long') expect(fake.requests).toEqual([]);
+    },
+  );
 
   it('clamps a `to` in the future to now, and refuses one no date can hold', async () => {
     const server = await start();
     const future = await request(server)
-      .get(url('checkout', '?to=2999-01-01T00:00:00Z&from=2998-12-31T23:00:00Z'))
+      .get(
+        url('checkout', '?to=2999-01-01T00:00:00Z&from=2998-12-31T23:00:00Z'),
+      )
       .set('Authorization', mockCredentials.user.header());
     // Clamped to now, the range would start after it ends.
     expect(future.status).toBe(400);
@@ -199,7 +264,9 @@ describe('monitoring router', () => {
     expect(huge.status).toBe(400);
     expect(huge.body.error.message).toMatch(/^to must be an ISO-8601 time/);
     const later = await request(server)
-      .get(url('checkout', '?to=2999-01-01T00:00:00Z&from=2020-01-01T00:00:00Z'))
+      .get(
+        url('checkout', '?to=2999-01-01T00:00:00Z&from=2020-01-01T00:00:00Z'),
+      )
       .set('Authorization', mockCredentials.user.header());
     expect(later.status).toBe(400); // more than 31 days once clamped
     expect(fake.requests).toEqual([]);
@@ -207,7 +274,9 @@ describe('monitoring router', () => {
 
   it('answers 400 for an entity without monitoring annotations', async () => {
     const server = await start();
-    const res = await request(server).get(url('bare')).set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get(url('bare'))
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/has none of/);
   });

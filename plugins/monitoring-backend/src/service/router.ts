@@ -4,9 +4,17 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   FleetFilters,
   monitoringAlertsSilencePermission,
@@ -16,7 +24,10 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { EntityAlertsService } from '../alerts/EntityAlertsService';
-import { HISTORY_DEFAULT_RANGE_SECONDS, HISTORY_MAX_POINTS } from '../alerts/alertHistory';
+import {
+  HISTORY_DEFAULT_RANGE_SECONDS,
+  HISTORY_MAX_POINTS,
+} from '../alerts/alertHistory';
 import { EntityMetricsService } from './EntityMetricsService';
 import { FleetService } from '../fleet/FleetService';
 import { StackService } from '../stack/StackService';
@@ -41,8 +52,19 @@ export interface RouterOptions {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const ENTITY_PATH = '/entity/:kind/:namespace/:name';
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, metrics, alerts, claims, fleet, stack } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    metrics,
+    alerts,
+    claims,
+    fleet,
+    stack,
+  } = options;
   const router = Router();
   const maxPerPrincipal = options.maxRequestsPerPrincipal ?? 6;
   const inFlight = new Map<string, number>();
@@ -56,11 +78,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res: express.Response,
     work: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const p = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+    const p = credentials.principal as {
+      type?: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
     const who = `${p.type ?? 'none'}:${p.userEntityRef ?? p.subject ?? 'anonymous'}`;
     const count = inFlight.get(who) ?? 0;
     if (count >= maxPerPrincipal) {
-      throw new ServiceUnavailableError(`${count} of your requests are still running; try again when they finish`);
+      throw new ServiceUnavailableError(
+        `${count} of your requests are still running; try again when they finish`,
+      );
     }
     inFlight.set(who, count + 1);
     const controller = new AbortController();
@@ -81,7 +109,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   function entityRefOf(req: express.Request): string {
     const { kind, namespace, name } = req.params;
     for (const [key, value] of Object.entries({ kind, namespace, name })) {
-      if (!NAME.test(value)) throw new InputError(`${key} is not a valid entity ${key}`);
+      if (!NAME.test(value))
+        throw new InputError(`${key} is not a valid entity ${key}`);
     }
     return stringifyEntityRef({ kind, namespace, name });
   }
@@ -99,7 +128,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   ): Promise<Entity> {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
-    const [decision] = await permissions.authorize([{ permission, resourceRef: entityRef }], { credentials });
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`not allowed to ${what} ${entityRef}`);
     }
@@ -110,43 +142,91 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get(`${ENTITY_PATH}/metrics`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entityRef = entityRefOf(req);
-    const range = resolveRange(req.query, Date.now() / 1000, { retentionSeconds: options.retentionSeconds });
-    const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the metrics of');
-    res.json(await bounded(credentials, res, signal => metrics.getMetrics(entity, range, signal)));
+    const range = resolveRange(req.query, Date.now() / 1000, {
+      retentionSeconds: options.retentionSeconds,
+    });
+    const entity = await authorizedEntity(
+      entityRef,
+      credentials,
+      monitoringMetricsReadPermission,
+      'read the metrics of',
+    );
+    res.json(
+      await bounded(credentials, res, signal =>
+        metrics.getMetrics(entity, range, signal),
+      ),
+    );
   });
 
   router.get(`${ENTITY_PATH}/alerts`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entityRef = entityRefOf(req);
-    const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the alerts of');
+    const entity = await authorizedEntity(
+      entityRef,
+      credentials,
+      monitoringMetricsReadPermission,
+      'read the alerts of',
+    );
     res.json(await alerts.getAlerts(entity));
   });
 
   router.get(`${ENTITY_PATH}/alerts/history`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entityRef = entityRefOf(req);
-    if (req.query.step !== undefined) throw new InputError('the history chooses its own step');
+    if (req.query.step !== undefined)
+      throw new InputError('the history chooses its own step');
     const range = resolveRange(req.query, Date.now() / 1000, {
       maxPoints: HISTORY_MAX_POINTS,
       defaultRangeSeconds: HISTORY_DEFAULT_RANGE_SECONDS,
       retentionSeconds: options.retentionSeconds,
     });
-    const entity = await authorizedEntity(entityRef, credentials, monitoringMetricsReadPermission, 'read the alerts of');
-    res.json(await bounded(credentials, res, signal => alerts.getHistory(entity, range, signal)));
+    const entity = await authorizedEntity(
+      entityRef,
+      credentials,
+      monitoringMetricsReadPermission,
+      'read the alerts of',
+    );
+    res.json(
+      await bounded(credentials, res, signal =>
+        alerts.getHistory(entity, range, signal),
+      ),
+    );
   });
 
-  router.post(`${ENTITY_PATH}/silences`, express.json({ limit: '16kb' }), async (req, res) => {
-    // Only a signed-in user may silence: `createdBy` is who they are, whatever the body says.
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entityRef = entityRefOf(req);
-    const entity = await authorizedEntity(entityRef, credentials, monitoringAlertsSilencePermission, 'silence the alerts of');
-    res.status(201).json(await alerts.createSilence(entity, req.body, credentials.principal.userEntityRef));
-  });
+  router.post(
+    `${ENTITY_PATH}/silences`,
+    express.json({ limit: '16kb' }),
+    async (req, res) => {
+      // Only a signed-in user may silence: `createdBy` is who they are, whatever the body says.
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req);
+      const entity = await authorizedEntity(
+        entityRef,
+        credentials,
+        monitoringAlertsSilencePermission,
+        'silence the alerts of',
+      );
+      res
+        .status(201)
+        .json(
+          await alerts.createSilence(
+            entity,
+            req.body,
+            credentials.principal.userEntityRef,
+          ),
+        );
+    },
+  );
 
   router.delete(`${ENTITY_PATH}/silences/:id`, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const entityRef = entityRefOf(req);
-    const entity = await authorizedEntity(entityRef, credentials, monitoringAlertsSilencePermission, 'expire the silences of');
+    const entity = await authorizedEntity(
+      entityRef,
+      credentials,
+      monitoringAlertsSilencePermission,
+      'expire the silences of',
+    );
     await alerts.expireSilence(entity, req.params.id);
     res.status(204).end();
   });
@@ -154,25 +234,61 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/fleet', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const filters: FleetFilters = {};
-    for (const key of ['environment', 'owner', 'system', 'lifecycle', 'q'] as const) {
+    for (const key of [
+      'environment',
+      'owner',
+      'system',
+      'lifecycle',
+      'q',
+    ] as const) {
       const value = req.query[key];
       if (value === undefined || value === '') continue;
-      if (typeof value !== 'string' || value.length > 200 || /[\u0000-\u001f]/.test(value)) {
-        throw new InputError(`${key} must be one value of at most 200 printable characters`);
+      if (
+        typeof value !== 'string' ||
+        value.length > 200 ||
+        /[\u0000-\u001f]/.test(value)
+      ) {
+        throw new InputError(
+          `${key} must be one value of at most 200 printable characters`,
+        );
       }
       filters[key] = value;
     }
-    const unknown = Object.keys(req.query).filter(k => !['environment', 'owner', 'system', 'lifecycle', 'q'].includes(k));
-    if (unknown.length) throw new InputError(`unknown parameter(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
-    res.json(await bounded(credentials, res, () => fleet.getFleet(credentials, filters)));
+    const unknown = Object.keys(req.query).filter(
+      k => !['environment', 'owner', 'system', 'lifecycle', 'q'].includes(k),
+    );
+    if (unknown.length)
+      throw new InputError(
+        `unknown parameter(s): ${unknown
+          .slice(0, 5)
+          .map(k => k.slice(0, 32))
+          .join(', ')}`,
+      );
+    res.json(
+      await bounded(credentials, res, () =>
+        fleet.getFleet(credentials, filters),
+      ),
+    );
   });
 
   router.get('/stack', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const unknown = Object.keys(req.query);
-    if (unknown.length) throw new InputError(`unknown parameter(s): ${unknown.slice(0, 5).map(k => k.slice(0, 32)).join(', ')}`);
-    const [decision] = await permissions.authorize([{ permission: monitoringStackReadPermission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('not allowed to read the health of the monitoring stack');
+    if (unknown.length)
+      throw new InputError(
+        `unknown parameter(s): ${unknown
+          .slice(0, 5)
+          .map(k => k.slice(0, 32))
+          .join(', ')}`,
+      );
+    const [decision] = await permissions.authorize(
+      [{ permission: monitoringStackReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        'not allowed to read the health of the monitoring stack',
+      );
     res.json(await stack.getStack());
   });
 

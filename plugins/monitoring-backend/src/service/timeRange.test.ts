@@ -1,5 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { chooseStep, MAX_POINTS, parseStep, parseTime, resolveRange } from './timeRange';
+import {
+  chooseStep,
+  MAX_POINTS,
+  parseStep,
+  parseTime,
+  resolveRange,
+} from './timeRange';
 
 describe('chooseStep', () => {
   it.each([
@@ -23,25 +29,44 @@ describe('chooseStep', () => {
 describe('resolveRange', () => {
   const now = 1_800_000_000;
   it('clamps a `to` after now to now', () => {
-    expect(resolveRange({ from: String(now - 3600), to: String(now + 86400) }, now).end).toBe(now);
-    expect(() => resolveRange({ from: String(now + 60), to: String(now + 3600) }, now)).toThrow('from must be before to');
+    expect(
+      resolveRange({ from: String(now - 3600), to: String(now + 86400) }, now)
+        .end,
+    ).toBe(now);
+    expect(() =>
+      resolveRange({ from: String(now + 60), to: String(now + 3600) }, now),
+    ).toThrow('from must be before to');
   });
 
   it('defaults to the last hour, aligned to the step', () => {
     const r = resolveRange({}, now + 7);
-    expect(r).toEqual({ start: now - 3600, end: now, stepSeconds: 15, windowSeconds: 120 });
+    expect(r).toEqual({
+      start: now - 3600,
+      end: now,
+      stepSeconds: 15,
+      windowSeconds: 120,
+    });
   });
 
   it('accepts ISO times and unix seconds or milliseconds', () => {
-    const iso = resolveRange({ from: '2027-01-15T07:00:00Z', to: '2027-01-15T08:00:00Z' }, now);
+    const iso = resolveRange(
+      { from: '2027-01-15T07:00:00Z', to: '2027-01-15T08:00:00Z' },
+      now,
+    );
     expect(iso.start).toBe(Date.parse('2027-01-15T07:00:00Z') / 1000);
-    const ms = resolveRange({ from: String((now - 3600) * 1000), to: String(now * 1000) }, now);
+    const ms = resolveRange(
+      { from: String((now - 3600) * 1000), to: String(now * 1000) },
+      now,
+    );
     const s = resolveRange({ from: String(now - 3600), to: String(now) }, now);
     expect(ms).toEqual(s);
   });
 
   it('widens the rate window with the step', () => {
-    expect(resolveRange({ from: String(now - 7 * 86400), to: String(now) }, now).windowSeconds).toBe(3600);
+    expect(
+      resolveRange({ from: String(now - 7 * 86400), to: String(now) }, now)
+        .windowSeconds,
+    ).toBe(3600);
   });
 
   it.each([

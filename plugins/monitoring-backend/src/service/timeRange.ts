@@ -25,7 +25,8 @@ export interface QueryRange {
 /** Parses `from`/`to` as ISO-8601 or unix seconds (or milliseconds). */
 export function parseTime(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') throw new InputError(`${name} must be a single value`);
+  if (typeof raw !== 'string')
+    throw new InputError(`${name} must be a single value`);
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(raw)) {
     const n = Number(raw);
@@ -36,7 +37,9 @@ export function parseTime(name: string, raw: unknown): number | undefined {
   }
   // Beyond +-8.64e15 ms a Date is invalid (and toISOString throws later).
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
-    throw new InputError(`${name} must be an ISO-8601 time or unix seconds, got "${raw.slice(0, 40)}"`);
+    throw new InputError(
+      `${name} must be an ISO-8601 time or unix seconds, got "${raw.slice(0, 40)}"`,
+    );
   }
   return ms / 1000;
 }
@@ -44,16 +47,26 @@ export function parseTime(name: string, raw: unknown): number | undefined {
 /** Parses a step like `30`, `30s`, `5m`, `1h`. */
 export function parseStep(raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') throw new InputError('step must be a single value');
+  if (typeof raw !== 'string')
+    throw new InputError('step must be a single value');
   const m = /^(\d+)(s|m|h|d)?$/.exec(raw);
-  if (!m) throw new InputError(`step must be a duration like 30s, 5m or 1h, got "${raw.slice(0, 40)}"`);
-  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's'];
-  if (seconds < 1 || seconds > 86400) throw new InputError('step must be between 1s and 1d');
+  if (!m)
+    throw new InputError(
+      `step must be a duration like 30s, 5m or 1h, got "${raw.slice(0, 40)}"`,
+    );
+  const seconds =
+    Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's'];
+  if (seconds < 1 || seconds > 86400)
+    throw new InputError('step must be between 1s and 1d');
   return seconds;
 }
 
 /** The smallest ladder step that keeps a range within {@link MAX_POINTS} points. */
-export function chooseStep(rangeSeconds: number, requested?: number, maxPoints = MAX_POINTS): number {
+export function chooseStep(
+  rangeSeconds: number,
+  requested?: number,
+  maxPoints = MAX_POINTS,
+): number {
   const minimum = Math.max(rangeSeconds / (maxPoints - 1), requested ?? 0);
   return STEP_LADDER.find(s => s >= minimum) ?? Math.ceil(minimum);
 }
@@ -62,23 +75,34 @@ export function chooseStep(rangeSeconds: number, requested?: number, maxPoints =
 export function resolveRange(
   query: { from?: unknown; to?: unknown; step?: unknown },
   nowSeconds = Date.now() / 1000,
-  opts: { maxPoints?: number; defaultRangeSeconds?: number; retentionSeconds?: number } = {},
+  opts: {
+    maxPoints?: number;
+    defaultRangeSeconds?: number;
+    retentionSeconds?: number;
+  } = {},
 ): QueryRange {
   // No data exists after now: a later `to` is clamped, so it neither fails late nor makes
   // endless distinct cache keys.
   const to = Math.min(parseTime('to', query.to) ?? nowSeconds, nowSeconds);
-  let from = parseTime('from', query.from) ?? to - (opts.defaultRangeSeconds ?? DEFAULT_RANGE_SECONDS);
+  let from =
+    parseTime('from', query.from) ??
+    to - (opts.defaultRangeSeconds ?? DEFAULT_RANGE_SECONDS);
   const requestedStep = parseStep(query.step);
   if (from >= to) throw new InputError('from must be before to');
   // Nor before the hub's retention: nothing is kept there, and every old `from` would be a new key.
   if (opts.retentionSeconds !== undefined) {
     const oldest = nowSeconds - opts.retentionSeconds;
-    if (to <= oldest) throw new InputError('the range ends before the oldest data the hub keeps (monitoring.retention)');
+    if (to <= oldest)
+      throw new InputError(
+        'the range ends before the oldest data the hub keeps (monitoring.retention)',
+      );
     from = Math.max(from, oldest);
   }
   const span = to - from;
-  if (span < MIN_RANGE_SECONDS) throw new InputError('the range must be at least one minute');
-  if (span > MAX_RANGE_SECONDS) throw new InputError('the range must be at most 31 days');
+  if (span < MIN_RANGE_SECONDS)
+    throw new InputError('the range must be at least one minute');
+  if (span > MAX_RANGE_SECONDS)
+    throw new InputError('the range must be at most 31 days');
   const stepSeconds = chooseStep(span, requestedStep, opts.maxPoints);
   // Aligned bounds make equal ranges identical queries, which the cache and coalescing share.
   const start = Math.floor(from / stepSeconds) * stepSeconds;

@@ -34,25 +34,46 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
 }
 
-type Measures = Pick<SpokeHealth, 'lagSeconds' | 'queueBytes' | 'droppedSamples' | 'remoteWriteErrors'>;
+type Measures = Pick<
+  SpokeHealth,
+  'lagSeconds' | 'queueBytes' | 'droppedSamples' | 'remoteWriteErrors'
+>;
 
 /** The verdict on one spoke and the first reason for it. */
-export function spokeVerdict(m: Measures, t: StackThresholds): Pick<SpokeHealth, 'verdict' | 'reason'> {
-  if (m.lagSeconds === null) return { verdict: 'down', reason: 'no sample in the last day' };
-  if (m.lagSeconds >= t.downAfterSeconds) return { verdict: 'down', reason: `no sample for ${formatAge(m.lagSeconds)}` };
+export function spokeVerdict(
+  m: Measures,
+  t: StackThresholds,
+): Pick<SpokeHealth, 'verdict' | 'reason'> {
+  if (m.lagSeconds === null)
+    return { verdict: 'down', reason: 'no sample in the last day' };
+  if (m.lagSeconds >= t.downAfterSeconds)
+    return {
+      verdict: 'down',
+      reason: `no sample for ${formatAge(m.lagSeconds)}`,
+    };
   if (m.lagSeconds >= t.laggingAfterSeconds) {
-    return { verdict: 'lagging', reason: `newest sample ${formatAge(m.lagSeconds)} old` };
+    return {
+      verdict: 'lagging',
+      reason: `newest sample ${formatAge(m.lagSeconds)} old`,
+    };
   }
   if ((m.droppedSamples ?? 0) > 0) {
-    return { verdict: 'lagging', reason: `${Math.round(m.droppedSamples!)} samples or blocks dropped in ${STACK_COUNT_WINDOW}` };
+    return {
+      verdict: 'lagging',
+      reason: `${Math.round(m.droppedSamples!)} samples or blocks dropped in ${STACK_COUNT_WINDOW}`,
+    };
   }
   if ((m.queueBytes ?? 0) > 0 && (m.remoteWriteErrors ?? 0) > 0) {
-    return { verdict: 'lagging', reason: 'remote write failing, samples queued on disk' };
+    return {
+      verdict: 'lagging',
+      reason: 'remote write failing, samples queued on disk',
+    };
   }
   return { verdict: 'ok' };
 }
 
-const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+const finite = (v: number | undefined) =>
+  v !== undefined && Number.isFinite(v) ? v : null;
 const round = (v: number) => Number(v.toPrecision(4));
 
 /** By cluster; should a cluster come twice (two environment values), its newest sample counts. */
@@ -91,7 +112,10 @@ export class StackService {
       return await this.read();
     } catch (e) {
       // These queries hold nothing of the caller's: a refusal is the hub's problem, not a 400.
-      if (e instanceof InputError) throw new ServiceUnavailableError(`VMSelect refused the stack's queries (${e.message})`);
+      if (e instanceof InputError)
+        throw new ServiceUnavailableError(
+          `VMSelect refused the stack's queries (${e.message})`,
+        );
       throw e;
     }
   }
@@ -101,7 +125,11 @@ export class StackService {
     const q = stackQueries();
     const trends = stackTrendQueries();
     const end = Math.floor(now / TREND_STEP_SECONDS) * TREND_STEP_SECONDS;
-    const range = { start: end - (TREND_POINTS - 1) * TREND_STEP_SECONDS, end, stepSeconds: TREND_STEP_SECONDS };
+    const range = {
+      start: end - (TREND_POINTS - 1) * TREND_STEP_SECONDS,
+      end,
+      stepSeconds: TREND_STEP_SECONDS,
+    };
     const instant = (query: string) => {
       this.upstreamQueries++;
       return this.client.query(query);
@@ -110,7 +138,17 @@ export class StackService {
       this.upstreamQueries++;
       return this.client.queryRange(query, range);
     };
-    const [last, rate, series, queue, dropped, errors, up, rateTrend, queueTrend] = await Promise.all([
+    const [
+      last,
+      rate,
+      series,
+      queue,
+      dropped,
+      errors,
+      up,
+      rateTrend,
+      queueTrend,
+    ] = await Promise.all([
       instant(q.lastSample),
       instant(q.samplesPerSecond),
       instant(q.activeSeries),
@@ -122,21 +160,36 @@ export class StackService {
       ranged(trends.queueBytes),
     ]);
     const lastBy = byCluster(last);
-    const maps = { rate: byCluster(rate), series: byCluster(series), queue: byCluster(queue), dropped: byCluster(dropped), errors: byCluster(errors) };
+    const maps = {
+      rate: byCluster(rate),
+      series: byCluster(series),
+      queue: byCluster(queue),
+      dropped: byCluster(dropped),
+      errors: byCluster(errors),
+    };
     const trendOf = (series: typeof rateTrend, cluster: string) => {
-      const points = new Map((series.find(s => s.metric[LABELS.cluster] === cluster)?.points ?? []).map(([t, v]) => [t / 1000, v]));
+      const points = new Map(
+        (
+          series.find(s => s.metric[LABELS.cluster] === cluster)?.points ?? []
+        ).map(([t, v]) => [t / 1000, v]),
+      );
       return Array.from({ length: TREND_POINTS }, (_, i) => {
         const v = points.get(range.start + i * TREND_STEP_SECONDS);
         return v === undefined ? null : round(v);
       });
     };
     const hubs = new Set(up.map(s => s.metric[LABELS.cluster]).filter(Boolean));
-    const names = new Set([...this.configuredClusters, ...lastBy.keys(), ...hubs]);
+    const names = new Set([
+      ...this.configuredClusters,
+      ...lastBy.keys(),
+      ...hubs,
+    ]);
     const clusters: SpokeHealth[] = [...names].map(cluster => {
       const lastSample = finite(lastBy.get(cluster)?.value);
       const measures: Measures = {
         // Clocks differ by a little: never negative.
-        lagSeconds: lastSample === null ? null : Math.max(0, round(now - lastSample)),
+        lagSeconds:
+          lastSample === null ? null : Math.max(0, round(now - lastSample)),
         queueBytes: finite(maps.queue.get(cluster)?.value),
         droppedSamples: finite(maps.dropped.get(cluster)?.value),
         remoteWriteErrors: finite(maps.errors.get(cluster)?.value),
@@ -155,7 +208,10 @@ export class StackService {
       };
     });
     clusters.sort(
-      (a, b) => SPOKE_VERDICT_ORDER.indexOf(a.verdict) - SPOKE_VERDICT_ORDER.indexOf(b.verdict) || a.cluster.localeCompare(b.cluster),
+      (a, b) =>
+        SPOKE_VERDICT_ORDER.indexOf(a.verdict) -
+          SPOKE_VERDICT_ORDER.indexOf(b.verdict) ||
+        a.cluster.localeCompare(b.cluster),
     );
     return {
       generatedAt: new Date(now * 1000).toISOString(),
@@ -168,14 +224,28 @@ export class StackService {
 }
 
 /** Every component of every hub: up, degraded (some instances down) or down (none up or none scraped). */
-function componentHealth(up: InstantSample[], hubs: Set<string>): HubComponentHealth[] {
+function componentHealth(
+  up: InstantSample[],
+  hubs: Set<string>,
+): HubComponentHealth[] {
   const result: HubComponentHealth[] = [];
   for (const cluster of [...hubs].sort()) {
     for (const component of HUB_COMPONENTS) {
-      const instances = up.filter(s => s.metric[LABELS.cluster] === cluster && s.metric[COMPONENT_LABEL] === component);
+      const instances = up.filter(
+        s =>
+          s.metric[LABELS.cluster] === cluster &&
+          s.metric[COMPONENT_LABEL] === component,
+      );
       const upCount = instances.filter(s => s.value === 1).length;
-      const status = upCount === 0 ? 'down' : upCount < instances.length ? 'degraded' : 'up';
-      result.push({ component: component as HubComponent, cluster, up: upCount, instances: instances.length, status });
+      const status =
+        upCount === 0 ? 'down' : upCount < instances.length ? 'degraded' : 'up';
+      result.push({
+        component: component as HubComponent,
+        cluster,
+        up: upCount,
+        instances: instances.length,
+        status,
+      });
     }
   }
   return result;

@@ -1,4 +1,8 @@
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { UpstreamAuth, UpstreamConfig } from '../config';
 
 export interface UpstreamRequest {
@@ -15,7 +19,9 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
 }
 
-export function authorizationHeader(auth: UpstreamAuth | undefined): string | undefined {
+export function authorizationHeader(
+  auth: UpstreamAuth | undefined,
+): string | undefined {
   if (auth?.type === 'basic') {
     return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   }
@@ -48,7 +54,8 @@ export class UpstreamClient {
   async request<T>(req: UpstreamRequest): Promise<T | undefined> {
     const url = new URL(`${this.config.baseUrl}${req.path}`);
     for (const [key, value] of Object.entries(req.query ?? {})) {
-      for (const v of value === undefined ? [] : [value].flat()) url.searchParams.append(key, v);
+      for (const v of value === undefined ? [] : [value].flat())
+        url.searchParams.append(key, v);
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     const authorization = authorizationHeader(this.config.auth);
@@ -56,7 +63,9 @@ export class UpstreamClient {
     if (req.json !== undefined) headers['content-type'] = 'application/json';
 
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    const signal = req.signal
+      ? AbortSignal.any([timeout, req.signal])
+      : timeout;
     this.requests++;
     let status: number;
     let text: string;
@@ -72,9 +81,14 @@ export class UpstreamClient {
       text = await res.text();
     } catch (e) {
       if (timeout.aborted) {
-        throw new ServiceUnavailableError(`${this.name} did not answer within ${this.config.timeoutMs} ms`);
+        throw new ServiceUnavailableError(
+          `${this.name} did not answer within ${this.config.timeoutMs} ms`,
+        );
       }
-      if (req.signal?.aborted) throw new ServiceUnavailableError(`the request to ${this.name} was abandoned`);
+      if (req.signal?.aborted)
+        throw new ServiceUnavailableError(
+          `the request to ${this.name} was abandoned`,
+        );
       throw new ServiceUnavailableError(`${this.name} is unreachable`);
     }
 
@@ -84,7 +98,8 @@ export class UpstreamClient {
         `${this.name} refused the backend's credentials (HTTP ${status}); check monitoring.${this.name}.auth`,
       );
     }
-    if (status === 409) throw new ConflictError(`${this.name} reported a conflict`);
+    if (status === 409)
+      throw new ConflictError(`${this.name} reported a conflict`);
     if (status < 200 || status >= 300) {
       throw new ServiceUnavailableError(`${this.name} answered HTTP ${status}`);
     }
@@ -92,7 +107,9 @@ export class UpstreamClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ServiceUnavailableError(`${this.name} answered with a body that is not JSON`);
+      throw new ServiceUnavailableError(
+        `${this.name} answered with a body that is not JSON`,
+      );
     }
   }
 }

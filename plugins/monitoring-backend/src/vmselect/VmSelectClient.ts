@@ -58,12 +58,14 @@ export class VmSelectClient {
         `VMSelect answered a range query with a ${data.resultType}, expected a matrix`,
       );
     }
-    return data.result.map((r: { metric: Record<string, string>; values: unknown[][] }) => ({
-      metric: r.metric ?? {},
-      points: (r.values ?? [])
-        .map(([t, v]): [number, number] => [Number(t) * 1000, parseSample(v)])
-        .filter(([, v]) => Number.isFinite(v)),
-    }));
+    return data.result.map(
+      (r: { metric: Record<string, string>; values: unknown[][] }) => ({
+        metric: r.metric ?? {},
+        points: (r.values ?? [])
+          .map(([t, v]): [number, number] => [Number(t) * 1000, parseSample(v)])
+          .filter(([, v]) => Number.isFinite(v)),
+      }),
+    );
   }
 
   async query(query: string, time?: number): Promise<InstantSample[]> {
@@ -79,11 +81,13 @@ export class VmSelectClient {
         `VMSelect answered an instant query with a ${data.resultType}, expected a vector`,
       );
     }
-    return data.result.map((r: { metric: Record<string, string>; value: [number, string] }) => ({
-      metric: r.metric ?? {},
-      time: Number(r.value[0]) * 1000,
-      value: parseSample(r.value[1]),
-    }));
+    return data.result.map(
+      (r: { metric: Record<string, string>; value: [number, string] }) => ({
+        metric: r.metric ?? {},
+        time: Number(r.value[0]) * 1000,
+        value: parseSample(r.value[1]),
+      }),
+    );
   }
 
   private headers(): Record<string, string> {
@@ -100,7 +104,10 @@ export class VmSelectClient {
     return headers;
   }
 
-  private async post(path: string, params: Record<string, string>): Promise<NonNullable<PromResponse['data']>> {
+  private async post(
+    path: string,
+    params: Record<string, string>,
+  ): Promise<NonNullable<PromResponse['data']>> {
     const url = `${this.config.baseUrl}${path}`;
     let res: Response;
     let text: string;
@@ -116,7 +123,11 @@ export class VmSelectClient {
       // The body read is part of the exchange: its timeout and failures are mapped too.
       text = await res.text();
     } catch (e) {
-      if (timeout.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+      if (
+        timeout.aborted ||
+        e?.name === 'TimeoutError' ||
+        e?.name === 'AbortError'
+      ) {
         throw new ServiceUnavailableError(
           `VMSelect did not answer within ${this.config.timeoutMs} ms`,
         );
@@ -136,7 +147,10 @@ export class VmSelectClient {
       return body.data;
     }
     // A Prometheus-API error (JSON with errorType) means the query itself was refused.
-    if ((res.status === 400 || res.status === 422) && body?.status === 'error') {
+    if (
+      (res.status === 400 || res.status === 422) &&
+      body?.status === 'error'
+    ) {
       throw new InputError(
         `VMSelect rejected the query (HTTP ${res.status}, ${body.errorType ?? 'error'})`,
       );
@@ -148,7 +162,9 @@ export class VmSelectClient {
       );
     }
     if (res.ok) {
-      throw new ServiceUnavailableError('VMSelect answered with a body that is not a query result');
+      throw new ServiceUnavailableError(
+        'VMSelect answered with a body that is not a query result',
+      );
     }
     throw new ServiceUnavailableError(`VMSelect answered HTTP ${res.status}`);
   }

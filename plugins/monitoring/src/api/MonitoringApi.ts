@@ -11,7 +11,6 @@ import {
   StackResponse,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 
-
 /** A closed time interval to query. */
 export interface MetricsTimeRange {
   from: Date;

@@ -18,7 +18,9 @@ function jsonResponse(body: unknown, status = 200, statusText = 'OK') {
 }
 
 function setup(response: () => Response) {
-  const fetch = jest.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => response());
+  const fetch = jest.fn(
+    async (_input: RequestInfo | URL, _init?: RequestInit) => response(),
+  );
   const getBaseUrl = jest.fn(async (_pluginId: string) => baseUrl);
   const client = new MonitoringClient({
     discoveryApi: { getBaseUrl },
@@ -148,7 +150,11 @@ describe('MonitoringClient', () => {
     expect(error.statusCode).toBe(504);
   });
 
-  const payments = { kind: 'Component', namespace: 'default', name: 'payments' };
+  const payments = {
+    kind: 'Component',
+    namespace: 'default',
+    name: 'payments',
+  };
 
   it('reads alerts and their history of the entity', async () => {
     const { client, fetch } = setup(() => jsonResponse({ rules: [] }));
@@ -161,25 +167,53 @@ describe('MonitoringClient', () => {
   });
 
   it('posts a silence as JSON and expires one with DELETE (204, no body)', async () => {
-    const { client, fetch } = setup(() => jsonResponse({ silenceId: 's1', endsAt: 'x' }, 201));
+    const { client, fetch } = setup(() =>
+      jsonResponse({ silenceId: 's1', endsAt: 'x' }, 201),
+    );
     const request = { duration: '1h', comment: 'deploy', alertname: 'A' };
-    expect(await client.createSilence(payments, request)).toEqual({ silenceId: 's1', endsAt: 'x' });
+    expect(await client.createSilence(payments, request)).toEqual({
+      silenceId: 's1',
+      endsAt: 'x',
+    });
     const [url, init] = fetch.mock.calls[0];
-    expect(String(url)).toBe(`${baseUrl}/entity/Component/default/payments/silences`);
-    expect(init).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(String(url)).toBe(
+      `${baseUrl}/entity/Component/default/payments/silences`,
+    );
+    expect(init).toMatchObject({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(JSON.parse(String(init!.body))).toEqual(request);
 
     const expired = setup(() => new Response(null, { status: 204 }));
-    await expect(expired.client.expireSilence(payments, 'a/b')).resolves.toBeUndefined();
-    expect(String(expired.fetch.mock.calls[0][0])).toBe(`${baseUrl}/entity/Component/default/payments/silences/a%2Fb`);
+    await expect(
+      expired.client.expireSilence(payments, 'a/b'),
+    ).resolves.toBeUndefined();
+    expect(String(expired.fetch.mock.calls[0][0])).toBe(
+      `${baseUrl}/entity/Component/default/payments/silences/a%2Fb`,
+    );
     expect(expired.fetch.mock.calls[0][1]).toMatchObject({ method: 'DELETE' });
-    await expect(expired.client.expireSilence(payments, '..')).rejects.toThrow(/Invalid/);
+    await expect(expired.client.expireSilence(payments, '..')).rejects.toThrow(
+      /Invalid/,
+    );
   });
 
   it('turns a refused silence into a ResponseError', async () => {
     const { client } = setup(() =>
-      jsonResponse({ error: { name: 'NotAllowedError', message: 'not allowed to silence the alerts of component:default/payments' } }, 403, 'Forbidden'),
+      jsonResponse(
+        {
+          error: {
+            name: 'NotAllowedError',
+            message:
+              'not allowed to silence the alerts of component:default/payments',
+          },
+        },
+        403,
+        'Forbidden',
+      ),
     );
-    await expect(client.createSilence(payments, { duration: '1h', comment: 'x' })).rejects.toBeInstanceOf(ResponseError);
+    await expect(
+      client.createSilence(payments, { duration: '1h', comment: 'x' }),
+    ).rejects.toBeInstanceOf(ResponseError);
   });
 });

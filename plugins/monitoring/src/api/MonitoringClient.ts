@@ -103,7 +103,9 @@ export class MonitoringClient implements MonitoringApi {
 
   async getFleet(filters: FleetFilters = {}): Promise<FleetResponse> {
     const query = new URLSearchParams(
-      Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+      Object.entries(filters).filter(
+        (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
+      ),
     ).toString();
     return this.request<FleetResponse>(`/fleet${query ? `?${query}` : ''}`);
   }
@@ -112,9 +114,15 @@ export class MonitoringClient implements MonitoringApi {
     return this.request<StackResponse>('/stack');
   }
 
-  private async request<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
+  private async request<T>(
+    pathAndQuery: string,
+    init?: RequestInit,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('monitoring');
-    const response = await this.fetchApi.fetch(`${baseUrl}${pathAndQuery}`, init);
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}${pathAndQuery}`,
+      init,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

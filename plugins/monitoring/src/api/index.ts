@@ -1,3 +1,7 @@
 export { monitoringApiRef } from './MonitoringApi';
-export type { FleetFilters, MonitoringApi, MetricsTimeRange } from './MonitoringApi';
+export type {
+  FleetFilters,
+  MonitoringApi,
+  MetricsTimeRange,
+} from './MonitoringApi';
 export { MonitoringClient } from './MonitoringClient';

@@ -1,14 +1,21 @@
-import { AlertInstance, AlertState } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  AlertInstance,
+  AlertState,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** "3 min", "2 h 5 min", "4 d": how long since `iso`, or undefined without a time. */
-export function since(iso: string | undefined, now = Date.now()): string | undefined {
+export function since(
+  iso: string | undefined,
+  now = Date.now(),
+): string | undefined {
   const t = iso ? Date.parse(iso) : NaN;
   if (!Number.isFinite(t)) return undefined;
   const minutes = Math.max(0, Math.floor((now - t) / 60_000));
   if (minutes < 1) return 'less than a minute';
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  if (hours < 48)
+    return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
   return `${Math.floor(hours / 24)} d`;
 }
 
@@ -31,7 +38,8 @@ export function silenceLabel(instance: AlertInstance): string {
   return instance.state === 'pending' ? '–' : 'notified';
 }
 
-export const isSilenced = (instance: AlertInstance) => instance.alertmanager.silencedBy.length > 0;
+export const isSilenced = (instance: AlertInstance) =>
+  instance.alertmanager.silencedBy.length > 0;
 
 export const STATE_ORDER: AlertState[] = ['firing', 'pending', 'inactive'];
 
@@ -44,4 +52,6 @@ export function errorReason(e: unknown): string {
 
 /** A stable React key for an alert instance: its labels. */
 export const instanceKey = (instance: AlertInstance) =>
-  JSON.stringify(Object.entries(instance.labels).sort(([a], [b]) => a.localeCompare(b)));
+  JSON.stringify(
+    Object.entries(instance.labels).sort(([a], [b]) => a.localeCompare(b)),
+  );

@@ -33,5 +33,9 @@ export function isMonitoringAlertsAvailable(entity: Entity): boolean {
  * @public
  */
 export function isMonitoringClusterAvailable(entity: Entity): boolean {
-  return entity.kind.toLowerCase() === 'resource' && (entity.spec as { type?: unknown } | undefined)?.type === KUBERNETES_CLUSTER_TYPE;
+  return (
+    entity.kind.toLowerCase() === 'resource' &&
+    (entity.spec as { type?: unknown } | undefined)?.type ===
+      KUBERNETES_CLUSTER_TYPE
+  );
 }

@@ -7,8 +7,20 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const STEPS = [
-  MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
-  HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
 ];
 
 export interface TimeTick {
@@ -18,7 +30,8 @@ export interface TimeTick {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const hhmm = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-const dayMonth = (d: Date) => `${d.getDate()} ${d.toLocaleString('en', { month: 'short' })}`;
+const dayMonth = (d: Date) =>
+  `${d.getDate()} ${d.toLocaleString('en', { month: 'short' })}`;
 
 export function tickStep(rangeMs: number, count: number): number {
   return STEPS.find(s => rangeMs / s <= count) ?? STEPS[STEPS.length - 1];
@@ -30,14 +43,16 @@ export function timeTicks(from: number, to: number, count = 6): TimeTick[] {
   // Align to the local clock: the offset makes "every 6 h" fall on 00, 06, 12, 18 local time.
   const offset = new Date(from).getTimezoneOffset() * MINUTE;
   const first = Math.ceil((from - offset) / step) * step + offset;
-  const multiDay = to - from > DAY || new Date(from).getDate() !== new Date(to).getDate();
+  const multiDay =
+    to - from > DAY || new Date(from).getDate() !== new Date(to).getDate();
   const ticks: TimeTick[] = [];
   for (let t = first; t <= to; t += step) {
     const d = new Date(t);
     const midnight = d.getHours() === 0 && d.getMinutes() === 0;
     let label = hhmm(d);
     if (step >= DAY) label = dayMonth(d);
-    else if (multiDay && (midnight || ticks.length === 0)) label = `${dayMonth(d)} ${hhmm(d)}`;
+    else if (multiDay && (midnight || ticks.length === 0))
+      label = `${dayMonth(d)} ${hhmm(d)}`;
     ticks.push({ value: t, label });
   }
   return ticks;

@@ -17,5 +17,14 @@ export function useEntityAlerts(entityRef: CompoundEntityRef) {
 }
 
 /** Pending and firing intervals over `[to - rangeMs, to]`. */
-export const useEntityAlertHistory = (entityRef: CompoundEntityRef, rangeMs: number, to: Date) =>
-  useEntityRange((api, ref, range) => api.getEntityAlertHistory(ref, range), entityRef, rangeMs, to);
+export const useEntityAlertHistory = (
+  entityRef: CompoundEntityRef,
+  rangeMs: number,
+  to: Date,
+) =>
+  useEntityRange(
+    (api, ref, range) => api.getEntityAlertHistory(ref, range),
+    entityRef,
+    rangeMs,
+    to,
+  );

@@ -11,7 +11,11 @@ import { MetricsTimeRange, MonitoringApi, monitoringApiRef } from '../api';
  * range or `to` changes. Results of superseded requests are dropped by `useAsyncRetry`.
  */
 export function useEntityRange<T>(
-  load: (api: MonitoringApi, entityRef: CompoundEntityRef, range: MetricsTimeRange) => Promise<T>,
+  load: (
+    api: MonitoringApi,
+    entityRef: CompoundEntityRef,
+    range: MetricsTimeRange,
+  ) => Promise<T>,
   entityRef: CompoundEntityRef,
   rangeMs: number,
   to: Date,
@@ -20,7 +24,11 @@ export function useEntityRange<T>(
   const ref = stringifyEntityRef(entityRef);
   const toMs = to.getTime();
   return useAsyncRetry(
-    () => load(api, entityRef, { from: new Date(toMs - rangeMs), to: new Date(toMs) }),
+    () =>
+      load(api, entityRef, {
+        from: new Date(toMs - rangeMs),
+        to: new Date(toMs),
+      }),
     // entityRef is compared through its string form: callers may build a new object each render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, ref, rangeMs, toMs],
@@ -28,5 +36,14 @@ export function useEntityRange<T>(
 }
 
 /** The entity's metrics over `[to - rangeMs, to]`. */
-export const useEntityMetrics = (entityRef: CompoundEntityRef, rangeMs: number, to: Date) =>
-  useEntityRange((api, ref, range) => api.getEntityMetrics(ref, range), entityRef, rangeMs, to);
+export const useEntityMetrics = (
+  entityRef: CompoundEntityRef,
+  rangeMs: number,
+  to: Date,
+) =>
+  useEntityRange(
+    (api, ref, range) => api.getEntityMetrics(ref, range),
+    entityRef,
+    rangeMs,
+    to,
+  );

@@ -13,7 +13,11 @@ export function instance(over: Partial<AlertInstance> = {}): AlertInstance {
     cluster: 'prod-cluster',
     value: 0.2,
     activeAt: new Date(Date.now() - 12 * 60_000).toISOString(),
-    labels: { alertname: 'ServiceHighErrorRatio', service: 'payments', environment: 'production' },
+    labels: {
+      alertname: 'ServiceHighErrorRatio',
+      service: 'payments',
+      environment: 'production',
+    },
     summary: 'payments in production answers 20% of requests with 5xx',
     runbookUrl: 'https://runbooks.example.com/monitoring/ServiceHighErrorRatio',
     alertmanager: { state: 'active', silencedBy: [], inhibitedBy: [] },
@@ -22,7 +26,9 @@ export function instance(over: Partial<AlertInstance> = {}): AlertInstance {
 }
 
 /** payments: both service alerts firing in production. */
-export function firingResponse(over: Partial<EntityAlertsResponse> = {}): EntityAlertsResponse {
+export function firingResponse(
+  over: Partial<EntityAlertsResponse> = {},
+): EntityAlertsResponse {
   return {
     entityRef: 'component:default/payments',
     service: 'payments',
@@ -35,7 +41,8 @@ export function firingResponse(over: Partial<EntityAlertsResponse> = {}): Entity
         severity: 'critical',
         state: 'firing',
         summary: 'payments in production answers 20% of requests with 5xx',
-        runbookUrl: 'https://runbooks.example.com/monitoring/ServiceHighErrorRatio',
+        runbookUrl:
+          'https://runbooks.example.com/monitoring/ServiceHighErrorRatio',
         query: 'x > 0.05',
         instances: [instance()],
         inactiveEnvironments: ['dev', 'staging'],
@@ -47,14 +54,16 @@ export function firingResponse(over: Partial<EntityAlertsResponse> = {}): Entity
         severity: 'warning',
         state: 'firing',
         summary: 'payments in production has a p95 latency of 2.25s',
-        runbookUrl: 'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
+        runbookUrl:
+          'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
         query: 'y > 0.5',
         instances: [
           instance({
             value: 2.25,
             labels: { alertname: 'ServiceHighLatencyP95', service: 'payments' },
             summary: 'payments in production has a p95 latency of 2.25s',
-            runbookUrl: 'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
+            runbookUrl:
+              'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
           }),
         ],
         inactiveEnvironments: ['dev', 'staging'],
@@ -70,16 +79,28 @@ export function firingResponse(over: Partial<EntityAlertsResponse> = {}): Entity
 
 /** checkout: the same rules, nothing active. */
 export function quietResponse(): EntityAlertsResponse {
-  const r = firingResponse({ entityRef: 'component:default/checkout', service: 'checkout' });
+  const r = firingResponse({
+    entityRef: 'component:default/checkout',
+    service: 'checkout',
+  });
   return {
     ...r,
-    rules: r.rules.map(rule => ({ ...rule, state: 'inactive', instances: [], inactiveEnvironments: r.environments })),
+    rules: r.rules.map(rule => ({
+      ...rule,
+      state: 'inactive',
+      instances: [],
+      inactiveEnvironments: r.environments,
+    })),
     counts: { firing: 0, pending: 0, inactive: 2 },
   };
 }
 
 export function noRulesResponse(): EntityAlertsResponse {
-  return { ...firingResponse({ service: 'checkout' }), rules: [], counts: { firing: 0, pending: 0, inactive: 0 } };
+  return {
+    ...firingResponse({ service: 'checkout' }),
+    rules: [],
+    counts: { firing: 0, pending: 0, inactive: 0 },
+  };
 }
 
 export function historyResponse(): EntityAlertHistoryResponse {
@@ -95,7 +116,11 @@ export function historyResponse(): EntityAlertHistoryResponse {
         environment: 'production',
         cluster: 'prod-cluster',
         intervals: [
-          { state: 'pending', start: to - 3 * 3600_000, end: to - 3 * 3600_000 + 60_000 },
+          {
+            state: 'pending',
+            start: to - 3 * 3600_000,
+            end: to - 3 * 3600_000 + 60_000,
+          },
           { state: 'firing', start: to - 3 * 3600_000 + 60_000, end: to },
         ],
       },

@@ -1,4 +1,8 @@
-import { FleetCell, FleetResponse, FleetRow } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  FleetCell,
+  FleetResponse,
+  FleetRow,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 export const fleetCell = (over: Partial<FleetCell> = {}): FleetCell => ({
   health: 'ok',
@@ -10,7 +14,10 @@ export const fleetCell = (over: Partial<FleetCell> = {}): FleetCell => ({
   ...over,
 });
 
-export const fleetRow = (name: string, over: Partial<FleetRow> = {}): FleetRow => ({
+export const fleetRow = (
+  name: string,
+  over: Partial<FleetRow> = {},
+): FleetRow => ({
   entityRef: `component:default/${name}`,
   name,
   owner: 'team-shop',
@@ -30,19 +37,34 @@ export function fleetResponse(extraRows: FleetRow[] = []): FleetResponse {
     environments: ['dev', 'staging', 'production'],
     alerts: 'ok',
     generatedAt: '2026-12-01T09:00:00Z',
-    thresholds: { errorRatio: { warning: 0.01, critical: 0.05 }, latencyP95Seconds: { warning: 0.5, critical: 1 } },
+    thresholds: {
+      errorRatio: { warning: 0.01, critical: 0.05 },
+      latencyP95Seconds: { warning: 0.5, critical: 1 },
+    },
     rows: [
       fleetRow('payments', {
         health: 'critical',
         cells: {
           dev: fleetCell(),
           staging: fleetCell(),
-          production: fleetCell({ health: 'critical', requestRate: 25, errorRatio: 0.2, latencyP95: 2.25, firingAlerts: 2 }),
+          production: fleetCell({
+            health: 'critical',
+            requestRate: 25,
+            errorRatio: 0.2,
+            latencyP95: 2.25,
+            firingAlerts: 2,
+          }),
         },
       }),
       fleetRow('checkout'),
       fleetRow('inventory', { owner: 'team-platform', system: 'warehouse' }),
-      fleetRow('storefront', { cells: { dev: fleetCell({ health: 'no-data', requestRate: null }), staging: fleetCell(), production: fleetCell() } }),
+      fleetRow('storefront', {
+        cells: {
+          dev: fleetCell({ health: 'no-data', requestRate: null }),
+          staging: fleetCell(),
+          production: fleetCell(),
+        },
+      }),
       ...extraRows,
     ],
   };

@@ -1,6 +1,13 @@
-import { HUB_COMPONENTS, SpokeHealth, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  HUB_COMPONENTS,
+  SpokeHealth,
+  StackResponse,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
-export function spoke(cluster: string, overrides: Partial<SpokeHealth> = {}): SpokeHealth {
+export function spoke(
+  cluster: string,
+  overrides: Partial<SpokeHealth> = {},
+): SpokeHealth {
   return {
     cluster,
     environment: cluster.replace(/-cluster$/, '').replace('prod', 'production'),
@@ -19,14 +26,20 @@ export function spoke(cluster: string, overrides: Partial<SpokeHealth> = {}): Sp
 }
 
 /** Three healthy spokes and a hub whose components are all up. */
-export function stackResponse(overrides: Partial<StackResponse> = {}): StackResponse {
+export function stackResponse(
+  overrides: Partial<StackResponse> = {},
+): StackResponse {
   return {
     generatedAt: '2026-12-01T12:00:00.000Z',
     thresholds: { laggingAfterSeconds: 45, downAfterSeconds: 180 },
     countWindow: '15m',
     clusters: [
       spoke('dev-cluster'),
-      spoke('hub-cluster', { hub: true, environment: 'infra', samplesPerSecond: 470 }),
+      spoke('hub-cluster', {
+        hub: true,
+        environment: 'infra',
+        samplesPerSecond: 470,
+      }),
       spoke('prod-cluster'),
       spoke('staging-cluster'),
     ],

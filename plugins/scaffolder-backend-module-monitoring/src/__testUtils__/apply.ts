@@ -17,7 +17,11 @@ import { RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from '../apply/seal';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const ALL_RESOURCES = [...CORE_RESOURCES, ...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES];
+export const ALL_RESOURCES = [
+  ...CORE_RESOURCES,
+  ...OPERATOR_RESOURCES,
+  ...EXTERNAL_SECRETS_RESOURCES,
+];
 const silent = { info: () => {} };
 
 /**
@@ -32,11 +36,14 @@ export const HUB_PROVIDED_VALUES = {
     password: 'Pg-Provided-Pa55w0rd-9137',
   },
   'monitoring/hub-alertmanager': {
-    'alertmanager.yaml': 'route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n',
+    'alertmanager.yaml':
+      'route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n',
   },
 };
 /** The same, in the action's `secretValues` input form. */
-export const HUB_PROVIDED = Object.entries(HUB_PROVIDED_VALUES).map(([secret, values]) => ({ secret, values }));
+export const HUB_PROVIDED = Object.entries(HUB_PROVIDED_VALUES).map(
+  ([secret, values]) => ({ secret, values }),
+);
 
 /** Root config with the emulated clusters as `kubernetes.clusterLocatorMethods` entries. */
 export function configFor(clusters: Record<string, KubeEmulator>) {
@@ -61,15 +68,36 @@ export function configFor(clusters: Record<string, KubeEmulator>) {
 }
 
 /** Renders the first hub example into `workspace/outputPath`. */
-export async function renderHub(workspace: string, outputPath = 'hub', overrides: Record<string, unknown> = {}) {
-  const hub = buildHub({ ...exampleInput(hubExamples[0].example), outputPath, ...overrides } as any);
-  await writeManifests({ workspacePath: workspace, outputPath, sets: [{ subdir: '', objects: hub.objects }], secrets: hub.secrets, logger: silent, seal: RenderSeal.forProcess() });
+export async function renderHub(
+  workspace: string,
+  outputPath = 'hub',
+  overrides: Record<string, unknown> = {},
+) {
+  const hub = buildHub({
+    ...exampleInput(hubExamples[0].example),
+    outputPath,
+    ...overrides,
+  } as any);
+  await writeManifests({
+    workspacePath: workspace,
+    outputPath,
+    sets: [{ subdir: '', objects: hub.objects }],
+    secrets: hub.secrets,
+    logger: silent,
+    seal: RenderSeal.forProcess(),
+  });
   return hub;
 }
 
 /** Renders the first spoke example into `workspace/spokes/<cluster>` (with `hub-side/`). */
-export async function renderSpoke(workspace: string, overrides: Record<string, unknown> = {}) {
-  const spoke = buildSpoke({ ...exampleInput(spokeExamples[0].example), ...overrides } as any);
+export async function renderSpoke(
+  workspace: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const spoke = buildSpoke({
+    ...exampleInput(spokeExamples[0].example),
+    ...overrides,
+  } as any);
   const outputPath = `spokes/${spoke.options.clusterName}`;
   await writeManifests({
     workspacePath: workspace,
@@ -92,20 +120,37 @@ export async function renderSpoke(workspace: string, overrides: Record<string, u
 export function reseal(folder: string, role = '') {
   const files: Record<string, string> = {};
   for (const name of fs.readdirSync(folder)) {
-    if (/\.ya?ml$/.test(name)) files[name] = fs.readFileSync(path.join(folder, name), 'utf8');
+    if (/\.ya?ml$/.test(name))
+      files[name] = fs.readFileSync(path.join(folder, name), 'utf8');
   }
   const metaDir = path.join(folder, RENDER_META_DIR);
   for (const name of fs.readdirSync(metaDir)) {
-    if (name !== RENDER_SEAL_FILE) files[`${RENDER_META_DIR}/${name}`] = fs.readFileSync(path.join(metaDir, name), 'utf8');
+    if (name !== RENDER_SEAL_FILE)
+      files[`${RENDER_META_DIR}/${name}`] = fs.readFileSync(
+        path.join(metaDir, name),
+        'utf8',
+      );
   }
-  fs.writeFileSync(path.join(metaDir, RENDER_SEAL_FILE), RenderSeal.forProcess().seal(role, files));
+  fs.writeFileSync(
+    path.join(metaDir, RENDER_SEAL_FILE),
+    RenderSeal.forProcess().seal(role, files),
+  );
 }
 
 export const applyPatches = (emu: KubeEmulator) =>
-  emu.requests.filter(r => r.method === 'PATCH' && r.query.dryRun === undefined);
+  emu.requests.filter(
+    r => r.method === 'PATCH' && r.query.dryRun === undefined,
+  );
 export const dryRunPatches = (emu: KubeEmulator) =>
   emu.requests.filter(r => r.method === 'PATCH' && r.query.dryRun === 'All');
 export const versions = (emu: KubeEmulator) =>
-  Object.fromEntries(emu.objects().map(o => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
+  Object.fromEntries(
+    emu
+      .objects()
+      .map(o => [
+        `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
+        o.metadata.resourceVersion,
+      ]),
+  );
 /** Readiness polling for tests. */
 export const fast = { initialMs: 20, maxMs: 100 };

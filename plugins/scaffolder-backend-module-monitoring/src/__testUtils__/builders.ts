@@ -3,9 +3,18 @@ import { buildHub } from '../builders/hub';
 import { buildSpoke } from '../builders/spoke';
 import { K8sObject, SecretStrategy } from '../builders/types';
 
-export function findObject(objects: K8sObject[], kind: string, name?: string): any {
-  const found = objects.find(o => o.kind === kind && (name === undefined || o.metadata.name === name));
-  if (!found) throw new Error(`no ${kind}${name ? `/${name}` : ''} among the rendered objects`);
+export function findObject(
+  objects: K8sObject[],
+  kind: string,
+  name?: string,
+): any {
+  const found = objects.find(
+    o => o.kind === kind && (name === undefined || o.metadata.name === name),
+  );
+  if (!found)
+    throw new Error(
+      `no ${kind}${name ? `/${name}` : ''} among the rendered objects`,
+    );
   return found;
 }
 
@@ -45,8 +54,11 @@ export function operatorComponents(objects: K8sObject[]): Array<[string, any]> {
   const out: Array<[string, any]> = [];
   for (const o of objects as any[]) {
     if (o.kind === 'VMCluster') {
-      for (const c of ['vminsert', 'vmselect', 'vmstorage']) out.push([`VMCluster.${c}`, o.spec[c]]);
-    } else if (['VMAgent', 'VMAuth', 'VMAlert', 'VMAlertmanager'].includes(o.kind)) {
+      for (const c of ['vminsert', 'vmselect', 'vmstorage'])
+        out.push([`VMCluster.${c}`, o.spec[c]]);
+    } else if (
+      ['VMAgent', 'VMAuth', 'VMAlert', 'VMAlertmanager'].includes(o.kind)
+    ) {
       out.push([o.kind, o.spec]);
     }
   }

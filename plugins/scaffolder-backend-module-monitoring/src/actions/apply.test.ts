@@ -1,10 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { createMockDirectory, mockServices } from '@backstage/backend-test-utils';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { exampleInput, expectDocumentedAction, mockContext } from '../__testUtils__/actions';
+import {
+  exampleInput,
+  expectDocumentedAction,
+  mockContext,
+} from '../__testUtils__/actions';
 import {
   ALL_RESOURCES,
   HUB_PROVIDED,
@@ -38,7 +50,10 @@ describe('monitoring:apply', () => {
 
   beforeEach(async () => {
     mockDir.clear();
-    emu = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+    emu = await KubeEmulator.start({
+      resources: ALL_RESOURCES,
+      autoReady: true,
+    });
     workspace = mockDir.resolve('workspace');
     const hub = await renderHub(workspace);
     hubObjects = hub.objects;
@@ -46,7 +61,11 @@ describe('monitoring:apply', () => {
   });
   afterEach(() => emu.close());
 
-  const action = () => createApplyAction({ config: configFor({ infra: emu }), pollInterval: fast });
+  const action = () =>
+    createApplyAction({
+      config: configFor({ infra: emu }),
+      pollInterval: fast,
+    });
   const run = async (input: Record<string, any>, isDryRun = false) => {
     const m = mockContext(workspace, { secretValues: HUB_PROVIDED, ...input });
     // createMockActionContext does not pass isDryRun through; set it like the scaffolder does.
@@ -60,26 +79,47 @@ describe('monitoring:apply', () => {
   });
 
   it('runs the examples (hub with provided values, spoke admitted on the hub, forced re-apply)', async () => {
-    const spokeEmu = await KubeEmulator.start({ resources: ALL_RESOURCES, autoReady: true });
+    const spokeEmu = await KubeEmulator.start({
+      resources: ALL_RESOURCES,
+      autoReady: true,
+    });
     try {
       const spoke = await renderSpoke(workspace);
-      const a = createApplyAction({ config: configFor({ infra: emu, 'prod-eu-1': spokeEmu }), pollInterval: fast });
+      const a = createApplyAction({
+        config: configFor({ infra: emu, 'prod-eu-1': spokeEmu }),
+        pollInterval: fast,
+      });
       for (const example of examples) {
-        const { ctx, outputs } = mockContext(workspace, exampleInput(example.example));
+        const { ctx, outputs } = mockContext(
+          workspace,
+          exampleInput(example.example),
+        );
         await a.handler(ctx);
         expect(outputs.applied.length).toBe(outputs.objectCount);
       }
       // Each side also holds the Secrets the kubernetes strategy creates.
-      const hubSideSecrets = spoke.secrets.filter(r => r.cluster === 'hub').length;
-      const spokeSecrets = spoke.secrets.filter(r => r.cluster === 'spoke').length;
+      const hubSideSecrets = spoke.secrets.filter(
+        r => r.cluster === 'hub',
+      ).length;
+      const spokeSecrets = spoke.secrets.filter(
+        r => r.cluster === 'spoke',
+      ).length;
       expect(hubSideSecrets).toBe(1);
       expect(spokeSecrets).toBe(1);
-      expect(emu.objects()).toHaveLength(hubTotal + spoke.hub.length + hubSideSecrets);
-      expect(spokeEmu.objects()).toHaveLength(spoke.spoke.length + spokeSecrets);
+      expect(emu.objects()).toHaveLength(
+        hubTotal + spoke.hub.length + hubSideSecrets,
+      );
+      expect(spokeEmu.objects()).toHaveLength(
+        spoke.spoke.length + spokeSecrets,
+      );
       // The force example took its fields with its own field manager.
       const agent = spokeEmu.objects().find(o => o.kind === 'VMAgent')!;
-      expect(agent.metadata.managedFields.map((m: any) => m.manager)).toContain('backstage-monitoring-spoke');
-      expect(spokeEmu.requests.every(r => r.authorization === 'Bearer t')).toBe(true);
+      expect(agent.metadata.managedFields.map((m: any) => m.manager)).toContain(
+        'backstage-monitoring-spoke',
+      );
+      expect(spokeEmu.requests.every(r => r.authorization === 'Bearer t')).toBe(
+        true,
+      );
     } finally {
       await spokeEmu.close();
     }
@@ -89,14 +129,28 @@ describe('monitoring:apply', () => {
     const { logged, outputs } = await run({ path: 'hub', cluster: 'infra' });
     const stored = emu.objects();
     expect(stored).toHaveLength(hubTotal);
-    const appliedKinds = outputs.applied.map((a: any) => a.object.split('/')[0]);
+    const appliedKinds = outputs.applied.map(
+      (a: any) => a.object.split('/')[0],
+    );
     expect(appliedKinds[0]).toBe('Namespace');
     expect(applyPatches(emu)[0].path).toBe('/api/v1/namespaces/monitoring');
     // Core objects the operator objects reference come before every operator object.
-    const firstOperator = outputs.applied.findIndex((a: any) => /^VM/.test(a.object));
-    const lastCore = Math.max(...outputs.applied.map((a: any, i: number) => (/^(Secret|ConfigMap|ServiceAccount|PersistentVolumeClaim|Deployment|StatefulSet)\//.test(a.object) ? i : -1)));
+    const firstOperator = outputs.applied.findIndex((a: any) =>
+      /^VM/.test(a.object),
+    );
+    const lastCore = Math.max(
+      ...outputs.applied.map((a: any, i: number) =>
+        /^(Secret|ConfigMap|ServiceAccount|PersistentVolumeClaim|Deployment|StatefulSet)\//.test(
+          a.object,
+        )
+          ? i
+          : -1,
+      ),
+    );
     expect(firstOperator).toBeGreaterThan(lastCore);
-    expect(outputs.applied.every((a: any) => a.result === 'created')).toBe(true);
+    expect(outputs.applied.every((a: any) => a.result === 'created')).toBe(
+      true,
+    );
     expect(logged).toContain('applied VMCluster monitoring/hub (created)');
     expect(logged).toContain('applied Namespace monitoring (created)');
     expect(logged.filter(l => l.startsWith('applied '))).toHaveLength(hubTotal);
@@ -115,16 +169,25 @@ describe('monitoring:apply', () => {
     await run({ path: 'hub', cluster: 'infra' });
     const patches = emu.requests.filter(r => r.method === 'PATCH');
     const firstApply = patches.findIndex(r => r.query.dryRun === undefined);
-    expect(patches.slice(0, firstApply).every(r => r.query.dryRun === 'All')).toBe(true);
+    expect(
+      patches.slice(0, firstApply).every(r => r.query.dryRun === 'All'),
+    ).toBe(true);
     expect(firstApply).toBeGreaterThan(0);
   });
 
   it('asks no cluster anything in a scaffolder dry run (no server dry-run, no Secret read)', async () => {
-    const { outputs, logged } = await run({ path: 'hub', cluster: 'infra' }, true);
+    const { outputs, logged } = await run(
+      { path: 'hub', cluster: 'infra' },
+      true,
+    );
     expect(emu.requests).toEqual([]);
     expect(outputs.applied).toHaveLength(hubTotal);
-    expect(outputs.applied.every((a: any) => a.result === 'dry-run')).toBe(true);
-    expect(logged).toContain('Dry run: the objects were validated and are what the render wrote; no cluster was called');
+    expect(outputs.applied.every((a: any) => a.result === 'dry-run')).toBe(
+      true,
+    );
+    expect(logged).toContain(
+      'Dry run: the objects were validated and are what the render wrote; no cluster was called',
+    );
 
     // Once applied, a dry run still reads nothing: not even the live Secrets.
     await run({ path: 'hub', cluster: 'infra' });
@@ -145,36 +208,65 @@ describe('monitoring:apply', () => {
     await run({ path: 'hub', cluster: 'infra' });
     const before = versions(emu);
     const { outputs, logged } = await run({ path: 'hub', cluster: 'infra' });
-    expect(outputs.applied.map((a: any) => a.result)).toEqual(Array(hubTotal).fill('unchanged'));
+    expect(outputs.applied.map((a: any) => a.result)).toEqual(
+      Array(hubTotal).fill('unchanged'),
+    );
     expect(logged).toContain('applied VMCluster monitoring/hub (unchanged)');
     expect(versions(emu)).toEqual(before);
   });
 
   it('reports a changed object as configured', async () => {
     await run({ path: 'hub', cluster: 'infra' });
-    const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmcluster-'))!;
+    const file = fs
+      .readdirSync(path.join(workspace, 'hub'))
+      .find(f => f.includes('-vmcluster-'))!;
     const obj = hubObjects.find(o => o.kind === 'VMCluster');
-    fs.writeFileSync(path.join(workspace, 'hub', file), stringify({ ...obj, spec: { ...obj.spec, retentionPeriod: '30d' } }));
+    fs.writeFileSync(
+      path.join(workspace, 'hub', file),
+      stringify({ ...obj, spec: { ...obj.spec, retentionPeriod: '30d' } }),
+    );
     reseal(path.join(workspace, 'hub')); // as a render with retention 30d would
     const { outputs } = await run({ path: 'hub', cluster: 'infra' });
-    expect(outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub').result).toBe('configured');
-    expect(outputs.applied.filter((a: any) => a.result !== 'unchanged')).toHaveLength(1);
-    expect(emu.get('operator.victoriametrics.com/v1beta1', 'VMCluster', 'monitoring', 'hub')!.spec.retentionPeriod).toBe('30d');
+    expect(
+      outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub')
+        .result,
+    ).toBe('configured');
+    expect(
+      outputs.applied.filter((a: any) => a.result !== 'unchanged'),
+    ).toHaveLength(1);
+    expect(
+      emu.get(
+        'operator.victoriametrics.com/v1beta1',
+        'VMCluster',
+        'monitoring',
+        'hub',
+      )!.spec.retentionPeriod,
+    ).toBe('30d');
   });
 
   it('converges on a re-run after a failure half way', async () => {
     const half = Math.floor(hubTotal / 2);
     emu.failRequest(half);
-    const first = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+    const first = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+    });
     const failed = action().handler(first.ctx);
-    await expect(failed).rejects.toThrow(/applying .* in cluster infra: the API server answered 500 \(InternalError\)/);
+    await expect(failed).rejects.toThrow(
+      /applying .* in cluster infra: the API server answered 500 \(InternalError\)/,
+    );
     expect(emu.objects()).toHaveLength(half - 1);
 
     const { outputs } = await run({ path: 'hub', cluster: 'infra' });
     expect(emu.objects()).toHaveLength(hubTotal);
     const results = outputs.applied.map((a: any) => a.result);
-    expect(results.slice(0, half - 1).every((r: string) => r === 'unchanged')).toBe(true);
-    expect(results.slice(half - 1).every((r: string) => r === 'created')).toBe(true);
+    expect(
+      results.slice(0, half - 1).every((r: string) => r === 'unchanged'),
+    ).toBe(true);
+    expect(results.slice(half - 1).every((r: string) => r === 'created')).toBe(
+      true,
+    );
   });
 
   it('resumes from its checkpoints when the task is retried: applied objects are not applied again', async () => {
@@ -182,8 +274,17 @@ describe('monitoring:apply', () => {
     // instead of running the step's function again.
     const state = new Map<string, unknown>();
     const withState = (input: Record<string, any>) => {
-      const m = mockContext(workspace, { secretValues: HUB_PROVIDED, ...input });
-      m.ctx.checkpoint = (async ({ key, fn }: { key: string; fn: () => Promise<unknown> }) => {
+      const m = mockContext(workspace, {
+        secretValues: HUB_PROVIDED,
+        ...input,
+      });
+      m.ctx.checkpoint = (async ({
+        key,
+        fn,
+      }: {
+        key: string;
+        fn: () => Promise<unknown>;
+      }) => {
         if (state.has(key)) return state.get(key);
         const value = await fn();
         state.set(key, value);
@@ -193,7 +294,9 @@ describe('monitoring:apply', () => {
     };
     const half = Math.floor(hubTotal / 2);
     emu.failRequest(half);
-    await expect(action().handler(withState({ path: 'hub', cluster: 'infra' }).ctx)).rejects.toThrow(/answered 500/);
+    await expect(
+      action().handler(withState({ path: 'hub', cluster: 'infra' }).ctx),
+    ).rejects.toThrow(/answered 500/);
     expect(state.size).toBe(half - 1);
 
     emu.requests.length = 0;
@@ -201,24 +304,42 @@ describe('monitoring:apply', () => {
     await action().handler(retry.ctx);
     // Only the objects without a checkpoint were applied; the others report their first result.
     expect(applyPatches(emu)).toHaveLength(hubTotal - (half - 1));
-    expect(retry.outputs.applied.map((a: any) => a.result)).toEqual(Array(hubTotal).fill('created'));
+    expect(retry.outputs.applied.map((a: any) => a.result)).toEqual(
+      Array(hubTotal).fill('created'),
+    );
     expect(state.size).toBe(hubTotal);
   });
 
   it('fails the task with the objects that are not ready when the wait times out', async () => {
     emu.autoReady = false;
-    const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra', waitTimeout: '300ms' });
+    const { ctx } = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+      waitTimeout: '300ms',
+    });
     const p = action().handler(ctx);
-    await expect(p).rejects.toThrow(/objects in cluster infra were not ready after 300ms/);
-    await expect(p).rejects.toThrow('VMCluster/monitoring/hub (status not reported)');
-    await expect(p).rejects.toThrow(/Deployment\/monitoring\/\S+ \(0\/\d+ replicas ready\)/);
+    await expect(p).rejects.toThrow(
+      /objects in cluster infra were not ready after 300ms/,
+    );
+    await expect(p).rejects.toThrow(
+      'VMCluster/monitoring/hub (status not reported)',
+    );
+    await expect(p).rejects.toThrow(
+      /Deployment\/monitoring\/\S+ \(0\/\d+ replicas ready\)/,
+    );
     // Everything was applied; only readiness failed.
     expect(emu.objects()).toHaveLength(hubTotal);
   });
 
   it('passes once the operator reports operational and the replicas are ready', async () => {
     emu.autoReady = false;
-    const { ctx, logged } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra', waitTimeout: '5s' });
+    const { ctx, logged } = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+      waitTimeout: '5s',
+    });
     const p = action().handler(ctx);
     const timer = setInterval(() => {
       if (logged.some(l => l.startsWith('waiting for'))) {
@@ -233,15 +354,27 @@ describe('monitoring:apply', () => {
 
   it('gives a clear NotFoundError when the operator CRDs are not installed, applying nothing', async () => {
     await emu.close();
-    emu = await KubeEmulator.start({ resources: CORE_RESOURCES, autoReady: true });
-    const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+    emu = await KubeEmulator.start({
+      resources: CORE_RESOURCES,
+      autoReady: true,
+    });
+    const { ctx } = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+    });
     const p = action().handler(ctx);
     await expect(p).rejects.toThrow(NotFoundError);
-    await expect(p).rejects.toThrow(/^the VictoriaMetrics operator CRDs are not installed in cluster infra/);
+    await expect(p).rejects.toThrow(
+      /^the VictoriaMetrics operator CRDs are not installed in cluster infra/,
+    );
     expect(emu.objects()).toEqual([]);
     expect(applyPatches(emu)).toEqual([]);
 
-    emu.installResources([...OPERATOR_RESOURCES, ...EXTERNAL_SECRETS_RESOURCES]);
+    emu.installResources([
+      ...OPERATOR_RESOURCES,
+      ...EXTERNAL_SECRETS_RESOURCES,
+    ]);
     await run({ path: 'hub', cluster: 'infra' });
     expect(emu.objects()).toHaveLength(hubTotal);
   });
@@ -259,7 +392,11 @@ describe('monitoring:apply', () => {
       PatchStrategy.ServerSideApply,
     );
     const before = versions(emu);
-    const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+    const { ctx } = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+    });
     const p = action().handler(ctx);
     await expect(p).rejects.toThrow(ConflictError);
     await expect(p).rejects.toThrow(
@@ -267,27 +404,71 @@ describe('monitoring:apply', () => {
     );
     expect(versions(emu)).toEqual(before);
 
-    const { outputs } = await run({ path: 'hub', cluster: 'infra', force: true });
-    expect(outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub').result).toBe('configured');
-    expect(emu.get('operator.victoriametrics.com/v1beta1', 'VMCluster', 'monitoring', 'hub')!.spec.retentionPeriod).toBe('15d');
+    const { outputs } = await run({
+      path: 'hub',
+      cluster: 'infra',
+      force: true,
+    });
+    expect(
+      outputs.applied.find((a: any) => a.object === 'VMCluster/monitoring/hub')
+        .result,
+    ).toBe('configured');
+    expect(
+      emu.get(
+        'operator.victoriametrics.com/v1beta1',
+        'VMCluster',
+        'monitoring',
+        'hub',
+      )!.spec.retentionPeriod,
+    ).toBe('15d');
   });
 
   it('does not echo response bodies or tokens in errors', async () => {
     emu.failRequest(1, { status: 403 });
-    const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
-    const err = await action().handler(ctx).then(() => undefined, e => e);
+    const { ctx } = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+    });
+    const err = await action()
+      .handler(ctx)
+      .then(
+        () => undefined,
+        e => e,
+      );
     expect(err.name).toBe('NotAllowedError');
     expect(err.message).not.toMatch(/Bearer|injected failure|Body|Headers/);
   });
 
   it.each([
-    [{ path: 'hub', cluster: 'nope' }, /Unknown cluster "nope".*configured: infra/],
-    [{ path: 'missing', cluster: 'infra' }, 'path "missing" is not a folder in the workspace'],
-    [{ path: '../outside', cluster: 'infra' }, 'path "../outside" is outside the workspace'],
-    [{ path: 'hub', cluster: 'infra', waitTimeout: 'soon' }, 'waitTimeout "soon" is not a duration'],
-    [{ path: 'hub', cluster: 'infra', waitTimeout: '2h' }, 'longer than the 1h the action waits at most'],
-    [{ path: 'hub', cluster: 'infra', fieldManager: 'kubectl' }, 'fieldManager must be backstage-monitoring'],
-    [{ path: 'hub', cluster: 'infra', fieldManager: 'backstage-monitoringx' }, 'fieldManager must be backstage-monitoring'],
+    [
+      { path: 'hub', cluster: 'nope' },
+      /Unknown cluster "nope".*configured: infra/,
+    ],
+    [
+      { path: 'missing', cluster: 'infra' },
+      'path "missing" is not a folder in the workspace',
+    ],
+    [
+      { path: '../outside', cluster: 'infra' },
+      'path "../outside" is outside the workspace',
+    ],
+    [
+      { path: 'hub', cluster: 'infra', waitTimeout: 'soon' },
+      'waitTimeout "soon" is not a duration',
+    ],
+    [
+      { path: 'hub', cluster: 'infra', waitTimeout: '2h' },
+      'longer than the 1h the action waits at most',
+    ],
+    [
+      { path: 'hub', cluster: 'infra', fieldManager: 'kubectl' },
+      'fieldManager must be backstage-monitoring',
+    ],
+    [
+      { path: 'hub', cluster: 'infra', fieldManager: 'backstage-monitoringx' },
+      'fieldManager must be backstage-monitoring',
+    ],
   ])('rejects bad input %j with an InputError', async (input, message) => {
     const { ctx } = mockContext(workspace, input);
     const p = action().handler(ctx);
@@ -297,8 +478,14 @@ describe('monitoring:apply', () => {
   });
 
   describe('applies only what a render action wrote', () => {
-    const refused = async (input: Record<string, any>, message: RegExp | string) => {
-      const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, ...input });
+    const refused = async (
+      input: Record<string, any>,
+      message: RegExp | string,
+    ) => {
+      const { ctx } = mockContext(workspace, {
+        secretValues: HUB_PROVIDED,
+        ...input,
+      });
       const p = action().handler(ctx);
       await expect(p).rejects.toThrow(message);
       expect(emu.requests).toEqual([]);
@@ -307,86 +494,194 @@ describe('monitoring:apply', () => {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: 'everyone-admin' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'cluster-admin',
+      },
+      subjects: [
+        {
+          kind: 'Group',
+          name: 'system:authenticated',
+          apiGroup: 'rbac.authorization.k8s.io',
+        },
+      ],
     };
 
     it('refuses a ClusterRoleBinding a template put beside the rendered files', async () => {
-      fs.writeFileSync(path.join(workspace, 'hub', '000-escalate.yaml'), stringify(binding));
-      await refused({ path: 'hub', cluster: 'infra' }, /hub\/000-escalate.yaml is not what a monitoring render action wrote/);
+      fs.writeFileSync(
+        path.join(workspace, 'hub', '000-escalate.yaml'),
+        stringify(binding),
+      );
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        /hub\/000-escalate.yaml is not what a monitoring render action wrote/,
+      );
     });
 
     it('refuses a rendered file changed afterwards', async () => {
-      const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmauth-'))!;
-      fs.appendFileSync(path.join(workspace, 'hub', file), '  extraArgs: { "tls": "false" }\n');
-      await refused({ path: 'hub', cluster: 'infra' }, `hub/${file} is not what a monitoring render action wrote`);
+      const file = fs
+        .readdirSync(path.join(workspace, 'hub'))
+        .find(f => f.includes('-vmauth-'))!;
+      fs.appendFileSync(
+        path.join(workspace, 'hub', file),
+        '  extraArgs: { "tls": "false" }\n',
+      );
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        `hub/${file} is not what a monitoring render action wrote`,
+      );
     });
 
     it('refuses a rendered file that was removed, and a folder no render wrote', async () => {
-      const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmalert-'))!;
+      const file = fs
+        .readdirSync(path.join(workspace, 'hub'))
+        .find(f => f.includes('-vmalert-'))!;
       fs.rmSync(path.join(workspace, 'hub', file));
-      await refused({ path: 'hub', cluster: 'infra' }, `hub: rendered files are missing: ${file}`);
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        `hub: rendered files are missing: ${file}`,
+      );
       fs.mkdirSync(path.join(workspace, 'handmade'));
-      fs.writeFileSync(path.join(workspace, 'handmade', 'rbac.yaml'), stringify(binding));
-      await refused({ path: 'handmade', cluster: 'infra' }, /handmade was not written by a monitoring render action/);
+      fs.writeFileSync(
+        path.join(workspace, 'handmade', 'rbac.yaml'),
+        stringify(binding),
+      );
+      await refused(
+        { path: 'handmade', cluster: 'infra' },
+        /handmade was not written by a monitoring render action/,
+      );
     });
 
     it('refuses a seal edited to drop a file, and files of another render moved in', async () => {
-      const sealFile = path.join(workspace, 'hub', '.monitoring', 'render.json');
+      const sealFile = path.join(
+        workspace,
+        'hub',
+        '.monitoring',
+        'render.json',
+      );
       const seal = JSON.parse(fs.readFileSync(sealFile, 'utf8'));
-      const dropped = Object.keys(seal.files).find(f => f.includes('-vmalert-'))!;
+      const dropped = Object.keys(seal.files).find(f =>
+        f.includes('-vmalert-'),
+      )!;
       delete seal.files[dropped];
       fs.writeFileSync(sealFile, JSON.stringify(seal));
       fs.rmSync(path.join(workspace, 'hub', dropped));
-      await refused({ path: 'hub', cluster: 'infra' }, /hub was not written by a monitoring render action/);
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        /hub was not written by a monitoring render action/,
+      );
 
       // A spoke's hub side, sealed as such, is not a target's set: its seal names its role.
       await renderHub(workspace);
       const spoke = await renderSpoke(workspace);
-      fs.cpSync(path.join(workspace, spoke.outputPath, 'hub-side'), path.join(workspace, 'moved'), { recursive: true });
-      await refused({ path: 'moved', cluster: 'infra' }, /moved was not written by a monitoring render action/);
+      fs.cpSync(
+        path.join(workspace, spoke.outputPath, 'hub-side'),
+        path.join(workspace, 'moved'),
+        { recursive: true },
+      );
+      await refused(
+        { path: 'moved', cluster: 'infra' },
+        /moved was not written by a monitoring render action/,
+      );
       // Nor can one render's file join another's folder, even with its own content.
-      const vmuser = fs.readdirSync(path.join(workspace, 'moved')).find(f => f.includes('-vmuser-'))!;
-      fs.copyFileSync(path.join(workspace, 'moved', vmuser), path.join(workspace, 'hub', `099-${vmuser}`));
-      await refused({ path: 'hub', cluster: 'infra' }, `hub/099-${vmuser} is not what a monitoring render action wrote`);
+      const vmuser = fs
+        .readdirSync(path.join(workspace, 'moved'))
+        .find(f => f.includes('-vmuser-'))!;
+      fs.copyFileSync(
+        path.join(workspace, 'moved', vmuser),
+        path.join(workspace, 'hub', `099-${vmuser}`),
+      );
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        `hub/099-${vmuser} is not what a monitoring render action wrote`,
+      );
     });
 
     it('refuses any other file beside the manifests, YAML or not, and symlinks', async () => {
-      fs.writeFileSync(path.join(workspace, 'hub', 'extra.json'), JSON.stringify(binding));
-      await refused({ path: 'hub', cluster: 'infra' }, 'hub/extra.json is not what a monitoring render action wrote');
+      fs.writeFileSync(
+        path.join(workspace, 'hub', 'extra.json'),
+        JSON.stringify(binding),
+      );
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        'hub/extra.json is not what a monitoring render action wrote',
+      );
       fs.rmSync(path.join(workspace, 'hub', 'extra.json'));
-      const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmauth-'))!;
+      const file = fs
+        .readdirSync(path.join(workspace, 'hub'))
+        .find(f => f.includes('-vmauth-'))!;
       const outside = mockDir.resolve('outside.yaml');
       fs.renameSync(path.join(workspace, 'hub', file), outside);
       fs.symlinkSync(outside, path.join(workspace, 'hub', file));
-      await refused({ path: 'hub', cluster: 'infra' }, `hub/${file} is not what a monitoring render action wrote`);
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        `hub/${file} is not what a monitoring render action wrote`,
+      );
     });
 
     it('refuses what another backend (another key) sealed', async () => {
-      const other = createApplyAction({ config: configFor({ infra: emu }), pollInterval: fast, seal: RenderSeal.random() });
-      const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
-      await expect(other.handler(ctx)).rejects.toThrow(/hub was not written by a monitoring render action/);
+      const other = createApplyAction({
+        config: configFor({ infra: emu }),
+        pollInterval: fast,
+        seal: RenderSeal.random(),
+      });
+      const { ctx } = mockContext(workspace, {
+        secretValues: HUB_PROVIDED,
+        path: 'hub',
+        cluster: 'infra',
+      });
+      await expect(other.handler(ctx)).rejects.toThrow(
+        /hub was not written by a monitoring render action/,
+      );
       expect(emu.requests).toEqual([]);
     });
 
     it('refuses kinds and cluster-scoped names the builders never make, even sealed', async () => {
-      fs.writeFileSync(path.join(workspace, 'hub', '000-escalate.yaml'), stringify(binding));
+      fs.writeFileSync(
+        path.join(workspace, 'hub', '000-escalate.yaml'),
+        stringify(binding),
+      );
       reseal(path.join(workspace, 'hub'));
-      await refused({ path: 'hub', cluster: 'infra' }, 'ClusterRoleBinding everyone-admin is not one the render actions make');
-      fs.writeFileSync(path.join(workspace, 'hub', '000-escalate.yaml'), stringify({ ...binding, kind: 'RoleBinding', metadata: { name: 'x', namespace: 'monitoring' } }));
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        'ClusterRoleBinding everyone-admin is not one the render actions make',
+      );
+      fs.writeFileSync(
+        path.join(workspace, 'hub', '000-escalate.yaml'),
+        stringify({
+          ...binding,
+          kind: 'RoleBinding',
+          metadata: { name: 'x', namespace: 'monitoring' },
+        }),
+      );
       reseal(path.join(workspace, 'hub'));
-      await refused({ path: 'hub', cluster: 'infra' }, 'rbac.authorization.k8s.io/v1 RoleBinding is not a kind the monitoring render actions make');
+      await refused(
+        { path: 'hub', cluster: 'infra' },
+        'rbac.authorization.k8s.io/v1 RoleBinding is not a kind the monitoring render actions make',
+      );
     });
 
     it('targets only the clusters of monitoring.apply.allowedClusters when it is set', async () => {
       const config = configFor({ infra: emu });
       const limited = createApplyAction({
-        config: mockServices.rootConfig({ data: { ...(config as any).get(), monitoring: { apply: { allowedClusters: ['prod-eu-1'] } } } }),
+        config: mockServices.rootConfig({
+          data: {
+            ...(config as any).get(),
+            monitoring: { apply: { allowedClusters: ['prod-eu-1'] } },
+          },
+        }),
         pollInterval: fast,
       });
-      const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+      const { ctx } = mockContext(workspace, {
+        secretValues: HUB_PROVIDED,
+        path: 'hub',
+        cluster: 'infra',
+      });
       await expect(limited.handler(ctx)).rejects.toThrow(NotAllowedError);
-      await expect(limited.handler(ctx)).rejects.toThrow('cluster "infra" is not in monitoring.apply.allowedClusters');
+      await expect(limited.handler(ctx)).rejects.toThrow(
+        'cluster "infra" is not in monitoring.apply.allowedClusters',
+      );
       expect(emu.requests).toEqual([]);
     });
   });
@@ -395,28 +690,70 @@ describe('monitoring:apply', () => {
     const rule = (entity: string) => ({
       apiVersion: 'operator.victoriametrics.com/v1beta1',
       kind: 'VMRule',
-      metadata: { name: 'payments-alerts', namespace: 'monitoring', annotations: { 'monitoring.backstage.io/entity': entity } },
-      spec: { groups: [{ name: 'payments-alerts', rules: [{ alert: 'X', expr: 'vector(1) > 0' }] }] },
+      metadata: {
+        name: 'payments-alerts',
+        namespace: 'monitoring',
+        annotations: { 'monitoring.backstage.io/entity': entity },
+      },
+      spec: {
+        groups: [
+          {
+            name: 'payments-alerts',
+            rules: [{ alert: 'X', expr: 'vector(1) > 0' }],
+          },
+        ],
+      },
     });
     await run({ path: 'hub', cluster: 'infra' });
-    const applier = new Applier({ client: KubernetesObjectApi.makeApiClient(emu.kubeConfig()), cluster: 'infra', fieldManager: 'backstage-monitoring', force: true, logger: { info() {}, warn() {} } });
-    expect(await applier.applyOne(rule('component:default/payments'))).toBe('created');
-    await expect(applier.applyOne(rule('component:other-team/payments'))).rejects.toThrow(ConflictError);
-    await expect(applier.applyOne(rule('component:other-team/payments'))).rejects.toThrow(
+    const applier = new Applier({
+      client: KubernetesObjectApi.makeApiClient(emu.kubeConfig()),
+      cluster: 'infra',
+      fieldManager: 'backstage-monitoring',
+      force: true,
+      logger: { info() {}, warn() {} },
+    });
+    expect(await applier.applyOne(rule('component:default/payments'))).toBe(
+      'created',
+    );
+    await expect(
+      applier.applyOne(rule('component:other-team/payments')),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      applier.applyOne(rule('component:other-team/payments')),
+    ).rejects.toThrow(
       'VMRule monitoring/payments-alerts in cluster infra belongs to component:default/payments, not component:other-team/payments',
     );
-    expect(await applier.applyOne(rule('component:default/payments'))).toBe('unchanged');
+    expect(await applier.applyOne(rule('component:default/payments'))).toBe(
+      'unchanged',
+    );
   });
 
   it('rejects invalid manifests with an InputError before any request', async () => {
-    const file = fs.readdirSync(path.join(workspace, 'hub')).find(f => f.includes('-vmcluster-'))!;
+    const file = fs
+      .readdirSync(path.join(workspace, 'hub'))
+      .find(f => f.includes('-vmcluster-'))!;
     const obj = hubObjects.find(o => o.kind === 'VMCluster');
-    fs.writeFileSync(path.join(workspace, 'hub', file), stringify({ ...obj, spec: { ...obj.spec, vmstorage: { ...obj.spec.vmstorage, replicaCount: 'two' } } }));
+    fs.writeFileSync(
+      path.join(workspace, 'hub', file),
+      stringify({
+        ...obj,
+        spec: {
+          ...obj.spec,
+          vmstorage: { ...obj.spec.vmstorage, replicaCount: 'two' },
+        },
+      }),
+    );
     reseal(path.join(workspace, 'hub'));
-    const { ctx } = mockContext(workspace, { secretValues: HUB_PROVIDED, path: 'hub', cluster: 'infra' });
+    const { ctx } = mockContext(workspace, {
+      secretValues: HUB_PROVIDED,
+      path: 'hub',
+      cluster: 'infra',
+    });
     const p = action().handler(ctx);
     await expect(p).rejects.toThrow(InputError);
-    await expect(p).rejects.toThrow('VMCluster/monitoring/hub: spec.vmstorage.replicaCount: must be integer');
+    await expect(p).rejects.toThrow(
+      'VMCluster/monitoring/hub: spec.vmstorage.replicaCount: must be integer',
+    );
     expect(emu.requests).toEqual([]);
   });
 });

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse } from 'yaml';
-import { exampleInput, expectDocumentedAction, listFiles, mockContext } from '../__testUtils__/actions';
+import {
+  exampleInput,
+  expectDocumentedAction,
+  listFiles,
+  mockContext,
+} from '../__testUtils__/actions';
 import { createHubRenderAction } from './hubRender';
 import { examples } from './hubRender.examples';
 
@@ -15,7 +20,9 @@ jest.mock('../builders/hub', () => {
     buildHub: (input: unknown) => {
       const result = actual.buildHub(input);
       if (breakVMCluster) {
-        result.objects.find((o: any) => o.kind === 'VMCluster').spec.vmstorage.replicaCount = 'two';
+        result.objects.find(
+          (o: any) => o.kind === 'VMCluster',
+        ).spec.vmstorage.replicaCount = 'two';
       }
       return result;
     },
@@ -35,63 +42,112 @@ describe('monitoring:hub:render', () => {
     expectDocumentedAction(action, 'monitoring:hub:render');
   });
 
-  it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
-    const input = exampleInput(example);
-    const workspace = mockDir.resolve('workspace');
-    const { ctx, outputs, logged } = mockContext(workspace, input);
-    await action.handler(ctx);
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_d, example) => {
+      const input = exampleInput(example);
+      const workspace = mockDir.resolve('workspace');
+      const { ctx, outputs, logged } = mockContext(workspace, input);
+      await action.handler(ctx);
 
-    const outputPath = input.outputPath ?? 'hub';
-    const written = listFiles(workspace);
-    const manifests = written.filter(f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'));
-    expect(outputs.path).toBe(outputPath);
-    expect(outputs.files).toEqual(manifests.sort());
-    expect(outputs.objectCount).toBe(manifests.length);
-    expect(manifests.every(f => f.startsWith(`${outputPath}/`))).toBe(true);
+      const outputPath = input.outputPath ?? 'hub';
+      const written = listFiles(workspace);
+      const manifests = written.filter(
+        f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'),
+      );
+      expect(outputs.path).toBe(outputPath);
+      expect(outputs.files).toEqual(manifests.sort());
+      expect(outputs.objectCount).toBe(manifests.length);
+      expect(manifests.every(f => f.startsWith(`${outputPath}/`))).toBe(true);
 
-    const docs = manifests.map(f => parse(fs.readFileSync(path.join(workspace, f), 'utf8')));
-    const kinds = docs.map(d => d.kind);
-    expect(kinds[0]).toBe('Namespace');
-    expect(kinds).toEqual(expect.arrayContaining(['VMCluster', 'VMAuth', 'VMAlert', 'Deployment']));
-    const cluster = docs.find(d => d.kind === 'VMCluster');
-    expect(cluster.metadata.name).toBe(input.name);
-    expect(cluster.spec.retentionPeriod).toBe(input.retention ?? '15d');
-    // One log line per object.
-    for (const d of docs) {
-      expect(logged.some(l => l.includes(`${d.kind}/${d.metadata.namespace ?? d.metadata.name}`))).toBe(true);
-    }
+      const docs = manifests.map(f =>
+        parse(fs.readFileSync(path.join(workspace, f), 'utf8')),
+      );
+      const kinds = docs.map(d => d.kind);
+      expect(kinds[0]).toBe('Namespace');
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'VMCluster',
+          'VMAuth',
+          'VMAlert',
+          'Deployment',
+        ]),
+      );
+      const cluster = docs.find(d => d.kind === 'VMCluster');
+      expect(cluster.metadata.name).toBe(input.name);
+      expect(cluster.spec.retentionPeriod).toBe(input.retention ?? '15d');
+      // One log line per object.
+      for (const d of docs) {
+        expect(
+          logged.some(l =>
+            l.includes(`${d.kind}/${d.metadata.namespace ?? d.metadata.name}`),
+          ),
+        ).toBe(true);
+      }
 
-    if ((input.secretStrategy ?? 'kubernetes') === 'kubernetes') {
-      expect(written).toContain(`${outputPath}/.monitoring/secret-requirements.json`);
-      expect(outputs.secrets.map((s: any) => s.name)).toContain(`${input.name}-grafana-database`);
-    } else {
-      expect(outputs.secrets).toEqual([]);
-      expect(kinds).toContain('ExternalSecret');
-    }
-  });
+      if ((input.secretStrategy ?? 'kubernetes') === 'kubernetes') {
+        expect(written).toContain(
+          `${outputPath}/.monitoring/secret-requirements.json`,
+        );
+        expect(outputs.secrets.map((s: any) => s.name)).toContain(
+          `${input.name}-grafana-database`,
+        );
+      } else {
+        expect(outputs.secrets).toEqual([]);
+        expect(kinds).toContain('ExternalSecret');
+      }
+    },
+  );
 
   it('writes a folder GitOps tools apply as it is: only objects, a kustomization listing them, the rest in .monitoring/', async () => {
     const workspace = mockDir.resolve('workspace');
-    const { ctx, outputs } = mockContext(workspace, exampleInput(examples[0].example));
+    const { ctx, outputs } = mockContext(
+      workspace,
+      exampleInput(examples[0].example),
+    );
     await action.handler(ctx);
     const dir = path.join(workspace, outputs.path);
-    const direct = fs.readdirSync(dir, { withFileTypes: true }).filter(e => e.isFile()).map(e => e.name).sort();
+    const direct = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter(e => e.isFile())
+      .map(e => e.name)
+      .sort();
     // What `kubectl apply -f <folder>` decodes: every file directly in it is a Kubernetes object.
     for (const name of direct) {
       const doc = parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-      expect({ name, apiVersion: typeof doc.apiVersion, kind: typeof doc.kind }).toEqual({ name, apiVersion: 'string', kind: 'string' });
+      expect({
+        name,
+        apiVersion: typeof doc.apiVersion,
+        kind: typeof doc.kind,
+      }).toEqual({ name, apiVersion: 'string', kind: 'string' });
     }
-    const kustomization = parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'));
-    expect(kustomization).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' });
+    const kustomization = parse(
+      fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'),
+    );
+    expect(kustomization).toMatchObject({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+    });
     // It lists every object in apply order (the Namespace first), and nothing else.
-    expect(kustomization.resources).toEqual(outputs.files.map((f: string) => path.basename(f)));
-    expect([...kustomization.resources].sort()).toEqual(direct.filter(n => n !== 'kustomization.yaml'));
-    expect(fs.readdirSync(path.join(dir, '.monitoring')).sort()).toEqual(['render.json', 'secret-requirements.json']);
+    expect(kustomization.resources).toEqual(
+      outputs.files.map((f: string) => path.basename(f)),
+    );
+    expect([...kustomization.resources].sort()).toEqual(
+      direct.filter(n => n !== 'kustomization.yaml'),
+    );
+    expect(fs.readdirSync(path.join(dir, '.monitoring')).sort()).toEqual([
+      'render.json',
+      'secret-requirements.json',
+    ]);
   });
 
   it('renders in a dry run too (into the dry-run workspace)', async () => {
     const workspace = mockDir.resolve('dry');
-    const { ctx, outputs, logged } = mockContext(workspace, exampleInput(examples[0].example), true);
+    const { ctx, outputs, logged } = mockContext(
+      workspace,
+      exampleInput(examples[0].example),
+      true,
+    );
     await action.handler(ctx);
     expect(outputs.objectCount).toBeGreaterThan(20);
     expect(logged.some(l => l.includes('[dry run]'))).toBe(true);
@@ -100,7 +156,11 @@ describe('monitoring:hub:render', () => {
 
   it('rejects bad input with an InputError and writes nothing', async () => {
     const workspace = mockDir.resolve('bad-input');
-    const { ctx } = mockContext(workspace, { name: 'Hub', storageClass: 'gp3', grafanaDomain: 'g.example.com' });
+    const { ctx } = mockContext(workspace, {
+      name: 'Hub',
+      storageClass: 'gp3',
+      grafanaDomain: 'g.example.com',
+    });
     await expect(action.handler(ctx)).rejects.toThrow(InputError);
     expect(listFiles(workspace)).toEqual([]);
   });

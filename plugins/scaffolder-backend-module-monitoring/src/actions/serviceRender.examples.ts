@@ -21,7 +21,10 @@ function chain(entityRef: string, input: Record<string, unknown>) {
         id: 'catalog',
         name: 'Write the annotated component',
         action: 'catalog:write',
-        input: { filePath: 'catalog-info.yaml', entity: '${{ steps.render.output.entity }}' },
+        input: {
+          filePath: 'catalog-info.yaml',
+          entity: '${{ steps.render.output.entity }}',
+        },
       },
     ],
   });

@@ -3,13 +3,20 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse, parseAllDocuments } from 'yaml';
-import { expectDocumentedAction, listFiles, mockContext } from '../__testUtils__/actions';
+import {
+  expectDocumentedAction,
+  listFiles,
+  mockContext,
+} from '../__testUtils__/actions';
 import { createServiceRenderAction } from './serviceRender';
 import { examples } from './serviceRender.examples';
 
 /** The example catalog the app and the demo stack use. */
 const COMPONENTS: Array<Record<string, any>> = parseAllDocuments(
-  fs.readFileSync(path.resolve(__dirname, '../../../../examples/components.yaml'), 'utf8'),
+  fs.readFileSync(
+    path.resolve(__dirname, '../../../../examples/components.yaml'),
+    'utf8',
+  ),
 ).map(d => d.toJS());
 
 /** What catalog:fetch returns for a ref: the example entity plus the fields the catalog adds. */
@@ -27,10 +34,13 @@ function fetchEntity(ref: string) {
       annotations: {
         ...source.metadata.annotations,
         'backstage.io/managed-by-location': 'file:/work/main/examples/all.yaml',
-        'backstage.io/managed-by-origin-location': 'file:/work/main/examples/all.yaml',
+        'backstage.io/managed-by-origin-location':
+          'file:/work/main/examples/all.yaml',
       },
     },
-    relations: [{ type: 'ownedBy', targetRef: `group:default/${source.spec.owner}` }],
+    relations: [
+      { type: 'ownedBy', targetRef: `group:default/${source.spec.owner}` },
+    ],
   };
 }
 
@@ -38,18 +48,29 @@ function fetchEntity(ref: string) {
 function renderStep(example: string) {
   const { steps } = parse(example);
   const fetchStep = steps.find((s: any) => s.action === 'catalog:fetch');
-  const render = steps.find((s: any) => s.action === 'monitoring:service:render');
+  const render = steps.find(
+    (s: any) => s.action === 'monitoring:service:render',
+  );
   const write = steps.find((s: any) => s.action === 'catalog:write');
   const entity = fetchEntity(fetchStep.input.entityRef);
   const resolve = (v: unknown): unknown => {
-    const m = typeof v === 'string' && /^\$\{\{ steps\.fetch\.output\.entity((?:\.\w+)*) \}\}$/.exec(v);
+    const m =
+      typeof v === 'string' &&
+      /^\$\{\{ steps\.fetch\.output\.entity((?:\.\w+)*) \}\}$/.exec(v);
     if (!m) return v;
-    return m[1].split('.').filter(Boolean).reduce((o: any, k) => o[k], entity);
+    return m[1]
+      .split('.')
+      .filter(Boolean)
+      .reduce((o: any, k) => o[k], entity);
   };
   const input: Record<string, any> = Object.fromEntries(
     Object.entries(render.input).map(([k, v]) => [k, resolve(v)]),
   );
-  return { input, source: COMPONENTS.find(c => c.metadata.name === entity.metadata.name)!, write };
+  return {
+    input,
+    source: COMPONENTS.find(c => c.metadata.name === entity.metadata.name)!,
+    write,
+  };
 }
 
 describe('monitoring:service:render', () => {
@@ -62,69 +83,127 @@ describe('monitoring:service:render', () => {
     expectDocumentedAction(action, 'monitoring:service:render');
   });
 
-  it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
-    const { input, source, write } = renderStep(example);
-    const workspace = mockDir.resolve('workspace');
-    const { ctx, outputs, logged } = mockContext(workspace, input);
-    await action.handler(ctx);
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_d, example) => {
+      const { input, source, write } = renderStep(example);
+      const workspace = mockDir.resolve('workspace');
+      const { ctx, outputs, logged } = mockContext(workspace, input);
+      await action.handler(ctx);
 
-    // One validated VMRule, written where the outputs say.
-    const outputPath = input.outputPath ?? 'monitoring';
-    const ruleName = input.ruleName ?? outputs.ruleName;
-    if (!input.ruleName) expect(ruleName).toMatch(new RegExp(`^${source.metadata.name}-alerts-[0-9a-f]{6}$`));
-    // The rule, the kustomization listing it, and the render's seal (for apply).
-    expect(listFiles(workspace).sort()).toEqual(
-      [`${outputPath}/.monitoring/render.json`, `${outputPath}/001-vmrule-${ruleName}.yaml`, `${outputPath}/kustomization.yaml`],
-    );
-    expect(outputs).toMatchObject({ path: outputPath, files: [`${outputPath}/001-vmrule-${ruleName}.yaml`], ruleName, ruleCount: 2 });
-    const rule = parse(fs.readFileSync(path.join(workspace, outputs.files[0]), 'utf8'));
-    expect(rule.kind).toBe('VMRule');
-    expect(rule.metadata.namespace).toBe(input.namespace ?? 'monitoring');
-    expect(rule.metadata.labels['monitoring.backstage.io/hub']).toBe(input.hubName ?? 'hub');
-    const rules = rule.spec.groups[0].rules;
-    expect(rules.map((r: any) => r.alert)).toEqual(['ServiceErrorRatioAboveThreshold', 'ServiceLatencyP95AboveThreshold']);
+      // One validated VMRule, written where the outputs say.
+      const outputPath = input.outputPath ?? 'monitoring';
+      const ruleName = input.ruleName ?? outputs.ruleName;
+      if (!input.ruleName)
+        expect(ruleName).toMatch(
+          new RegExp(`^${source.metadata.name}-alerts-[0-9a-f]{6}$`),
+        );
+      // The rule, the kustomization listing it, and the render's seal (for apply).
+      expect(listFiles(workspace).sort()).toEqual([
+        `${outputPath}/.monitoring/render.json`,
+        `${outputPath}/001-vmrule-${ruleName}.yaml`,
+        `${outputPath}/kustomization.yaml`,
+      ]);
+      expect(outputs).toMatchObject({
+        path: outputPath,
+        files: [`${outputPath}/001-vmrule-${ruleName}.yaml`],
+        ruleName,
+        ruleCount: 2,
+      });
+      const rule = parse(
+        fs.readFileSync(path.join(workspace, outputs.files[0]), 'utf8'),
+      );
+      expect(rule.kind).toBe('VMRule');
+      expect(rule.metadata.namespace).toBe(input.namespace ?? 'monitoring');
+      expect(rule.metadata.labels['monitoring.backstage.io/hub']).toBe(
+        input.hubName ?? 'hub',
+      );
+      const rules = rule.spec.groups[0].rules;
+      expect(rules.map((r: any) => r.alert)).toEqual([
+        'ServiceErrorRatioAboveThreshold',
+        'ServiceLatencyP95AboveThreshold',
+      ]);
 
-    // The selector comes from the entity's annotations (or the kubernetes id the example sets).
-    const service = source.metadata.annotations?.['backstage.io/kubernetes-id'] ?? source.metadata.name;
-    expect(outputs.service).toBe(service);
-    const metric = input.profile === 'grpc' ? 'grpc_server_handling_seconds_bucket' : 'http_request_duration_seconds_bucket';
-    const namespace = source.metadata.annotations?.['backstage.io/kubernetes-namespace'];
-    const environments: string[] = input.environments ?? [];
-    const matchers = [
-      `service="${service}"`,
-      ...(namespace ? [`namespace="${namespace}"`] : []),
-      ...(environments.length === 1 ? [`environment="${environments[0]}"`] : []),
-    ];
-    expect(rules[1].expr).toContain(`${metric}{${matchers.join(',')}}`);
-    expect(rules[0].expr.endsWith(` > ${input.errorRatioThreshold ?? 0.05}`)).toBe(true);
-    expect(rules[1].expr.endsWith(` > ${input.latencyP95ThresholdSeconds ?? 0.5}`)).toBe(true);
-    expect(rules[0].labels).toMatchObject({ service, severity: input.severity ?? 'warning' });
+      // The selector comes from the entity's annotations (or the kubernetes id the example sets).
+      const service =
+        source.metadata.annotations?.['backstage.io/kubernetes-id'] ??
+        source.metadata.name;
+      expect(outputs.service).toBe(service);
+      const metric =
+        input.profile === 'grpc'
+          ? 'grpc_server_handling_seconds_bucket'
+          : 'http_request_duration_seconds_bucket';
+      const namespace =
+        source.metadata.annotations?.['backstage.io/kubernetes-namespace'];
+      const environments: string[] = input.environments ?? [];
+      const matchers = [
+        `service="${service}"`,
+        ...(namespace ? [`namespace="${namespace}"`] : []),
+        ...(environments.length === 1
+          ? [`environment="${environments[0]}"`]
+          : []),
+      ];
+      expect(rules[1].expr).toContain(`${metric}{${matchers.join(',')}}`);
+      expect(
+        rules[0].expr.endsWith(` > ${input.errorRatioThreshold ?? 0.05}`),
+      ).toBe(true);
+      expect(
+        rules[1].expr.endsWith(` > ${input.latencyP95ThresholdSeconds ?? 0.5}`),
+      ).toBe(true);
+      expect(rules[0].labels).toMatchObject({
+        service,
+        severity: input.severity ?? 'warning',
+      });
 
-    // The entity for catalog:write: the source component plus the annotations, nothing else.
-    expect(write.input.entity).toBe('${{ steps.render.output.entity }}');
-    const added = {
-      ...(input.profile ? { 'monitoring/metrics-profile': input.profile } : {}),
-      ...(input.dashboardUrl ? { 'monitoring/dashboard-url': input.dashboardUrl } : {}),
-      ...(input.alertSelector ? { 'monitoring/alert-selector': input.alertSelector } : {}),
-      ...(source.metadata.annotations?.['backstage.io/kubernetes-id'] ? {} : { 'backstage.io/kubernetes-id': service }),
-    };
-    expect(outputs.entity).toEqual({
-      ...source,
-      metadata: { namespace: 'default', ...source.metadata, annotations: { ...source.metadata.annotations, ...added } },
-    });
-    expect(logged.some(l => l.includes(`VMRule/${rule.metadata.namespace}/${ruleName}`))).toBe(true);
-  });
+      // The entity for catalog:write: the source component plus the annotations, nothing else.
+      expect(write.input.entity).toBe('${{ steps.render.output.entity }}');
+      const added = {
+        ...(input.profile
+          ? { 'monitoring/metrics-profile': input.profile }
+          : {}),
+        ...(input.dashboardUrl
+          ? { 'monitoring/dashboard-url': input.dashboardUrl }
+          : {}),
+        ...(input.alertSelector
+          ? { 'monitoring/alert-selector': input.alertSelector }
+          : {}),
+        ...(source.metadata.annotations?.['backstage.io/kubernetes-id']
+          ? {}
+          : { 'backstage.io/kubernetes-id': service }),
+      };
+      expect(outputs.entity).toEqual({
+        ...source,
+        metadata: {
+          namespace: 'default',
+          ...source.metadata,
+          annotations: { ...source.metadata.annotations, ...added },
+        },
+      });
+      expect(
+        logged.some(l =>
+          l.includes(`VMRule/${rule.metadata.namespace}/${ruleName}`),
+        ),
+      ).toBe(true);
+    },
+  );
 
   it('renders in a dry run too (into the dry-run workspace)', async () => {
     const workspace = mockDir.resolve('dry');
-    const { ctx, outputs, logged } = mockContext(workspace, renderStep(examples[0].example).input, true);
+    const { ctx, outputs, logged } = mockContext(
+      workspace,
+      renderStep(examples[0].example).input,
+      true,
+    );
     await action.handler(ctx);
     expect(outputs.ruleCount).toBe(2);
     expect(logged.some(l => l.includes('[dry run]'))).toBe(true);
-    expect(listFiles(workspace).filter(f => /\/\d{3}-.*\.yaml$/.test(f))).toEqual(outputs.files);
+    expect(
+      listFiles(workspace).filter(f => /\/\d{3}-.*\.yaml$/.test(f)),
+    ).toEqual(outputs.files);
   });
 
-  const payments = () => renderStep(examples[0].example).input as Record<string, any>;
+  const payments = () =>
+    renderStep(examples[0].example).input as Record<string, any>;
   const withEntity = (patch: (e: any) => void) => {
     const entity = structuredClone(payments().entity);
     patch(entity);
@@ -133,32 +212,112 @@ describe('monitoring:service:render', () => {
 
   it.each<[string, Record<string, unknown>, string | RegExp]>([
     ['no entity', { entity: undefined }, 'entity: Required'],
-    ['an entity that is not a Component', withEntity(e => (e.kind = 'Resource')), 'entity.kind: must be Component'],
-    ['an entity with no way to select the service', withEntity(e => (e.metadata.annotations = {})), 'pass kubernetesId'],
-    ['a label selector that names no service', withEntity(e => (e.metadata.annotations = { 'backstage.io/kubernetes-label-selector': 'tier=api' })), 'must select on'],
-    ['a kubernetes id that is no label value', { kubernetesId: 'pay ments' }, 'kubernetesId'],
-    ['an error ratio of 0', { errorRatioThreshold: 0 }, 'errorRatioThreshold: must be at least 0.001'],
-    ['an error ratio above 50%', { errorRatioThreshold: 5 }, 'errorRatioThreshold: must be at most 0.5'],
-    ['a p95 threshold of 2 minutes', { latencyP95ThresholdSeconds: 120 }, 'latencyP95ThresholdSeconds: must be at most 60'],
-    ['a duration without a unit', { errorRatioFor: '5' }, /input: errorRatioFor: must be a duration like 30s, 5m or 1h$/],
+    [
+      'an entity that is not a Component',
+      withEntity(e => (e.kind = 'Resource')),
+      'entity.kind: must be Component',
+    ],
+    [
+      'an entity with no way to select the service',
+      withEntity(e => (e.metadata.annotations = {})),
+      'pass kubernetesId',
+    ],
+    [
+      'a label selector that names no service',
+      withEntity(
+        e =>
+          (e.metadata.annotations = {
+            'backstage.io/kubernetes-label-selector': 'tier=api',
+          }),
+      ),
+      'must select on',
+    ],
+    [
+      'a kubernetes id that is no label value',
+      { kubernetesId: 'pay ments' },
+      'kubernetesId',
+    ],
+    [
+      'an error ratio of 0',
+      { errorRatioThreshold: 0 },
+      'errorRatioThreshold: must be at least 0.001',
+    ],
+    [
+      'an error ratio above 50%',
+      { errorRatioThreshold: 5 },
+      'errorRatioThreshold: must be at most 0.5',
+    ],
+    [
+      'a p95 threshold of 2 minutes',
+      { latencyP95ThresholdSeconds: 120 },
+      'latencyP95ThresholdSeconds: must be at most 60',
+    ],
+    [
+      'a duration without a unit',
+      { errorRatioFor: '5' },
+      /input: errorRatioFor: must be a duration like 30s, 5m or 1h$/,
+    ],
     ['a for of 2 days', { latencyFor: '2d' }, 'latencyFor: must be a duration'],
-    ['a rate window of 10s', { rateWindow: '10s' }, 'rateWindow: must be between 1m and 1h'],
+    [
+      'a rate window of 10s',
+      { rateWindow: '10s' },
+      'rateWindow: must be between 1m and 1h',
+    ],
     ['an unknown severity', { severity: 'page' }, 'severity'],
-    ['an environment that is not a name', { environments: ['Prod!'] }, 'environments.0: must match'],
-    ['an environment twice', { environments: ['production', 'production'] }, 'lists an environment twice'],
-    ['a namespace with capitals', { namespace: 'Monitoring' }, 'namespace: must be a DNS-1123 label'],
-    ['a rule name with an underscore', { ruleName: 'payments_alerts' }, 'ruleName'],
-    ['an output path leaving the workspace', { outputPath: '../elsewhere' }, 'outputPath: must be a relative path'],
-    ['a runbook URL that is not a URL', { runbookUrl: 'runbooks/payments' }, 'runbookUrl'],
-    ['a dashboard URL with a template', { dashboardUrl: 'https://grafana.example.com/d/x?q={{ query "up" }}' }, 'dashboardUrl: must not contain {{ or }}'],
-    ['an unknown profile', { profile: 'worker' }, 'profile: must be http or grpc'],
-    ['an unknown field', { thresholds: { errors: 0.1 } }, "Unrecognized key(s) in object: 'thresholds'"],
-  ])('rejects %s with an InputError and writes nothing', async (_what, patch, message) => {
-    const workspace = mockDir.resolve('bad');
-    const { ctx } = mockContext(workspace, { ...payments(), ...patch });
-    const run = action.handler(ctx);
-    await expect(run).rejects.toThrow(InputError);
-    await expect(run).rejects.toThrow(message);
-    expect(listFiles(workspace)).toEqual([]);
-  });
+    [
+      'an environment that is not a name',
+      { environments: ['Prod!'] },
+      'environments.0: must match',
+    ],
+    [
+      'an environment twice',
+      { environments: ['production', 'production'] },
+      'lists an environment twice',
+    ],
+    [
+      'a namespace with capitals',
+      { namespace: 'Monitoring' },
+      'namespace: must be a DNS-1123 label',
+    ],
+    [
+      'a rule name with an underscore',
+      { ruleName: 'payments_alerts' },
+      'ruleName',
+    ],
+    [
+      'an output path leaving the workspace',
+      { outputPath: '../elsewhere' },
+      'outputPath: must be a relative path',
+    ],
+    [
+      'a runbook URL that is not a URL',
+      { runbookUrl: 'runbooks/payments' },
+      'runbookUrl',
+    ],
+    [
+      'a dashboard URL with a template',
+      { dashboardUrl: 'https://grafana.example.com/d/x?q={{ query "up" }}' },
+      'dashboardUrl: must not contain {{ or }}',
+    ],
+    [
+      'an unknown profile',
+      { profile: 'worker' },
+      'profile: must be http or grpc',
+    ],
+    [
+      'an unknown field',
+      { thresholds: { errors: 0.1 } },
+      "Unrecognized key(s) in object: 'thresholds'",
+    ],
+  ])(
+    'rejects %s with an InputError and writes nothing',
+    async (_what, patch, message) => {
+      const workspace = mockDir.resolve('bad');
+      const { ctx } = mockContext(workspace, { ...payments(), ...patch });
+      const run = action.handler(ctx);
+      await expect(run).rejects.toThrow(InputError);
+      await expect(run).rejects.toThrow(message);
+      expect(listFiles(workspace)).toEqual([]);
+    },
+  );
 });

@@ -1,20 +1,33 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSafeChildPath, UrlReaderService } from '@backstage/backend-plugin-api';
+import {
+  resolveSafeChildPath,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
-import { githubDescriptorLocation, mergeAnnotationsIntoDescriptor } from '../builders/descriptor';
-import { buildServiceRules, serviceRulesInputSchema } from '../builders/serviceRules';
+import {
+  githubDescriptorLocation,
+  mergeAnnotationsIntoDescriptor,
+} from '../builders/descriptor';
+import {
+  buildServiceRules,
+  serviceRulesInputSchema,
+} from '../builders/serviceRules';
 import { examples } from './serviceRender.examples';
 import { RenderSeal } from '../apply/seal';
 import { writeManifests } from './writeManifests';
 
 function serviceRenderOutputSchema(zi: typeof z) {
   return zi.object({
-    path: zi.string().describe('Folder the VMRule was written to, relative to the workspace'),
-    files: zi.array(zi.string()).describe('Written manifest files, relative to the workspace'),
-    ruleName: zi.string().describe('Name of the VMRule (namespace: the hub\'s)'),
+    path: zi
+      .string()
+      .describe('Folder the VMRule was written to, relative to the workspace'),
+    files: zi
+      .array(zi.string())
+      .describe('Written manifest files, relative to the workspace'),
+    ruleName: zi.string().describe("Name of the VMRule (namespace: the hub's)"),
     ruleCount: zi.number().describe('Number of alerting rules in the VMRule'),
     service: zi.string().describe('The service label value the alerts select'),
     entity: zi
@@ -24,10 +37,24 @@ function serviceRenderOutputSchema(zi: typeof z) {
       ),
     pullRequest: zi
       .object({
-        repoUrl: zi.string().describe('The component\'s repository, as publish:github:pull-request\'s repoUrl'),
-        branch: zi.string().describe('The branch its descriptor was read from: the pull request\'s target'),
-        descriptorPath: zi.string().describe('The descriptor\'s path in the repository'),
-        path: zi.string().describe('Workspace folder laid out as the repository: the pull request\'s sourcePath'),
+        repoUrl: zi
+          .string()
+          .describe(
+            "The component's repository, as publish:github:pull-request's repoUrl",
+          ),
+        branch: zi
+          .string()
+          .describe(
+            "The branch its descriptor was read from: the pull request's target",
+          ),
+        descriptorPath: zi
+          .string()
+          .describe("The descriptor's path in the repository"),
+        path: zi
+          .string()
+          .describe(
+            "Workspace folder laid out as the repository: the pull request's sourcePath",
+          ),
       })
       .optional()
       .describe('With pullRequest: where and what the pull request changes'),
@@ -53,7 +80,9 @@ export interface ServiceRenderActionOptions {
  *
  * @public
  */
-export function createServiceRenderAction(options: ServiceRenderActionOptions = {}) {
+export function createServiceRenderAction(
+  options: ServiceRenderActionOptions = {},
+) {
   return createTemplateAction({
     id: 'monitoring:service:render',
     description:
@@ -82,10 +111,20 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions = 
       );
       for (const a of built.alerts) ctx.logger.info(`${a.alert}: ${a.expr}`);
       // Checked before anything is written: a pull request needs a GitHub descriptor.
-      const location = o.pullRequest ? githubDescriptorLocation(o.entity.metadata.annotations) : undefined;
-      const outputPath = location ? path.posix.join(PULL_REQUEST_DIR, o.outputPath) : o.outputPath;
-      const descriptorDir = location ? path.posix.dirname(location.path) : undefined;
-      if (descriptorDir && (descriptorDir === o.outputPath || descriptorDir.startsWith(`${o.outputPath}/`))) {
+      const location = o.pullRequest
+        ? githubDescriptorLocation(o.entity.metadata.annotations)
+        : undefined;
+      const outputPath = location
+        ? path.posix.join(PULL_REQUEST_DIR, o.outputPath)
+        : o.outputPath;
+      const descriptorDir = location
+        ? path.posix.dirname(location.path)
+        : undefined;
+      if (
+        descriptorDir &&
+        (descriptorDir === o.outputPath ||
+          descriptorDir.startsWith(`${o.outputPath}/`))
+      ) {
         // The rendered folder holds only Kubernetes objects (GitOps and apply read all of it).
         throw new InputError(
           `outputPath "${o.outputPath}" holds the component's descriptor ${location!.path}: choose an outputPath beside it`,
@@ -107,21 +146,34 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions = 
       ctx.output('entity', built.entity);
 
       if (location) {
-        if (!options.urlReader) throw new InputError('pullRequest needs the URL reader (the module passes it)');
+        if (!options.urlReader)
+          throw new InputError(
+            'pullRequest needs the URL reader (the module passes it)',
+          );
         ctx.logger.info(`Reading the component's descriptor ${location.url}`);
         const response = await options.urlReader.readUrl(location.url);
         const buffer = await response.buffer();
-        if (buffer.length > MAX_DESCRIPTOR_BYTES) throw new InputError(`${location.url} is larger than 1 MiB`);
+        if (buffer.length > MAX_DESCRIPTOR_BYTES)
+          throw new InputError(`${location.url} is larger than 1 MiB`);
         const merged = mergeAnnotationsIntoDescriptor(
           buffer.toString('utf8'),
-          { kind: o.entity.kind, namespace: o.entity.metadata.namespace, name: o.entity.metadata.name },
+          {
+            kind: o.entity.kind,
+            namespace: o.entity.metadata.namespace,
+            name: o.entity.metadata.name,
+          },
           // Only what this action sets: the rest of the file stays the team's.
           built.annotationsSet,
         );
-        const file = resolveSafeChildPath(ctx.workspacePath, path.posix.join(PULL_REQUEST_DIR, location.path));
+        const file = resolveSafeChildPath(
+          ctx.workspacePath,
+          path.posix.join(PULL_REQUEST_DIR, location.path),
+        );
         await fs.mkdir(path.dirname(file), { recursive: true });
         await fs.writeFile(file, merged, 'utf8');
-        ctx.logger.info(`Annotations merged into ${location.path}; the pull request targets ${location.branch}`);
+        ctx.logger.info(
+          `Annotations merged into ${location.path}; the pull request targets ${location.branch}`,
+        );
         ctx.output('pullRequest', {
           repoUrl: location.repoUrl,
           branch: location.branch,

@@ -11,7 +11,8 @@ import { parseAllDocuments } from 'yaml';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import { createServiceRenderAction } from './serviceRender';
 
-const LOCATION = 'https://github.com/acme/shop/blob/main/services/payments/catalog-info.yaml';
+const LOCATION =
+  'https://github.com/acme/shop/blob/main/services/payments/catalog-info.yaml';
 const DESCRIPTOR = `# Payments: owned by team-shop.
 apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -60,7 +61,11 @@ describe('monitoring:service:render with pullRequest', () => {
 
   it('lays out the merged descriptor and the VMRule as the repository, and says where to send them', async () => {
     const workspace = mockDir.resolve('workspace');
-    const { ctx, outputs } = mockContext(workspace, { entity: fetched(LOCATION), defaultKubernetesId: 'payments', pullRequest: true });
+    const { ctx, outputs } = mockContext(workspace, {
+      entity: fetched(LOCATION),
+      defaultKubernetesId: 'payments',
+      pullRequest: true,
+    });
     await action.handler(ctx);
 
     expect(reads).toEqual([LOCATION]);
@@ -77,32 +82,58 @@ describe('monitoring:service:render with pullRequest', () => {
       'pull-request/services/payments/catalog-info.yaml',
     ]);
     expect(outputs.ruleName).toMatch(/^payments-alerts-[0-9a-f]{6}$/);
-    const merged = fs.readFileSync(path.join(workspace, 'pull-request/services/payments/catalog-info.yaml'), 'utf8');
+    const merged = fs.readFileSync(
+      path.join(workspace, 'pull-request/services/payments/catalog-info.yaml'),
+      'utf8',
+    );
     const [component, api] = parseAllDocuments(merged).map(d => d.toJS());
     // Only what the action sets is added: not the catalog's managed-by annotations.
-    expect(component.metadata.annotations).toEqual({ 'backstage.io/kubernetes-id': 'payments' });
+    expect(component.metadata.annotations).toEqual({
+      'backstage.io/kubernetes-id': 'payments',
+    });
     expect(api.metadata.name).toBe('payments-api');
     expect(merged.startsWith('# Payments: owned by team-shop.')).toBe(true);
   });
 
   it('refuses a component not registered from a GitHub file, writing nothing', async () => {
     const workspace = mockDir.resolve('file');
-    const entity = { ...fetched(''), metadata: { ...fetched('').metadata, annotations: { 'backstage.io/managed-by-location': 'file:/work/examples/all.yaml' } } };
-    const { ctx } = mockContext(workspace, { entity, defaultKubernetesId: 'payments', pullRequest: true });
+    const entity = {
+      ...fetched(''),
+      metadata: {
+        ...fetched('').metadata,
+        annotations: {
+          'backstage.io/managed-by-location': 'file:/work/examples/all.yaml',
+        },
+      },
+    };
+    const { ctx } = mockContext(workspace, {
+      entity,
+      defaultKubernetesId: 'payments',
+      pullRequest: true,
+    });
     const run = action.handler(ctx);
     await expect(run).rejects.toThrow(InputError);
-    await expect(run).rejects.toThrow('A pull request needs the component registered from a file in a github.com repository');
+    await expect(run).rejects.toThrow(
+      'A pull request needs the component registered from a file in a github.com repository',
+    );
     expect(reads).toEqual([]);
     expect(listFiles(workspace)).toEqual([]);
   });
 
   it('refuses an outputPath holding the descriptor: the rendered folder keeps only Kubernetes objects', async () => {
     const workspace = mockDir.resolve('inside');
-    const location = 'https://github.com/acme/shop/blob/main/monitoring/catalog-info.yaml';
-    const { ctx } = mockContext(workspace, { entity: fetched(location), defaultKubernetesId: 'payments', pullRequest: true });
+    const location =
+      'https://github.com/acme/shop/blob/main/monitoring/catalog-info.yaml';
+    const { ctx } = mockContext(workspace, {
+      entity: fetched(location),
+      defaultKubernetesId: 'payments',
+      pullRequest: true,
+    });
     const run = action.handler(ctx);
     await expect(run).rejects.toThrow(InputError);
-    await expect(run).rejects.toThrow('outputPath "monitoring" holds the component\'s descriptor monitoring/catalog-info.yaml');
+    await expect(run).rejects.toThrow(
+      'outputPath "monitoring" holds the component\'s descriptor monitoring/catalog-info.yaml',
+    );
     expect(reads).toEqual([]);
     expect(listFiles(workspace)).toEqual([]);
   });

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse } from 'yaml';
-import { exampleInput, expectDocumentedAction, listFiles, mockContext } from '../__testUtils__/actions';
+import {
+  exampleInput,
+  expectDocumentedAction,
+  listFiles,
+  mockContext,
+} from '../__testUtils__/actions';
 import { createSpokeRenderAction } from './spokeRender';
 import { examples } from './spokeRender.examples';
 
@@ -17,58 +22,82 @@ describe('monitoring:spoke:render', () => {
     expectDocumentedAction(action, 'monitoring:spoke:render');
   });
 
-  it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
-    const input = exampleInput(example);
-    const workspace = mockDir.resolve('workspace');
-    const { ctx, outputs, logged } = mockContext(workspace, input);
-    await action.handler(ctx);
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_d, example) => {
+      const input = exampleInput(example);
+      const workspace = mockDir.resolve('workspace');
+      const { ctx, outputs, logged } = mockContext(workspace, input);
+      await action.handler(ctx);
 
-    const outputPath = input.outputPath ?? `spokes/${input.clusterName}`;
-    const manifests = listFiles(workspace).filter(f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'));
-    expect(outputs.path).toBe(outputPath);
-    expect([...outputs.files].sort()).toEqual(manifests.sort());
-    expect(outputs.objectCount).toBe(manifests.length);
+      const outputPath = input.outputPath ?? `spokes/${input.clusterName}`;
+      const manifests = listFiles(workspace).filter(
+        f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'),
+      );
+      expect(outputs.path).toBe(outputPath);
+      expect([...outputs.files].sort()).toEqual(manifests.sort());
+      expect(outputs.objectCount).toBe(manifests.length);
 
-    const read = (f: string) => parse(fs.readFileSync(path.join(workspace, f), 'utf8'));
-    const spokeSide = manifests.filter(f => !f.startsWith(`${outputPath}/hub-side/`)).map(read);
-    const hubSide = manifests.filter(f => f.startsWith(`${outputPath}/hub-side/`)).map(read);
+      const read = (f: string) =>
+        parse(fs.readFileSync(path.join(workspace, f), 'utf8'));
+      const spokeSide = manifests
+        .filter(f => !f.startsWith(`${outputPath}/hub-side/`))
+        .map(read);
+      const hubSide = manifests
+        .filter(f => f.startsWith(`${outputPath}/hub-side/`))
+        .map(read);
 
-    const agent = spokeSide.find(d => d.kind === 'VMAgent');
-    expect(agent.spec.remoteWriteSettings.label).toEqual({
-      cluster: input.clusterName,
-      environment: input.environment,
-    });
-    expect(agent.spec.remoteWrite[0].url).toBe(`${input.hubUrl}/insert/0/prometheus/api/v1/write`);
-    expect(agent.spec.scrapeInterval).toBe(input.scrapeInterval ?? '30s');
-    const user = hubSide.find(d => d.kind === 'VMUser');
-    expect(user.spec.username).toBe(`spoke-${input.clusterName}`);
-    expect(user.metadata.namespace).toBe(input.hubNamespace ?? 'monitoring');
-    expect(logged.some(l => l.includes(`VMUser/${user.metadata.namespace}/${user.metadata.name}`))).toBe(true);
+      const agent = spokeSide.find(d => d.kind === 'VMAgent');
+      expect(agent.spec.remoteWriteSettings.label).toEqual({
+        cluster: input.clusterName,
+        environment: input.environment,
+      });
+      expect(agent.spec.remoteWrite[0].url).toBe(
+        `${input.hubUrl}/insert/0/prometheus/api/v1/write`,
+      );
+      expect(agent.spec.scrapeInterval).toBe(input.scrapeInterval ?? '30s');
+      const user = hubSide.find(d => d.kind === 'VMUser');
+      expect(user.spec.username).toBe(`spoke-${input.clusterName}`);
+      expect(user.metadata.namespace).toBe(input.hubNamespace ?? 'monitoring');
+      expect(
+        logged.some(l =>
+          l.includes(`VMUser/${user.metadata.namespace}/${user.metadata.name}`),
+        ),
+      ).toBe(true);
 
-    if (input.secretStrategy === 'external-secrets') {
-      expect(spokeSide.map(d => d.kind)).toContain('ExternalSecret');
-      expect(hubSide.map(d => d.kind)).toContain('ExternalSecret');
-      expect(outputs.secrets).toEqual([]);
-    } else {
-      expect(outputs.secrets.map((s: any) => `${s.cluster}:${s.name}`)).toEqual([
-        'spoke:vmagent-remote-write',
-        `hub:hub-vmuser-spoke-${input.clusterName}`,
-      ]);
-    }
-  });
+      if (input.secretStrategy === 'external-secrets') {
+        expect(spokeSide.map(d => d.kind)).toContain('ExternalSecret');
+        expect(hubSide.map(d => d.kind)).toContain('ExternalSecret');
+        expect(outputs.secrets).toEqual([]);
+      } else {
+        expect(
+          outputs.secrets.map((s: any) => `${s.cluster}:${s.name}`),
+        ).toEqual([
+          'spoke:vmagent-remote-write',
+          `hub:hub-vmuser-spoke-${input.clusterName}`,
+        ]);
+      }
+    },
+  );
 
   it.each([
     [{ hubUrl: 'http://vmauth.example.com' }, 'hubUrl: must use https'],
     [{ environment: 'Prod' }, 'environment: must match'],
-    [{ clusterName: 'prod_1' }, 'clusterName: clusterName must be lowercase letters'],
+    [
+      { clusterName: 'prod_1' },
+      'clusterName: clusterName must be lowercase letters',
+    ],
     [{ storageClass: undefined }, 'storageClass: storageClass is required'],
-  ])('rejects %o with an InputError and writes nothing', async (patch, message) => {
-    const workspace = mockDir.resolve('bad');
-    const input = { ...exampleInput(examples[0].example), ...patch };
-    const { ctx } = mockContext(workspace, input);
-    const run = action.handler(ctx);
-    await expect(run).rejects.toThrow(InputError);
-    await expect(run).rejects.toThrow(message);
-    expect(listFiles(workspace)).toEqual([]);
-  });
+  ])(
+    'rejects %o with an InputError and writes nothing',
+    async (patch, message) => {
+      const workspace = mockDir.resolve('bad');
+      const input = { ...exampleInput(examples[0].example), ...patch };
+      const { ctx } = mockContext(workspace, input);
+      const run = action.handler(ctx);
+      await expect(run).rejects.toThrow(InputError);
+      await expect(run).rejects.toThrow(message);
+      expect(listFiles(workspace)).toEqual([]);
+    },
+  );
 });

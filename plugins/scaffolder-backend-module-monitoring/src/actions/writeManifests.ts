@@ -10,11 +10,19 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringify } from 'yaml';
 import { K8sObject, SecretRequirement } from '../builders/types';
 import { SECRET_REQUIREMENTS_FILE } from '../apply/load';
-import { KUSTOMIZATION_FILE, RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from '../apply/seal';
+import {
+  KUSTOMIZATION_FILE,
+  RENDER_META_DIR,
+  RENDER_SEAL_FILE,
+  RenderSeal,
+} from '../apply/seal';
 import { objectRef, validateObjects } from '../validation';
 
 /** No line folding (PromQL stays on one line), and no YAML anchors for repeated values. */
-export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+export const YAML_OPTIONS = {
+  lineWidth: 0,
+  aliasDuplicateObjects: false,
+} as const;
 
 /**
  * File listing the Secrets the apply step creates (names and keys, never values), in the
@@ -35,7 +43,9 @@ export interface WriteResult {
   /** Written manifest files, relative to the workspace, in apply order. */
   files: string[];
   /** Secrets the apply step must create (names, namespaces and keys only). */
-  secrets: Array<Pick<SecretRequirement, 'cluster' | 'namespace' | 'name' | 'keys'>>;
+  secrets: Array<
+    Pick<SecretRequirement, 'cluster' | 'namespace' | 'name' | 'keys'>
+  >;
 }
 
 interface Logger {
@@ -50,16 +60,32 @@ function fileName(index: number, obj: K8sObject): string {
  * Writes `name` in `dir` as a regular file: never through a symlink an earlier step planted
  * (a fetched repository may hold some), which would write outside the workspace.
  */
-async function writeRegularFile(dir: string, name: string, content: string): Promise<void> {
+async function writeRegularFile(
+  dir: string,
+  name: string,
+  content: string,
+): Promise<void> {
   let file: string;
   try {
     file = resolveSafeChildPath(dir, name);
   } catch {
-    throw new InputError(`${name} in the output folder leads outside the workspace`);
+    throw new InputError(
+      `${name} in the output folder leads outside the workspace`,
+    );
   }
   const existing = await fs.lstat(file).catch(() => undefined);
-  if (existing && !existing.isFile()) throw new InputError(`${path.basename(file)} in the output folder is not a regular file`);
-  const handle = await fs.open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW, 0o644);
+  if (existing && !existing.isFile())
+    throw new InputError(
+      `${path.basename(file)} in the output folder is not a regular file`,
+    );
+  const handle = await fs.open(
+    file,
+    fsConstants.O_WRONLY |
+      fsConstants.O_CREAT |
+      fsConstants.O_TRUNC |
+      fsConstants.O_NOFOLLOW,
+    0o644,
+  );
   try {
     await handle.writeFile(content, 'utf8');
   } finally {
@@ -86,7 +112,9 @@ export async function writeManifests(opts: {
   for (const set of opts.sets) {
     const dir = resolveSafeChildPath(base, set.subdir || '.');
     await fs.mkdir(dir, { recursive: true });
-    await fs.mkdir(resolveSafeChildPath(dir, RENDER_META_DIR), { recursive: true });
+    await fs.mkdir(resolveSafeChildPath(dir, RENDER_META_DIR), {
+      recursive: true,
+    });
     const written: Record<string, string> = {};
     const write = async (name: string, content: string) => {
       await writeRegularFile(dir, name, content);
@@ -97,17 +125,37 @@ export async function writeManifests(opts: {
       const name = fileName(i, obj);
       await write(name, stringify(obj, YAML_OPTIONS));
       resources.push(name);
-      const rel = path.relative(opts.workspacePath, path.join(dir, name)).split(path.sep).join('/');
+      const rel = path
+        .relative(opts.workspacePath, path.join(dir, name))
+        .split(path.sep)
+        .join('/');
       files.push(rel);
       opts.logger.info(`Rendered ${objectRef(obj)} -> ${rel}`);
     }
     // `kubectl apply -k`, Argo CD and Flux read the folder through this; it lists only the
     // objects, in apply order.
-    await write(KUSTOMIZATION_FILE, stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }, YAML_OPTIONS));
+    await write(
+      KUSTOMIZATION_FILE,
+      stringify(
+        {
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources,
+        },
+        YAML_OPTIONS,
+      ),
+    );
     if (!set.subdir && opts.secrets.length > 0) {
-      await write(SECRET_REQUIREMENTS_FILE, `${JSON.stringify(opts.secrets, null, 2)}\n`);
+      await write(
+        SECRET_REQUIREMENTS_FILE,
+        `${JSON.stringify(opts.secrets, null, 2)}\n`,
+      );
     }
-    await writeRegularFile(dir, `${RENDER_META_DIR}/${RENDER_SEAL_FILE}`, opts.seal.seal(set.subdir, written));
+    await writeRegularFile(
+      dir,
+      `${RENDER_META_DIR}/${RENDER_SEAL_FILE}`,
+      opts.seal.seal(set.subdir, written),
+    );
   }
   if (opts.secrets.length > 0) {
     opts.logger.info(

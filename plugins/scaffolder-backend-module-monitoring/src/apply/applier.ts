@@ -36,7 +36,10 @@ export function checkpointKey(obj: K8sObject, cluster: string): string {
     obj.kind === 'Secret' && obj.apiVersion === 'v1'
       ? { ...obj, data: Object.keys((obj.data as object) ?? {}).sort() }
       : obj;
-  const hash = createHash('sha256').update(stableJson(hashed)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(stableJson(hashed))
+    .digest('hex')
+    .slice(0, 16);
   return `apply-${cluster}-${obj.kind}-${obj.metadata.namespace ?? '_'}-${obj.metadata.name}-${hash}`;
 }
 
@@ -61,7 +64,11 @@ export class Applier {
   constructor(private readonly opts: ApplierOptions) {}
 
   private map(err: unknown, obj: K8sObject, action: string) {
-    return mapKubeError(err, obj, { cluster: this.opts.cluster, action, fieldManager: this.opts.fieldManager });
+    return mapKubeError(err, obj, {
+      cluster: this.opts.cluster,
+      action,
+      fieldManager: this.opts.fieldManager,
+    });
   }
 
   private patch(obj: K8sObject, dryRun: boolean) {
@@ -80,8 +87,14 @@ export class Applier {
    * cannot be dry-run before that namespace exists; they are reported and skipped. Throws on the
    * first error, before anything is applied.
    */
-  async dryRunAll(objects: K8sObject[]): Promise<{ checked: number; skipped: string[] }> {
-    const created = new Set(objects.filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1').map(o => o.metadata.name));
+  async dryRunAll(
+    objects: K8sObject[],
+  ): Promise<{ checked: number; skipped: string[] }> {
+    const created = new Set(
+      objects
+        .filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1')
+        .map(o => o.metadata.name),
+    );
     const skipped: string[] = [];
     for (const obj of objects) {
       try {
@@ -103,12 +116,23 @@ export class Applier {
     return { checked: objects.length - skipped.length, skipped };
   }
 
-  private async liveOf(obj: K8sObject): Promise<{ metadata?: { resourceVersion?: string; annotations?: Record<string, string> } } | undefined> {
+  private async liveOf(obj: K8sObject): Promise<
+    | {
+        metadata?: {
+          resourceVersion?: string;
+          annotations?: Record<string, string>;
+        };
+      }
+    | undefined
+  > {
     try {
       return await this.opts.client.read({
         apiVersion: obj.apiVersion,
         kind: obj.kind,
-        metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
+        metadata: {
+          name: obj.metadata.name,
+          namespace: obj.metadata.namespace,
+        },
       });
     } catch (err) {
       if (isObjectNotFound(err, obj) || missingNamespace(err)) return undefined;
@@ -117,8 +141,15 @@ export class Applier {
   }
 
   /** A live Secret, or undefined when it (or its namespace) does not exist. */
-  async readSecret(namespace: string, name: string): Promise<LiveSecret | undefined> {
-    const ref: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } };
+  async readSecret(
+    namespace: string,
+    name: string,
+  ): Promise<LiveSecret | undefined> {
+    const ref: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+    };
     try {
       return liveSecret((await this.opts.client.read(ref as any)) as any);
     } catch (err) {
@@ -172,7 +203,10 @@ export class Applier {
           const live = await this.opts.client.read({
             apiVersion: obj.apiVersion,
             kind: obj.kind,
-            metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
+            metadata: {
+              name: obj.metadata.name,
+              namespace: obj.metadata.namespace,
+            },
           });
           reason = notReadyReason(live as Record<string, any>);
         } catch (err) {
@@ -188,7 +222,8 @@ export class Applier {
       pending = still;
       if (pending.length === 0) return [];
       const left = deadline - Date.now();
-      if (left <= 0) return pending.map(o => `${objectRef(o)} (${reasons.get(o)})`);
+      if (left <= 0)
+        return pending.map(o => `${objectRef(o)} (${reasons.get(o)})`);
       this.opts.logger.info(
         `waiting for ${pending.length} objects to become ready: ${pending.map(objectRef).join(', ')}`,
       );
@@ -197,4 +232,3 @@ export class Applier {
     }
   }
 }
-

@@ -20,7 +20,8 @@ interface ClusterEntry {
 
 /** The clusters of every `kubernetes.clusterLocatorMethods` entry with `type: config`. */
 export function configuredClusters(config: RootConfigService): ClusterEntry[] {
-  const methods = config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  const methods =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   return methods
     .filter(m => m.getOptionalString('type') === 'config')
     .flatMap(m => m.getOptionalConfigArray('clusters') ?? [])
@@ -35,14 +36,19 @@ export function configuredClusters(config: RootConfigService): ClusterEntry[] {
 }
 
 /** A KubeConfig for the named cluster; `InputError` when it is not configured or not usable. */
-export function resolveCluster(config: RootConfigService, name: string): ClusterTarget {
+export function resolveCluster(
+  config: RootConfigService,
+  name: string,
+): ClusterTarget {
   const clusters = configuredClusters(config);
   const entry = clusters.find(c => c.name === name);
   if (!entry) {
     const known = clusters.map(c => c.name);
     throw new InputError(
       `Unknown cluster "${name}": not in kubernetes.clusterLocatorMethods[type=config].clusters` +
-        (known.length ? ` (configured: ${known.join(', ')})` : ' (no clusters are configured)'),
+        (known.length
+          ? ` (configured: ${known.join(', ')})`
+          : ' (no clusters are configured)'),
     );
   }
   if (entry.authProvider !== 'serviceAccount') {
@@ -58,15 +64,24 @@ export function resolveCluster(config: RootConfigService, name: string): Cluster
     ?.getString('serviceAccountToken');
   const token = applyToken ?? entry.serviceAccountToken;
   if (!token) {
-    throw new InputError(`Cluster "${name}" has no serviceAccountToken configured`);
+    throw new InputError(
+      `Cluster "${name}" has no serviceAccountToken configured`,
+    );
   }
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [
-      { name: entry.name, server: entry.url, skipTLSVerify: entry.skipTLSVerify, caData: entry.caData },
+      {
+        name: entry.name,
+        server: entry.url,
+        skipTLSVerify: entry.skipTLSVerify,
+        caData: entry.caData,
+      },
     ],
     users: [{ name: 'backstage-monitoring', token }],
-    contexts: [{ name: entry.name, cluster: entry.name, user: 'backstage-monitoring' }],
+    contexts: [
+      { name: entry.name, cluster: entry.name, user: 'backstage-monitoring' },
+    ],
     currentContext: entry.name,
   });
   return { name: entry.name, url: entry.url, kubeConfig };

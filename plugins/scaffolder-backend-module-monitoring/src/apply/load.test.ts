@@ -9,9 +9,26 @@ describe("apply's allow-list of kinds", () => {
     const spoke = sampleSpoke();
     const externalSpoke = sampleSpoke('external-secrets');
     const rule = buildServiceRules({
-      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'payments', annotations: { 'backstage.io/kubernetes-id': 'payments' } } },
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'payments',
+          annotations: { 'backstage.io/kubernetes-id': 'payments' },
+        },
+      },
     } as any).rule;
-    const rendered = new Set([...hub.objects, ...external.objects, ...spoke.spoke, ...spoke.hub, ...externalSpoke.spoke, ...externalSpoke.hub, rule].map(o => `${o.apiVersion} ${o.kind}`));
+    const rendered = new Set(
+      [
+        ...hub.objects,
+        ...external.objects,
+        ...spoke.spoke,
+        ...spoke.hub,
+        ...externalSpoke.spoke,
+        ...externalSpoke.hub,
+        rule,
+      ].map(o => `${o.apiVersion} ${o.kind}`),
+    );
     expect([...rendered].filter(k => !RENDERED_KINDS.has(k))).toEqual([]);
     // And nothing beyond them: a kind no builder makes is no kind apply needs.
     expect([...RENDERED_KINDS].filter(k => !rendered.has(k))).toEqual([]);

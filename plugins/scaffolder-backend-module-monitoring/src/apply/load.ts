@@ -7,7 +7,12 @@ import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
 import { KUBE_STATE_METRICS } from '../builders/exporters';
 import { K8sObject } from '../builders/types';
-import { KUSTOMIZATION_FILE, RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from './seal';
+import {
+  KUSTOMIZATION_FILE,
+  RENDER_META_DIR,
+  RENDER_SEAL_FILE,
+  RenderSeal,
+} from './seal';
 
 /** Where a render writes the Secrets apply creates (names and keys; see actions/writeManifests). */
 export const SECRET_REQUIREMENTS_FILE = `${RENDER_META_DIR}/secret-requirements.json`;
@@ -34,26 +39,47 @@ export const RENDERED_KINDS = new Set([
   'rbac.authorization.k8s.io/v1 ClusterRole',
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding',
   'external-secrets.io/v1beta1 ExternalSecret',
-  ...['VMCluster', 'VMAuth', 'VMUser', 'VMAlert', 'VMAlertmanager', 'VMRule', 'VMAgent', 'VMServiceScrape', 'VMPodScrape', 'VMNodeScrape'].map(
-    k => `operator.victoriametrics.com/v1beta1 ${k}`,
-  ),
+  ...[
+    'VMCluster',
+    'VMAuth',
+    'VMUser',
+    'VMAlert',
+    'VMAlertmanager',
+    'VMRule',
+    'VMAgent',
+    'VMServiceScrape',
+    'VMPodScrape',
+    'VMNodeScrape',
+  ].map(k => `operator.victoriametrics.com/v1beta1 ${k}`),
 ]);
 
 /** The only cluster-scoped RBAC the builders make: kube-state-metrics' read access. */
-const CLUSTER_RBAC_NAME = new RegExp(`^${KUBE_STATE_METRICS}-[a-z0-9]([a-z0-9-]*[a-z0-9])?$`);
+const CLUSTER_RBAC_NAME = new RegExp(
+  `^${KUBE_STATE_METRICS}-[a-z0-9]([a-z0-9-]*[a-z0-9])?$`,
+);
 
 function checkRenderedKind(obj: K8sObject, file: string): void {
   const kind = `${obj?.apiVersion} ${obj?.kind}`;
   if (!RENDERED_KINDS.has(kind)) {
-    throw new InputError(`${file}: ${kind.slice(0, 100)} is not a kind the monitoring render actions make; apply refuses it`);
+    throw new InputError(
+      `${file}: ${kind.slice(0, 100)} is not a kind the monitoring render actions make; apply refuses it`,
+    );
   }
-  if (obj.kind.startsWith('Cluster') && !CLUSTER_RBAC_NAME.test(obj.metadata?.name ?? '')) {
-    throw new InputError(`${file}: ${obj.kind} ${String(obj.metadata?.name).slice(0, 100)} is not one the render actions make`);
+  if (
+    obj.kind.startsWith('Cluster') &&
+    !CLUSTER_RBAC_NAME.test(obj.metadata?.name ?? '')
+  ) {
+    throw new InputError(
+      `${file}: ${obj.kind} ${String(obj.metadata?.name).slice(0, 100)} is not one the render actions make`,
+    );
   }
 }
 
 /** A regular file's bytes, never through a symlink (O_NOFOLLOW); undefined when absent. */
-async function readRegular(file: string, where: string): Promise<Buffer | undefined> {
+async function readRegular(
+  file: string,
+  where: string,
+): Promise<Buffer | undefined> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
@@ -62,7 +88,8 @@ async function readRegular(file: string, where: string): Promise<Buffer | undefi
     throw new InputError(`${where} is not a regular file`);
   }
   try {
-    if (!(await handle.stat()).isFile()) throw new InputError(`${where} is not a regular file`);
+    if (!(await handle.stat()).isFile())
+      throw new InputError(`${where} is not a regular file`);
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -97,19 +124,34 @@ export async function loadManifests(
     throw new InputError(`path "${dir}" is outside the workspace`);
   }
   const stat = await fs.lstat(base).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new InputError(`path "${dir}" is not a folder in the workspace`);
-  const sealText = await readRegular(path.join(base, RENDER_META_DIR, RENDER_SEAL_FILE), `${dir}/${RENDER_META_DIR}/${RENDER_SEAL_FILE}`);
+  if (!stat?.isDirectory())
+    throw new InputError(`path "${dir}" is not a folder in the workspace`);
+  const sealText = await readRegular(
+    path.join(base, RENDER_META_DIR, RENDER_SEAL_FILE),
+    `${dir}/${RENDER_META_DIR}/${RENDER_SEAL_FILE}`,
+  );
   const sealed = seal.open(sealText?.toString('utf8'), dir, role);
 
   const unexpected: string[] = [];
   for (const entry of await fs.readdir(base, { withFileTypes: true })) {
-    if (entry.isDirectory() && (entry.name === RENDER_META_DIR || subfolders.includes(entry.name))) continue;
-    if (!(entry.isFile() && sealed.files.has(entry.name))) unexpected.push(entry.name);
+    if (
+      entry.isDirectory() &&
+      (entry.name === RENDER_META_DIR || subfolders.includes(entry.name))
+    )
+      continue;
+    if (!(entry.isFile() && sealed.files.has(entry.name)))
+      unexpected.push(entry.name);
   }
-  const meta = await fs.lstat(path.join(base, RENDER_META_DIR)).catch(() => undefined);
+  const meta = await fs
+    .lstat(path.join(base, RENDER_META_DIR))
+    .catch(() => undefined);
   if (meta?.isDirectory()) {
     for (const name of await fs.readdir(path.join(base, RENDER_META_DIR))) {
-      if (name !== RENDER_SEAL_FILE && !sealed.files.has(`${RENDER_META_DIR}/${name}`)) unexpected.push(`${RENDER_META_DIR}/${name}`);
+      if (
+        name !== RENDER_SEAL_FILE &&
+        !sealed.files.has(`${RENDER_META_DIR}/${name}`)
+      )
+        unexpected.push(`${RENDER_META_DIR}/${name}`);
     }
   }
   if (unexpected.length > 0) {
@@ -121,12 +163,18 @@ export async function loadManifests(
   const contents = new Map<string, Buffer>();
   for (const name of [...sealed.files].sort()) {
     const content = await readRegular(path.join(base, name), `${dir}/${name}`);
-    if (content === undefined) throw new InputError(`${dir}: rendered files are missing: ${name.slice(0, 100)}`);
+    if (content === undefined)
+      throw new InputError(
+        `${dir}: rendered files are missing: ${name.slice(0, 100)}`,
+      );
     sealed.verify(name, content);
     contents.set(name, content);
   }
-  const manifests = [...contents.keys()].filter(n => !n.includes('/') && /\.ya?ml$/.test(n) && n !== KUSTOMIZATION_FILE);
-  if (manifests.length === 0) throw new InputError(`path "${dir}" holds no YAML manifests`);
+  const manifests = [...contents.keys()].filter(
+    n => !n.includes('/') && /\.ya?ml$/.test(n) && n !== KUSTOMIZATION_FILE,
+  );
+  if (manifests.length === 0)
+    throw new InputError(`path "${dir}" holds no YAML manifests`);
 
   const objects: LoadedObject[] = [];
   for (const name of manifests) {
@@ -141,5 +189,10 @@ export async function loadManifests(
       objects.push({ obj: value as K8sObject, file });
     }
   }
-  return { objects, secretRequirements: contents.get(SECRET_REQUIREMENTS_FILE)?.toString('utf8') };
+  return {
+    objects,
+    secretRequirements: contents
+      .get(SECRET_REQUIREMENTS_FILE)
+      ?.toString('utf8'),
+  };
 }

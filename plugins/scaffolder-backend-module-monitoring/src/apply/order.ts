@@ -40,7 +40,8 @@ const OPERATOR_RANKS: Record<string, number> = {
 };
 
 export function applyRank(obj: K8sObject): number {
-  if (obj.apiVersion === OPERATOR_API_VERSION) return OPERATOR_RANKS[obj.kind] ?? 11;
+  if (obj.apiVersion === OPERATOR_API_VERSION)
+    return OPERATOR_RANKS[obj.kind] ?? 11;
   return RANKS[obj.kind] ?? 9;
 }
 

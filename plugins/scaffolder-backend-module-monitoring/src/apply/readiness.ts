@@ -3,11 +3,22 @@ import { OPERATOR_API_VERSION } from '../validation';
 import { K8sObject } from '../builders/types';
 
 /** Operator kinds with a reconciled workload behind them. */
-const OPERATOR_WORKLOADS = new Set(['VMCluster', 'VMSingle', 'VMAuth', 'VMAgent', 'VMAlert', 'VMAlertmanager']);
+const OPERATOR_WORKLOADS = new Set([
+  'VMCluster',
+  'VMSingle',
+  'VMAuth',
+  'VMAgent',
+  'VMAlert',
+  'VMAlertmanager',
+]);
 
 export function needsReadiness(obj: K8sObject): boolean {
-  if (obj.apiVersion === OPERATOR_API_VERSION) return OPERATOR_WORKLOADS.has(obj.kind);
-  return obj.apiVersion === 'apps/v1' && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(obj.kind);
+  if (obj.apiVersion === OPERATOR_API_VERSION)
+    return OPERATOR_WORKLOADS.has(obj.kind);
+  return (
+    obj.apiVersion === 'apps/v1' &&
+    ['Deployment', 'StatefulSet', 'DaemonSet'].includes(obj.kind)
+  );
 }
 
 /** `undefined` when ready, else why not (for the task log / error). */
@@ -22,7 +33,9 @@ export function notReadyReason(live: Record<string, any>): string | undefined {
   if (live.kind === 'DaemonSet') {
     const want = status.desiredNumberScheduled;
     const ready = status.numberReady ?? 0;
-    return typeof want === 'number' && ready >= want ? undefined : `${ready}/${want ?? '?'} pods ready`;
+    return typeof want === 'number' && ready >= want
+      ? undefined
+      : `${ready}/${want ?? '?'} pods ready`;
   }
   const want = live.spec?.replicas ?? 1;
   const ready = status.readyReplicas ?? 0;

@@ -8,7 +8,12 @@
  * content changed. The record sits in a sub-folder, which `kubectl apply -f <folder>` and a
  * kustomization do not read, so the published folder stays appliable by GitOps tools.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { InputError } from '@backstage/errors';
 
 /** The sub-folder of a rendered folder holding what is not a Kubernetes object. */
@@ -36,7 +41,8 @@ export interface OpenedSeal {
   verify(file: string, content: Buffer): void;
 }
 
-const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
+const sha256 = (content: Buffer | string) =>
+  createHash('sha256').update(content).digest('hex');
 
 let processSeal: RenderSeal | undefined;
 
@@ -48,10 +54,16 @@ export class RenderSeal {
    * then only renders of the same backend process can be applied, which is enough while one
    * instance runs each task from render to apply.
    */
-  static fromConfig(config: { getOptionalString(key: string): string | undefined }, logger?: Logger): RenderSeal {
+  static fromConfig(
+    config: { getOptionalString(key: string): string | undefined },
+    logger?: Logger,
+  ): RenderSeal {
     const configured = config.getOptionalString('monitoring.apply.renderKey');
     if (configured !== undefined) {
-      if (configured.length < 32) throw new Error('monitoring.apply.renderKey must be at least 32 characters');
+      if (configured.length < 32)
+        throw new Error(
+          'monitoring.apply.renderKey must be at least 32 characters',
+        );
       return new RenderSeal(Buffer.from(configured, 'utf8'));
     }
     logger?.warn(
@@ -72,14 +84,25 @@ export class RenderSeal {
   }
 
   private mac(role: string, files: Record<string, string>): string {
-    const canonical = JSON.stringify([2, role, Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    const canonical = JSON.stringify([
+      2,
+      role,
+      Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
     return createHmac('sha256', this.key).update(canonical).digest('hex');
   }
 
   /** The seal file's content for a folder's files (path relative to the folder -> content). */
   seal(role: string, files: Record<string, string>): string {
-    const digests = Object.fromEntries(Object.entries(files).map(([file, content]) => [file, sha256(content)]));
-    const sealed: SealFile = { version: 2, role, files: digests, mac: this.mac(role, digests) };
+    const digests = Object.fromEntries(
+      Object.entries(files).map(([file, content]) => [file, sha256(content)]),
+    );
+    const sealed: SealFile = {
+      version: 2,
+      role,
+      files: digests,
+      mac: this.mac(role, digests),
+    };
     return `${JSON.stringify(sealed, null, 2)}\n`;
   }
 
@@ -96,11 +119,22 @@ export class RenderSeal {
       throw notRendered;
     }
     const files = parsed?.files;
-    if (parsed?.version !== 2 || typeof parsed.mac !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.mac)) throw notRendered;
-    if (typeof files !== 'object' || files === null || !Object.values(files).every(v => typeof v === 'string')) throw notRendered;
+    if (
+      parsed?.version !== 2 ||
+      typeof parsed.mac !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(parsed.mac)
+    )
+      throw notRendered;
+    if (
+      typeof files !== 'object' ||
+      files === null ||
+      !Object.values(files).every(v => typeof v === 'string')
+    )
+      throw notRendered;
     // The role is the one apply expects here, not the one the file claims.
     const expected = Buffer.from(this.mac(role, files), 'hex');
-    if (!timingSafeEqual(Buffer.from(parsed.mac, 'hex'), expected)) throw notRendered;
+    if (!timingSafeEqual(Buffer.from(parsed.mac, 'hex'), expected))
+      throw notRendered;
     return {
       files: new Set(Object.keys(files)),
       verify: (file: string, content: Buffer) => {

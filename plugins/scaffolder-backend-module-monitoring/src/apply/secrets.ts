@@ -38,7 +38,11 @@ const requirementsFileSchema = z.array(
  * Parses a set's `secret-requirements.json` (as its sealed folder was read); `[]` when the set
  * has none (external-secrets).
  */
-export function parseSecretRequirements(text: string | undefined, dir: string, fileName: string): SecretRequirement[] {
+export function parseSecretRequirements(
+  text: string | undefined,
+  dir: string,
+  fileName: string,
+): SecretRequirement[] {
   if (text === undefined) return [];
   let json: unknown;
   try {
@@ -49,12 +53,16 @@ export function parseSecretRequirements(text: string | undefined, dir: string, f
   const parsed = requirementsFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`${dir}/${fileName}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new InputError(
+      `${dir}/${fileName}: ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   for (const req of parsed.data) {
     const missing = req.keys.filter(k => !req.sources[k]);
     if (missing.length > 0) {
-      throw new InputError(`${dir}/${fileName}: ${req.namespace}/${req.name} has no source for ${missing.join(', ')}`);
+      throw new InputError(
+        `${dir}/${fileName}: ${req.namespace}/${req.name} has no source for ${missing.join(', ')}`,
+      );
     }
   }
   return parsed.data;
@@ -92,14 +100,20 @@ export function resolveSecretValues(
   provided: ProvidedValues,
   log: (message: string) => void,
 ): Array<Record<string, string>> {
-  const known = new Set(placed.flatMap(p => p.requirement.keys.map(k => `${secretRef(p.requirement)}:${k}`)));
+  const known = new Set(
+    placed.flatMap(p =>
+      p.requirement.keys.map(k => `${secretRef(p.requirement)}:${k}`),
+    ),
+  );
   const unknown = Object.entries(provided).flatMap(([ref, keys]) =>
     Object.keys(keys)
       .filter(k => !known.has(`${ref}:${k}`))
       .map(k => `${ref} key ${k}`),
   );
   if (unknown.length > 0) {
-    throw new InputError(`secretValues names keys no rendered Secret has: ${unknown.join(', ')}`);
+    throw new InputError(
+      `secretValues names keys no rendered Secret has: ${unknown.join(', ')}`,
+    );
   }
   const notProvided = placed.flatMap(p =>
     Object.keys(provided[secretRef(p.requirement)] ?? {})
@@ -122,7 +136,10 @@ export function resolveSecretValues(
       const value = p.existing.values[key];
       const id = `${src.remoteKey}\u0000${src.property}`;
       if (src.source === 'generate' && value && !shared.has(id)) {
-        shared.set(id, { value, from: `${secretRef(p.requirement)} in cluster ${p.cluster}` });
+        shared.set(id, {
+          value,
+          from: `${secretRef(p.requirement)} in cluster ${p.cluster}`,
+        });
       }
     }
   }
@@ -144,21 +161,29 @@ export function resolveSecretValues(
         const id = `${src.remoteKey}\u0000${src.property}`;
         let entry = shared.get(id);
         if (!entry) {
-          entry = { value: randomBytes(24).toString('base64url'), from: 'generated' };
+          entry = {
+            value: randomBytes(24).toString('base64url'),
+            from: 'generated',
+          };
           shared.set(id, entry);
         } else if (live && live !== entry.value) {
-          log(`Secret ${secretRef(p.requirement)} in cluster ${p.cluster}: key ${key} differs from ${entry.from}; setting it to match`);
+          log(
+            `Secret ${secretRef(p.requirement)} in cluster ${p.cluster}: key ${key} differs from ${entry.from}; setting it to match`,
+          );
         }
         out[key] = entry.value;
       }
     }
-    if (lacking.length > 0) missing.push(`${secretRef(p.requirement)} in cluster ${p.cluster} (${lacking.join(', ')})`);
+    if (lacking.length > 0)
+      missing.push(
+        `${secretRef(p.requirement)} in cluster ${p.cluster} (${lacking.join(', ')})`,
+      );
     return out;
   });
   if (missing.length > 0) {
     throw new InputError(
       `These Secrets need values only the operator has: ${missing.join('; ')}. ` +
-        'Create them in the cluster first, pass them in secretValues from the template\'s secrets, ' +
+        "Create them in the cluster first, pass them in secretValues from the template's secrets, " +
         'or render with secretStrategy external-secrets.',
     );
   }
@@ -166,7 +191,10 @@ export function resolveSecretValues(
 }
 
 /** The Secret object to apply: values base64-encoded in `data` (server-side apply merges it). */
-export function secretObject(req: SecretRequirement, values: Record<string, string>): K8sObject {
+export function secretObject(
+  req: SecretRequirement,
+  values: Record<string, string>,
+): K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -175,19 +203,35 @@ export function secretObject(req: SecretRequirement, values: Record<string, stri
       namespace: req.namespace,
       // A fixed value: a field manager name need not be a valid label value.
       labels: { [GENERATED_SECRET_LABEL]: GENERATED_SECRET_LABEL_VALUE },
-      ...(req.description ? { annotations: { 'monitoring.backstage.io/description': req.description } } : {}),
+      ...(req.description
+        ? {
+            annotations: {
+              'monitoring.backstage.io/description': req.description,
+            },
+          }
+        : {}),
     },
     type: 'Opaque',
-    data: Object.fromEntries(req.keys.map(k => [k, Buffer.from(values[k], 'utf8').toString('base64')])),
+    data: Object.fromEntries(
+      req.keys.map(k => [k, Buffer.from(values[k], 'utf8').toString('base64')]),
+    ),
   };
 }
 
 /** A live Secret object as this module needs it. */
-export function liveSecret(obj: { data?: Record<string, string>; metadata?: { labels?: Record<string, string> } }): LiveSecret {
+export function liveSecret(obj: {
+  data?: Record<string, string>;
+  metadata?: { labels?: Record<string, string> };
+}): LiveSecret {
   return {
     values: Object.fromEntries(
-      Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      Object.entries(obj.data ?? {}).map(([k, v]) => [
+        k,
+        Buffer.from(v, 'base64').toString('utf8'),
+      ]),
     ),
-    createdByApply: obj.metadata?.labels?.[GENERATED_SECRET_LABEL] === GENERATED_SECRET_LABEL_VALUE,
+    createdByApply:
+      obj.metadata?.labels?.[GENERATED_SECRET_LABEL] ===
+      GENERATED_SECRET_LABEL_VALUE,
   };
 }

@@ -72,20 +72,36 @@ async function isDirectory(p: string): Promise<boolean> {
  */
 export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   // The target's folder first: it reports a path outside the workspace or without manifests.
-  const target = await loadManifests(o.workspacePath, o.path, o.seal, '', [o.hubSideDir]);
+  const target = await loadManifests(o.workspacePath, o.path, o.seal, '', [
+    o.hubSideDir,
+  ]);
   const targetObjects = target.objects.map(l => l.obj);
   const hubSidePath = path.posix.join(o.path, o.hubSideDir);
-  const hasHubSide = await isDirectory(resolveSafeChildPath(o.workspacePath, hubSidePath));
+  const hasHubSide = await isDirectory(
+    resolveSafeChildPath(o.workspacePath, hubSidePath),
+  );
   if (o.hubTarget && !hasHubSide) {
-    throw new InputError(`hubCluster is set, but "${o.path}" has no ${o.hubSideDir}/ folder (only a rendered spoke has one)`);
+    throw new InputError(
+      `hubCluster is set, but "${o.path}" has no ${o.hubSideDir}/ folder (only a rendered spoke has one)`,
+    );
   }
   if (hasHubSide && !o.hubTarget) {
-    o.logger.info(`${hubSidePath}/ is not applied by this step: set hubCluster to admit the spoke on the hub in the same step`);
+    o.logger.info(
+      `${hubSidePath}/ is not applied by this step: set hubCluster to admit the spoke on the hub in the same step`,
+    );
   }
 
-  const requirements = o.createSecrets ? parseSecretRequirements(target.secretRequirements, o.path, o.requirementsFile) : [];
+  const requirements = o.createSecrets
+    ? parseSecretRequirements(
+        target.secretRequirements,
+        o.path,
+        o.requirementsFile,
+      )
+    : [];
   if (requirements.length === 0 && Object.keys(o.secretValues).length > 0) {
-    o.logger.info(`secretValues not used: ${o.path} lists no Secrets to create (external-secrets strategy, or createSecrets false)`);
+    o.logger.info(
+      `secretValues not used: ${o.path} lists no Secrets to create (external-secrets strategy, or createSecrets false)`,
+    );
   }
   const secretValues = requirements.length > 0 ? o.secretValues : {};
   const spokeSide = requirements.filter(r => r.cluster === 'spoke');
@@ -105,15 +121,29 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
       force: o.force,
       logger: o.logger,
     });
-  const sides: Array<{ target: ClusterTarget; dir: string; reqs: SecretRequirement[] }> = [];
-  if (o.hubTarget) sides.push({ target: o.hubTarget, dir: hubSidePath, reqs: hubSide });
-  sides.push({ target: o.target, dir: o.path, reqs: o.hubTarget ? spokeSide : requirements });
+  const sides: Array<{
+    target: ClusterTarget;
+    dir: string;
+    reqs: SecretRequirement[];
+  }> = [];
+  if (o.hubTarget)
+    sides.push({ target: o.hubTarget, dir: hubSidePath, reqs: hubSide });
+  sides.push({
+    target: o.target,
+    dir: o.path,
+    reqs: o.hubTarget ? spokeSide : requirements,
+  });
 
   const loaded = await Promise.all(
     sides.map(async s => ({
       ...s,
       applier: applierFor(s.target),
-      objects: s.dir === o.path ? targetObjects : (await loadManifests(o.workspacePath, s.dir, o.seal, o.hubSideDir)).objects.map(l => l.obj),
+      objects:
+        s.dir === o.path
+          ? targetObjects
+          : (
+              await loadManifests(o.workspacePath, s.dir, o.seal, o.hubSideDir)
+            ).objects.map(l => l.obj),
     })),
   );
 
@@ -123,7 +153,11 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   // A requirement names a Secret the rendered objects of its cluster use: its namespace is one
   // of theirs. The workspace is input, not trusted to reach elsewhere in a cluster.
   for (const s of loaded) {
-    const namespaces = new Set(s.objects.map(obj => (obj.kind === 'Namespace' ? obj.metadata.name : obj.metadata.namespace)));
+    const namespaces = new Set(
+      s.objects.map(obj =>
+        obj.kind === 'Namespace' ? obj.metadata.name : obj.metadata.namespace,
+      ),
+    );
     const stray = s.reqs.filter(r => !namespaces.has(r.namespace));
     if (stray.length > 0) {
       throw new InputError(
@@ -137,11 +171,15 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   const placed: Array<PlacedRequirement & { side: number }> = [];
   for (const [side, s] of loaded.entries()) {
     for (const requirement of s.reqs) {
-      const existing = o.live ? await s.applier.readSecret(requirement.namespace, requirement.name) : undefined;
+      const existing = o.live
+        ? await s.applier.readSecret(requirement.namespace, requirement.name)
+        : undefined;
       placed.push({ requirement, cluster: s.target.name, existing, side });
     }
   }
-  const values = resolveSecretValues(placed, secretValues, m => o.logger.warn(m));
+  const values = resolveSecretValues(placed, secretValues, m =>
+    o.logger.warn(m),
+  );
 
   return loaded.map((s, side) => {
     const secrets = placed

@@ -31,7 +31,8 @@ export function renderBench(options: RenderBenchOptions = {}): number {
   let bytes = 0;
   const finish = (objects: K8sObject[]) => {
     validateObjects(objects);
-    if (serialize) for (const obj of objects) bytes += stringify(obj, YAML_OPTIONS).length;
+    if (serialize)
+      for (const obj of objects) bytes += stringify(obj, YAML_OPTIONS).length;
   };
   finish(
     buildHub({

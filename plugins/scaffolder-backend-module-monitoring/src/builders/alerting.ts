@@ -57,7 +57,10 @@ export function vmAlert(ctx: HubContext, replicas: number): K8sObject {
 }
 
 /** One VMRule per default rule group. */
-export function vmRules(ctx: HubContext, groups: RuleGroup[] = defaultRuleGroups()): K8sObject[] {
+export function vmRules(
+  ctx: HubContext,
+  groups: RuleGroup[] = defaultRuleGroups(),
+): K8sObject[] {
   return groups.map(group =>
     object(
       OPERATOR_API_VERSION,

@@ -64,7 +64,8 @@ export interface VMUserOptions {
 }
 
 export function vmUser(o: VMUserOptions): K8sObject {
-  const component = o.access === 'read' ? 'VMCluster/vmselect' : 'VMCluster/vminsert';
+  const component =
+    o.access === 'read' ? 'VMCluster/vmselect' : 'VMCluster/vminsert';
   return object(
     OPERATOR_API_VERSION,
     'VMUser',

@@ -35,11 +35,21 @@ export const SELECT_PATH = `/select/${D.TENANT}/prometheus`;
 export const INSERT_PATH = `/insert/${D.TENANT}/prometheus`;
 
 export function vmselectUrl(ctx: HubContext): string {
-  return serviceUrl(services.vmselect(ctx.name), ctx.namespace, D.PORTS.vmselect, SELECT_PATH);
+  return serviceUrl(
+    services.vmselect(ctx.name),
+    ctx.namespace,
+    D.PORTS.vmselect,
+    SELECT_PATH,
+  );
 }
 
 export function vminsertUrl(ctx: HubContext): string {
-  return serviceUrl(services.vminsert(ctx.name), ctx.namespace, D.PORTS.vminsert, INSERT_PATH);
+  return serviceUrl(
+    services.vminsert(ctx.name),
+    ctx.namespace,
+    D.PORTS.vminsert,
+    INSERT_PATH,
+  );
 }
 
 /** "PodDisruptionBudgets": at most one replica of a component down at a time. */
@@ -54,7 +64,10 @@ export function vmCluster(
     replicas: { vminsert: number; vmselect: number; vmstorage: number };
   },
 ): K8sObject {
-  const component = (name: 'vminsert' | 'vmselect' | 'vmstorage', requiredOnNode = false) => ({
+  const component = (
+    name: 'vminsert' | 'vmselect' | 'vmstorage',
+    requiredOnNode = false,
+  ) => ({
     replicaCount: opts.replicas[name],
     port: String(D.PORTS[name]),
     resources: D.resourcesFor(D.RESOURCES[name]),
@@ -76,7 +89,10 @@ export function vmCluster(
           ...component('vmselect'),
           cacheMountPath: '/cache',
           storage: {
-            volumeClaimTemplate: claimTemplate(opts.storageClass, D.STORAGE.vmselectCache),
+            volumeClaimTemplate: claimTemplate(
+              opts.storageClass,
+              D.STORAGE.vmselectCache,
+            ),
           },
           extraArgs: {
             'dedup.minScrapeInterval': D.DEDUP_MIN_SCRAPE_INTERVAL,
@@ -91,7 +107,10 @@ export function vmCluster(
         vmstorage: {
           ...component('vmstorage', true),
           storage: {
-            volumeClaimTemplate: claimTemplate(opts.storageClass, opts.storageSize),
+            volumeClaimTemplate: claimTemplate(
+              opts.storageClass,
+              opts.storageSize,
+            ),
           },
           extraArgs: { 'dedup.minScrapeInterval': D.DEDUP_MIN_SCRAPE_INTERVAL },
         },

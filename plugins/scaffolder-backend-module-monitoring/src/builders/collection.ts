@@ -7,10 +7,20 @@ import {
   kubeStateMetricsRelabeling,
   podTargetRelabeling,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { claimTemplate, object, OPERATOR_API_VERSION, operatorSecurity } from './common';
+import {
+  claimTemplate,
+  object,
+  OPERATOR_API_VERSION,
+  operatorSecurity,
+} from './common';
 import * as D from './defaults';
 import { KUBE_STATE_METRICS } from './exporters';
-import { dropMetrics, keepMetrics, OperatorRelabelRule, toOperatorRelabel } from './relabel';
+import {
+  dropMetrics,
+  keepMetrics,
+  OperatorRelabelRule,
+  toOperatorRelabel,
+} from './relabel';
 import { K8sObject } from './types';
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -29,13 +39,17 @@ export interface CollectionContext {
  * `prometheus.io/scheme`; then the label contract (namespace, pod, container, service).
  */
 export function annotatedPodRelabeling(): OperatorRelabelRule[] {
-  const annotation = (a: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${a}`;
+  const annotation = (a: string) =>
+    `__meta_kubernetes_pod_annotation_prometheus_io_${a}`;
   return [
     { action: 'keep', sourceLabels: [annotation('scrape')], regex: 'true' },
     // VictoriaMetrics' keep_if_equal: one target per pod, the annotated port.
     {
       action: 'keep_if_equal',
-      sourceLabels: [annotation('port'), '__meta_kubernetes_pod_container_port_number'],
+      sourceLabels: [
+        annotation('port'),
+        '__meta_kubernetes_pod_container_port_number',
+      ],
     },
     {
       action: 'replace',
@@ -61,7 +75,12 @@ export function scrapes(ctx: CollectionContext): K8sObject[] {
   });
   return [
     object(OPERATOR_API_VERSION, 'VMNodeScrape', meta('node-exporter'), {
-      spec: { port: String(D.PORTS.nodeExporter), path: '/metrics', scheme: 'http', selector: {} },
+      spec: {
+        port: String(D.PORTS.nodeExporter),
+        path: '/metrics',
+        scheme: 'http',
+        selector: {},
+      },
     }),
     object(OPERATOR_API_VERSION, 'VMNodeScrape', meta('cadvisor'), {
       spec: {
@@ -79,7 +98,9 @@ export function scrapes(ctx: CollectionContext): K8sObject[] {
     object(OPERATOR_API_VERSION, 'VMServiceScrape', meta('apiserver'), {
       spec: {
         namespaceSelector: { matchNames: ['default'] },
-        selector: { matchLabels: { component: 'apiserver', provider: 'kubernetes' } },
+        selector: {
+          matchLabels: { component: 'apiserver', provider: 'kubernetes' },
+        },
         endpoints: [
           {
             port: 'https',
@@ -94,7 +115,9 @@ export function scrapes(ctx: CollectionContext): K8sObject[] {
     object(OPERATOR_API_VERSION, 'VMServiceScrape', meta(KUBE_STATE_METRICS), {
       spec: {
         namespaceSelector: { matchNames: [ctx.namespace] },
-        selector: { matchLabels: { 'app.kubernetes.io/name': KUBE_STATE_METRICS } },
+        selector: {
+          matchLabels: { 'app.kubernetes.io/name': KUBE_STATE_METRICS },
+        },
         endpoints: [
           {
             port: 'http-metrics',
@@ -102,7 +125,9 @@ export function scrapes(ctx: CollectionContext): K8sObject[] {
             honorLabels: true,
             // The target's `service` (kube-state-metrics) must not look like a service id.
             relabelConfigs: [{ action: 'labeldrop', regex: 'service' }],
-            metricRelabelConfigs: toOperatorRelabel(kubeStateMetricsRelabeling()),
+            metricRelabelConfigs: toOperatorRelabel(
+              kubeStateMetricsRelabeling(),
+            ),
           },
         ],
       },
@@ -155,7 +180,9 @@ export function vmAgent(opts: VMAgentOptions): K8sObject {
         scrapeInterval: opts.scrapeInterval,
         selectAllByDefault: true,
         statefulMode: true,
-        statefulStorage: { volumeClaimTemplate: claimTemplate(opts.storageClass, opts.queueSize) },
+        statefulStorage: {
+          volumeClaimTemplate: claimTemplate(opts.storageClass, opts.queueSize),
+        },
         remoteWrite: [
           {
             url: opts.remoteWriteUrl,
@@ -170,8 +197,15 @@ export function vmAgent(opts: VMAgentOptions): K8sObject {
           },
         ],
         remoteWriteSettings: { label: { ...opts.remoteWriteLabels } },
-        inlineRelabelConfig: [dropMetrics(D.DROPPED_METRICS), ...(opts.remoteWriteRelabeling ?? [])],
-        extraArgs: { 'remoteWrite.maxDiskUsagePerURL': String(queueCapBytes(opts.queueSize)) },
+        inlineRelabelConfig: [
+          dropMetrics(D.DROPPED_METRICS),
+          ...(opts.remoteWriteRelabeling ?? []),
+        ],
+        extraArgs: {
+          'remoteWrite.maxDiskUsagePerURL': String(
+            queueCapBytes(opts.queueSize),
+          ),
+        },
         resources: D.resourcesFor(D.RESOURCES.vmagent),
         ...operatorSecurity(D.RUN_AS.victoriaMetrics),
       },

@@ -7,12 +7,17 @@ import { K8sObject } from './types';
 export { OPERATOR_API_VERSION };
 
 /** Labels on every rendered object, so the apply step can find (and prune) what it owns. */
-export function commonLabels(part: { hub?: string; cluster?: string }): Record<string, string> {
+export function commonLabels(part: {
+  hub?: string;
+  cluster?: string;
+}): Record<string, string> {
   return {
     'app.kubernetes.io/part-of': 'backstage-monitoring',
     'app.kubernetes.io/managed-by': 'backstage-scaffolder',
     ...(part.hub ? { 'monitoring.backstage.io/hub': part.hub } : {}),
-    ...(part.cluster ? { 'monitoring.backstage.io/cluster': part.cluster } : {}),
+    ...(part.cluster
+      ? { 'monitoring.backstage.io/cluster': part.cluster }
+      : {}),
   };
 }
 
@@ -63,7 +68,10 @@ export function containerSecurityContext() {
 export function operatorSecurity(uid: number) {
   return {
     useStrictSecurity: true,
-    securityContext: { ...podSecurityContext(uid), ...containerSecurityContext() },
+    securityContext: {
+      ...podSecurityContext(uid),
+      ...containerSecurityContext(),
+    },
   };
 }
 
@@ -72,12 +80,23 @@ export function operatorSecurity(uid: number) {
  * `requiredOnNode` makes "different nodes" a hard rule (vmstorage: two replicas of the same data
  * on one node would not survive a node failure); otherwise it is preferred.
  */
-export function antiAffinity(matchLabels: Record<string, string>, requiredOnNode = false) {
-  const onNode = { labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname' };
-  const onZone = { labelSelector: { matchLabels }, topologyKey: 'topology.kubernetes.io/zone' };
+export function antiAffinity(
+  matchLabels: Record<string, string>,
+  requiredOnNode = false,
+) {
+  const onNode = {
+    labelSelector: { matchLabels },
+    topologyKey: 'kubernetes.io/hostname',
+  };
+  const onZone = {
+    labelSelector: { matchLabels },
+    topologyKey: 'topology.kubernetes.io/zone',
+  };
   return {
     podAntiAffinity: {
-      ...(requiredOnNode ? { requiredDuringSchedulingIgnoredDuringExecution: [onNode] } : {}),
+      ...(requiredOnNode
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [onNode] }
+        : {}),
       preferredDuringSchedulingIgnoredDuringExecution: [
         ...(requiredOnNode ? [] : [{ weight: 100, podAffinityTerm: onNode }]),
         { weight: 50, podAffinityTerm: onZone },
@@ -88,11 +107,19 @@ export function antiAffinity(matchLabels: Record<string, string>, requiredOnNode
 
 /** The labels the operator puts on the pods of a component (`vmstorage`, `vmagent`, ...). */
 export function operatorPodLabels(component: string, instance: string) {
-  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': instance };
+  return {
+    'app.kubernetes.io/name': component,
+    'app.kubernetes.io/instance': instance,
+  };
 }
 
 /** In-cluster URL of a Service. */
-export function serviceUrl(service: string, namespace: string, port: number, path = ''): string {
+export function serviceUrl(
+  service: string,
+  namespace: string,
+  port: number,
+  path = '',
+): string {
   return `http://${service}.${namespace}.svc:${port}${path}`;
 }
 
@@ -105,7 +132,11 @@ export function detach<T>(objects: T[]): T[] {
 }
 
 /** A PersistentVolumeClaim template of the given size. */
-export function claimTemplate(storageClassName: string, size: string, accessMode = 'ReadWriteOnce') {
+export function claimTemplate(
+  storageClassName: string,
+  size: string,
+  accessMode = 'ReadWriteOnce',
+) {
   return {
     spec: {
       storageClassName,

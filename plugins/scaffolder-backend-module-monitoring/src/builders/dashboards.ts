@@ -12,7 +12,14 @@ interface Target {
   legend: string;
 }
 
-function panel(id: number, title: string, unit: string, targets: Target[], x: number, y: number) {
+function panel(
+  id: number,
+  title: string,
+  unit: string,
+  targets: Target[],
+  x: number,
+  y: number,
+) {
   return {
     id,
     type: 'timeseries',
@@ -43,7 +50,12 @@ function variable(name: string, query: string) {
   };
 }
 
-function dashboard(uid: string, title: string, panels: unknown[], variables: unknown[]) {
+function dashboard(
+  uid: string,
+  title: string,
+  panels: unknown[],
+  variables: unknown[],
+) {
   return {
     uid,
     title,
@@ -66,25 +78,55 @@ function servicesDashboard() {
     'monitoring-services',
     'Services (Backstage monitoring)',
     [
-      panel(1, 'Request rate', 'reqps', [
-        { expr: `sum by (${service}, ${environment}) (${RECORDED.requests}{${SEL}})`, legend: `{{${service}}} ({{${environment}}})` },
-      ], 0, 0),
-      panel(2, 'Error ratio (5xx)', 'percentunit', [
-        {
-          expr: `sum by (${service}, ${environment}) (${RECORDED.errors}{${SEL}}) / sum by (${service}, ${environment}) (${RECORDED.requests}{${SEL}})`,
-          legend: `{{${service}}} ({{${environment}}})`,
-        },
-      ], 12, 0),
-      panel(3, 'Latency p95', 's', [
-        {
-          expr: `histogram_quantile(0.95, sum by (${service}, ${environment}, le) (${RECORDED.durationBuckets}{${SEL}}))`,
-          legend: `{{${service}}} ({{${environment}}})`,
-        },
-      ], 0, 8),
+      panel(
+        1,
+        'Request rate',
+        'reqps',
+        [
+          {
+            expr: `sum by (${service}, ${environment}) (${RECORDED.requests}{${SEL}})`,
+            legend: `{{${service}}} ({{${environment}}})`,
+          },
+        ],
+        0,
+        0,
+      ),
+      panel(
+        2,
+        'Error ratio (5xx)',
+        'percentunit',
+        [
+          {
+            expr: `sum by (${service}, ${environment}) (${RECORDED.errors}{${SEL}}) / sum by (${service}, ${environment}) (${RECORDED.requests}{${SEL}})`,
+            legend: `{{${service}}} ({{${environment}}})`,
+          },
+        ],
+        12,
+        0,
+      ),
+      panel(
+        3,
+        'Latency p95',
+        's',
+        [
+          {
+            expr: `histogram_quantile(0.95, sum by (${service}, ${environment}, le) (${RECORDED.durationBuckets}{${SEL}}))`,
+            legend: `{{${service}}} ({{${environment}}})`,
+          },
+        ],
+        0,
+        8,
+      ),
     ],
     [
-      variable(environment, `label_values(${RECORDED.requests}, ${environment})`),
-      variable(service, `label_values(${RECORDED.requests}{${environment}=~"$environment"}, ${service})`),
+      variable(
+        environment,
+        `label_values(${RECORDED.requests}, ${environment})`,
+      ),
+      variable(
+        service,
+        `label_values(${RECORDED.requests}{${environment}=~"$environment"}, ${service})`,
+      ),
     ],
   );
 }
@@ -95,19 +137,59 @@ function stackDashboard() {
     'monitoring-stack',
     'Monitoring stack (hub and spokes)',
     [
-      panel(1, 'Last sample age per cluster', 's', [
-        { expr: `time() - max by (${by}) (tlast_over_time(up[1h]))`, legend: `{{${cluster}}}` },
-      ], 0, 0),
-      panel(2, 'Samples written per second', 'short', [
-        { expr: `sum by (${by}) (rate(vmagent_remotewrite_rows_pushed_after_relabel_total[5m]))`, legend: `{{${cluster}}}` },
-      ], 12, 0),
-      panel(3, 'Persistent queue (pending bytes)', 'bytes', [
-        { expr: `sum by (${by}) (vm_persistentqueue_bytes_pending)`, legend: `{{${cluster}}}` },
-      ], 0, 8),
-      panel(4, 'Active series per cluster', 'short', [
-        // Samples per scrape summed over the targets: the cluster's active series, cheaply.
-        { expr: `sum by (${by}) (scrape_samples_post_metric_relabeling)`, legend: `{{${cluster}}}` },
-      ], 12, 8),
+      panel(
+        1,
+        'Last sample age per cluster',
+        's',
+        [
+          {
+            expr: `time() - max by (${by}) (tlast_over_time(up[1h]))`,
+            legend: `{{${cluster}}}`,
+          },
+        ],
+        0,
+        0,
+      ),
+      panel(
+        2,
+        'Samples written per second',
+        'short',
+        [
+          {
+            expr: `sum by (${by}) (rate(vmagent_remotewrite_rows_pushed_after_relabel_total[5m]))`,
+            legend: `{{${cluster}}}`,
+          },
+        ],
+        12,
+        0,
+      ),
+      panel(
+        3,
+        'Persistent queue (pending bytes)',
+        'bytes',
+        [
+          {
+            expr: `sum by (${by}) (vm_persistentqueue_bytes_pending)`,
+            legend: `{{${cluster}}}`,
+          },
+        ],
+        0,
+        8,
+      ),
+      panel(
+        4,
+        'Active series per cluster',
+        'short',
+        [
+          // Samples per scrape summed over the targets: the cluster's active series, cheaply.
+          {
+            expr: `sum by (${by}) (scrape_samples_post_metric_relabeling)`,
+            legend: `{{${cluster}}}`,
+          },
+        ],
+        12,
+        8,
+      ),
     ],
     [],
   );

@@ -95,7 +95,9 @@ export function resourcesFor(figures: ResourceFigures) {
 }
 
 function doubleCpu(cpu: string): string {
-  const millis = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+  const millis = cpu.endsWith('m')
+    ? Number(cpu.slice(0, -1))
+    : Number(cpu) * 1000;
   const doubled = millis * 2;
   return doubled % 1000 === 0 ? String(doubled / 1000) : `${doubled}m`;
 }
@@ -167,7 +169,8 @@ export const CADVISOR_KEPT_METRICS = [
 export const IMAGES = {
   grafana: 'docker.io/grafana/grafana:11.6.0',
   nodeExporter: 'quay.io/prometheus/node-exporter:v1.9.1',
-  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.15.0',
+  kubeStateMetrics:
+    'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.15.0',
 } as const;
 
 /** Not in the seed: the uid/gid the core workloads run as (the images' own non-root users). */
@@ -185,7 +188,10 @@ export const HUB_ENVIRONMENT = 'infra';
 export const NAMESPACE = 'monitoring';
 
 /** Not in the seed: the secret store `ExternalSecret`s read from. */
-export const SECRET_STORE = { name: 'monitoring', kind: 'ClusterSecretStore' } as const;
+export const SECRET_STORE = {
+  name: 'monitoring',
+  kind: 'ClusterSecretStore',
+} as const;
 export const REMOTE_KEY_PREFIX = 'monitoring';
 
 /** Not in the seed: alert thresholds and durations of the default rules (see rules.ts). */

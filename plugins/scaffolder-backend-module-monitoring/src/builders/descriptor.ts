@@ -9,7 +9,8 @@ import { isMap, parseAllDocuments } from 'yaml';
 
 const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
 /** `https://github.com/<owner>/<repo>/blob/<branch>/<path>` (tree too). */
-const GITHUB_FILE_URL = /^https:\/\/github\.com\/([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})\/(?:blob|tree)\/([^/]+)\/(.+)$/;
+const GITHUB_FILE_URL =
+  /^https:\/\/github\.com\/([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})\/(?:blob|tree)\/([^/]+)\/(.+)$/;
 const SAFE_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._\-/]+$/;
 
 export interface DescriptorLocation {
@@ -27,7 +28,9 @@ export interface DescriptorLocation {
  * Where the component's descriptor is, for a pull request on GitHub. `InputError` when the
  * component is not registered from a file in a GitHub repository.
  */
-export function githubDescriptorLocation(annotations: Record<string, string> | undefined): DescriptorLocation {
+export function githubDescriptorLocation(
+  annotations: Record<string, string> | undefined,
+): DescriptorLocation {
   const location = annotations?.[MANAGED_BY_LOCATION] ?? '';
   const url = location.startsWith('url:') ? location.slice(4) : '';
   const m = GITHUB_FILE_URL.exec(url);
@@ -38,7 +41,12 @@ export function githubDescriptorLocation(annotations: Record<string, string> | u
     );
   }
   const [, owner, repo, branch, path] = m;
-  return { url, repoUrl: `github.com?owner=${owner}&repo=${repo}`, branch, path: decodeURIComponent(path) };
+  return {
+    url,
+    repoUrl: `github.com?owner=${owner}&repo=${repo}`,
+    branch,
+    path: decodeURIComponent(path),
+  };
 }
 
 export interface EntityName {
@@ -58,14 +66,21 @@ export function mergeAnnotationsIntoDescriptor(
   annotations: Record<string, string>,
 ): string {
   const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) throw new InputError('the component\'s descriptor is empty');
+  if (!Array.isArray(docs))
+    throw new InputError("the component's descriptor is empty");
   const ns = (entity.namespace ?? 'default').toLowerCase();
   const target = docs.find(doc => {
     if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
     const kind = String(doc.getIn(['kind']) ?? '').toLowerCase();
     const name = String(doc.getIn(['metadata', 'name']) ?? '').toLowerCase();
-    const namespace = String(doc.getIn(['metadata', 'namespace']) ?? 'default').toLowerCase();
-    return kind === entity.kind.toLowerCase() && name === entity.name.toLowerCase() && namespace === ns;
+    const namespace = String(
+      doc.getIn(['metadata', 'namespace']) ?? 'default',
+    ).toLowerCase();
+    return (
+      kind === entity.kind.toLowerCase() &&
+      name === entity.name.toLowerCase() &&
+      namespace === ns
+    );
   });
   if (!target) {
     throw new InputError(

@@ -5,7 +5,14 @@
  */
 import { SERVICE_POD_LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { containerSecurityContext, object, podSecurityContext } from './common';
-import { IMAGES, PORTS, REPLICAS, RESOURCES, resourcesFor, RUN_AS } from './defaults';
+import {
+  IMAGES,
+  PORTS,
+  REPLICAS,
+  RESOURCES,
+  resourcesFor,
+  RUN_AS,
+} from './defaults';
 import { K8sObject } from './types';
 
 export const NODE_EXPORTER = 'node-exporter';
@@ -23,9 +30,19 @@ export function metricLabelsAllowlist(): string {
 const KSM_RESOURCES: Array<{ group: string; resources: string[] }> = [
   {
     group: '',
-    resources: ['pods', 'nodes', 'namespaces', 'services', 'persistentvolumeclaims', 'persistentvolumes'],
+    resources: [
+      'pods',
+      'nodes',
+      'namespaces',
+      'services',
+      'persistentvolumeclaims',
+      'persistentvolumes',
+    ],
   },
-  { group: 'apps', resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+  {
+    group: 'apps',
+    resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+  },
   { group: 'batch', resources: ['jobs', 'cronjobs'] },
   { group: 'autoscaling', resources: ['horizontalpodautoscalers'] },
   { group: 'policy', resources: ['poddisruptionbudgets'] },
@@ -40,7 +57,10 @@ export function nodeExporter(ctx: ExporterContext): K8sObject[] {
   const selector = { 'app.kubernetes.io/name': NODE_EXPORTER };
   const labels = { ...ctx.labels, ...selector };
   const meta = { name: NODE_EXPORTER, namespace: ctx.namespace, labels };
-  const hostVolume = (name: string, path: string) => ({ name, hostPath: { path } });
+  const hostVolume = (name: string, path: string) => ({
+    name,
+    hostPath: { path },
+  });
   const mount = (name: string, mountPath: string) => ({
     name,
     mountPath,
@@ -48,11 +68,16 @@ export function nodeExporter(ctx: ExporterContext): K8sObject[] {
     mountPropagation: 'HostToContainer',
   });
   return [
-    object('v1', 'ServiceAccount', meta, { automountServiceAccountToken: false }),
+    object('v1', 'ServiceAccount', meta, {
+      automountServiceAccountToken: false,
+    }),
     object('apps/v1', 'DaemonSet', meta, {
       spec: {
         selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
+        updateStrategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: '10%' },
+        },
         template: {
           metadata: { labels },
           spec: {
@@ -75,9 +100,15 @@ export function nodeExporter(ctx: ExporterContext): K8sObject[] {
                   '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)',
                 ],
                 ports: [
-                  { name: 'metrics', containerPort: PORTS.nodeExporter, hostPort: PORTS.nodeExporter },
+                  {
+                    name: 'metrics',
+                    containerPort: PORTS.nodeExporter,
+                    hostPort: PORTS.nodeExporter,
+                  },
                 ],
-                readinessProbe: { httpGet: { path: '/', port: PORTS.nodeExporter } },
+                readinessProbe: {
+                  httpGet: { path: '/', port: PORTS.nodeExporter },
+                },
                 resources: resourcesFor(RESOURCES.nodeExporter),
                 securityContext: containerSecurityContext(),
                 volumeMounts: [
@@ -101,7 +132,9 @@ export function nodeExporter(ctx: ExporterContext): K8sObject[] {
       spec: {
         clusterIP: 'None',
         selector,
-        ports: [{ name: 'metrics', port: PORTS.nodeExporter, targetPort: 'metrics' }],
+        ports: [
+          { name: 'metrics', port: PORTS.nodeExporter, targetPort: 'metrics' },
+        ],
       },
     }),
   ];
@@ -114,17 +147,37 @@ export function kubeStateMetrics(ctx: ExporterContext): K8sObject[] {
   const clusterName = `${KUBE_STATE_METRICS}-${ctx.namespace}`;
   return [
     object('v1', 'ServiceAccount', meta, {}),
-    object('rbac.authorization.k8s.io/v1', 'ClusterRole', { name: clusterName, labels }, {
-      rules: KSM_RESOURCES.map(r => ({
-        apiGroups: [r.group],
-        resources: r.resources,
-        verbs: ['list', 'watch'],
-      })),
-    }),
-    object('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', { name: clusterName, labels }, {
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
-      subjects: [{ kind: 'ServiceAccount', name: KUBE_STATE_METRICS, namespace: ctx.namespace }],
-    }),
+    object(
+      'rbac.authorization.k8s.io/v1',
+      'ClusterRole',
+      { name: clusterName, labels },
+      {
+        rules: KSM_RESOURCES.map(r => ({
+          apiGroups: [r.group],
+          resources: r.resources,
+          verbs: ['list', 'watch'],
+        })),
+      },
+    ),
+    object(
+      'rbac.authorization.k8s.io/v1',
+      'ClusterRoleBinding',
+      { name: clusterName, labels },
+      {
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: clusterName,
+        },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: KUBE_STATE_METRICS,
+            namespace: ctx.namespace,
+          },
+        ],
+      },
+    ),
     object('apps/v1', 'Deployment', meta, {
       spec: {
         replicas: REPLICAS.kubeStateMetrics,
@@ -145,11 +198,24 @@ export function kubeStateMetrics(ctx: ExporterContext): K8sObject[] {
                   `--metric-labels-allowlist=${metricLabelsAllowlist()}`,
                 ],
                 ports: [
-                  { name: 'http-metrics', containerPort: PORTS.kubeStateMetrics },
-                  { name: 'telemetry', containerPort: PORTS.kubeStateMetricsTelemetry },
+                  {
+                    name: 'http-metrics',
+                    containerPort: PORTS.kubeStateMetrics,
+                  },
+                  {
+                    name: 'telemetry',
+                    containerPort: PORTS.kubeStateMetricsTelemetry,
+                  },
                 ],
-                livenessProbe: { httpGet: { path: '/livez', port: PORTS.kubeStateMetrics } },
-                readinessProbe: { httpGet: { path: '/readyz', port: PORTS.kubeStateMetricsTelemetry } },
+                livenessProbe: {
+                  httpGet: { path: '/livez', port: PORTS.kubeStateMetrics },
+                },
+                readinessProbe: {
+                  httpGet: {
+                    path: '/readyz',
+                    port: PORTS.kubeStateMetricsTelemetry,
+                  },
+                },
                 resources: resourcesFor(RESOURCES.kubeStateMetrics),
                 securityContext: containerSecurityContext(),
               },
@@ -162,8 +228,16 @@ export function kubeStateMetrics(ctx: ExporterContext): K8sObject[] {
       spec: {
         selector,
         ports: [
-          { name: 'http-metrics', port: PORTS.kubeStateMetrics, targetPort: 'http-metrics' },
-          { name: 'telemetry', port: PORTS.kubeStateMetricsTelemetry, targetPort: 'telemetry' },
+          {
+            name: 'http-metrics',
+            port: PORTS.kubeStateMetrics,
+            targetPort: 'http-metrics',
+          },
+          {
+            name: 'telemetry',
+            port: PORTS.kubeStateMetricsTelemetry,
+            targetPort: 'telemetry',
+          },
         ],
       },
     }),

@@ -45,7 +45,12 @@ function datasources(ctx: HubContext) {
         type: 'prometheus',
         access: 'proxy',
         isDefault: true,
-        url: serviceUrl(services.vmauth(ctx.name), ctx.namespace, D.PORTS.vmauth, SELECT_PATH),
+        url: serviceUrl(
+          services.vmauth(ctx.name),
+          ctx.namespace,
+          D.PORTS.vmauth,
+          SELECT_PATH,
+        ),
         basicAuth: true,
         basicAuthUser: 'grafana',
         // Grafana expands environment variables in provisioning files; the value comes from a
@@ -75,7 +80,10 @@ function dashboardProviders() {
 
 export function grafana(ctx: HubContext, o: GrafanaOptions): K8sObject[] {
   const name = `${ctx.name}-grafana`;
-  const selector = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': name };
+  const selector = {
+    'app.kubernetes.io/name': 'grafana',
+    'app.kubernetes.io/instance': name,
+  };
   const labels = { ...ctx.labels, ...selector };
   const meta = (n: string) => ({ name: n, namespace: ctx.namespace, labels });
   const secretEnv = (envName: string, secret: string, key: string) => ({
@@ -83,7 +91,10 @@ export function grafana(ctx: HubContext, o: GrafanaOptions): K8sObject[] {
     valueFrom: { secretKeyRef: { name: secret, key } },
   });
   const env = (envName: string, value: string) => ({ name: envName, value });
-  const configMapVolume = (v: string) => ({ name: v, configMap: { name: `${name}-${v}` } });
+  const configMapVolume = (v: string) => ({
+    name: v,
+    configMap: { name: `${name}-${v}` },
+  });
 
   return [
     object('v1', 'PersistentVolumeClaim', meta(`${name}-plugins`), {
@@ -99,12 +110,17 @@ export function grafana(ctx: HubContext, o: GrafanaOptions): K8sObject[] {
     object('v1', 'ConfigMap', meta(`${name}-dashboard-providers`), {
       data: { 'providers.yaml': dashboardProviders() },
     }),
-    object('v1', 'ConfigMap', meta(`${name}-dashboards`), { data: dashboardFiles() }),
+    object('v1', 'ConfigMap', meta(`${name}-dashboards`), {
+      data: dashboardFiles(),
+    }),
     object('apps/v1', 'Deployment', meta(name), {
       spec: {
         replicas: o.replicas,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: 1, maxSurge: 1 },
+        },
         template: {
           metadata: { labels },
           spec: {
@@ -124,11 +140,27 @@ export function grafana(ctx: HubContext, o: GrafanaOptions): K8sObject[] {
                   secretEnv('GF_DATABASE_HOST', o.databaseSecret, 'host'),
                   secretEnv('GF_DATABASE_NAME', o.databaseSecret, 'database'),
                   secretEnv('GF_DATABASE_USER', o.databaseSecret, 'user'),
-                  secretEnv('GF_DATABASE_PASSWORD', o.databaseSecret, 'password'),
+                  secretEnv(
+                    'GF_DATABASE_PASSWORD',
+                    o.databaseSecret,
+                    'password',
+                  ),
                   env('GF_DATABASE_SSL_MODE', 'require'),
-                  secretEnv('GF_SECURITY_ADMIN_USER', o.adminSecret, 'admin-user'),
-                  secretEnv('GF_SECURITY_ADMIN_PASSWORD', o.adminSecret, 'admin-password'),
-                  secretEnv(DATASOURCE_PASSWORD_ENV, o.datasourceSecret, 'password'),
+                  secretEnv(
+                    'GF_SECURITY_ADMIN_USER',
+                    o.adminSecret,
+                    'admin-user',
+                  ),
+                  secretEnv(
+                    'GF_SECURITY_ADMIN_PASSWORD',
+                    o.adminSecret,
+                    'admin-password',
+                  ),
+                  secretEnv(
+                    DATASOURCE_PASSWORD_ENV,
+                    o.datasourceSecret,
+                    'password',
+                  ),
                   env('GF_SECURITY_COOKIE_SECURE', 'true'),
                   env('GF_USERS_ALLOW_SIGN_UP', 'false'),
                   // Access matrix: "Developers | Grafana: View".
@@ -143,7 +175,9 @@ export function grafana(ctx: HubContext, o: GrafanaOptions): K8sObject[] {
                   env('GF_PATHS_PLUGINS', PATHS.plugins),
                   env('GF_PATHS_PROVISIONING', PATHS.provisioning),
                 ],
-                readinessProbe: { httpGet: { path: '/api/health', port: 'http' } },
+                readinessProbe: {
+                  httpGet: { path: '/api/health', port: 'http' },
+                },
                 livenessProbe: {
                   httpGet: { path: '/api/health', port: 'http' },
                   initialDelaySeconds: 60,
@@ -154,16 +188,31 @@ export function grafana(ctx: HubContext, o: GrafanaOptions): K8sObject[] {
                   { name: 'data', mountPath: PATHS.data },
                   { name: 'tmp', mountPath: '/tmp' },
                   { name: 'plugins', mountPath: PATHS.plugins },
-                  { name: 'datasources', mountPath: `${PATHS.provisioning}/datasources`, readOnly: true },
-                  { name: 'dashboard-providers', mountPath: `${PATHS.provisioning}/dashboards`, readOnly: true },
-                  { name: 'dashboards', mountPath: PATHS.dashboards, readOnly: true },
+                  {
+                    name: 'datasources',
+                    mountPath: `${PATHS.provisioning}/datasources`,
+                    readOnly: true,
+                  },
+                  {
+                    name: 'dashboard-providers',
+                    mountPath: `${PATHS.provisioning}/dashboards`,
+                    readOnly: true,
+                  },
+                  {
+                    name: 'dashboards',
+                    mountPath: PATHS.dashboards,
+                    readOnly: true,
+                  },
                 ],
               },
             ],
             volumes: [
               { name: 'data', emptyDir: {} },
               { name: 'tmp', emptyDir: {} },
-              { name: 'plugins', persistentVolumeClaim: { claimName: `${name}-plugins` } },
+              {
+                name: 'plugins',
+                persistentVolumeClaim: { claimName: `${name}-plugins` },
+              },
               configMapVolume('datasources'),
               configMapVolume('dashboard-providers'),
               configMapVolume('dashboards'),

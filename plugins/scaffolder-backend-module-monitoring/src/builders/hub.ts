@@ -3,8 +3,16 @@
  * vmauth, vmalert + Alertmanager with the default rules, Grafana HA, and the hub's own metrics
  * collection (vmagent, node exporter, kube-state-metrics).
  */
-import { hubComponentRelabeling, spokeExternalLabels } from '@hubspoke/backstage-plugin-monitoring-common';
-import { vmAlert, vmAlertmanager, vmRules, alertmanagerSecretName } from './alerting';
+import {
+  hubComponentRelabeling,
+  spokeExternalLabels,
+} from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  vmAlert,
+  vmAlertmanager,
+  vmRules,
+  alertmanagerSecretName,
+} from './alerting';
 import { READERS, userSecretName, vmAuth, vmUser } from './auth';
 import { HubContext, vmCluster, vminsertUrl } from './cluster';
 import { scrapes, vmAgent } from './collection';
@@ -36,9 +44,17 @@ function hubSecrets(o: HubOptions): SecretRequirement[] {
   });
   return [
     requirement(
-      base(`${o.name}-grafana-database`, 'PostgreSQL of Grafana: host[:port], database, user, password'),
+      base(
+        `${o.name}-grafana-database`,
+        'PostgreSQL of Grafana: host[:port], database, user, password',
+      ),
       remote('grafana-database'),
-      { host: 'provide', database: 'provide', user: 'provide', password: 'provide' },
+      {
+        host: 'provide',
+        database: 'provide',
+        user: 'provide',
+        password: 'provide',
+      },
     ),
     requirement(
       base(`${o.name}-grafana-admin`, 'Grafana admin account'),
@@ -57,7 +73,10 @@ function hubSecrets(o: HubOptions): SecretRequirement[] {
       ),
     ),
     requirement(
-      base(alertmanagerSecretName(o.name), 'Alertmanager configuration with the receivers'),
+      base(
+        alertmanagerSecretName(o.name),
+        'Alertmanager configuration with the receivers',
+      ),
       remote('alertmanager'),
       { 'alertmanager.yaml': 'provide' },
     ),
@@ -116,7 +135,10 @@ export function buildHub(input: HubInput): HubResult {
       name: o.name,
       namespace: o.namespace,
       labels,
-      remoteWriteLabels: spokeExternalLabels({ cluster: o.name, environment: o.environment }),
+      remoteWriteLabels: spokeExternalLabels({
+        cluster: o.name,
+        environment: o.environment,
+      }),
       remoteWriteUrl: `${vminsertUrl(ctx)}/api/v1/write`,
       scrapeInterval: D.SCRAPE_INTERVAL,
       storageClass: o.storageClass,

@@ -3,9 +3,22 @@ export type { HubResult } from './hub';
 export { buildSpoke, remoteWriteUrl, REMOTE_WRITE_SECRET } from './spoke';
 export type { SpokeResult } from './spoke';
 export { defaultRuleGroups, RECORDED } from './rules';
-export type { AlertingRule, RecordingRule, RuleGroup, RuleOptions } from './rules';
-export { buildServiceRules, serviceRulesInputSchema, parseServiceRulesInput } from './serviceRules';
-export type { ServiceRulesInput, ServiceRulesOptions, ServiceRulesResult } from './serviceRules';
+export type {
+  AlertingRule,
+  RecordingRule,
+  RuleGroup,
+  RuleOptions,
+} from './rules';
+export {
+  buildServiceRules,
+  serviceRulesInputSchema,
+  parseServiceRulesInput,
+} from './serviceRules';
+export type {
+  ServiceRulesInput,
+  ServiceRulesOptions,
+  ServiceRulesResult,
+} from './serviceRules';
 export {
   hubInputSchema,
   spokeInputSchema,

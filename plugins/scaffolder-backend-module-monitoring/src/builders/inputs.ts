@@ -32,14 +32,23 @@ export function durationSeconds(d: string): number {
 const name = (zi: Z, what: string) =>
   zi
     .string()
-    .max(40, `${what} must be at most 40 characters (it prefixes Service and Secret names)`)
-    .regex(NAME, `${what} must be lowercase letters, digits and '-', start with a letter and end with a letter or digit`);
+    .max(
+      40,
+      `${what} must be at most 40 characters (it prefixes Service and Secret names)`,
+    )
+    .regex(
+      NAME,
+      `${what} must be lowercase letters, digits and '-', start with a letter and end with a letter or digit`,
+    );
 
 const namespace = (zi: Z) =>
   zi
     .string()
     .max(63, 'must be at most 63 characters')
-    .regex(DNS_LABEL, "must be a DNS-1123 label (lowercase letters, digits and '-')")
+    .regex(
+      DNS_LABEL,
+      "must be a DNS-1123 label (lowercase letters, digits and '-')",
+    )
     .default(D.NAMESPACE);
 
 const storageClass = (zi: Z, what: string) =>
@@ -57,7 +66,12 @@ const size = (zi: Z, dflt: string) =>
     .default(dflt);
 
 const duration = (zi: Z) =>
-  zi.string().regex(DURATION, 'must be a duration like 30s, 15d (a whole number of s, m, h, d, w or y)');
+  zi
+    .string()
+    .regex(
+      DURATION,
+      'must be a duration like 30s, 15d (a whole number of s, m, h, d, w or y)',
+    );
 
 const secretInputs = (zi: Z) => ({
   secretStrategy: zi
@@ -68,48 +82,85 @@ const secretInputs = (zi: Z) => ({
     ),
   secretStore: zi
     .object({
-      name: zi.string().regex(DNS_SUBDOMAIN, 'must be a DNS-1123 subdomain').describe('Name of the (Cluster)SecretStore'),
-      kind: zi.enum(['SecretStore', 'ClusterSecretStore']).describe('Kind of the secret store'),
+      name: zi
+        .string()
+        .regex(DNS_SUBDOMAIN, 'must be a DNS-1123 subdomain')
+        .describe('Name of the (Cluster)SecretStore'),
+      kind: zi
+        .enum(['SecretStore', 'ClusterSecretStore'])
+        .describe('Kind of the secret store'),
     })
     .default({ ...D.SECRET_STORE })
-    .describe('The secret store ExternalSecrets read from (secretStrategy external-secrets)'),
+    .describe(
+      'The secret store ExternalSecrets read from (secretStrategy external-secrets)',
+    ),
   remoteKeyPrefix: zi
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be a secret-store path like monitoring/prod')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/,
+      'must be a secret-store path like monitoring/prod',
+    )
     .default(D.REMOTE_KEY_PREFIX)
     .describe('Prefix of the secret-store keys credentials are kept under'),
 });
 
 const outputPath = (zi: Z) =>
-  zi.string().regex(OUTPUT_PATH, "must be a relative path inside the workspace, without '.' or '..' segments");
+  zi
+    .string()
+    .regex(
+      OUTPUT_PATH,
+      "must be a relative path inside the workspace, without '.' or '..' segments",
+    );
 
 const replica = (zi: Z, component: keyof typeof D.MAX_REPLICAS) =>
   zi
     .number()
     .int('must be a whole number')
     .min(1, 'must be at least 1')
-    .max(D.MAX_REPLICAS[component], `must be at most ${D.MAX_REPLICAS[component]} (the seed's scalability limit)`)
+    .max(
+      D.MAX_REPLICAS[component],
+      `must be at most ${D.MAX_REPLICAS[component]} (the seed's scalability limit)`,
+    )
     .optional()
     .describe(`Replicas of ${component} (default ${D.REPLICAS[component]})`);
 
 export function hubInputSchema(zi: Z) {
   return zi
     .object({
-      name: name(zi, 'name').describe('Name of the hub: the VMCluster, VMAuth, VMAlert, ... and the hub\'s own cluster label'),
+      name: name(zi, 'name').describe(
+        "Name of the hub: the VMCluster, VMAuth, VMAlert, ... and the hub's own cluster label",
+      ),
       namespace: namespace(zi).describe('Namespace of the hub'),
-      storageClass: storageClass(zi, 'storageClass').describe('StorageClass of the vmstorage, vmselect-cache and vmagent volumes (e.g. gp3)'),
-      sharedStorageClass: storageClass(zi, 'sharedStorageClass').optional().describe('ReadWriteMany StorageClass of the Grafana plugin volume (e.g. efs); default storageClass'),
+      storageClass: storageClass(zi, 'storageClass').describe(
+        'StorageClass of the vmstorage, vmselect-cache and vmagent volumes (e.g. gp3)',
+      ),
+      sharedStorageClass: storageClass(zi, 'sharedStorageClass')
+        .optional()
+        .describe(
+          'ReadWriteMany StorageClass of the Grafana plugin volume (e.g. efs); default storageClass',
+        ),
       grafanaDomain: zi
         .string({ required_error: 'grafanaDomain is required' })
         .max(253, 'must be at most 253 characters')
         .regex(DNS_SUBDOMAIN, 'must be a host name like grafana.example.com')
-        .describe('Public host name of Grafana (its root URL is https://<grafanaDomain>/)'),
-      environment: zi.string().regex(ENVIRONMENT, 'must match ^[a-z][a-z0-9-]{0,30}$').default(D.HUB_ENVIRONMENT).describe('environment label of the hub\'s own metrics'),
+        .describe(
+          'Public host name of Grafana (its root URL is https://<grafanaDomain>/)',
+        ),
+      environment: zi
+        .string()
+        .regex(ENVIRONMENT, 'must match ^[a-z][a-z0-9-]{0,30}$')
+        .default(D.HUB_ENVIRONMENT)
+        .describe("environment label of the hub's own metrics"),
       retention: duration(zi)
-        .refine(d => durationSeconds(d) >= 86400 && /[hdwy]$/.test(d), 'must be at least 1d, in h, d, w or y (VictoriaMetrics\' minimum retention)')
+        .refine(
+          d => durationSeconds(d) >= 86400 && /[hdwy]$/.test(d),
+          "must be at least 1d, in h, d, w or y (VictoriaMetrics' minimum retention)",
+        )
         .default(D.RETENTION)
         .describe('Retention of the metrics (default 15d)'),
-      storageSize: size(zi, D.STORAGE.vmstorage).describe('Volume size of each vmstorage replica (default 100Gi)'),
+      storageSize: size(zi, D.STORAGE.vmstorage).describe(
+        'Volume size of each vmstorage replica (default 100Gi)',
+      ),
       replicas: zi
         .object({
           vminsert: replica(zi, 'vminsert'),
@@ -123,7 +174,9 @@ export function hubInputSchema(zi: Z) {
         .default({})
         .describe('Replica overrides per component'),
       ...secretInputs(zi),
-      outputPath: outputPath(zi).default('hub').describe('Workspace folder the manifests are written to'),
+      outputPath: outputPath(zi)
+        .default('hub')
+        .describe('Workspace folder the manifests are written to'),
     })
     .strict()
     .superRefine((v, ctx) => {
@@ -150,7 +203,10 @@ export function hubUrlProblem(value: string): string | undefined {
   } catch {
     return 'must be an absolute URL like https://vmauth.hub.example.com';
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+  if (
+    url.protocol !== 'https:' &&
+    !(url.protocol === 'http:' && isLoopback(url.hostname))
+  ) {
     return 'must use https (http only for localhost or 127.0.0.1)';
   }
   if (url.username || url.password) return 'must not contain credentials';
@@ -161,10 +217,15 @@ export function hubUrlProblem(value: string): string | undefined {
 export function spokeInputSchema(zi: Z) {
   return zi
     .object({
-      clusterName: name(zi, 'clusterName').describe('Name of the spoke cluster: its cluster label on every series'),
+      clusterName: name(zi, 'clusterName').describe(
+        'Name of the spoke cluster: its cluster label on every series',
+      ),
       environment: zi
         .string({ required_error: 'environment is required' })
-        .regex(ENVIRONMENT, 'must match ^[a-z][a-z0-9-]{0,30}$ (e.g. dev, staging, production)')
+        .regex(
+          ENVIRONMENT,
+          'must match ^[a-z][a-z0-9-]{0,30}$ (e.g. dev, staging, production)',
+        )
         .describe('environment label on every series of this spoke'),
       hubUrl: zi
         .string({ required_error: 'hubUrl is required' })
@@ -172,18 +233,40 @@ export function spokeInputSchema(zi: Z) {
           const problem = hubUrlProblem(v);
           if (problem) ctx.addIssue({ code: 'custom', message: problem });
         })
-        .describe('Base URL of the hub\'s vmauth (https); remote write goes to <hubUrl>/insert/0/prometheus/api/v1/write'),
-      namespace: namespace(zi).describe('Namespace of the spoke\'s vmagent and exporters'),
-      hubName: name(zi, 'hubName').default('hub').describe('Name of the hub (its VMCluster) the spoke writes to'),
-      hubNamespace: namespace(zi).describe('Namespace of the hub, where the spoke\'s VMUser is created'),
-      storageClass: storageClass(zi, 'storageClass').describe('StorageClass of the vmagent persistent queue'),
-      queueSize: size(zi, D.STORAGE.vmagentQueue).describe('Size of the vmagent persistent queue (default 10Gi)'),
+        .describe(
+          "Base URL of the hub's vmauth (https); remote write goes to <hubUrl>/insert/0/prometheus/api/v1/write",
+        ),
+      namespace: namespace(zi).describe(
+        "Namespace of the spoke's vmagent and exporters",
+      ),
+      hubName: name(zi, 'hubName')
+        .default('hub')
+        .describe('Name of the hub (its VMCluster) the spoke writes to'),
+      hubNamespace: namespace(zi).describe(
+        "Namespace of the hub, where the spoke's VMUser is created",
+      ),
+      storageClass: storageClass(zi, 'storageClass').describe(
+        'StorageClass of the vmagent persistent queue',
+      ),
+      queueSize: size(zi, D.STORAGE.vmagentQueue).describe(
+        'Size of the vmagent persistent queue (default 10Gi)',
+      ),
       scrapeInterval: duration(zi)
-        .refine(d => /[smh]$/.test(d) && durationSeconds(d) >= 5 && durationSeconds(d) <= 600, 'must be between 5s and 10m, in s, m or h')
+        .refine(
+          d =>
+            /[smh]$/.test(d) &&
+            durationSeconds(d) >= 5 &&
+            durationSeconds(d) <= 600,
+          'must be between 5s and 10m, in s, m or h',
+        )
         .default(D.SCRAPE_INTERVAL)
-        .describe('Scrape interval of the spoke\'s vmagent (default 30s)'),
+        .describe("Scrape interval of the spoke's vmagent (default 30s)"),
       ...secretInputs(zi),
-      outputPath: outputPath(zi).optional().describe('Workspace folder the manifests are written to (default spokes/<clusterName>)'),
+      outputPath: outputPath(zi)
+        .optional()
+        .describe(
+          'Workspace folder the manifests are written to (default spokes/<clusterName>)',
+        ),
     })
     .strict();
 }
@@ -204,11 +287,20 @@ function formatIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function parseWith<T>(schema: z.ZodType<T, any, any>, what: string, raw: unknown): T {
+function parseWith<T>(
+  schema: z.ZodType<T, any, any>,
+  what: string,
+  raw: unknown,
+): T {
   const result = schema.safeParse(raw);
-  if (!result.success) throw new InputError(`Invalid ${what} input: ${formatIssues(result.error)}`);
+  if (!result.success)
+    throw new InputError(
+      `Invalid ${what} input: ${formatIssues(result.error)}`,
+    );
   return result.data;
 }
 
-export const parseHubInput = (raw: unknown): HubOptions => parseWith(hubSchema, 'hub', raw);
-export const parseSpokeInput = (raw: unknown): SpokeOptions => parseWith(spokeSchema, 'spoke', raw);
+export const parseHubInput = (raw: unknown): HubOptions =>
+  parseWith(hubSchema, 'hub', raw);
+export const parseSpokeInput = (raw: unknown): SpokeOptions =>
+  parseWith(spokeSchema, 'spoke', raw);

@@ -13,9 +13,18 @@ import {
   stackRules,
   vmauthConfig,
 } from '@internal/monitoring-local-stack';
-import { COMPONENT_LABEL, HUB_COMPONENTS, hubComponentJob } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  COMPONENT_LABEL,
+  HUB_COMPONENTS,
+  hubComponentJob,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { toOperatorRelabel } from './relabel';
-import { findAll, findObject, sampleHub, sampleSpoke } from '../__testUtils__/builders';
+import {
+  findAll,
+  findObject,
+  sampleHub,
+  sampleSpoke,
+} from '../__testUtils__/builders';
 import * as D from './defaults';
 
 const hub = sampleHub();
@@ -34,7 +43,9 @@ const flag = (name: string, key: string) =>
 describe('the local hub and the hub template', () => {
   it('keep data as long', () => {
     const cluster = findObject(hub.objects, 'VMCluster');
-    expect(flag('victoria-metrics', 'retentionPeriod')).toBe(cluster.spec.retentionPeriod);
+    expect(flag('victoria-metrics', 'retentionPeriod')).toBe(
+      cluster.spec.retentionPeriod,
+    );
     expect(cluster.spec.retentionPeriod).toBe(D.RETENTION);
   });
 
@@ -49,15 +60,16 @@ describe('the local hub and the hub template', () => {
       spokeAgent.spec.scrapeInterval,
     );
     // Locally the same rule, with the local vmagents' interval.
-    expect(flag('victoria-metrics', 'dedup.minScrapeInterval')).toBe(LOCAL_SCRAPE_INTERVAL);
+    expect(flag('victoria-metrics', 'dedup.minScrapeInterval')).toBe(
+      LOCAL_SCRAPE_INTERVAL,
+    );
   });
 
   it('route every user to the same paths', () => {
     const rendered = Object.fromEntries(
-      [...findAll(hub.objects, 'VMUser'), ...findAll(spoke.hub, 'VMUser')].map(u => [
-        u.spec.username,
-        u.spec.targetRefs.flatMap((t: any) => t.paths),
-      ]),
+      [...findAll(hub.objects, 'VMUser'), ...findAll(spoke.hub, 'VMUser')].map(
+        u => [u.spec.username, u.spec.targetRefs.flatMap((t: any) => t.paths)],
+      ),
     );
     const local = vmauthConfig({
       writers: [{ username: 'spoke', password: 'x' }],
@@ -66,49 +78,83 @@ describe('the local hub and the hub template', () => {
         { username: 'grafana', password: 'x' },
       ],
     });
-    const paths = (u: string) => local.users.find(x => x.username === u)!.url_map.flatMap(m => m.src_paths);
+    const paths = (u: string) =>
+      local.users
+        .find(x => x.username === u)!
+        .url_map.flatMap(m => m.src_paths);
     expect(paths('portal')).toEqual(rendered.portal);
     expect(paths('grafana')).toEqual(rendered.grafana);
     // The spoke's write-only VMUser is rendered under a per-spoke name.
-    const spokeUser = Object.keys(rendered).find(n => !['portal', 'grafana'].includes(n))!;
+    const spokeUser = Object.keys(rendered).find(
+      n => !['portal', 'grafana'].includes(n),
+    )!;
     expect(paths('spoke')).toEqual(rendered[spokeUser]);
-    expect(rendered.portal.every((p: string) => p.startsWith(`/select/${D.TENANT}/prometheus/`))).toBe(true);
+    expect(
+      rendered.portal.every((p: string) =>
+        p.startsWith(`/select/${D.TENANT}/prometheus/`),
+      ),
+    ).toBe(true);
   });
 
   it('send the spokes to the tenant write path the template renders', () => {
     const spokeAgent = findObject(spoke.spoke, 'VMAgent');
     const rendered = new URL(spokeAgent.spec.remoteWrite[0].url).pathname;
     for (const env of ['dev', 'staging', 'production']) {
-      expect(new URL(flag(`vmagent-${env}`, 'remoteWrite.url')!).pathname).toBe(rendered);
+      expect(new URL(flag(`vmagent-${env}`, 'remoteWrite.url')!).pathname).toBe(
+        rendered,
+      );
     }
   });
 
   it('run two vmalert replicas, as the template does', () => {
     const vmalert = findObject(hub.objects, 'VMAlert');
-    expect(specs.filter(s => s.command === spec('vmalert').command)).toHaveLength(
-      vmalert.spec.replicaCount,
-    );
+    expect(
+      specs.filter(s => s.command === spec('vmalert').command),
+    ).toHaveLength(vmalert.spec.replicaCount);
   });
 
-  it('label the hub components\' self-scrapes the same way, so /stack reads one label', () => {
+  it("label the hub components' self-scrapes the same way, so /stack reads one label", () => {
     // The template's hub VMAgent: the drop list, then `component` from the operator's job names.
     const agent = findObject(hub.objects, 'VMAgent');
-    const relabel = agent.spec.inlineRelabelConfig.filter((r: any) => r.targetLabel === COMPONENT_LABEL);
-    expect(relabel).toEqual(toOperatorRelabel(hubRemoteWriteRelabeling().map(r => ({ ...r, regex: r.regex!.replace(HUB_AGENT.cluster, hub.options.name) }))));
+    const relabel = agent.spec.inlineRelabelConfig.filter(
+      (r: any) => r.targetLabel === COMPONENT_LABEL,
+    );
+    expect(relabel).toEqual(
+      toOperatorRelabel(
+        hubRemoteWriteRelabeling().map(r => ({
+          ...r,
+          regex: r.regex!.replace(HUB_AGENT.cluster, hub.options.name),
+        })),
+      ),
+    );
     // Locally, one job per component named as the operator names it, for the hub's cluster.
     const jobs = hubScrapeConfig().scrape_configs.map(j => j.job_name);
-    expect(jobs).toEqual(expect.arrayContaining(HUB_COMPONENTS.map(c => hubComponentJob(c, HUB_AGENT.cluster))));
+    expect(jobs).toEqual(
+      expect.arrayContaining(
+        HUB_COMPONENTS.map(c => hubComponentJob(c, HUB_AGENT.cluster)),
+      ),
+    );
     const regex = new RegExp(`^${relabel[0].regex}$`);
-    expect(HUB_COMPONENTS.every(c => regex.test(hubComponentJob(c, hub.options.name)))).toBe(true);
+    expect(
+      HUB_COMPONENTS.every(c =>
+        regex.test(hubComponentJob(c, hub.options.name)),
+      ),
+    ).toBe(true);
     expect(regex.test(hubComponentJob('vmselect', 'other-hub'))).toBe(false);
-    expect(flag('vmagent-hub', 'remoteWrite.label')).toBe(`cluster=${HUB_AGENT.cluster}`);
+    expect(flag('vmagent-hub', 'remoteWrite.label')).toBe(
+      `cluster=${HUB_AGENT.cluster}`,
+    );
   });
 
   it('evaluate the same rules: names, expressions, labels (only for: is shorter locally)', () => {
     const shape = (groups: any[]) =>
       groups.map(g => ({
         name: g.name,
-        rules: g.rules.map((r: any) => ({ name: r.alert ?? r.record, expr: r.expr, labels: r.labels })),
+        rules: g.rules.map((r: any) => ({
+          name: r.alert ?? r.record,
+          expr: r.expr,
+          labels: r.labels,
+        })),
       }));
     const rendered = findAll(hub.objects, 'VMRule').flatMap(r => r.spec.groups);
     expect(rendered.length).toBeGreaterThan(0);

@@ -17,7 +17,8 @@ export function toOperatorRelabel(rules: RelabelRule[]): OperatorRelabelRule[] {
   return rules.map(rule => {
     const out: OperatorRelabelRule = {};
     if (rule.action !== undefined) out.action = rule.action;
-    if (rule.source_labels !== undefined) out.sourceLabels = [...rule.source_labels];
+    if (rule.source_labels !== undefined)
+      out.sourceLabels = [...rule.source_labels];
     if (rule.separator !== undefined) out.separator = rule.separator;
     if (rule.regex !== undefined) out.regex = rule.regex;
     if (rule.target_label !== undefined) out.targetLabel = rule.target_label;
@@ -28,10 +29,18 @@ export function toOperatorRelabel(rules: RelabelRule[]): OperatorRelabelRule[] {
 
 /** Drops every series whose name matches one of the patterns (anchored, RE2 syntax). */
 export function dropMetrics(patterns: string[]): OperatorRelabelRule {
-  return { action: 'drop', sourceLabels: ['__name__'], regex: `(${patterns.join('|')})` };
+  return {
+    action: 'drop',
+    sourceLabels: ['__name__'],
+    regex: `(${patterns.join('|')})`,
+  };
 }
 
 /** Keeps only the series whose name matches one of the patterns. */
 export function keepMetrics(patterns: string[]): OperatorRelabelRule {
-  return { action: 'keep', sourceLabels: ['__name__'], regex: `(${patterns.join('|')})` };
+  return {
+    action: 'keep',
+    sourceLabels: ['__name__'],
+    regex: `(${patterns.join('|')})`,
+  };
 }

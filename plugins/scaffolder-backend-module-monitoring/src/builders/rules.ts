@@ -4,7 +4,11 @@
  * rule groups in vmalert's file format, so the local stack can load the same rules from a file
  * and the hub builder wraps them in VMRules.
  */
-import { FLEET_RECORDED, fleetRecordingRules, LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  FLEET_RECORDED,
+  fleetRecordingRules,
+  LABELS,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { ALERTS } from './defaults';
 
 export interface AlertingRule {
@@ -94,7 +98,8 @@ function stackRules(o: Required<RuleOptions>): AlertingRule[] {
       expr: `time() - max by (${SPOKE}) (tlast_over_time(up{${cluster}!=""}[1h])) > ${ALERTS.remoteWriteLagSeconds}`,
       labels: { severity: 'critical' },
       annotations: {
-        summary: 'No samples from cluster {{ $labels.cluster }} for {{ $value | humanizeDuration }}',
+        summary:
+          'No samples from cluster {{ $labels.cluster }} for {{ $value | humanizeDuration }}',
         description:
           'The hub has received nothing from the vmagent of {{ $labels.cluster }} ' +
           `({{ $labels.environment }}) for more than ${ALERTS.remoteWriteLagSeconds / 60} minutes.`,
@@ -109,7 +114,8 @@ function stackRules(o: Required<RuleOptions>): AlertingRule[] {
       for: ALERTS.queueFor,
       labels: { severity: 'warning' },
       annotations: {
-        summary: 'The remote-write queue of {{ $labels.cluster }} keeps growing',
+        summary:
+          'The remote-write queue of {{ $labels.cluster }} keeps growing',
         description:
           'vmagent {{ $labels.pod }} in {{ $labels.cluster }} buffers {{ $value | humanize1024 }}B ' +
           'on disk and the queue is not draining: the hub is unreachable or too slow.',
@@ -121,8 +127,10 @@ function stackRules(o: Required<RuleOptions>): AlertingRule[] {
       expr: `sum by (${SPOKE}) (increase(vm_persistentqueue_bytes_dropped_total[5m])) > 0`,
       labels: { severity: 'critical' },
       annotations: {
-        summary: 'vmagent in {{ $labels.cluster }} drops data: its persistent queue is full',
-        description: 'The persistent queue reached its size limit and vmagent drops the oldest data.',
+        summary:
+          'vmagent in {{ $labels.cluster }} drops data: its persistent queue is full',
+        description:
+          'The persistent queue reached its size limit and vmagent drops the oldest data.',
         ...rb('VMAgentDroppingSamples'),
       },
     },
@@ -135,7 +143,8 @@ function stackRules(o: Required<RuleOptions>): AlertingRule[] {
       for: '30m',
       labels: { severity: 'critical' },
       annotations: {
-        summary: 'vmstorage {{ $labels.instance }} uses {{ $value | humanizePercentage }} of its disk',
+        summary:
+          'vmstorage {{ $labels.instance }} uses {{ $value | humanizePercentage }} of its disk',
         description:
           'Grow the volume or shorten the retention before vmstorage turns read-only.',
         ...rb('VMStorageDiskRunningOut'),
@@ -146,8 +155,10 @@ function stackRules(o: Required<RuleOptions>): AlertingRule[] {
       expr: 'vector(1)',
       labels: { severity: 'none' },
       annotations: {
-        summary: 'Always firing: proves the alerting pipeline (vmalert -> Alertmanager) works',
-        description: 'Route it to a dead man\'s switch; its absence means alerting is broken.',
+        summary:
+          'Always firing: proves the alerting pipeline (vmalert -> Alertmanager) works',
+        description:
+          "Route it to a dead man's switch; its absence means alerting is broken.",
       },
     },
   ];
@@ -163,7 +174,8 @@ export function defaultRuleGroups(options: RuleOptions = {}): RuleGroup[] {
   const o: Required<RuleOptions> = {
     errorRatioFor: options.errorRatioFor ?? ALERTS.errorRatioFor,
     latencyFor: options.latencyFor ?? ALERTS.latencyFor,
-    runbookBaseUrl: options.runbookBaseUrl ?? 'https://runbooks.example.com/monitoring',
+    runbookBaseUrl:
+      options.runbookBaseUrl ?? 'https://runbooks.example.com/monitoring',
   };
   return [
     { name: 'service-slo', rules: serviceSloRules(o) },

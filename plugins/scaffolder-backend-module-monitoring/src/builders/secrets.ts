@@ -7,7 +7,12 @@
  */
 import { EXTERNAL_SECRETS_API_VERSION } from '../validation/externalSecret';
 import { object } from './common';
-import { K8sObject, SecretRequirement, SecretStoreRef, SecretStrategy } from './types';
+import {
+  K8sObject,
+  SecretRequirement,
+  SecretStoreRef,
+  SecretStrategy,
+} from './types';
 
 export interface SecretsResult {
   /** `ExternalSecret` objects (strategy `external-secrets`), else empty. */
@@ -18,7 +23,11 @@ export interface SecretsResult {
 
 export function resolveSecrets(
   required: SecretRequirement[],
-  opts: { strategy: SecretStrategy; store: SecretStoreRef; labels: Record<string, string> },
+  opts: {
+    strategy: SecretStrategy;
+    store: SecretStoreRef;
+    labels: Record<string, string>;
+  },
 ): SecretsResult {
   if (opts.strategy === 'kubernetes') return { objects: [], secrets: required };
   return {
@@ -43,7 +52,10 @@ function externalSecret(
         target: { name: req.name, creationPolicy: 'Owner' },
         data: req.keys.map(key => ({
           secretKey: key,
-          remoteRef: { key: req.sources[key].remoteKey, property: req.sources[key].property },
+          remoteRef: {
+            key: req.sources[key].remoteKey,
+            property: req.sources[key].property,
+          },
         })),
       },
     },
@@ -54,14 +66,22 @@ function externalSecret(
 export function requirement(
   base: Omit<SecretRequirement, 'keys' | 'sources'>,
   remoteKey: string,
-  keys: Record<string, SecretRequirement['sources'][string]['source'] | { identifier: string }>,
+  keys: Record<
+    string,
+    SecretRequirement['sources'][string]['source'] | { identifier: string }
+  >,
 ): SecretRequirement {
   const sources: SecretRequirement['sources'] = {};
   for (const [key, src] of Object.entries(keys)) {
     sources[key] =
       typeof src === 'string'
         ? { source: src, remoteKey, property: key }
-        : { source: 'identifier', identifier: src.identifier, remoteKey, property: key };
+        : {
+            source: 'identifier',
+            identifier: src.identifier,
+            remoteKey,
+            property: key,
+          };
   }
   return { ...base, keys: Object.keys(keys), sources };
 }

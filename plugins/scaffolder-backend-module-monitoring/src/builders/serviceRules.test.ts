@@ -8,7 +8,10 @@ import {
 } from './serviceRules';
 
 /** A component as catalog:fetch returns it: with the fields the catalog adds on reading. */
-function fetched(annotations: Record<string, string>, extra: Partial<CatalogEntity> = {}): CatalogEntity {
+function fetched(
+  annotations: Record<string, string>,
+  extra: Partial<CatalogEntity> = {},
+): CatalogEntity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -20,11 +23,17 @@ function fetched(annotations: Record<string, string>, extra: Partial<CatalogEnti
       etag: 'b7d9c3e0a1',
       annotations: {
         'backstage.io/managed-by-location': 'file:/work/main/examples/all.yaml',
-        'backstage.io/managed-by-origin-location': 'file:/work/main/examples/all.yaml',
+        'backstage.io/managed-by-origin-location':
+          'file:/work/main/examples/all.yaml',
         ...annotations,
       },
     },
-    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/team-shop', system: 'shop' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/team-shop',
+      system: 'shop',
+    },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/team-shop' }],
     ...extra,
   };
@@ -49,7 +58,9 @@ describe('buildServiceRules', () => {
         name: expect.stringMatching(/^payments-alerts-[0-9a-f]{6}$/),
         namespace: 'monitoring',
         labels: { 'monitoring.backstage.io/hub': 'hub' },
-        annotations: { 'monitoring.backstage.io/entity': 'component:default/payments' },
+        annotations: {
+          'monitoring.backstage.io/entity': 'component:default/payments',
+        },
       },
     });
     const [errors, latency] = rulesOf(r);
@@ -69,15 +80,30 @@ describe('buildServiceRules', () => {
   });
 
   it('labels the alerts with service, severity and the owner as team; annotations use only alert labels', () => {
-    const r = buildServiceRules({ entity: annotated, runbookUrl: 'https://runbooks.example.com/payments' });
+    const r = buildServiceRules({
+      entity: annotated,
+      runbookUrl: 'https://runbooks.example.com/payments',
+    });
     for (const rule of rulesOf(r)) {
-      expect(rule.labels).toEqual({ service: 'payments', severity: 'warning', team: 'team-shop' });
-      expect(rule.annotations.runbook_url).toBe('https://runbooks.example.com/payments');
+      expect(rule.labels).toEqual({
+        service: 'payments',
+        severity: 'warning',
+        team: 'team-shop',
+      });
+      expect(rule.annotations.runbook_url).toBe(
+        'https://runbooks.example.com/payments',
+      );
       expect(rule.annotations).not.toHaveProperty('dashboard');
-      expect(rule.annotations.summary).toContain('{{ $labels.service }} in {{ $labels.environment }}');
+      expect(rule.annotations.summary).toContain(
+        '{{ $labels.service }} in {{ $labels.environment }}',
+      );
     }
-    expect(rulesOf(r)[0].annotations.description).toContain('More than 5% of the requests');
-    expect(rulesOf(r)[1].annotations.description).toContain('above 500ms for 10m');
+    expect(rulesOf(r)[0].annotations.description).toContain(
+      'More than 5% of the requests',
+    );
+    expect(rulesOf(r)[1].annotations.description).toContain(
+      'above 500ms for 10m',
+    );
   });
 
   it('sets only the annotations asked for and keeps the others; drops what the catalog added', () => {
@@ -107,20 +133,40 @@ describe('buildServiceRules', () => {
       },
       spec: annotated.spec,
     });
-    expect(rulesOf(r)[0].expr).toContain('grpc_server_handled_total{service="payments",namespace="shop",grpc_code!="OK"}');
-    expect(rulesOf(r)[0].annotations.dashboard).toBe('https://grafana.example.com/d/payments');
+    expect(rulesOf(r)[0].expr).toContain(
+      'grpc_server_handled_total{service="payments",namespace="shop",grpc_code!="OK"}',
+    );
+    expect(rulesOf(r)[0].annotations.dashboard).toBe(
+      'https://grafana.example.com/d/payments',
+    );
     // The input entity is not modified.
-    expect(annotated.metadata.annotations).not.toHaveProperty('monitoring/metrics-profile');
+    expect(annotated.metadata.annotations).not.toHaveProperty(
+      'monitoring/metrics-profile',
+    );
   });
 
   it('names the service from defaultKubernetesId only when no annotation does', () => {
-    const bare = fetched({}, { metadata: { name: 'shop-docs', namespace: 'default' } });
-    const r = buildServiceRules({ entity: bare, defaultKubernetesId: 'shop-docs' });
-    expect(r.annotationsSet).toEqual({ 'backstage.io/kubernetes-id': 'shop-docs' });
+    const bare = fetched(
+      {},
+      { metadata: { name: 'shop-docs', namespace: 'default' } },
+    );
+    const r = buildServiceRules({
+      entity: bare,
+      defaultKubernetesId: 'shop-docs',
+    });
+    expect(r.annotationsSet).toEqual({
+      'backstage.io/kubernetes-id': 'shop-docs',
+    });
     expect(r.target.service).toBe('shop-docs');
 
-    const bySelector = fetched({ 'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=pay-api' });
-    const s = buildServiceRules({ entity: bySelector, defaultKubernetesId: 'payments' });
+    const bySelector = fetched({
+      'backstage.io/kubernetes-label-selector':
+        'app.kubernetes.io/name=pay-api',
+    });
+    const s = buildServiceRules({
+      entity: bySelector,
+      defaultKubernetesId: 'payments',
+    });
     expect(s.annotationsSet).toEqual({});
     expect(s.target.service).toBe('pay-api');
     expect(rulesOf(s)[1].expr).toContain('{service="pay-api"}');
@@ -128,45 +174,135 @@ describe('buildServiceRules', () => {
 
   it('takes monitoring/selector matchers from the annotations, escaped, never as text', () => {
     const r = buildServiceRules({
-      entity: fetched({ 'backstage.io/kubernetes-id': 'payments', 'monitoring/selector': 'route!=/healthz"} or vector(1)' }),
+      entity: fetched({
+        'backstage.io/kubernetes-id': 'payments',
+        'monitoring/selector': 'route!=/healthz"} or vector(1)',
+      }),
     });
-    expect(rulesOf(r)[1].expr).toContain('{service="payments",route!="/healthz\\"} or vector(1)"}');
+    expect(rulesOf(r)[1].expr).toContain(
+      '{service="payments",route!="/healthz\\"} or vector(1)"}',
+    );
   });
 
   it('restricts to the chosen environments', () => {
-    const one = buildServiceRules({ entity: annotated, environments: ['production'] });
-    expect(rulesOf(one)[1].expr).toContain('{service="payments",namespace="shop",environment="production"}');
-    const two = buildServiceRules({ entity: annotated, environments: ['staging', 'production'] });
+    const one = buildServiceRules({
+      entity: annotated,
+      environments: ['production'],
+    });
+    expect(rulesOf(one)[1].expr).toContain(
+      '{service="payments",namespace="shop",environment="production"}',
+    );
+    const two = buildServiceRules({
+      entity: annotated,
+      environments: ['staging', 'production'],
+    });
     expect(rulesOf(two)[1].expr).toContain('environment=~"staging|production"');
   });
 
   it('names the rule after the entity, so same-named components of two catalog namespaces keep their own', () => {
-    const other = fetched(annotated.metadata.annotations!, { metadata: { ...annotated.metadata, namespace: 'payments-team' } });
+    const other = fetched(annotated.metadata.annotations!, {
+      metadata: { ...annotated.metadata, namespace: 'payments-team' },
+    });
     const a = buildServiceRules({ entity: annotated }).rule;
     const b = buildServiceRules({ entity: other }).rule;
     expect(a.metadata.name).not.toBe(b.metadata.name);
-    expect(b.metadata.annotations).toEqual({ 'monitoring.backstage.io/entity': 'component:payments-team/payments' });
+    expect(b.metadata.annotations).toEqual({
+      'monitoring.backstage.io/entity': 'component:payments-team/payments',
+    });
     // Stable: a re-run renders the same name, so it updates the rule it made.
-    expect(buildServiceRules({ entity: annotated }).rule.metadata.name).toBe(a.metadata.name);
+    expect(buildServiceRules({ entity: annotated }).rule.metadata.name).toBe(
+      a.metadata.name,
+    );
   });
 
   it('turns k=v alert-selector matchers into alert labels', () => {
-    const r = buildServiceRules({ entity: annotated, alertSelector: 'tier=api,stage!=batch' });
-    expect(rulesOf(r)[0].labels).toEqual({ service: 'payments', severity: 'warning', team: 'team-shop', tier: 'api' });
-    expect(r.entity.metadata.annotations!['monitoring/alert-selector']).toBe('tier=api,stage!=batch');
+    const r = buildServiceRules({
+      entity: annotated,
+      alertSelector: 'tier=api,stage!=batch',
+    });
+    expect(rulesOf(r)[0].labels).toEqual({
+      service: 'payments',
+      severity: 'warning',
+      team: 'team-shop',
+      tier: 'api',
+    });
+    expect(r.entity.metadata.annotations!['monitoring/alert-selector']).toBe(
+      'tier=api,stage!=batch',
+    );
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['an entity naming no service', { entity: fetched({}) }, /pass kubernetesId/],
-    ['a metrics profile without alerts', { entity: fetched({ 'backstage.io/kubernetes-id': 'p', 'monitoring/metrics-profile': 'worker' }) }, /"worker" has no alert expressions/],
-    ['a service that is no label value', { entity: fetched({ 'monitoring/service-name': 'pay ments' }) }, /can never match/],
-    ['a template in a selector value', { entity: fetched({ 'backstage.io/kubernetes-id': 'p', 'monitoring/selector': 'route={{ query "up" }}' }) }, /\{\{ or \}\}/],
-    ['a component name that is no VMRule name', { entity: fetched({}, { metadata: { name: 'Payments_API', annotations: { 'backstage.io/kubernetes-id': 'p' } } }) }, /pass ruleName/],
-    ['an alert selector overriding severity', { entity: annotated, alertSelector: 'severity=critical' }, /severity/],
+    [
+      'an entity naming no service',
+      { entity: fetched({}) },
+      /pass kubernetesId/,
+    ],
+    [
+      'a metrics profile without alerts',
+      {
+        entity: fetched({
+          'backstage.io/kubernetes-id': 'p',
+          'monitoring/metrics-profile': 'worker',
+        }),
+      },
+      /"worker" has no alert expressions/,
+    ],
+    [
+      'a service that is no label value',
+      { entity: fetched({ 'monitoring/service-name': 'pay ments' }) },
+      /can never match/,
+    ],
+    [
+      'a template in a selector value',
+      {
+        entity: fetched({
+          'backstage.io/kubernetes-id': 'p',
+          'monitoring/selector': 'route={{ query "up" }}',
+        }),
+      },
+      /\{\{ or \}\}/,
+    ],
+    [
+      'a component name that is no VMRule name',
+      {
+        entity: fetched(
+          {},
+          {
+            metadata: {
+              name: 'Payments_API',
+              annotations: { 'backstage.io/kubernetes-id': 'p' },
+            },
+          },
+        ),
+      },
+      /pass ruleName/,
+    ],
+    [
+      'an alert selector overriding severity',
+      { entity: annotated, alertSelector: 'severity=critical' },
+      /severity/,
+    ],
     // `team` routes alerts: only the owner's, or another team would get paged for this service.
-    ['an alert selector naming another team', { entity: annotated, alertSelector: 'team=payments-oncall' }, /"team" is set by the rule itself/],
-    ['an alert selector the alerts cannot match', { entity: annotated, alertSelector: 'service!=payments' }, /would not match/],
-    ['a dashboard annotation that is not http', { entity: fetched({ 'backstage.io/kubernetes-id': 'p', 'monitoring/dashboard-url': 'javascript:alert(1)' }) }, /dashboard-url: must be http or https/],
+    [
+      'an alert selector naming another team',
+      { entity: annotated, alertSelector: 'team=payments-oncall' },
+      /"team" is set by the rule itself/,
+    ],
+    [
+      'an alert selector the alerts cannot match',
+      { entity: annotated, alertSelector: 'service!=payments' },
+      /would not match/,
+    ],
+    [
+      'a dashboard annotation that is not http',
+      {
+        entity: fetched({
+          'backstage.io/kubernetes-id': 'p',
+          'monitoring/dashboard-url': 'javascript:alert(1)',
+        }),
+      },
+      /dashboard-url: must be http or https/,
+    ],
   ])('refuses %s with an InputError', (_what, input, message) => {
     expect(() => buildServiceRules(input as any)).toThrow(InputError);
     expect(() => buildServiceRules(input as any)).toThrow(message);

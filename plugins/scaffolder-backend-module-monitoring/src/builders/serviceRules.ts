@@ -46,7 +46,11 @@ export {
   parseServiceRulesInput,
   SERVICE_RULE_DEFAULTS,
 } from './serviceRulesInput';
-export type { CatalogEntity, ServiceRulesInput, ServiceRulesOptions } from './serviceRulesInput';
+export type {
+  CatalogEntity,
+  ServiceRulesInput,
+  ServiceRulesOptions,
+} from './serviceRulesInput';
 
 export const ERROR_RATIO_ALERT = 'ServiceErrorRatioAboveThreshold';
 export const LATENCY_ALERT = 'ServiceLatencyP95AboveThreshold';
@@ -70,7 +74,14 @@ export const CATALOG_SET_ANNOTATIONS = [
 /** Go-template delimiters: vmalert would expand them in labels and annotations. */
 const TEMPLATE_DELIMITERS = /\{\{|\}\}/;
 /** Labels the rule sets itself or the grouping produces; an alert selector may not set them. */
-const RESERVED_LABELS = ['alertname', 'severity', 'team', LABELS.service, LABELS.cluster, LABELS.environment];
+const RESERVED_LABELS = [
+  'alertname',
+  'severity',
+  'team',
+  LABELS.service,
+  LABELS.cluster,
+  LABELS.environment,
+];
 
 export interface ServiceAlert {
   alert: string;
@@ -98,7 +109,10 @@ function fail(message: string): never {
 }
 
 /** The annotations this run sets: each only when asked for. */
-function annotationsToSet(o: ServiceRulesOptions, existing: Record<string, string>) {
+function annotationsToSet(
+  o: ServiceRulesOptions,
+  existing: Record<string, string>,
+) {
   const set: Record<string, string> = {};
   if (o.kubernetesId) set[ANNOTATION_KUBERNETES_ID] = o.kubernetesId;
   else if (o.defaultKubernetesId && !hasMonitoringAnnotations(existing)) {
@@ -110,7 +124,9 @@ function annotationsToSet(o: ServiceRulesOptions, existing: Record<string, strin
   return set;
 }
 
-function resolveTarget(annotations: Record<string, string>): ServiceRulesResult['target'] {
+function resolveTarget(
+  annotations: Record<string, string>,
+): ServiceRulesResult['target'] {
   let target: ServiceTarget;
   try {
     target = resolveServiceTarget(annotations);
@@ -128,7 +144,9 @@ function resolveTarget(annotations: Record<string, string>): ServiceRulesResult[
   }
   for (const m of target.matchers) {
     if (TEMPLATE_DELIMITERS.test(m.value)) {
-      fail(`entity: the matcher on "${m.name}" contains {{ or }}, which vmalert would expand`);
+      fail(
+        `entity: the matcher on "${m.name}" contains {{ or }}, which vmalert would expand`,
+      );
     }
   }
   if (!isServiceAlertProfile(target.profile)) {
@@ -141,7 +159,10 @@ function resolveTarget(annotations: Record<string, string>): ServiceRulesResult[
 }
 
 /** `k=v` matchers of the alert selector become alert labels, so the entity finds its alerts. */
-function alertSelectorLabels(text: string | undefined, own: Record<string, string>) {
+function alertSelectorLabels(
+  text: string | undefined,
+  own: Record<string, string>,
+) {
   if (!text) return {};
   let matchers: LabelMatcher[];
   try {
@@ -152,14 +173,19 @@ function alertSelectorLabels(text: string | undefined, own: Record<string, strin
   }
   const labels: Record<string, string> = {};
   for (const m of matchers) {
-    if (TEMPLATE_DELIMITERS.test(m.value)) fail(`alertSelector: "${m.name}" contains {{ or }}`);
+    if (TEMPLATE_DELIMITERS.test(m.value))
+      fail(`alertSelector: "${m.name}" contains {{ or }}`);
     if (m.op === '=') {
       if (RESERVED_LABELS.includes(m.name) && own[m.name] !== m.value) {
-        fail(`alertSelector: "${m.name}" is set by the rule itself and cannot be required to be "${m.value}"`);
+        fail(
+          `alertSelector: "${m.name}" is set by the rule itself and cannot be required to be "${m.value}"`,
+        );
       }
       labels[m.name] = m.value;
     } else if (own[m.name] === m.value) {
-      fail(`alertSelector: ${m.name}!=${m.value} would not match the rendered alerts`);
+      fail(
+        `alertSelector: ${m.name}!=${m.value} would not match the rendered alerts`,
+      );
     }
   }
   return labels;
@@ -169,12 +195,16 @@ function alertSelectorLabels(text: string | undefined, own: Record<string, strin
 function teamOf(owner: unknown): string | undefined {
   if (typeof owner !== 'string' || !owner.trim()) return undefined;
   const name = owner.trim().split(/[:/]/).pop()!;
-  if (!LABEL_VALUE.test(name)) fail(`entity: spec.owner "${owner.slice(0, 64)}" has no usable name`);
+  if (!LABEL_VALUE.test(name))
+    fail(`entity: spec.owner "${owner.slice(0, 64)}" has no usable name`);
   return name;
 }
 
 /** An http(s) URL safe to place in an alert annotation. */
-function checkedUrl(field: string, value: string | undefined): string | undefined {
+function checkedUrl(
+  field: string,
+  value: string | undefined,
+): string | undefined {
   if (!value) return undefined;
   let url: URL;
   try {
@@ -182,14 +212,18 @@ function checkedUrl(field: string, value: string | undefined): string | undefine
   } catch {
     return fail(`${field}: must be an absolute http(s) URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`${field}: must be http or https`);
-  if (url.username || url.password) fail(`${field}: must not contain credentials`);
-  if (TEMPLATE_DELIMITERS.test(value)) fail(`${field}: must not contain {{ or }}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    fail(`${field}: must be http or https`);
+  if (url.username || url.password)
+    fail(`${field}: must not contain credentials`);
+  if (TEMPLATE_DELIMITERS.test(value))
+    fail(`${field}: must not contain {{ or }}`);
   return value;
 }
 
 const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(6))}%`;
-const seconds = (s: number) => (s < 1 ? `${Number((s * 1000).toPrecision(6))}ms` : `${s}s`);
+const seconds = (s: number) =>
+  s < 1 ? `${Number((s * 1000).toPrecision(6))}ms` : `${s}s`;
 
 function alertingRules(
   o: ServiceRulesOptions,
@@ -198,8 +232,12 @@ function alertingRules(
   labels: Record<string, string>,
   links: Record<string, string>,
 ): AlertingRule[] {
-  const where = '{{ $labels.service }} in {{ $labels.environment }} (cluster {{ $labels.cluster }})';
-  const failed = target.profile === 'grpc' ? 'with a non-OK gRPC status' : 'with a 5xx status';
+  const where =
+    '{{ $labels.service }} in {{ $labels.environment }} (cluster {{ $labels.cluster }})';
+  const failed =
+    target.profile === 'grpc'
+      ? 'with a non-OK gRPC status'
+      : 'with a 5xx status';
   return [
     {
       alert: ERROR_RATIO_ALERT,
@@ -231,7 +269,10 @@ function alertingRules(
 }
 
 /** The entity as a catalog-info.yaml source: merged annotations, no catalog-set fields. */
-function sourceEntity(entity: CatalogEntity, annotations: Record<string, string>): CatalogEntity {
+function sourceEntity(
+  entity: CatalogEntity,
+  annotations: Record<string, string>,
+): CatalogEntity {
   const { relations: _r, status: _s, ...root } = entity;
   const { uid: _u, etag: _e, generation: _g, ...metadata } = entity.metadata;
   const kept = Object.fromEntries(
@@ -253,7 +294,10 @@ function sourceEntityRef(o: ServiceRulesOptions): string {
  */
 function ruleNameFor(o: ServiceRulesOptions): string {
   if (o.ruleName) return o.ruleName;
-  const hash = createHash('sha256').update(sourceEntityRef(o)).digest('hex').slice(0, 6);
+  const hash = createHash('sha256')
+    .update(sourceEntityRef(o))
+    .digest('hex')
+    .slice(0, 6);
   const name = `${o.entity.metadata.name}-alerts-${hash}`;
   if (name.length > 63 || !DNS_LABEL.test(name)) {
     fail(
@@ -265,7 +309,9 @@ function ruleNameFor(o: ServiceRulesOptions): string {
 }
 
 /** Builds the service's VMRule and the annotated entity; bad input is an `InputError`. */
-export function buildServiceRules(input: ServiceRulesInput): ServiceRulesResult {
+export function buildServiceRules(
+  input: ServiceRulesInput,
+): ServiceRulesResult {
   const o = parseServiceRulesInput(input);
   const existing = o.entity.metadata.annotations ?? {};
   const annotationsSet = annotationsToSet(o, existing);
@@ -283,7 +329,10 @@ export function buildServiceRules(input: ServiceRulesInput): ServiceRulesResult 
     severity: o.severity,
     ...(team ? { team } : {}),
   };
-  const labels = { ...own, ...alertSelectorLabels(annotations[ANNOTATION_ALERT_SELECTOR], own) };
+  const labels = {
+    ...own,
+    ...alertSelectorLabels(annotations[ANNOTATION_ALERT_SELECTOR], own),
+  };
 
   const env = environmentMatcher(o.environments);
   let expressions: ServiceAlertExpressions;
@@ -317,15 +366,25 @@ export function buildServiceRules(input: ServiceRulesInput): ServiceRulesResult 
     },
     { spec: { groups: [{ name, rules }] } },
   );
-  rule.metadata.annotations = { [SOURCE_ENTITY_ANNOTATION]: sourceEntityRef(o) };
+  rule.metadata.annotations = {
+    [SOURCE_ENTITY_ANNOTATION]: sourceEntityRef(o),
+  };
 
   return {
     options: o,
     target,
     rule: detach([rule])[0],
     alerts: [
-      { alert: ERROR_RATIO_ALERT, value: expressions.errorRatio.value, expr: expressions.errorRatio.alert },
-      { alert: LATENCY_ALERT, value: expressions.latencyP95.value, expr: expressions.latencyP95.alert },
+      {
+        alert: ERROR_RATIO_ALERT,
+        value: expressions.errorRatio.value,
+        expr: expressions.errorRatio.alert,
+      },
+      {
+        alert: LATENCY_ALERT,
+        value: expressions.latencyP95.value,
+        expr: expressions.latencyP95.alert,
+      },
     ],
     annotationsSet,
     entity: sourceEntity(o.entity, annotations),

@@ -36,14 +36,19 @@ const OUTPUT_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._\-/]+$/;
 const SHORT_DURATION = /^\d+[smh]$/;
 
 /** An optional text field; '' (an empty form field rendered by the template) means absent. */
-const optional = <T extends z.ZodTypeAny>(zi: Z, schema: T) => zi.union([zi.literal(''), schema]).optional();
+const optional = <T extends z.ZodTypeAny>(zi: Z, schema: T) =>
+  zi.union([zi.literal(''), schema]).optional();
 
 const labelValue = (zi: Z) =>
   zi
     .string()
-    .regex(LABEL_VALUE, 'must be a Kubernetes label value (letters, digits, -, _, ., at most 63)');
+    .regex(
+      LABEL_VALUE,
+      'must be a Kubernetes label value (letters, digits, -, _, ., at most 63)',
+    );
 
-const url = (zi: Z) => zi.string().max(2048, 'must be at most 2048 characters').url('must be a URL');
+const url = (zi: Z) =>
+  zi.string().max(2048, 'must be at most 2048 characters').url('must be a URL');
 
 const duration = (zi: Z, min: number, max: number, range: string) =>
   zi
@@ -51,29 +56,43 @@ const duration = (zi: Z, min: number, max: number, range: string) =>
     .regex(SHORT_DURATION, 'must be a duration like 30s, 5m or 1h')
     // Only range-checked once it is a duration, so a bad one gets one message.
     .refine(
-      d => !SHORT_DURATION.test(d) || (durationSeconds(d) >= min && durationSeconds(d) <= max),
+      d =>
+        !SHORT_DURATION.test(d) ||
+        (durationSeconds(d) >= min && durationSeconds(d) <= max),
       `must be between ${range}`,
     );
 
 const entitySchema = (zi: Z) =>
   zi
     .object({
-      apiVersion: zi.string().describe('apiVersion of the entity, e.g. backstage.io/v1alpha1'),
+      apiVersion: zi
+        .string()
+        .describe('apiVersion of the entity, e.g. backstage.io/v1alpha1'),
       kind: zi.string().describe('Kind of the entity: Component'),
       metadata: zi
         .object({
           name: zi.string().min(1).describe('Name of the component'),
-          namespace: zi.string().optional().describe('Catalog namespace of the component (default "default")'),
+          namespace: zi
+            .string()
+            .optional()
+            .describe('Catalog namespace of the component (default "default")'),
           annotations: zi
             .record(zi.string())
             .optional()
-            .describe('Annotations; backstage.io/kubernetes-* and monitoring/* select the service'),
+            .describe(
+              'Annotations; backstage.io/kubernetes-* and monitoring/* select the service',
+            ),
         })
         .passthrough()
         .describe('Metadata of the component'),
       spec: zi
         .object({
-          owner: zi.string().optional().describe('Owner of the component; its name is the alerts\' team label'),
+          owner: zi
+            .string()
+            .optional()
+            .describe(
+              "Owner of the component; its name is the alerts' team label",
+            ),
         })
         .passthrough()
         .optional()
@@ -88,89 +107,144 @@ export function serviceRulesInputSchema(zi: Z) {
         'The component, as returned by the built-in catalog:fetch action (steps.<id>.output.entity)',
       ),
       kubernetesId: optional(zi, labelValue(zi)).describe(
-        'Sets backstage.io/kubernetes-id (the service label value); omit to keep the component\'s annotations',
+        "Sets backstage.io/kubernetes-id (the service label value); omit to keep the component's annotations",
       ),
       defaultKubernetesId: optional(zi, labelValue(zi)).describe(
         'backstage.io/kubernetes-id to add only when kubernetesId is not given and no annotation of the component names a service (templates pass the component name)',
       ),
       profile: zi
-        .enum(['', 'http', 'grpc'], { errorMap: () => ({ message: 'must be http or grpc' }) })
+        .enum(['', 'http', 'grpc'], {
+          errorMap: () => ({ message: 'must be http or grpc' }),
+        })
         .optional()
         .describe(
-        'Sets monitoring/metrics-profile (http or grpc); omit to keep the component\'s profile (default http)',
-      ),
+          "Sets monitoring/metrics-profile (http or grpc); omit to keep the component's profile (default http)",
+        ),
       dashboardUrl: optional(zi, url(zi)).describe(
         'Sets monitoring/dashboard-url; also the dashboard annotation of the alerts',
       ),
-      alertSelector: optional(zi, zi.string().max(1024, 'must be at most 1024 characters')).describe(
-        'Sets monitoring/alert-selector (k=v,k2!=v2); its k=v matchers become labels of the alerts so the component\'s alert view finds them',
+      alertSelector: optional(
+        zi,
+        zi.string().max(1024, 'must be at most 1024 characters'),
+      ).describe(
+        "Sets monitoring/alert-selector (k=v,k2!=v2); its k=v matchers become labels of the alerts so the component's alert view finds them",
       ),
-      runbookUrl: optional(zi, url(zi)).describe('runbook_url annotation of both alerts'),
+      runbookUrl: optional(zi, url(zi)).describe(
+        'runbook_url annotation of both alerts',
+      ),
       errorRatioThreshold: zi
         .number()
         .min(0.001, 'must be at least 0.001 (0.1%)')
         .max(0.5, 'must be at most 0.5 (50%)')
         .default(SERVICE_RULE_DEFAULTS.errorRatioThreshold)
-        .describe('Alert when more than this share of requests fails, per cluster and environment (default 0.05 = 5%)'),
+        .describe(
+          'Alert when more than this share of requests fails, per cluster and environment (default 0.05 = 5%)',
+        ),
       errorRatioFor: duration(zi, 30, 86400, '30s and 24h')
         .default(SERVICE_RULE_DEFAULTS.errorRatioFor)
-        .describe('How long the error ratio must stay above the threshold before the alert fires (default 5m)'),
+        .describe(
+          'How long the error ratio must stay above the threshold before the alert fires (default 5m)',
+        ),
       latencyP95ThresholdSeconds: zi
         .number()
         .min(0.005, 'must be at least 0.005 s')
         .max(60, 'must be at most 60 s')
         .default(SERVICE_RULE_DEFAULTS.latencyP95ThresholdSeconds)
-        .describe('Alert when the p95 request latency is above this many seconds (default 0.5)'),
+        .describe(
+          'Alert when the p95 request latency is above this many seconds (default 0.5)',
+        ),
       latencyFor: duration(zi, 30, 86400, '30s and 24h')
         .default(SERVICE_RULE_DEFAULTS.latencyFor)
-        .describe('How long the p95 latency must stay above the threshold before the alert fires (default 10m)'),
+        .describe(
+          'How long the p95 latency must stay above the threshold before the alert fires (default 10m)',
+        ),
       rateWindow: duration(zi, 60, 3600, '1m and 1h')
         .default(SERVICE_RULE_DEFAULTS.rateWindow)
-        .describe('Window of the rates both alerts are computed over (default 5m)'),
+        .describe(
+          'Window of the rates both alerts are computed over (default 5m)',
+        ),
       severity: zi
         .enum(['critical', 'warning', 'info'])
         .default(SERVICE_RULE_DEFAULTS.severity)
         .describe('severity label of both alerts (default warning)'),
       environments: zi
-        .array(zi.string().regex(ENVIRONMENT, 'must match ^[a-z][a-z0-9-]{0,30}$ (e.g. production)'))
+        .array(
+          zi
+            .string()
+            .regex(
+              ENVIRONMENT,
+              'must match ^[a-z][a-z0-9-]{0,30}$ (e.g. production)',
+            ),
+        )
         .max(20, 'at most 20 environments')
         .default([])
         .describe('Environments to alert on; empty: every environment'),
       namespace: zi
         .string()
         .max(63, 'must be at most 63 characters')
-        .regex(DNS_LABEL, "must be a DNS-1123 label (lowercase letters, digits and '-')")
+        .regex(
+          DNS_LABEL,
+          "must be a DNS-1123 label (lowercase letters, digits and '-')",
+        )
         .default(SERVICE_RULE_DEFAULTS.namespace)
-        .describe('Namespace of the VMRule: the hub\'s namespace (default monitoring)'),
+        .describe(
+          "Namespace of the VMRule: the hub's namespace (default monitoring)",
+        ),
       hubName: zi
         .string()
         .max(40, 'must be at most 40 characters')
-        .regex(NAME, "must be lowercase letters, digits and '-', starting with a letter")
+        .regex(
+          NAME,
+          "must be lowercase letters, digits and '-', starting with a letter",
+        )
         .default(SERVICE_RULE_DEFAULTS.hubName)
-        .describe('Name of the hub whose vmalert loads the rule (its monitoring.backstage.io/hub label)'),
+        .describe(
+          'Name of the hub whose vmalert loads the rule (its monitoring.backstage.io/hub label)',
+        ),
       ruleName: optional(
         zi,
-        zi.string().max(63, 'must be at most 63 characters').regex(DNS_LABEL, "must be a DNS-1123 label (lowercase letters, digits and '-')"),
-      ).describe('Name of the VMRule and its group (default <component name>-alerts)'),
+        zi
+          .string()
+          .max(63, 'must be at most 63 characters')
+          .regex(
+            DNS_LABEL,
+            "must be a DNS-1123 label (lowercase letters, digits and '-')",
+          ),
+      ).describe(
+        'Name of the VMRule and its group (default <component name>-alerts)',
+      ),
       outputPath: zi
         .string()
-        .regex(OUTPUT_PATH, "must be a relative path inside the workspace, without '.' or '..' segments")
+        .regex(
+          OUTPUT_PATH,
+          "must be a relative path inside the workspace, without '.' or '..' segments",
+        )
         .default(SERVICE_RULE_DEFAULTS.outputPath)
-        .describe('Workspace folder the VMRule is written to (default monitoring)'),
+        .describe(
+          'Workspace folder the VMRule is written to (default monitoring)',
+        ),
       pullRequest: zi
         .boolean()
         .default(false)
         .describe(
-          'Prepare a pull request on the component\'s own GitHub repository: read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output\'s path for publish:github:pull-request',
+          "Prepare a pull request on the component's own GitHub repository: read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output's path for publish:github:pull-request",
         ),
     })
     .strict()
     .superRefine((v, ctx) => {
       if (v.entity.kind !== 'Component') {
-        ctx.addIssue({ code: 'custom', path: ['entity', 'kind'], message: `must be Component, got ${JSON.stringify(v.entity.kind).slice(0, 40)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entity', 'kind'],
+          message: `must be Component, got ${JSON.stringify(v.entity.kind).slice(0, 40)}`,
+        });
       }
       if (new Set(v.environments).size !== v.environments.length) {
-        ctx.addIssue({ code: 'custom', path: ['environments'], message: 'lists an environment twice' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments'],
+          message: 'lists an environment twice',
+        });
       }
     });
 }
@@ -197,8 +271,13 @@ function formatIssues(error: z.ZodError): string {
 export function parseServiceRulesInput(raw: unknown): ServiceRulesOptions {
   const result = schema.safeParse(raw);
   if (!result.success) {
-    throw new InputError(`Invalid monitor-a-service input: ${formatIssues(result.error)}`);
+    throw new InputError(
+      `Invalid monitor-a-service input: ${formatIssues(result.error)}`,
+    );
   }
-  const blankAsAbsent = Object.entries(result.data).map(([k, v]) => [k, v === '' ? undefined : v]);
+  const blankAsAbsent = Object.entries(result.data).map(([k, v]) => [
+    k,
+    v === '' ? undefined : v,
+  ]);
   return Object.fromEntries(blankAsAbsent) as ServiceRulesOptions;
 }

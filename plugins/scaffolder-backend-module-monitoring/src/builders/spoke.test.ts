@@ -19,7 +19,11 @@ describe('buildSpoke and the label contract', () => {
   });
 
   it('converts the kube-state-metrics relabeling to the operator field names', () => {
-    const scrape = findObject(spoke.spoke, 'VMServiceScrape', 'dev-kube-state-metrics');
+    const scrape = findObject(
+      spoke.spoke,
+      'VMServiceScrape',
+      'dev-kube-state-metrics',
+    );
     const [endpoint] = scrape.spec.endpoints;
     const expected = kubeStateMetricsRelabeling().map(r => ({
       action: r.action,
@@ -84,10 +88,19 @@ describe('buildSpoke and the label contract', () => {
     expect(drop.action).toBe('drop');
     expect(drop.sourceLabels).toEqual(['__name__']);
     const re = new RegExp(`^${drop.regex}$`);
-    for (const name of ['apiserver_request_duration_seconds_bucket', 'etcd_disk_wal_fsync_duration_seconds', 'rest_client_requests_total']) {
+    for (const name of [
+      'apiserver_request_duration_seconds_bucket',
+      'etcd_disk_wal_fsync_duration_seconds',
+      'rest_client_requests_total',
+    ]) {
       expect(re.test(name)).toBe(true);
     }
-    for (const name of ['http_requests_total', 'container_cpu_usage_seconds_total', 'kube_pod_labels', 'up']) {
+    for (const name of [
+      'http_requests_total',
+      'container_cpu_usage_seconds_total',
+      'kube_pod_labels',
+      'up',
+    ]) {
       expect(re.test(name)).toBe(false);
     }
   });
@@ -122,12 +135,17 @@ describe('buildSpoke and the label contract', () => {
     expect(user.metadata.namespace).toBe('monitoring');
     expect(user.metadata.labels['monitoring.backstage.io/vmauth']).toBe('hub');
     expect(user.spec.username).toBe('spoke-dev');
-    expect(user.spec.passwordRef).toEqual({ name: 'hub-vmuser-spoke-dev', key: 'password' });
+    expect(user.spec.passwordRef).toEqual({
+      name: 'hub-vmuser-spoke-dev',
+      key: 'password',
+    });
     expect(user.spec.password).toBeUndefined();
   });
 
   it('lists the Secrets on both sides with a shared password source (kubernetes strategy)', () => {
-    expect(spoke.secrets.map(s => [s.cluster, s.namespace, s.name, s.keys])).toEqual([
+    expect(
+      spoke.secrets.map(s => [s.cluster, s.namespace, s.name, s.keys]),
+    ).toEqual([
       ['spoke', 'monitoring', 'vmagent-remote-write', ['username', 'password']],
       ['hub', 'monitoring', 'hub-vmuser-spoke-dev', ['password']],
     ]);
@@ -149,12 +167,24 @@ describe('buildSpoke and the label contract', () => {
       secretStore: { name: 'vault', kind: 'SecretStore' },
     });
     expect(ext.secrets).toEqual([]);
-    const spokeSide = findObject(ext.spoke, 'ExternalSecret', 'vmagent-remote-write');
-    const hubSide = findObject(ext.hub, 'ExternalSecret', 'central-vmuser-spoke-prod-eu-1');
+    const spokeSide = findObject(
+      ext.spoke,
+      'ExternalSecret',
+      'vmagent-remote-write',
+    );
+    const hubSide = findObject(
+      ext.hub,
+      'ExternalSecret',
+      'central-vmuser-spoke-prod-eu-1',
+    );
     expect(spokeSide.metadata.namespace).toBe('vm');
     expect(hubSide.metadata.namespace).toBe('observability');
-    expect(spokeSide.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'SecretStore' });
-    const password = (o: any) => o.spec.data.find((d: any) => d.secretKey === 'password');
+    expect(spokeSide.spec.secretStoreRef).toEqual({
+      name: 'vault',
+      kind: 'SecretStore',
+    });
+    const password = (o: any) =>
+      o.spec.data.find((d: any) => d.secretKey === 'password');
     expect(password(spokeSide).remoteRef).toEqual(password(hubSide).remoteRef);
     expect(password(hubSide).remoteRef).toEqual({
       key: 'monitoring/spokes/prod-eu-1',
@@ -178,6 +208,13 @@ describe('buildSpoke and the label contract', () => {
       storageClassName: 'standard',
       resources: { requests: { storage: '20Gi' } },
     });
-    expect(s.spoke.every(o => o.kind === 'Namespace' || o.kind.startsWith('Cluster') || o.metadata.namespace === 'metrics')).toBe(true);
+    expect(
+      s.spoke.every(
+        o =>
+          o.kind === 'Namespace' ||
+          o.kind.startsWith('Cluster') ||
+          o.metadata.namespace === 'metrics',
+      ),
+    ).toBe(true);
   });
 });

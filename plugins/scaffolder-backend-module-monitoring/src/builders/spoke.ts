@@ -45,21 +45,37 @@ export function buildSpoke(input: SpokeInput): SpokeResult {
 
   const spokeRequired = [
     requirement(
-      { cluster: 'spoke', namespace: o.namespace, name: REMOTE_WRITE_SECRET, description },
+      {
+        cluster: 'spoke',
+        namespace: o.namespace,
+        name: REMOTE_WRITE_SECRET,
+        description,
+      },
       remoteKey,
       { username: { identifier: username }, password: 'generate' },
     ),
   ];
   const hubRequired = [
     requirement(
-      { cluster: 'hub', namespace: o.hubNamespace, name: hubSecret, description },
+      {
+        cluster: 'hub',
+        namespace: o.hubNamespace,
+        name: hubSecret,
+        description,
+      },
       remoteKey,
       { password: 'generate' },
     ),
   ];
   const store = { strategy: o.secretStrategy, store: o.secretStore };
-  const spokeSecrets = resolveSecrets(spokeRequired, { ...store, labels: spokeLabels });
-  const hubSecrets = resolveSecrets(hubRequired, { ...store, labels: hubLabels });
+  const spokeSecrets = resolveSecrets(spokeRequired, {
+    ...store,
+    labels: spokeLabels,
+  });
+  const hubSecrets = resolveSecrets(hubRequired, {
+    ...store,
+    labels: hubLabels,
+  });
 
   const spoke: K8sObject[] = [
     object('v1', 'Namespace', { name: o.namespace, labels: spokeLabels }, {}),
@@ -70,7 +86,10 @@ export function buildSpoke(input: SpokeInput): SpokeResult {
       name: cluster,
       namespace: o.namespace,
       labels: spokeLabels,
-      remoteWriteLabels: spokeExternalLabels({ cluster, environment: o.environment }),
+      remoteWriteLabels: spokeExternalLabels({
+        cluster,
+        environment: o.environment,
+      }),
       remoteWriteUrl: remoteWriteUrl(o.hubUrl),
       basicAuthSecret: REMOTE_WRITE_SECRET,
       scrapeInterval: o.scrapeInterval,

@@ -6,7 +6,12 @@
  * They stop and kill processes of the shared stack, so `npm test` runs them on their own, after
  * the other integration tests (`*.faults.test.ts`, run in band).
  */
-import { ENVIRONMENTS, stackEnv, stackProcessControl, startStack } from '@internal/monitoring-local-stack';
+import {
+  ENVIRONMENTS,
+  stackEnv,
+  stackProcessControl,
+  startStack,
+} from '@internal/monitoring-local-stack';
 import { LOCAL_SCRAPE_INTERVAL } from '@internal/monitoring-local-stack';
 
 jest.setTimeout(420_000);
@@ -25,8 +30,12 @@ async function query(q: string, time: number) {
     body: new URLSearchParams({ query: q, time: String(time) }),
   });
   const body = await res.json();
-  if (body.status !== 'success') throw new Error(`query failed: HTTP ${res.status}`);
-  return body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
+  if (body.status !== 'success')
+    throw new Error(`query failed: HTTP ${res.status}`);
+  return body.data.result as Array<{
+    metric: Record<string, string>;
+    value: [number, string];
+  }>;
 }
 
 /** Bytes a vmagent still holds for the hub (in memory and in its persistent queue). */
@@ -44,10 +53,14 @@ async function pendingBytes(port: number): Promise<number> {
 async function waitForDrain(timeoutSeconds: number): Promise<number> {
   const t0 = now();
   for (;;) {
-    const pending = await Promise.all(ENVIRONMENTS.map(e => pendingBytes(e.vmagentPort)));
+    const pending = await Promise.all(
+      ENVIRONMENTS.map(e => pendingBytes(e.vmagentPort)),
+    );
     if (pending.every(p => p === 0)) return now() - t0;
     if (now() - t0 > timeoutSeconds) {
-      throw new Error(`the vmagents still hold ${pending.join(', ')} bytes after ${timeoutSeconds} s`);
+      throw new Error(
+        `the vmagents still hold ${pending.join(', ')} bytes after ${timeoutSeconds} s`,
+      );
     }
     await sleep(1000);
   }
@@ -66,16 +79,27 @@ interface SampleCount {
  * `up` (one sample per target and scrape, on every spoke) counted over `[from, to]`. A window
  * of N scrape intervals holds N samples of every series that was scraped and delivered.
  */
-async function countSamples(cluster: string | undefined, from: number, to: number): Promise<SampleCount> {
-  const windowSeconds = Math.floor((to - from) / SCRAPE_SECONDS) * SCRAPE_SECONDS;
+async function countSamples(
+  cluster: string | undefined,
+  from: number,
+  to: number,
+): Promise<SampleCount> {
+  const windowSeconds =
+    Math.floor((to - from) / SCRAPE_SECONDS) * SCRAPE_SECONDS;
   const selector = cluster ? `up{cluster="${cluster}"}` : 'up{cluster!=""}';
-  const result = await query(`count_over_time(${selector}[${windowSeconds}s])`, from + windowSeconds);
+  const result = await query(
+    `count_over_time(${selector}[${windowSeconds}s])`,
+    from + windowSeconds,
+  );
   const expectedPerSeries = windowSeconds / SCRAPE_SECONDS;
   const counts = result.map(r => Number(r.value[1]));
   return {
     series: counts.length,
     expectedPerSeries,
-    missing: counts.reduce((sum, c) => sum + Math.max(0, expectedPerSeries - c), 0),
+    missing: counts.reduce(
+      (sum, c) => sum + Math.max(0, expectedPerSeries - c),
+      0,
+    ),
     fewest: Math.min(...counts),
   };
 }
@@ -109,7 +133,13 @@ describe('hub faults on the real stack', () => {
 
     const counted = await countSamples(undefined, before, now() - 10);
     const perCluster = await Promise.all(
-      ENVIRONMENTS.map(async e => [e.cluster, await countSamples(e.cluster, before, now() - 10)] as const),
+      ENVIRONMENTS.map(
+        async e =>
+          [
+            e.cluster,
+            await countSamples(e.cluster, before, now() - 10),
+          ] as const,
+      ),
     );
     // eslint-disable-next-line no-console
     console.log(
@@ -159,7 +189,9 @@ describe('hub faults on the real stack', () => {
     // scrape) plus the scrapes missed while the process was dead, not the 40 s of the outage.
     const deadScrapes = Math.ceil((restartedAt - killedAt) / SCRAPE_SECONDS);
     expect(lostScrapes).toBeLessThanOrEqual(1 + deadScrapes + 1);
-    expect(killed.fewest).toBeGreaterThanOrEqual(killed.expectedPerSeries - (2 + deadScrapes));
+    expect(killed.fewest).toBeGreaterThanOrEqual(
+      killed.expectedPerSeries - (2 + deadScrapes),
+    );
     expect(others.every(o => o.missing === 0)).toBe(true);
   });
 });

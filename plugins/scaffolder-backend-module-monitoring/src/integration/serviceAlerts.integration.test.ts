@@ -33,7 +33,10 @@ interface Sample {
 
 /** The example components that name a service (shop-docs has no metrics). */
 const COMPONENTS = parseAllDocuments(
-  fs.readFileSync(path.resolve(__dirname, '../../../../examples/components.yaml'), 'utf8'),
+  fs.readFileSync(
+    path.resolve(__dirname, '../../../../examples/components.yaml'),
+    'utf8',
+  ),
 )
   .map(d => d.toJS())
   .filter(c => c.metadata.annotations?.['backstage.io/kubernetes-id']);
@@ -50,7 +53,10 @@ describe('monitor-a-service alerts on the real stack', () => {
     });
     const body = await res.json();
     expect(body.status).toBe('success');
-    return body.data.result.map((r: any) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    return body.data.result.map((r: any) => ({
+      metric: r.metric,
+      value: Number(r.value[1]),
+    }));
   }
 
   /** `{ environment: value }` of one expression. */
@@ -58,10 +64,16 @@ describe('monitor-a-service alerts on the real stack', () => {
     const samples = await query(expr);
     for (const s of samples) {
       // The grouping the rule promises: one series per service, cluster and environment.
-      expect(Object.keys(s.metric).sort()).toEqual(['cluster', 'environment', 'service']);
+      expect(Object.keys(s.metric).sort()).toEqual([
+        'cluster',
+        'environment',
+        'service',
+      ]);
       expect(s.metric.cluster).toBe(CLUSTERS[s.metric.environment]);
     }
-    return Object.fromEntries(samples.map(s => [s.metric.environment, s.value]));
+    return Object.fromEntries(
+      samples.map(s => [s.metric.environment, s.value]),
+    );
   }
 
   const alertOf = (service: string, name: string): ServiceAlert =>
@@ -78,12 +90,15 @@ describe('monitor-a-service alerts on the real stack', () => {
       for (const [service, r] of rendered) {
         for (const a of r.alerts) {
           const values = await byEnvironment(a.value);
-          for (const env of ENVIRONMENTS) if (!(env in values)) missing.push(`${service}/${a.alert}/${env}`);
+          for (const env of ENVIRONMENTS)
+            if (!(env in values)) missing.push(`${service}/${a.alert}/${env}`);
         }
       }
       if (!missing.length) return;
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`no data after ${timeoutMs / 1000} s for ${missing.join(', ')}`);
+        throw new Error(
+          `no data after ${timeoutMs / 1000} s for ${missing.join(', ')}`,
+        );
       }
       await new Promise(resolve => setTimeout(resolve, 3000));
     }
@@ -101,16 +116,26 @@ describe('monitor-a-service alerts on the real stack', () => {
   });
 
   it('renders one VMRule per example service whose rules are the alert expressions', () => {
-    expect([...rendered.keys()].sort()).toEqual(['checkout', 'inventory', 'payments', 'storefront']);
+    expect([...rendered.keys()].sort()).toEqual([
+      'checkout',
+      'inventory',
+      'payments',
+      'storefront',
+    ]);
     for (const r of rendered.values()) {
       const rules = (r.rule.spec as any).groups[0].rules;
-      expect(rules.map((x: any) => [x.alert, x.expr])).toEqual(r.alerts.map(a => [a.alert, a.expr]));
-      for (const a of r.alerts) expect(a.expr.startsWith(`${a.value} > `)).toBe(true);
+      expect(rules.map((x: any) => [x.alert, x.expr])).toEqual(
+        r.alerts.map(a => [a.alert, a.expr]),
+      );
+      for (const a of r.alerts)
+        expect(a.expr.startsWith(`${a.value} > `)).toBe(true);
     }
   });
 
   it('payments breaches the error-ratio and the latency alert in production, and only there', async () => {
-    const errorRatio = await byEnvironment(alertOf('payments', ERROR_RATIO_ALERT).value);
+    const errorRatio = await byEnvironment(
+      alertOf('payments', ERROR_RATIO_ALERT).value,
+    );
     const p95 = await byEnvironment(alertOf('payments', LATENCY_ALERT).value);
     // The demo: 20% 5xx, log-normal latency around a 600 ms median (p95 ~2.25 s in its buckets).
     expect(errorRatio.production).toBeGreaterThan(0.15);
@@ -118,8 +143,12 @@ describe('monitor-a-service alerts on the real stack', () => {
     expect(p95.production).toBeGreaterThan(1.5);
     expect(p95.production).toBeLessThan(3);
 
-    const firingErrors = await byEnvironment(alertOf('payments', ERROR_RATIO_ALERT).expr);
-    const firingLatency = await byEnvironment(alertOf('payments', LATENCY_ALERT).expr);
+    const firingErrors = await byEnvironment(
+      alertOf('payments', ERROR_RATIO_ALERT).expr,
+    );
+    const firingLatency = await byEnvironment(
+      alertOf('payments', LATENCY_ALERT).expr,
+    );
     expect(Object.keys(firingErrors)).toEqual(['production']);
     expect(Object.keys(firingLatency)).toEqual(['production']);
     // With the threshold the value is the same: the comparison filters, it does not change it.
@@ -134,7 +163,8 @@ describe('monitor-a-service alerts on the real stack', () => {
         const values = await byEnvironment(a.value);
         expect(Object.keys(values).sort()).toEqual([...ENVIRONMENTS].sort());
         const threshold = a.alert === ERROR_RATIO_ALERT ? 0.05 : 0.5;
-        for (const env of ENVIRONMENTS) expect(values[env]).toBeLessThan(threshold);
+        for (const env of ENVIRONMENTS)
+          expect(values[env]).toBeLessThan(threshold);
         expect(await query(a.expr)).toEqual([]);
       }
     },

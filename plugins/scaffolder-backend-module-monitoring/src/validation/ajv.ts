@@ -48,8 +48,14 @@ export function getAjv(): Ajv {
     type: 'number',
     validate: (n: number) => Number.isInteger(n) && n >= -INT32 && n < INT32,
   });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => RFC3339.test(s) });
+  ajv.addFormat('int64', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n),
+  });
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (s: string) => RFC3339.test(s),
+  });
   instance = ajv;
   return ajv;
 }

@@ -36,26 +36,44 @@ const CORE_KINDS: Record<string, CoreKind> = {
   'v1/ServiceAccount': { model: ServiceAccount, namespaced: true },
   'v1/ConfigMap': { model: ConfigMap, namespaced: true },
   'v1/Secret': { model: Secret, namespaced: true },
-  'v1/PersistentVolumeClaim': { model: PersistentVolumeClaim, namespaced: true },
+  'v1/PersistentVolumeClaim': {
+    model: PersistentVolumeClaim,
+    namespaced: true,
+  },
   'apps/v1/Deployment': { model: Deployment, namespaced: true },
   'apps/v1/DaemonSet': { model: DaemonSet, namespaced: true },
   'apps/v1/StatefulSet': { model: StatefulSet, namespaced: true },
-  'policy/v1/PodDisruptionBudget': { model: PodDisruptionBudget, namespaced: true },
-  'rbac.authorization.k8s.io/v1/ClusterRole': { model: ClusterRole, namespaced: false },
+  'policy/v1/PodDisruptionBudget': {
+    model: PodDisruptionBudget,
+    namespaced: true,
+  },
+  'rbac.authorization.k8s.io/v1/ClusterRole': {
+    model: ClusterRole,
+    namespaced: false,
+  },
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': {
     model: ClusterRoleBinding,
     namespaced: false,
   },
   'rbac.authorization.k8s.io/v1/Role': { model: Role, namespaced: true },
-  'rbac.authorization.k8s.io/v1/RoleBinding': { model: RoleBinding, namespaced: true },
+  'rbac.authorization.k8s.io/v1/RoleBinding': {
+    model: RoleBinding,
+    namespaced: true,
+  },
 };
 
-export function coreKind(apiVersion: string, kind: string): CoreKind | undefined {
+export function coreKind(
+  apiVersion: string,
+  kind: string,
+): CoreKind | undefined {
   return CORE_KINDS[`${apiVersion}/${kind}`];
 }
 
 /** Field-path error lines; empty when valid. */
-export function validateCoreObject(spec: CoreKind, obj: Record<string, any>): string[] {
+export function validateCoreObject(
+  spec: CoreKind,
+  obj: Record<string, any>,
+): string[] {
   try {
     // The model copies the data; validate() checks it against the upstream schema.
     new spec.model(obj).validate();

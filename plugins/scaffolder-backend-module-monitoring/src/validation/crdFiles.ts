@@ -27,8 +27,13 @@ let crdDir: string | undefined;
 /** The `crds/` folder of this package, in the repository and when installed from `dist`. */
 export function crdDirectory(): string {
   if (!crdDir) {
-    const candidates = [path.resolve(__dirname, '../../crds'), path.resolve(__dirname, '../crds')];
-    crdDir = candidates.find(dir => fs.existsSync(path.join(dir, CRD_FILES.VMCluster)));
+    const candidates = [
+      path.resolve(__dirname, '../../crds'),
+      path.resolve(__dirname, '../crds'),
+    ];
+    crdDir = candidates.find(dir =>
+      fs.existsSync(path.join(dir, CRD_FILES.VMCluster)),
+    );
     if (!crdDir) {
       crdDir = resolvePackagePath(
         '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring',

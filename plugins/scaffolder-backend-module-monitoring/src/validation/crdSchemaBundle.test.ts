@@ -10,7 +10,10 @@ const fromYaml = readCrdSchemas();
 
 describe('operatorSchemas.generated.ts', () => {
   const generated = Object.fromEntries(
-    Object.entries(OPERATOR_SCHEMAS_JSON).map(([kind, json]) => [kind, JSON.parse(json)]),
+    Object.entries(OPERATOR_SCHEMAS_JSON).map(([kind, json]) => [
+      kind,
+      JSON.parse(json),
+    ]),
   );
 
   it('holds the v1beta1 schema of every CRD in crds/', () => {
@@ -29,7 +32,8 @@ describe('operatorSchemas.generated.ts', () => {
 // false, to save compiling the meta-schema in every process); the schemas are checked here.
 describe('the schemas compiled at run time are valid JSON schemas', () => {
   const ajv = getAjv();
-  const metaSchemaErrors = (schema: object) => (ajv.validateSchema(schema) ? [] : ajv.errors);
+  const metaSchemaErrors = (schema: object) =>
+    ajv.validateSchema(schema) ? [] : ajv.errors;
 
   it.each(Object.keys(CRD_FILES))('%s, in its structural form', kind => {
     expect(metaSchemaErrors(loadCrdSchema(kind, new Set())!)).toEqual([]);
@@ -40,6 +44,8 @@ describe('the schemas compiled at run time are valid JSON schemas', () => {
   });
 
   it('an invalid schema is reported', () => {
-    expect(metaSchemaErrors({ type: 'object', required: 'name' })).not.toEqual([]);
+    expect(metaSchemaErrors({ type: 'object', required: 'name' })).not.toEqual(
+      [],
+    );
   });
 });

@@ -16,16 +16,21 @@ import { CRD_FILES, crdDirectory, SchemaNode } from './crdFiles';
 const GENERATED_FILE = path.join(__dirname, 'operatorSchemas.generated.ts');
 
 /** Operator kind -> its v1beta1 `openAPIV3Schema`, parsed from the YAML in `crds/`. */
-export function readCrdSchemas(dir: string = crdDirectory()): Record<string, SchemaNode> {
+export function readCrdSchemas(
+  dir: string = crdDirectory(),
+): Record<string, SchemaNode> {
   const schemas: Record<string, SchemaNode> = {};
   for (const [kind, file] of Object.entries(CRD_FILES)) {
     const crd = parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     if (crd?.spec?.names?.kind !== kind) {
       throw new Error(`CRD file ${file} does not define kind ${kind}`);
     }
-    const version = (crd.spec.versions as SchemaNode[]).find(v => v.name === 'v1beta1');
+    const version = (crd.spec.versions as SchemaNode[]).find(
+      v => v.name === 'v1beta1',
+    );
     const schema = version?.schema?.openAPIV3Schema;
-    if (!schema) throw new Error(`CRD file ${file} has no v1beta1 openAPIV3Schema`);
+    if (!schema)
+      throw new Error(`CRD file ${file} has no v1beta1 openAPIV3Schema`);
     schemas[kind] = schema;
   }
   return schemas;
@@ -43,7 +48,9 @@ export function generatedModule(schemas: Record<string, SchemaNode>): string {
     '',
     '/** Operator kind -> its v1beta1 `openAPIV3Schema`, as JSON text (JSON.parse is cheap). */',
     'export const OPERATOR_SCHEMAS_JSON: Record<string, string> = {',
-    ...Object.entries(schemas).map(([kind, schema]) => `  ${kind}:\n    ${literal(schema)},`),
+    ...Object.entries(schemas).map(
+      ([kind, schema]) => `  ${kind}:\n    ${literal(schema)},`,
+    ),
     '};',
     '',
   ].join('\n');

@@ -12,7 +12,9 @@ describe('compiling the operator schemas', () => {
   it('compiles each distinct schema once, and nothing when validating again', () => {
     const compile = jest.spyOn(getAjv(), 'compile');
     validateAll();
-    const compiled = compile.mock.calls.map(([schema]) => JSON.stringify(schema));
+    const compiled = compile.mock.calls.map(([schema]) =>
+      JSON.stringify(schema),
+    );
     expect(compiled.length).toBeGreaterThan(0);
     expect(new Set(compiled).size).toBe(compiled.length);
 

@@ -24,11 +24,23 @@ import { formatSchemaErrors } from './errors';
 const SPLIT_ABOVE = 500;
 
 /** Keywords whose semantics span several properties: a node using them is compiled whole. */
-const COMBINING = ['anyOf', 'allOf', 'oneOf', 'not', 'if', 'patternProperties', 'dependencies'];
+const COMBINING = [
+  'anyOf',
+  'allOf',
+  'oneOf',
+  'not',
+  'if',
+  'patternProperties',
+  'dependencies',
+];
 
 type Piece =
   | { mode: 'whole'; fn: ValidateFunction }
-  | { mode: 'object'; shallow: ValidateFunction; properties: Record<string, SchemaNode> }
+  | {
+      mode: 'object';
+      shallow: ValidateFunction;
+      properties: Record<string, SchemaNode>;
+    }
   | { mode: 'array'; shallow: ValidateFunction; items: SchemaNode };
 
 const pieces = new WeakMap<SchemaNode, Piece>();
@@ -43,7 +55,8 @@ function splittableObject(node: SchemaNode): boolean {
   return (
     node.type === 'object' &&
     !!node.properties &&
-    (node.additionalProperties === undefined || node.additionalProperties === false) &&
+    (node.additionalProperties === undefined ||
+      node.additionalProperties === false) &&
     !COMBINING.some(k => k in node)
   );
 }
@@ -81,7 +94,9 @@ function pieceOf(node: SchemaNode): Piece {
     const { properties, ...rest } = node;
     const shallow = {
       ...rest,
-      properties: Object.fromEntries(Object.keys(properties).map(k => [k, true])),
+      properties: Object.fromEntries(
+        Object.keys(properties).map(k => [k, true]),
+      ),
     };
     piece = { mode: 'object', shallow: compiledValidator(shallow), properties };
   } else if (large && splittableArray(node)) {
@@ -98,21 +113,34 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function validateNode(node: SchemaNode, value: unknown, pointer: string, out: string[]): void {
+function validateNode(
+  node: SchemaNode,
+  value: unknown,
+  pointer: string,
+  out: string[],
+): void {
   const piece = pieceOf(node);
   if (piece.mode === 'whole') {
-    if (!piece.fn(value)) out.push(...formatSchemaErrors(piece.fn.errors as ErrorObject[], pointer));
+    if (!piece.fn(value))
+      out.push(
+        ...formatSchemaErrors(piece.fn.errors as ErrorObject[], pointer),
+      );
     return;
   }
   if (!piece.shallow(value)) {
-    out.push(...formatSchemaErrors(piece.shallow.errors as ErrorObject[], pointer));
+    out.push(
+      ...formatSchemaErrors(piece.shallow.errors as ErrorObject[], pointer),
+    );
   }
   // Unknown or missing fields do not stop the check of the fields that are there.
   if (piece.mode === 'object') {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    for (const [key, child] of Object.entries(
+      value as Record<string, unknown>,
+    )) {
       const schema = piece.properties[key];
-      if (schema) validateNode(schema, child, `${pointer}/${escapePointer(key)}`, out);
+      if (schema)
+        validateNode(schema, child, `${pointer}/${escapePointer(key)}`, out);
     }
   } else if (Array.isArray(value)) {
     value.forEach((item, i) =>
@@ -129,7 +157,10 @@ function rootSchema(kind: string): SchemaNode {
     if (!schema) throw new Error(`No CRD schema for kind ${kind}`);
     registerUnknownFormats(formats);
     // `status` is written by the operator, never rendered.
-    root = { ...schema, properties: { ...schema.properties, status: { type: 'object' } } };
+    root = {
+      ...schema,
+      properties: { ...schema.properties, status: { type: 'object' } },
+    };
     roots.set(kind, root);
   }
   return root;

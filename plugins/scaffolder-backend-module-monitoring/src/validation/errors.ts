@@ -2,11 +2,19 @@ import type { ErrorObject } from 'ajv';
 
 /** `Kind/namespace/name` (or `Kind/name` for cluster-scoped objects) for error messages. */
 export function objectRef(obj: unknown): string {
-  const o = (obj ?? {}) as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  const o = (obj ?? {}) as {
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+  };
   const kind = typeof o.kind === 'string' && o.kind ? o.kind : '<no kind>';
   const name =
-    typeof o.metadata?.name === 'string' && o.metadata.name ? o.metadata.name : '<no name>';
-  const ns = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
+    typeof o.metadata?.name === 'string' && o.metadata.name
+      ? o.metadata.name
+      : '<no name>';
+  const ns =
+    typeof o.metadata?.namespace === 'string'
+      ? o.metadata.namespace
+      : undefined;
   return ns ? `${kind}/${ns}/${name}` : `${kind}/${name}`;
 }
 
@@ -51,7 +59,10 @@ function messageOf(e: ErrorObject): string {
  * Turns ajv (or kubernetes-models) errors into `field.path: message` lines, one per path. The
  * branch errors of an `anyOf`/`oneOf` are joined with "or" and the summary error dropped.
  */
-export function formatSchemaErrors(errors: ErrorObject[], prefix = ''): string[] {
+export function formatSchemaErrors(
+  errors: ErrorObject[],
+  prefix = '',
+): string[] {
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
     const path = prefix + pointerOf(e);
@@ -65,7 +76,9 @@ export function formatSchemaErrors(errors: ErrorObject[], prefix = ''): string[]
       lines.push(`${jsonPointerToPath(path)}: must be an integer or a string`);
       continue;
     }
-    const specific = errs.filter(e => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+    const specific = errs.filter(
+      e => e.keyword !== 'anyOf' && e.keyword !== 'oneOf',
+    );
     const chosen = specific.length > 0 ? specific : errs;
     const messages = [...new Set(chosen.map(messageOf))];
     lines.push(`${jsonPointerToPath(path)}: ${messages.join(' or ')}`);

@@ -23,7 +23,10 @@ export const EXTERNAL_SECRET_SCHEMA = {
       required: ['secretStoreRef', 'target', 'data'],
       additionalProperties: false,
       properties: {
-        refreshInterval: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' },
+        refreshInterval: {
+          type: 'string',
+          pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$',
+        },
         secretStoreRef: {
           type: 'object',
           required: ['name'],
@@ -56,7 +59,11 @@ export const EXTERNAL_SECRET_SCHEMA = {
                 type: 'object',
                 required: ['key'],
                 additionalProperties: false,
-                properties: { key: nonEmpty, property: nonEmpty, version: nonEmpty },
+                properties: {
+                  key: nonEmpty,
+                  property: nonEmpty,
+                  version: nonEmpty,
+                },
               },
             },
           },
@@ -71,5 +78,7 @@ let compiled: ValidateFunction | undefined;
 /** Field-path error lines; empty when valid. */
 export function validateExternalSecret(obj: Record<string, any>): string[] {
   compiled ??= getAjv().compile(EXTERNAL_SECRET_SCHEMA);
-  return compiled(obj) ? [] : formatSchemaErrors(compiled.errors as ErrorObject[]);
+  return compiled(obj)
+    ? []
+    : formatSchemaErrors(compiled.errors as ErrorObject[]);
 }

@@ -1,4 +1,8 @@
-export { objectErrors, validateObject, validateObjects } from './validateObjects';
+export {
+  objectErrors,
+  validateObject,
+  validateObjects,
+} from './validateObjects';
 export { objectRef } from './errors';
 export { CRD_FILES, crdDirectory } from './crdFiles';
 export { OPERATOR_API_VERSION } from './crdSchemas';

@@ -8,34 +8,60 @@ import { coreKind, validateCoreObject } from './coreModels';
 import { OPERATOR_API_VERSION } from './crdSchemas';
 import { isOperatorKind, validateOperatorObject } from './crdValidator';
 import { objectRef } from './errors';
-import { EXTERNAL_SECRETS_API_VERSION, validateExternalSecret } from './externalSecret';
+import {
+  EXTERNAL_SECRETS_API_VERSION,
+  validateExternalSecret,
+} from './externalSecret';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../builders/patterns';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-function metadataErrors(obj: Record<string, any>, namespaced: boolean): string[] {
+function metadataErrors(
+  obj: Record<string, any>,
+  namespaced: boolean,
+): string[] {
   const errors: string[] = [];
   const meta = obj.metadata;
-  if (!meta || typeof meta !== 'object') return ['metadata: required field is missing'];
+  if (!meta || typeof meta !== 'object')
+    return ['metadata: required field is missing'];
   const name = meta.name;
-  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    errors.push(`metadata.name: must be a DNS-1123 subdomain, got ${JSON.stringify(name)}`);
+  if (
+    typeof name !== 'string' ||
+    name.length > 253 ||
+    !DNS_SUBDOMAIN.test(name)
+  ) {
+    errors.push(
+      `metadata.name: must be a DNS-1123 subdomain, got ${JSON.stringify(name)}`,
+    );
   }
   if (namespaced) {
     const ns = meta.namespace;
     if (typeof ns !== 'string' || ns.length > 63 || !DNS_LABEL.test(ns)) {
-      errors.push(`metadata.namespace: must be a DNS-1123 label, got ${JSON.stringify(ns)}`);
+      errors.push(
+        `metadata.namespace: must be a DNS-1123 label, got ${JSON.stringify(ns)}`,
+      );
     }
   } else if (meta.namespace !== undefined) {
-    errors.push(`metadata.namespace: must not be set on a cluster-scoped ${obj.kind}`);
+    errors.push(
+      `metadata.namespace: must not be set on a cluster-scoped ${obj.kind}`,
+    );
   }
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     if (!LABEL_NAME.test(key) || key.split('/').pop()!.length > 63) {
-      errors.push(`metadata.labels[${JSON.stringify(key)}]: invalid label name`);
+      errors.push(
+        `metadata.labels[${JSON.stringify(key)}]: invalid label name`,
+      );
     }
-    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-      errors.push(`metadata.labels[${JSON.stringify(key)}]: invalid label value ${JSON.stringify(value)}`);
+    if (
+      typeof value !== 'string' ||
+      value.length > 63 ||
+      !LABEL_VALUE.test(value)
+    ) {
+      errors.push(
+        `metadata.labels[${JSON.stringify(key)}]: invalid label value ${JSON.stringify(value)}`,
+      );
     }
   }
   return errors;
@@ -54,12 +80,21 @@ export function objectErrors(input: unknown): string[] {
   if (apiVersion === OPERATOR_API_VERSION && isOperatorKind(kind)) {
     return [...metadataErrors(obj, true), ...validateOperatorObject(obj)];
   }
-  if (apiVersion === EXTERNAL_SECRETS_API_VERSION && kind === 'ExternalSecret') {
+  if (
+    apiVersion === EXTERNAL_SECRETS_API_VERSION &&
+    kind === 'ExternalSecret'
+  ) {
     return [...metadataErrors(obj, true), ...validateExternalSecret(obj)];
   }
   const core = coreKind(apiVersion, kind);
-  if (core) return [...metadataErrors(obj, core.namespaced), ...validateCoreObject(core, obj)];
-  return [`(root): unknown kind ${apiVersion}/${kind}: no schema to validate it against`];
+  if (core)
+    return [
+      ...metadataErrors(obj, core.namespaced),
+      ...validateCoreObject(core, obj),
+    ];
+  return [
+    `(root): unknown kind ${apiVersion}/${kind}: no schema to validate it against`,
+  ];
 }
 
 /** Throws an `InputError` naming the object and the field paths when the object is invalid. */
@@ -79,7 +114,8 @@ export function validateObjects(objects: unknown[]): void {
   const seen = new Set<string>();
   for (const obj of objects) {
     const errors = objectErrors(obj);
-    if (errors.length > 0) problems.push(`${objectRef(obj)}: ${errors.join('; ')}`);
+    if (errors.length > 0)
+      problems.push(`${objectRef(obj)}: ${errors.join('; ')}`);
     const o = obj as { apiVersion?: string };
     const id = `${o?.apiVersion}|${objectRef(obj)}`;
     if (seen.has(id)) problems.push(`${objectRef(obj)}: rendered twice`);
@@ -87,6 +123,8 @@ export function validateObjects(objects: unknown[]): void {
   }
   if (problems.length === 1) throw new InputError(`Invalid ${problems[0]}`);
   if (problems.length > 1) {
-    throw new InputError(`${problems.length} invalid objects:\n- ${problems.join('\n- ')}`);
+    throw new InputError(
+      `${problems.length} invalid objects:\n- ${problems.join('\n- ')}`,
+    );
   }
 }

@@ -4,10 +4,22 @@ import NotificationsOffIcon from '@material-ui/icons/NotificationsOff';
 import { AlertState } from '@hubspoke/backstage-plugin-monitoring-common';
 
 const useStyles = makeStyles(theme => ({
-  firing: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },
-  pending: { backgroundColor: theme.palette.warning.main, color: theme.palette.warning.contrastText },
-  inactive: { backgroundColor: theme.palette.success.main, color: theme.palette.success.contrastText },
-  silenced: { backgroundColor: theme.palette.grey[500], color: theme.palette.common.white },
+  firing: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+  },
+  pending: {
+    backgroundColor: theme.palette.warning.main,
+    color: theme.palette.warning.contrastText,
+  },
+  inactive: {
+    backgroundColor: theme.palette.success.main,
+    color: theme.palette.success.contrastText,
+  },
+  silenced: {
+    backgroundColor: theme.palette.grey[500],
+    color: theme.palette.common.white,
+  },
 }));
 
 export interface AlertStateChipProps {
@@ -28,7 +40,11 @@ export function AlertStateChip(props: AlertStateChipProps) {
       size="small"
       label={text}
       className={silenced ? classes.silenced : classes[state]}
-      icon={silenced ? <NotificationsOffIcon style={{ color: 'inherit' }} /> : undefined}
+      icon={
+        silenced ? (
+          <NotificationsOffIcon style={{ color: 'inherit' }} />
+        ) : undefined
+      }
       data-testid={`alert-chip-${state}${silenced ? '-silenced' : ''}`}
     />
   );

@@ -7,18 +7,43 @@ import { formatDateTime } from '../format';
 import { timeTicks } from '../timeTicks';
 
 const useStyles = makeStyles(theme => ({
-  row: { display: 'grid', gridTemplateColumns: '16rem 1fr', alignItems: 'center', gap: theme.spacing(1), minHeight: 22 },
+  row: {
+    display: 'grid',
+    gridTemplateColumns: '16rem 1fr',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    minHeight: 22,
+  },
   label: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   track: {
     position: 'relative',
     height: 14,
     borderRadius: 3,
-    backgroundColor: theme.palette.type === 'dark' ? theme.palette.grey[800] : theme.palette.grey[200],
+    backgroundColor:
+      theme.palette.type === 'dark'
+        ? theme.palette.grey[800]
+        : theme.palette.grey[200],
   },
-  firing: { position: 'absolute', top: 0, bottom: 0, backgroundColor: theme.palette.error.main, minWidth: 2 },
-  pending: { position: 'absolute', top: 3, bottom: 3, backgroundColor: theme.palette.warning.main, minWidth: 2 },
+  firing: {
+    position: 'absolute',
+    top: 0,
+    bottom: 0,
+    backgroundColor: theme.palette.error.main,
+    minWidth: 2,
+  },
+  pending: {
+    position: 'absolute',
+    top: 3,
+    bottom: 3,
+    backgroundColor: theme.palette.warning.main,
+    minWidth: 2,
+  },
   axis: { position: 'relative', height: 18 },
-  tick: { position: 'absolute', transform: 'translateX(-50%)', whiteSpace: 'nowrap' },
+  tick: {
+    position: 'absolute',
+    transform: 'translateX(-50%)',
+    whiteSpace: 'nowrap',
+  },
 }));
 
 export interface AlertTimelineProps {
@@ -32,7 +57,8 @@ export function AlertTimeline(props: AlertTimelineProps) {
   const from = Date.parse(history.from);
   const to = Date.parse(history.to);
   const span = Math.max(1, to - from);
-  const pct = (t: number) => `${(Math.min(Math.max(t - from, 0), span) / span) * 100}%`;
+  const pct = (t: number) =>
+    `${(Math.min(Math.max(t - from, 0), span) / span) * 100}%`;
 
   if (history.alerts.length === 0) {
     return (
@@ -44,11 +70,21 @@ export function AlertTimeline(props: AlertTimelineProps) {
   return (
     <Box role="figure" aria-label="Alert timeline">
       {history.alerts.map(a => (
-        <Box key={`${a.alertname}/${a.environment}/${a.cluster}`} className={classes.row}>
-          <Typography variant="body2" className={classes.label} title={`${a.alertname} · ${a.environment}`}>
+        <Box
+          key={`${a.alertname}/${a.environment}/${a.cluster}`}
+          className={classes.row}
+        >
+          <Typography
+            variant="body2"
+            className={classes.label}
+            title={`${a.alertname} · ${a.environment}`}
+          >
             {a.alertname} · {a.environment}
           </Typography>
-          <Box className={classes.track} data-testid={`timeline-${a.alertname}-${a.environment}`}>
+          <Box
+            className={classes.track}
+            data-testid={`timeline-${a.alertname}-${a.environment}`}
+          >
             {a.intervals.map(i => (
               <Tooltip
                 key={`${i.state}-${i.start}`}
@@ -57,7 +93,10 @@ export function AlertTimeline(props: AlertTimelineProps) {
                 <span
                   className={classes[i.state]}
                   data-state={i.state}
-                  style={{ left: pct(i.start), width: `calc(${pct(i.end)} - ${pct(i.start)})` }}
+                  style={{
+                    left: pct(i.start),
+                    width: `calc(${pct(i.end)} - ${pct(i.start)})`,
+                  }}
                 />
               </Tooltip>
             ))}
@@ -68,7 +107,13 @@ export function AlertTimeline(props: AlertTimelineProps) {
         <span />
         <Box className={classes.axis}>
           {timeTicks(from, to, 6).map(t => (
-            <Typography key={t.value} variant="caption" color="textSecondary" className={classes.tick} style={{ left: pct(t.value) }}>
+            <Typography
+              key={t.value}
+              variant="caption"
+              color="textSecondary"
+              className={classes.tick}
+              style={{ left: pct(t.value) }}
+            >
               {t.label}
             </Typography>
           ))}

@@ -1,5 +1,13 @@
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
@@ -20,7 +28,14 @@ import {
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useEffect, useState } from 'react';
 import { monitoringApiRef } from '../../api';
-import { errorReason, formatAlertValue, instanceKey, isSilenced, silenceLabel, since } from '../alertFormat';
+import {
+  errorReason,
+  formatAlertValue,
+  instanceKey,
+  isSilenced,
+  silenceLabel,
+  since,
+} from '../alertFormat';
 import { AlertStateChip } from '../AlertStateChip';
 import { AlertTimeline } from '../AlertTimeline';
 import { formatDateTime } from '../format';
@@ -30,8 +45,18 @@ import { useEntityAlertHistory, useEntityAlerts } from '../useEntityAlerts';
 const DAY = 24 * 3600_000;
 
 const useStyles = makeStyles(theme => ({
-  cellStack: { display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5), alignItems: 'flex-start' },
-  header: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap' },
+  cellStack: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+    alignItems: 'flex-start',
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
   spacer: { flexGrow: 1 },
 }));
 
@@ -54,7 +79,11 @@ function EnvironmentCell(props: {
     <Box className={classes.cellStack}>
       {instances.map(i => (
         <Box key={instanceKey(i)} className={classes.cellStack}>
-          <AlertStateChip state={i.state} label={i.cluster} silenced={isSilenced(i)} />
+          <AlertStateChip
+            state={i.state}
+            label={i.cluster}
+            silenced={isSilenced(i)}
+          />
           <Typography variant="caption">
             value {formatAlertValue(i.value)}
             {i.activeAt ? ` · since ${since(i.activeAt)}` : ''}
@@ -63,7 +92,11 @@ function EnvironmentCell(props: {
             {silenceLabel(i)}
           </Typography>
           {canSilence && i.state === 'firing' && !isSilenced(i) && (
-            <Button size="small" variant="outlined" onClick={() => onSilence({ alertname: rule.name, environment })}>
+            <Button
+              size="small"
+              variant="outlined"
+              onClick={() => onSilence({ alertname: rule.name, environment })}
+            >
               Silence
             </Button>
           )}
@@ -73,7 +106,11 @@ function EnvironmentCell(props: {
   );
 }
 
-function SilencesList(props: { silences: EntitySilence[]; canExpire: boolean; onExpire(id: string): void }) {
+function SilencesList(props: {
+  silences: EntitySilence[];
+  canExpire: boolean;
+  onExpire(id: string): void;
+}) {
   const { silences, canExpire, onExpire } = props;
   if (silences.length === 0) return null;
   return (
@@ -93,7 +130,8 @@ function SilencesList(props: { silences: EntitySilence[]; canExpire: boolean; on
           {silences.map(s => (
             <TableRow key={s.id}>
               <TableCell>
-                {s.alertname ?? 'all alerts'} · {s.environment ?? 'all environments'}
+                {s.alertname ?? 'all alerts'} ·{' '}
+                {s.environment ?? 'all environments'}
                 {s.state === 'pending' ? ' (starts later)' : ''}
               </TableCell>
               <TableCell>{formatDateTime(Date.parse(s.endsAt))}</TableCell>
@@ -101,7 +139,11 @@ function SilencesList(props: { silences: EntitySilence[]; canExpire: boolean; on
               <TableCell>{s.comment}</TableCell>
               <TableCell>
                 {canExpire && (
-                  <Button size="small" onClick={() => onExpire(s.id)} aria-label={`Expire silence ${s.id}`}>
+                  <Button
+                    size="small"
+                    onClick={() => onExpire(s.id)}
+                    aria-label={`Expire silence ${s.id}`}
+                  >
                     Expire
                   </Button>
                 )}
@@ -139,15 +181,25 @@ export function AlertsTable(props: {
               <Typography variant="caption" color="textSecondary">
                 {[rule.severity, rule.group].filter(Boolean).join(' · ')}
               </Typography>
-              {rule.summary && <Typography variant="body2">{rule.summary}</Typography>}
+              {rule.summary && (
+                <Typography variant="body2">{rule.summary}</Typography>
+              )}
               <Box display="flex" gridGap={8}>
                 {rule.runbookUrl && (
-                  <Link to={rule.runbookUrl} target="_blank" rel="noopener noreferrer">
+                  <Link
+                    to={rule.runbookUrl}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                  >
                     Runbook
                   </Link>
                 )}
                 {rule.instances[0]?.sourceUrl && (
-                  <Link to={rule.instances[0].sourceUrl} target="_blank" rel="noopener noreferrer">
+                  <Link
+                    to={rule.instances[0].sourceUrl}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                  >
                     Source
                   </Link>
                 )}
@@ -155,7 +207,12 @@ export function AlertsTable(props: {
             </TableCell>
             {response.environments.map(env => (
               <TableCell key={env}>
-                <EnvironmentCell rule={rule} environment={env} canSilence={canSilence} onSilence={onSilence} />
+                <EnvironmentCell
+                  rule={rule}
+                  environment={env}
+                  canSilence={canSilence}
+                  onSilence={onSilence}
+                />
               </TableCell>
             ))}
           </TableRow>
@@ -166,18 +223,30 @@ export function AlertsTable(props: {
 }
 
 function AlertHistoryCard(props: { entityRef: CompoundEntityRef; to: Date }) {
-  const { value, loading, error } = useEntityAlertHistory(props.entityRef, DAY, props.to);
+  const { value, loading, error } = useEntityAlertHistory(
+    props.entityRef,
+    DAY,
+    props.to,
+  );
   return (
     <InfoCard title="Last 24 hours" subheader="Red: firing; amber: pending">
       {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} title="Could not load the alert history" />}
+      {error && (
+        <ResponseErrorPanel
+          error={error}
+          title="Could not load the alert history"
+        />
+      )}
       {value && <AlertTimeline history={value} />}
     </InfoCard>
   );
 }
 
 /** The Alerts section of the Monitoring tab; a new `refreshedAt` reads the alerts again. */
-export function EntityAlertsSection(props: { entityRef: CompoundEntityRef; refreshedAt?: Date }) {
+export function EntityAlertsSection(props: {
+  entityRef: CompoundEntityRef;
+  refreshedAt?: Date;
+}) {
   const { entityRef, refreshedAt } = props;
   const classes = useStyles();
   const api = useApi(monitoringApiRef);
@@ -200,15 +269,26 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef; refre
   const silenceAllowed = canSilence && value?.alertmanager === 'ok';
   const createSilence = async (request: CreateSilenceRequest) => {
     await api.createSilence(entityRef, request);
-    alertApi.post({ message: `Silenced ${request.alertname ?? 'all alerts'} for ${request.duration}`, severity: 'success', display: 'transient' });
+    alertApi.post({
+      message: `Silenced ${request.alertname ?? 'all alerts'} for ${request.duration}`,
+      severity: 'success',
+      display: 'transient',
+    });
     retry();
   };
   const expire = async (id: string) => {
     try {
       await api.expireSilence(entityRef, id);
-      alertApi.post({ message: 'Silence expired', severity: 'success', display: 'transient' });
+      alertApi.post({
+        message: 'Silence expired',
+        severity: 'success',
+        display: 'transient',
+      });
     } catch (e) {
-      alertApi.post({ message: `Could not expire the silence: ${errorReason(e)}`, severity: 'error' });
+      alertApi.post({
+        message: `Could not expire the silence: ${errorReason(e)}`,
+        severity: 'error',
+      });
     }
     retry();
   };
@@ -221,8 +301,10 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef; refre
   } else if (value.rules.length === 0) {
     body = (
       <Typography variant="body2" color="textSecondary">
-        No alert rules select this service{value.service ? ` ("${value.service}")` : ''}: add a rule with the
-        monitor-a-service template, or label your rules with service="{value.service ?? '…'}".
+        No alert rules select this service
+        {value.service ? ` ("${value.service}")` : ''}: add a rule with the
+        monitor-a-service template, or label your rules with service="
+        {value.service ?? '…'}".
       </Typography>
     );
   } else {
@@ -230,16 +312,26 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef; refre
       <>
         {value.alertmanager === 'unavailable' && (
           <Typography variant="body2" color="textSecondary" role="status">
-            Alertmanager did not answer: alert states are vmalert's, silence states are unknown.
+            Alertmanager did not answer: alert states are vmalert's, silence
+            states are unknown.
           </Typography>
         )}
         {value.alertmanager === 'not-configured' && (
           <Typography variant="body2" color="textSecondary" role="status">
-            No Alertmanager is configured (monitoring.alertmanager): silences are not available.
+            No Alertmanager is configured (monitoring.alertmanager): silences
+            are not available.
           </Typography>
         )}
-        <AlertsTable response={value} canSilence={silenceAllowed} onSilence={setTarget} />
-        <SilencesList silences={value.silences} canExpire={silenceAllowed} onExpire={expire} />
+        <AlertsTable
+          response={value}
+          canSilence={silenceAllowed}
+          onSilence={setTarget}
+        />
+        <SilencesList
+          silences={value.silences}
+          canExpire={silenceAllowed}
+          onExpire={expire}
+        />
       </>
     );
   }
@@ -252,19 +344,33 @@ export function EntityAlertsSection(props: { entityRef: CompoundEntityRef; refre
             <span>Alerts</span>
             {value && (
               <>
-                <AlertStateChip state="firing" label={String(value.counts.firing)} />
-                <AlertStateChip state="pending" label={String(value.counts.pending)} />
+                <AlertStateChip
+                  state="firing"
+                  label={String(value.counts.firing)}
+                />
+                <AlertStateChip
+                  state="pending"
+                  label={String(value.counts.pending)}
+                />
               </>
             )}
             <span className={classes.spacer} />
             {silenceAllowed && value && value.rules.length > 0 && (
-              <Button size="small" variant="outlined" onClick={() => setTarget({})}>
+              <Button
+                size="small"
+                variant="outlined"
+                onClick={() => setTarget({})}
+              >
                 Silence all…
               </Button>
             )}
           </Box>
         }
-        subheader={value ? `Read ${formatDateTime(Date.parse(value.fetchedAt))}` : undefined}
+        subheader={
+          value
+            ? `Read ${formatDateTime(Date.parse(value.fetchedAt))}`
+            : undefined
+        }
       >
         {loading && value && <Progress />}
         {body}

@@ -28,8 +28,17 @@ import { AlertStateChip } from '../AlertStateChip';
 import { useEntityAlerts } from '../useEntityAlerts';
 
 const useStyles = makeStyles(theme => ({
-  counts: { display: 'flex', gap: theme.spacing(1), marginBottom: theme.spacing(1) },
-  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5), marginTop: theme.spacing(0.5) },
+  counts: {
+    display: 'flex',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1),
+  },
+  chips: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5),
+    marginTop: theme.spacing(0.5),
+  },
 }));
 
 function useMonitoringTabLink(): string | undefined {
@@ -48,7 +57,8 @@ export function AlertsSummary(props: { response: EntityAlertsResponse }) {
   if (response.rules.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No alert rules select this service{response.service ? ` ("${response.service}")` : ''}.
+        No alert rules select this service
+        {response.service ? ` ("${response.service}")` : ''}.
       </Typography>
     );
   }
@@ -57,12 +67,19 @@ export function AlertsSummary(props: { response: EntityAlertsResponse }) {
     <>
       <Box className={classes.counts} aria-label="Alert rules by state">
         <AlertStateChip state="firing" label={String(response.counts.firing)} />
-        <AlertStateChip state="pending" label={String(response.counts.pending)} />
-        <AlertStateChip state="inactive" label={String(response.counts.inactive)} />
+        <AlertStateChip
+          state="pending"
+          label={String(response.counts.pending)}
+        />
+        <AlertStateChip
+          state="inactive"
+          label={String(response.counts.inactive)}
+        />
       </Box>
       {active.length === 0 ? (
         <Typography variant="body2">
-          All quiet: none of the {response.rules.length} alert rules of this service is pending or firing.
+          All quiet: none of the {response.rules.length} alert rules of this
+          service is pending or firing.
         </Typography>
       ) : (
         <List dense disablePadding>
@@ -75,7 +92,11 @@ export function AlertsSummary(props: { response: EntityAlertsResponse }) {
                       {rule.name}
                     </Typography>
                     {rule.severity && (
-                      <Typography component="span" variant="caption" color="textSecondary">
+                      <Typography
+                        component="span"
+                        variant="caption"
+                        color="textSecondary"
+                      >
                         {' '}
                         · {rule.severity}
                       </Typography>
@@ -97,7 +118,11 @@ export function AlertsSummary(props: { response: EntityAlertsResponse }) {
                       ))}
                     </Box>
                     {rule.runbookUrl && (
-                      <Link to={rule.runbookUrl} target="_blank" rel="noopener noreferrer">
+                      <Link
+                        to={rule.runbookUrl}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                      >
                         Runbook
                       </Link>
                     )}
@@ -122,7 +147,8 @@ function CardBody() {
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEntityAlerts(entityRef);
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} title="Could not load alerts" />;
+  if (error)
+    return <ResponseErrorPanel error={error} title="Could not load alerts" />;
   if (!value) return null;
   return <AlertsSummary response={value} />;
 }
@@ -138,7 +164,9 @@ export interface EntityMonitoringAlertsCardProps {
  *
  * @public
  */
-export function EntityMonitoringAlertsCard(props: EntityMonitoringAlertsCardProps) {
+export function EntityMonitoringAlertsCard(
+  props: EntityMonitoringAlertsCardProps,
+) {
   const { title = 'Alerts' } = props;
   const { entity } = useEntity();
   const link = useMonitoringTabLink();
@@ -148,7 +176,11 @@ export function EntityMonitoringAlertsCard(props: EntityMonitoringAlertsCardProp
       title={title}
       deepLink={available && link ? { link, title: 'View alerts' } : undefined}
     >
-      {available ? <CardBody /> : <MissingAnnotationEmptyState annotation={[...MONITORING_ANNOTATIONS]} />}
+      {available ? (
+        <CardBody />
+      ) : (
+        <MissingAnnotationEmptyState annotation={[...MONITORING_ANNOTATIONS]} />
+      )}
     </InfoCard>
   );
 }

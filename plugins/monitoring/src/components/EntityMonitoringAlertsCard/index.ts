@@ -1,2 +1,5 @@
-export { EntityMonitoringAlertsCard, AlertsSummary } from './EntityMonitoringAlertsCard';
+export {
+  EntityMonitoringAlertsCard,
+  AlertsSummary,
+} from './EntityMonitoringAlertsCard';
 export type { EntityMonitoringAlertsCardProps } from './EntityMonitoringAlertsCard';

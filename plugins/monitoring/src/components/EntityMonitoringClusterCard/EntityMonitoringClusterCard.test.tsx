@@ -8,7 +8,10 @@ import { fleetRouteRef } from '../../routes';
 import { isMonitoringClusterAvailable } from '../isMonitoringAvailable';
 import { EntityMonitoringClusterCard } from './EntityMonitoringClusterCard';
 
-const cluster = (name: string, annotations: Record<string, string> = {}): Entity => ({
+const cluster = (
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
   metadata: { name, namespace: 'default', annotations },
@@ -31,33 +34,61 @@ async function renderCard(entity: Entity, response = stackResponse()) {
 describe('EntityMonitoringClusterCard', () => {
   it("shows a spoke's verdict and figures, no hub components, and links to the whole stack", async () => {
     await renderCard(cluster('prod-cluster'));
-    expect(await screen.findByLabelText('prod-cluster: ok')).toBeInTheDocument();
-    expect(screen.getByText('spoke · cluster="prod-cluster"')).toBeInTheDocument();
+    expect(
+      await screen.findByLabelText('prod-cluster: ok'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('spoke · cluster="prod-cluster"'),
+    ).toBeInTheDocument();
     expect(screen.getByLabelText('Active series')).toHaveTextContent('1912');
-    expect(screen.getByRole('img', { name: 'prod-cluster: samples/s, last hour' })).toBeInTheDocument();
-    expect(screen.queryByRole('table', { name: 'Hub components' })).not.toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /The whole stack/ })).toHaveAttribute('href', '/monitoring/stack');
+    expect(
+      screen.getByRole('img', { name: 'prod-cluster: samples/s, last hour' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Hub components' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /The whole stack/ }),
+    ).toHaveAttribute('href', '/monitoring/stack');
   });
 
   it("shows the hub's components on the hub", async () => {
     await renderCard(cluster('hub-cluster'));
-    expect(await screen.findByRole('table', { name: 'Hub components' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Hub components' }),
+    ).toBeInTheDocument();
     expect(screen.getByLabelText('Alertmanager: up')).toBeInTheDocument();
   });
 
   it('reads the cluster label from monitoring/cluster-name, and says when it has no series', async () => {
-    await renderCard(cluster('production', { 'monitoring/cluster-name': 'prod-cluster' }));
-    expect(await screen.findByLabelText('prod-cluster: ok')).toBeInTheDocument();
+    await renderCard(
+      cluster('production', { 'monitoring/cluster-name': 'prod-cluster' }),
+    );
+    expect(
+      await screen.findByLabelText('prod-cluster: ok'),
+    ).toBeInTheDocument();
   });
 
   it('says when no vmagent writes with its name', async () => {
-    await renderCard(cluster('qa-cluster'), stackResponse({ clusters: [spoke('dev-cluster')] }));
-    expect(await screen.findByText('No series from cluster "qa-cluster"')).toBeInTheDocument();
+    await renderCard(
+      cluster('qa-cluster'),
+      stackResponse({ clusters: [spoke('dev-cluster')] }),
+    );
+    expect(
+      await screen.findByText('No series from cluster "qa-cluster"'),
+    ).toBeInTheDocument();
   });
 
   it('is available on kubernetes-cluster Resources only', () => {
     expect(isMonitoringClusterAvailable(cluster('x'))).toBe(true);
-    expect(isMonitoringClusterAvailable({ ...cluster('x'), spec: { type: 'database' } })).toBe(false);
-    expect(isMonitoringClusterAvailable({ ...cluster('x'), kind: 'Component' })).toBe(false);
+    expect(
+      isMonitoringClusterAvailable({
+        ...cluster('x'),
+        spec: { type: 'database' },
+      }),
+    ).toBe(false);
+    expect(
+      isMonitoringClusterAvailable({ ...cluster('x'), kind: 'Component' }),
+    ).toBe(false);
   });
 });

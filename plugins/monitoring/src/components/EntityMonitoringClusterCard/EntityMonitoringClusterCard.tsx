@@ -1,16 +1,28 @@
 import { Entity } from '@backstage/catalog-model';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { ANNOTATION_CLUSTER_NAME } from '@hubspoke/backstage-plugin-monitoring-common';
 import { fleetRouteRef } from '../../routes';
-import { HubComponentsTable, SpokeSummary, useStackHealth } from '../StackHealth';
+import {
+  HubComponentsTable,
+  SpokeSummary,
+  useStackHealth,
+} from '../StackHealth';
 
 /** The `cluster` label of a cluster entity: its annotation, else its name. */
 export function clusterNameOf(entity: Entity): string {
-  return entity.metadata.annotations?.[ANNOTATION_CLUSTER_NAME] ?? entity.metadata.name;
+  return (
+    entity.metadata.annotations?.[ANNOTATION_CLUSTER_NAME] ??
+    entity.metadata.name
+  );
 }
 
 function useStackLink(): string | undefined {
@@ -32,7 +44,9 @@ export interface EntityMonitoringClusterCardProps {
  * lag, samples/s, series, queue and drops with the last hour's trends; on the hub, its
  * components too.
  */
-export function EntityMonitoringClusterCard(props: EntityMonitoringClusterCardProps) {
+export function EntityMonitoringClusterCard(
+  props: EntityMonitoringClusterCardProps,
+) {
   const { entity } = useEntity();
   const cluster = clusterNameOf(entity);
   const stack = useStackHealth();
@@ -40,7 +54,13 @@ export function EntityMonitoringClusterCard(props: EntityMonitoringClusterCardPr
   const deepLink = link ? { title: 'The whole stack', link } : undefined;
   const title = props.title ?? 'Monitoring stack';
 
-  if (stack.error) return <ResponseErrorPanel error={stack.error} title="Could not load the stack's health" />;
+  if (stack.error)
+    return (
+      <ResponseErrorPanel
+        error={stack.error}
+        title="Could not load the stack's health"
+      />
+    );
   if (!stack.value) {
     return (
       <InfoCard title={title}>
@@ -62,7 +82,11 @@ export function EntityMonitoringClusterCard(props: EntityMonitoringClusterCardPr
   }
   const components = stack.value.components.filter(c => c.cluster === cluster);
   return (
-    <InfoCard title={title} subheader={`${spoke.hub ? 'hub' : 'spoke'} · cluster="${cluster}"`} deepLink={deepLink}>
+    <InfoCard
+      title={title}
+      subheader={`${spoke.hub ? 'hub' : 'spoke'} · cluster="${cluster}"`}
+      deepLink={deepLink}
+    >
       <SpokeSummary spoke={spoke} countWindow={stack.value.countWindow} />
       {spoke.hub && (
         <Box mt={2}>

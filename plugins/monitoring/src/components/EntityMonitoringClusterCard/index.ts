@@ -1,2 +1,5 @@
-export { EntityMonitoringClusterCard, clusterNameOf } from './EntityMonitoringClusterCard';
+export {
+  EntityMonitoringClusterCard,
+  clusterNameOf,
+} from './EntityMonitoringClusterCard';
 export type { EntityMonitoringClusterCardProps } from './EntityMonitoringClusterCard';

@@ -1,7 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
@@ -264,17 +268,22 @@ describe('EntityMonitoringContent', () => {
       api,
     );
     // In the header and under every panel (instead of Grafana's Explore).
-    const links = await screen.findAllByRole('link', { name: /open dashboard/i });
+    const links = await screen.findAllByRole('link', {
+      name: /open dashboard/i,
+    });
     expect(links.length).toBeGreaterThan(1);
     for (const link of links) {
-      expect(link).toHaveAttribute('href', 'https://grafana.example/d/checkout');
+      expect(link).toHaveAttribute(
+        'href',
+        'https://grafana.example/d/checkout',
+      );
     }
     unmount();
 
     await renderTab(entity({ 'monitoring/dashboard-url': SCRIPT_URL }), api);
     await screen.findByRole('table');
-    expect(
-      screen.queryAllByRole('link', { name: /open dashboard/i }),
-    ).toEqual([]);
+    expect(screen.queryAllByRole('link', { name: /open dashboard/i })).toEqual(
+      [],
+    );
   });
 });

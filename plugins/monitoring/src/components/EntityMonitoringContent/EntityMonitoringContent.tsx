@@ -70,7 +70,10 @@ function MonitoringTab() {
   const preset = timeRange(rangeKey);
   const to = zoom ? new Date(zoom.to) : now;
   const range = zoom
-    ? { ms: zoom.to - zoom.from, label: `${formatDateTime(zoom.from)} – ${formatDateTime(zoom.to)}` }
+    ? {
+        ms: zoom.to - zoom.from,
+        label: `${formatDateTime(zoom.from)} – ${formatDateTime(zoom.to)}`,
+      }
     : preset;
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEntityMetrics(entityRef, range.ms, to);

@@ -8,16 +8,31 @@ import { fleetResponse, fleetRow } from '../../testing/fleetFixtures';
 import { stackResponse } from '../../testing/stackFixtures';
 import { FLEET_PAGE_SIZE, MonitoringFleetPage } from './MonitoringFleetPage';
 
-async function renderPage(response: FleetResponse, ownership = ['user:default/guest', 'group:default/team-shop']) {
-  const api = { getFleet: jest.fn(async () => response), getStack: jest.fn(async () => stackResponse()) };
+async function renderPage(
+  response: FleetResponse,
+  ownership = ['user:default/guest', 'group:default/team-shop'],
+) {
+  const api = {
+    getFleet: jest.fn(async () => response),
+    getStack: jest.fn(async () => stackResponse()),
+  };
   const identity = {
-    getBackstageIdentity: async () => ({ type: 'user' as const, userEntityRef: 'user:default/guest', ownershipEntityRefs: ownership }),
+    getBackstageIdentity: async () => ({
+      type: 'user' as const,
+      userEntityRef: 'user:default/guest',
+      ownershipEntityRefs: ownership,
+    }),
     getProfileInfo: async () => ({}),
     getCredentials: async () => ({}),
     signOut: async () => {},
   };
   await renderInTestApp(
-    <TestApiProvider apis={[[monitoringApiRef, api], [identityApiRef, identity]]}>
+    <TestApiProvider
+      apis={[
+        [monitoringApiRef, api],
+        [identityApiRef, identity],
+      ]}
+    >
       <MonitoringFleetPage />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -25,7 +40,10 @@ async function renderPage(response: FleetResponse, ownership = ['user:default/gu
   return api;
 }
 
-const bodyRows = () => within(screen.getByRole('table', { name: 'Services by environment' })).getAllByRole('row').slice(1);
+const bodyRows = () =>
+  within(screen.getByRole('table', { name: 'Services by environment' }))
+    .getAllByRole('row')
+    .slice(1);
 
 describe('MonitoringFleetPage', () => {
   it("lists the user's services worst first, with health per environment, linked to their Monitoring tab", async () => {
@@ -33,15 +51,20 @@ describe('MonitoringFleetPage', () => {
     await screen.findByRole('table', { name: 'Services by environment' });
     // My services is on by default (team-shop owns three of the four).
     expect(screen.getByLabelText('My services (3)')).toBeChecked();
-    expect(bodyRows().map(r => within(r).getAllByRole('cell')[0].querySelector('a')!.textContent)).toEqual([
-      'payments',
-      'checkout',
-      'storefront',
-    ]);
-    const production = screen.getByLabelText('payments in production: critical');
+    expect(
+      bodyRows().map(
+        r => within(r).getAllByRole('cell')[0].querySelector('a')!.textContent,
+      ),
+    ).toEqual(['payments', 'checkout', 'storefront']);
+    const production = screen.getByLabelText(
+      'payments in production: critical',
+    );
     expect(production).toHaveTextContent('critical · 2 firing');
     expect(production).toHaveTextContent('25.0 req/s · 20.0%p95 2.25 s');
-    expect(screen.getByText('payments').closest('a')).toHaveAttribute('href', '/catalog/default/component/payments/monitoring');
+    expect(screen.getByText('payments').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments/monitoring',
+    );
     expect(screen.getAllByText('no data')).toHaveLength(1);
   });
 
@@ -50,32 +73,46 @@ describe('MonitoringFleetPage', () => {
     await screen.findByRole('table', { name: 'Services by environment' });
     fireEvent.click(screen.getByLabelText('My services (3)'));
     expect(bodyRows()).toHaveLength(4);
-    fireEvent.change(screen.getByLabelText('Search services'), { target: { value: 'INVEN' } });
+    fireEvent.change(screen.getByLabelText('Search services'), {
+      target: { value: 'INVEN' },
+    });
     expect(bodyRows()).toHaveLength(1);
-    fireEvent.change(screen.getByLabelText('Search services'), { target: { value: 'nothing like it' } });
+    fireEvent.change(screen.getByLabelText('Search services'), {
+      target: { value: 'nothing like it' },
+    });
     expect(screen.getByText('No service matches')).toBeInTheDocument();
   });
 
   it('pages 5,000 services instead of rendering them all', async () => {
-    const many = Array.from({ length: 5000 }, (_, i) => fleetRow(`svc-${String(i).padStart(4, '0')}`));
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      fleetRow(`svc-${String(i).padStart(4, '0')}`),
+    );
     await renderPage(fleetResponse(many), []);
     await screen.findByRole('table', { name: 'Services by environment' });
     expect(screen.getByLabelText('My services (0)')).not.toBeChecked();
     expect(bodyRows()).toHaveLength(FLEET_PAGE_SIZE);
-    expect(screen.getByText(`1-${FLEET_PAGE_SIZE} of 5004`)).toBeInTheDocument();
+    expect(
+      screen.getByText(`1-${FLEET_PAGE_SIZE} of 5004`),
+    ).toBeInTheDocument();
   });
 
   it('says when the alert source is down, and when nothing is monitored', async () => {
     const down = fleetResponse();
     down.alerts = 'unavailable';
     await renderPage(down);
-    expect(await screen.findByText(/alert source unavailable/)).toBeInTheDocument();
-    expect(screen.getByLabelText('payments in production: critical')).toHaveTextContent('alerts unknown');
+    expect(
+      await screen.findByText(/alert source unavailable/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('payments in production: critical'),
+    ).toHaveTextContent('alerts unknown');
   });
 
   it('shows the empty state without monitored services', async () => {
     await renderPage({ ...fleetResponse(), rows: [] });
-    expect(await screen.findByText('No monitored services')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No monitored services'),
+    ).toBeInTheDocument();
   });
 
   it('has a Stack tab with the spokes, loaded only when opened', async () => {
@@ -83,8 +120,12 @@ describe('MonitoringFleetPage', () => {
     await screen.findByRole('table', { name: 'Services by environment' });
     expect(api.getStack).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('tab', { name: 'Stack' }));
-    expect(await screen.findByLabelText('prod-cluster: ok')).toBeInTheDocument();
-    expect(screen.getByRole('table', { name: 'Hub components' })).toBeInTheDocument();
+    expect(
+      await screen.findByLabelText('prod-cluster: ok'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('table', { name: 'Hub components' }),
+    ).toBeInTheDocument();
     expect(api.getStack).toHaveBeenCalledTimes(1);
   });
 });

@@ -10,7 +10,11 @@ import {
   ResponseErrorPanel,
   TabbedLayout,
 } from '@backstage/core-components';
-import { identityApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -25,7 +29,13 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
-import { FleetCell, FleetHealth, FleetResponse, FleetRow, ownerEntityRef } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  FleetCell,
+  FleetHealth,
+  FleetResponse,
+  FleetRow,
+  ownerEntityRef,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -37,7 +47,13 @@ import { StackHealthTab } from '../StackHealth';
 export const FLEET_PAGE_SIZE = 50;
 
 const useStyles = makeStyles(theme => ({
-  filters: { display: 'flex', gap: theme.spacing(2), alignItems: 'center', flexWrap: 'wrap', marginBottom: theme.spacing(2) },
+  filters: {
+    display: 'flex',
+    gap: theme.spacing(2),
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    marginBottom: theme.spacing(2),
+  },
   cell: {
     display: 'inline-flex',
     flexDirection: 'column',
@@ -64,7 +80,12 @@ export function healthColor(theme: Theme, health: FleetHealth): string {
   }
 }
 
-function HealthCell(props: { cell: FleetCell | undefined; environment: string; service: string; alerts: FleetResponse['alerts'] }) {
+function HealthCell(props: {
+  cell: FleetCell | undefined;
+  environment: string;
+  service: string;
+  alerts: FleetResponse['alerts'];
+}) {
   const { cell, environment, service, alerts } = props;
   const classes = useStyles();
   const theme = useTheme();
@@ -81,25 +102,37 @@ function HealthCell(props: { cell: FleetCell | undefined; environment: string; s
   if (firing === null) alertText = ' · alerts unknown';
   else if (firing > 0) alertText = ` · ${firing} firing`;
   return (
-    <Box className={classes.cell} style={{ borderLeftColor: color }} data-health={cell.health} aria-label={`${service} in ${environment}: ${cell.health}`}>
+    <Box
+      className={classes.cell}
+      style={{ borderLeftColor: color }}
+      data-health={cell.health}
+      aria-label={`${service} in ${environment}: ${cell.health}`}
+    >
       <Typography variant="caption" style={{ color, fontWeight: 600 }}>
         {cell.health}
         {alertText}
       </Typography>
       <Typography variant="caption" className={classes.numbers}>
-        {formatValue('reqps', cell.requestRate)} · {formatValue('ratio', cell.errorRatio)}
+        {formatValue('reqps', cell.requestRate)} ·{' '}
+        {formatValue('ratio', cell.errorRatio)}
       </Typography>
       <Typography variant="caption" className={classes.numbers}>
         p95 {formatValue('seconds', cell.latencyP95)}
       </Typography>
-      <Sparkline values={cell.sparkline} color={color} label={`${service} in ${environment}: requests, last 24 h`} />
+      <Sparkline
+        values={cell.sparkline}
+        color={color}
+        label={`${service} in ${environment}: requests, last 24 h`}
+      />
     </Box>
   );
 }
 
 /** The row's owner as an entity ref, in the row's own namespace (as the catalog reads it). */
 const ownerRef = (row: FleetRow) =>
-  row.owner ? ownerEntityRef(row.owner, parseEntityRef(row.entityRef).namespace) : undefined;
+  row.owner
+    ? ownerEntityRef(row.owner, parseEntityRef(row.entityRef).namespace)
+    : undefined;
 
 /** The row's Monitoring tab, through the catalog's entity route (wherever the app mounts it). */
 function useMonitoringTabPath(): (row: FleetRow) => string {
@@ -113,7 +146,10 @@ function useMonitoringTabPath(): (row: FleetRow) => string {
 }
 
 /** The services table: filters, one row per service, one column per environment, paginated. */
-export function FleetServicesTable(props: { response: FleetResponse; ownershipRefs: string[] }) {
+export function FleetServicesTable(props: {
+  response: FleetResponse;
+  ownershipRefs: string[];
+}) {
   const { response, ownershipRefs } = props;
   const classes = useStyles();
   const entityPath = useMonitoringTabPath();
@@ -129,25 +165,54 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
   const [page, setPage] = useState(0);
   useEffect(() => setPage(0), [mine, text, system, environment]);
 
-  const systems = useMemo(() => [...new Set(response.rows.map(r => r.system).filter((s): s is string => !!s))].sort(), [response.rows]);
+  const systems = useMemo(
+    () =>
+      [
+        ...new Set(
+          response.rows.map(r => r.system).filter((s): s is string => !!s),
+        ),
+      ].sort(),
+    [response.rows],
+  );
   const environments = environment ? [environment] : response.environments;
   const rows = useMemo(() => {
     const q = text.trim().toLowerCase();
     return (mine ? owned : response.rows).filter(
       r =>
         (!system || r.system === system) &&
-        (!q || [r.name, r.title ?? '', r.service, r.owner ?? ''].some(v => v.toLowerCase().includes(q))),
+        (!q ||
+          [r.name, r.title ?? '', r.service, r.owner ?? ''].some(v =>
+            v.toLowerCase().includes(q),
+          )),
     );
   }, [mine, owned, response.rows, system, text]);
   // Clamped here too: the reset above lands one render after a filter change.
-  const shownPage = Math.min(page, Math.max(0, Math.ceil(rows.length / FLEET_PAGE_SIZE) - 1));
-  const visible = rows.slice(shownPage * FLEET_PAGE_SIZE, (shownPage + 1) * FLEET_PAGE_SIZE);
+  const shownPage = Math.min(
+    page,
+    Math.max(0, Math.ceil(rows.length / FLEET_PAGE_SIZE) - 1),
+  );
+  const visible = rows.slice(
+    shownPage * FLEET_PAGE_SIZE,
+    (shownPage + 1) * FLEET_PAGE_SIZE,
+  );
 
   return (
     <>
       <Box className={classes.filters}>
-        <TextField label="Search" value={text} onChange={e => setText(e.target.value)} inputProps={{ 'aria-label': 'Search services' }} />
-        <TextField select label="System" value={system} onChange={e => setSystem(e.target.value)} style={{ minWidth: 160 }} inputProps={{ 'aria-label': 'System' }}>
+        <TextField
+          label="Search"
+          value={text}
+          onChange={e => setText(e.target.value)}
+          inputProps={{ 'aria-label': 'Search services' }}
+        />
+        <TextField
+          select
+          label="System"
+          value={system}
+          onChange={e => setSystem(e.target.value)}
+          style={{ minWidth: 160 }}
+          inputProps={{ 'aria-label': 'System' }}
+        >
           <MenuItem value="">All systems</MenuItem>
           {systems.map(s => (
             <MenuItem key={s} value={s}>
@@ -155,7 +220,14 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
             </MenuItem>
           ))}
         </TextField>
-        <TextField select label="Environment" value={environment} onChange={e => setEnvironment(e.target.value)} style={{ minWidth: 160 }} inputProps={{ 'aria-label': 'Environment' }}>
+        <TextField
+          select
+          label="Environment"
+          value={environment}
+          onChange={e => setEnvironment(e.target.value)}
+          style={{ minWidth: 160 }}
+          inputProps={{ 'aria-label': 'Environment' }}
+        >
           <MenuItem value="">All environments</MenuItem>
           {response.environments.map(e => (
             <MenuItem key={e} value={e}>
@@ -164,16 +236,31 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
           ))}
         </TextField>
         <FormControlLabel
-          control={<Switch checked={mine} onChange={e => setMine(e.target.checked)} color="primary" />}
+          control={
+            <Switch
+              checked={mine}
+              onChange={e => setMine(e.target.checked)}
+              color="primary"
+            />
+          }
           label={`My services (${owned.length})`}
         />
         <Typography variant="caption" color="textSecondary">
-          {rows.length} services · worst health first · from {response.source === 'raw' ? 'raw series (no recording rules)' : 'recording rules'}
-          {response.alerts === 'unavailable' ? ' · alert source unavailable' : ''}
+          {rows.length} services · worst health first · from{' '}
+          {response.source === 'raw'
+            ? 'raw series (no recording rules)'
+            : 'recording rules'}
+          {response.alerts === 'unavailable'
+            ? ' · alert source unavailable'
+            : ''}
         </Typography>
       </Box>
       {rows.length === 0 ? (
-        <EmptyState missing="data" title="No service matches" description="Change the filters, or turn off My services." />
+        <EmptyState
+          missing="data"
+          title="No service matches"
+          description="Change the filters, or turn off My services."
+        />
       ) : (
         <>
           <Table size="small" aria-label="Services by environment">
@@ -193,17 +280,28 @@ export function FleetServicesTable(props: { response: FleetResponse; ownershipRe
                 <TableRow key={row.entityRef}>
                   <TableCell className={classes.nowrap}>
                     <Link to={entityPath(row)}>{row.title ?? row.name}</Link>
-                    <Typography variant="caption" display="block" color="textSecondary">
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="textSecondary"
+                    >
                       service="{row.service}"
                       {row.namespace ? ` · ${row.namespace}` : ''}
                     </Typography>
                   </TableCell>
                   <TableCell className={classes.nowrap}>{row.owner}</TableCell>
                   <TableCell className={classes.nowrap}>{row.system}</TableCell>
-                  <TableCell className={classes.nowrap}>{row.lifecycle}</TableCell>
+                  <TableCell className={classes.nowrap}>
+                    {row.lifecycle}
+                  </TableCell>
                   {environments.map(e => (
                     <TableCell key={e}>
-                      <HealthCell cell={row.cells[e]} environment={e} service={row.name} alerts={response.alerts} />
+                      <HealthCell
+                        cell={row.cells[e]}
+                        environment={e}
+                        service={row.name}
+                        alerts={response.alerts}
+                      />
                     </TableCell>
                   ))}
                 </TableRow>
@@ -229,10 +327,19 @@ function FleetServicesTab() {
   const api = useApi(monitoringApiRef);
   const identityApi = useApi(identityApiRef);
   const fleet = useAsyncRetry(() => api.getFleet(), [api]);
-  const identity = useAsync(() => identityApi.getBackstageIdentity(), [identityApi]);
+  const identity = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
 
   let body;
-  if (fleet.error) body = <ResponseErrorPanel error={fleet.error} title="Could not load the fleet" />;
+  if (fleet.error)
+    body = (
+      <ResponseErrorPanel
+        error={fleet.error}
+        title="Could not load the fleet"
+      />
+    );
   else if (!fleet.value || identity.loading) body = <Progress />;
   else if (fleet.value.rows.length === 0) {
     body = (
@@ -243,7 +350,12 @@ function FleetServicesTab() {
       />
     );
   } else {
-    body = <FleetServicesTable response={fleet.value} ownershipRefs={identity.value?.ownershipEntityRefs ?? []} />;
+    body = (
+      <FleetServicesTable
+        response={fleet.value}
+        ownershipRefs={identity.value?.ownershipEntityRefs ?? []}
+      />
+    );
   }
   return (
     <>
@@ -268,7 +380,10 @@ function FleetServicesTab() {
 export function MonitoringFleetPage() {
   return (
     <Page themeId="tool">
-      <Header title="Monitoring" subtitle="Every monitored service, in every environment, and the stack itself" />
+      <Header
+        title="Monitoring"
+        subtitle="Every monitored service, in every environment, and the stack itself"
+      />
       <TabbedLayout>
         <TabbedLayout.Route path="/" title="Services">
           <Content>

@@ -2,7 +2,10 @@ import { InfoCard, Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import { PanelResult, PanelUnit } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  PanelResult,
+  PanelUnit,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo, useState } from 'react';
 import {
   CartesianGrid,
@@ -51,8 +54,13 @@ function AllEnvironmentsTooltip(props: {
         {formatDateTime(label)}
       </Typography>
       {lines.map(({ key, environment }) => (
-        <Typography key={environment} variant="body2" style={{ color: environmentColor(environment) }}>
-          {environment}: {row[key] === undefined ? NO_DATA : formatValue(unit, row[key])}
+        <Typography
+          key={environment}
+          variant="body2"
+          style={{ color: environmentColor(environment) }}
+        >
+          {environment}:{' '}
+          {row[key] === undefined ? NO_DATA : formatValue(unit, row[key])}
         </Typography>
       ))}
     </Paper>
@@ -95,13 +103,24 @@ function toRows(panel: PanelResult, environments: string[]) {
 
 /** One panel of the profile: a line per environment, axes and tooltip formatted by unit. */
 export function PanelChart(props: PanelChartProps) {
-  const { panel, environments, from, to, height = 240, onZoom, dashboardUrl } = props;
+  const {
+    panel,
+    environments,
+    from,
+    to,
+    height = 240,
+    onZoom,
+    dashboardUrl,
+  } = props;
   const { rows, lines } = useMemo(
     () => toRows(panel, environments),
     [panel, environments],
   );
   const ticks = useMemo(() => timeTicks(from, to, 6), [from, to]);
-  const tickLabels = useMemo(() => new Map(ticks.map(t => [t.value, t.label])), [ticks]);
+  const tickLabels = useMemo(
+    () => new Map(ticks.map(t => [t.value, t.label])),
+    [ticks],
+  );
   // Drag-to-zoom: where the drag started and where it is now (unix ms).
   const [drag, setDrag] = useState<{ a: number; b: number }>();
   const endDrag = () => {
@@ -135,8 +154,15 @@ export function PanelChart(props: PanelChartProps) {
           <LineChart
             data={rows}
             margin={{ top: 8, right: 28, bottom: 0, left: 12 }}
-            onMouseDown={(e: any) => e?.activeLabel !== undefined && setDrag({ a: e.activeLabel, b: e.activeLabel })}
-            onMouseMove={(e: any) => drag && e?.activeLabel !== undefined && setDrag({ ...drag, b: e.activeLabel })}
+            onMouseDown={(e: any) =>
+              e?.activeLabel !== undefined &&
+              setDrag({ a: e.activeLabel, b: e.activeLabel })
+            }
+            onMouseMove={(e: any) =>
+              drag &&
+              e?.activeLabel !== undefined &&
+              setDrag({ ...drag, b: e.activeLabel })
+            }
             onMouseUp={endDrag}
             onMouseLeave={() => setDrag(undefined)}
           >
@@ -148,7 +174,9 @@ export function PanelChart(props: PanelChartProps) {
               domain={[from, to]}
               allowDataOverflow
               ticks={ticks.map(t => t.value)}
-              tickFormatter={(t: number) => tickLabels.get(t) ?? formatDateTime(t)}
+              tickFormatter={(t: number) =>
+                tickLabels.get(t) ?? formatDateTime(t)
+              }
               interval={0}
             />
             <YAxis
@@ -156,7 +184,11 @@ export function PanelChart(props: PanelChartProps) {
               domain={[0, 'auto']}
               tickFormatter={(v: number) => formatValue(panel.unit, v)}
             />
-            <Tooltip content={<AllEnvironmentsTooltip lines={lines} unit={panel.unit} />} />
+            <Tooltip
+              content={
+                <AllEnvironmentsTooltip lines={lines} unit={panel.unit} />
+              }
+            />
             <Legend />
             {lines.map(({ key, environment }) => (
               <Line
@@ -171,7 +203,9 @@ export function PanelChart(props: PanelChartProps) {
                 connectNulls={false}
               />
             ))}
-            {drag && <ReferenceArea x1={drag.a} x2={drag.b} strokeOpacity={0.3} />}
+            {drag && (
+              <ReferenceArea x1={drag.a} x2={drag.b} strokeOpacity={0.3} />
+            )}
           </LineChart>
         </ResponsiveContainer>
       </Box>

@@ -39,7 +39,9 @@ export interface SilenceDialogProps {
 export function SilenceDialog(props: SilenceDialogProps) {
   const { open, alertname, environments, onClose, onSubmit } = props;
   const [duration, setDuration] = useState<string>('1h');
-  const [environment, setEnvironment] = useState<string>(props.environment ?? ALL);
+  const [environment, setEnvironment] = useState<string>(
+    props.environment ?? ALL,
+  );
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -64,7 +66,13 @@ export function SilenceDialog(props: SilenceDialogProps) {
   };
 
   return (
-    <Dialog open={open} onClose={busy ? undefined : onClose} aria-labelledby="silence-dialog-title" fullWidth maxWidth="sm">
+    <Dialog
+      open={open}
+      onClose={busy ? undefined : onClose}
+      aria-labelledby="silence-dialog-title"
+      fullWidth
+      maxWidth="sm"
+    >
       <DialogTitle id="silence-dialog-title">
         Silence {alertname ?? 'all alerts of this service'}
       </DialogTitle>
@@ -122,7 +130,12 @@ export function SilenceDialog(props: SilenceDialogProps) {
         <Button onClick={onClose} disabled={busy}>
           Cancel
         </Button>
-        <Button color="primary" variant="contained" onClick={submit} disabled={busy || !comment.trim()}>
+        <Button
+          color="primary"
+          variant="contained"
+          onClick={submit}
+          disabled={busy || !comment.trim()}
+        >
           Silence
         </Button>
       </DialogActions>

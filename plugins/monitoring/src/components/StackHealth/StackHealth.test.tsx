@@ -21,26 +21,57 @@ describe('StackHealthTab', () => {
     await renderTab(async () =>
       stackResponse({
         clusters: [
-          spoke('staging-cluster', { verdict: 'down', reason: 'no sample for 3m 10s', lagSeconds: 190, samplesPerSecond: null }),
-          spoke('dev-cluster', { verdict: 'lagging', reason: '12 samples or blocks dropped in 15m', droppedSamples: 12, queueBytes: 5 * 1024 * 1024 }),
+          spoke('staging-cluster', {
+            verdict: 'down',
+            reason: 'no sample for 3m 10s',
+            lagSeconds: 190,
+            samplesPerSecond: null,
+          }),
+          spoke('dev-cluster', {
+            verdict: 'lagging',
+            reason: '12 samples or blocks dropped in 15m',
+            droppedSamples: 12,
+            queueBytes: 5 * 1024 * 1024,
+          }),
           spoke('prod-cluster'),
         ],
       }),
     );
-    expect(await screen.findByLabelText('staging-cluster: down')).toHaveTextContent('down · no sample for 3m 10s');
-    expect(screen.getByLabelText('dev-cluster: lagging')).toHaveTextContent('12 samples or blocks dropped in 15m');
+    expect(
+      await screen.findByLabelText('staging-cluster: down'),
+    ).toHaveTextContent('down · no sample for 3m 10s');
+    expect(screen.getByLabelText('dev-cluster: lagging')).toHaveTextContent(
+      '12 samples or blocks dropped in 15m',
+    );
     expect(screen.getByLabelText('prod-cluster: ok')).toHaveTextContent(/^ok$/);
-    const staging = screen.getByLabelText('staging-cluster: down').closest('[data-verdict]') as HTMLElement;
-    expect(within(staging).getByLabelText('Newest sample')).toHaveTextContent('3.2 min ago');
-    expect(within(staging).getByLabelText('Samples/s')).toHaveTextContent('no data');
-    const dev = screen.getByLabelText('dev-cluster: lagging').closest('[data-verdict]') as HTMLElement;
+    const staging = screen
+      .getByLabelText('staging-cluster: down')
+      .closest('[data-verdict]') as HTMLElement;
+    expect(within(staging).getByLabelText('Newest sample')).toHaveTextContent(
+      '3.2 min ago',
+    );
+    expect(within(staging).getByLabelText('Samples/s')).toHaveTextContent(
+      'no data',
+    );
+    const dev = screen
+      .getByLabelText('dev-cluster: lagging')
+      .closest('[data-verdict]') as HTMLElement;
     expect(within(dev).getByLabelText('Queue')).toHaveTextContent('5.0 MiB');
     expect(within(dev).getByLabelText('Dropped (15m)')).toHaveTextContent('12');
     // The trends are charts (with a name), not only numbers.
-    expect(screen.getByRole('img', { name: 'prod-cluster: samples/s, last hour' })).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: 'prod-cluster: queue, last hour' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'prod-cluster: samples/s, last hour' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'prod-cluster: queue, last hour' }),
+    ).toBeInTheDocument();
     const components = screen.getByRole('table', { name: 'Hub components' });
-    expect(within(components).getAllByRole('row').slice(1).map(r => r.getAttribute('aria-label'))).toEqual([
+    expect(
+      within(components)
+        .getAllByRole('row')
+        .slice(1)
+        .map(r => r.getAttribute('aria-label')),
+    ).toEqual([
       'vminsert: up',
       'vmselect: up',
       'vmstorage: up',
@@ -48,28 +79,46 @@ describe('StackHealthTab', () => {
       'vmalert: up',
       'Alertmanager: up',
     ]);
-    expect(within(components).getByLabelText('vmalert: up')).toHaveTextContent('2 / 2');
+    expect(within(components).getByLabelText('vmalert: up')).toHaveTextContent(
+      '2 / 2',
+    );
   });
 
   it('says when no hub scrapes its own components, and when no cluster writes at all', async () => {
     await renderTab(async () => stackResponse({ components: [] }));
-    expect(await screen.findByText(/No hub scrapes its own components/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No hub scrapes its own components/),
+    ).toBeInTheDocument();
   });
 
   it('has an empty state without clusters', async () => {
-    await renderTab(async () => stackResponse({ clusters: [], components: [] }));
-    expect(await screen.findByText('No cluster writes to the hub')).toBeInTheDocument();
+    await renderTab(async () =>
+      stackResponse({ clusters: [], components: [] }),
+    );
+    expect(
+      await screen.findByText('No cluster writes to the hub'),
+    ).toBeInTheDocument();
   });
 
   it('shows the error of a refused request', async () => {
     await renderTab(async () => {
       throw await ResponseError.fromResponse(
-        new Response(JSON.stringify({ error: { name: 'NotAllowedError', message: 'not allowed to read the health of the monitoring stack' } }), {
-          status: 403,
-          headers: { 'content-type': 'application/json' },
-        }) as any,
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'NotAllowedError',
+              message: 'not allowed to read the health of the monitoring stack',
+            },
+          }),
+          {
+            status: 403,
+            headers: { 'content-type': 'application/json' },
+          },
+        ) as any,
       );
     });
-    expect(await screen.findByText(/Could not load the stack's health/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load the stack's health/),
+    ).toBeInTheDocument();
   });
 });

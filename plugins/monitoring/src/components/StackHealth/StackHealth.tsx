@@ -17,7 +17,12 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
-import { HubComponentHealth, SpokeHealth, SpokeVerdict, StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  HubComponentHealth,
+  SpokeHealth,
+  SpokeVerdict,
+  StackResponse,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { ReactNode } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { monitoringApiRef } from '../../api';
@@ -25,37 +30,57 @@ import { formatValue } from '../format';
 import { Sparkline } from '../Sparkline';
 
 const useStyles = makeStyles(theme => ({
-  figures: { display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: theme.spacing(1, 2) },
-  trends: { display: 'flex', gap: theme.spacing(3), flexWrap: 'wrap', marginTop: theme.spacing(2) },
+  figures: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(3, minmax(0, 1fr))',
+    gap: theme.spacing(1, 2),
+  },
+  trends: {
+    display: 'flex',
+    gap: theme.spacing(3),
+    flexWrap: 'wrap',
+    marginTop: theme.spacing(2),
+  },
 }));
 
 /** The hub's components as people name them. */
-export const COMPONENT_TITLES: Record<HubComponentHealth['component'], string> = {
-  vminsert: 'vminsert',
-  vmselect: 'vmselect',
-  vmstorage: 'vmstorage',
-  vmauth: 'vmauth',
-  vmalert: 'vmalert',
-  vmalertmanager: 'Alertmanager',
-};
+export const COMPONENT_TITLES: Record<HubComponentHealth['component'], string> =
+  {
+    vminsert: 'vminsert',
+    vmselect: 'vmselect',
+    vmstorage: 'vmstorage',
+    vmauth: 'vmauth',
+    vmalert: 'vmalert',
+    vmalertmanager: 'Alertmanager',
+  };
 
-export function verdictColor(theme: Theme, verdict: SpokeVerdict | HubComponentHealth['status']): string {
+export function verdictColor(
+  theme: Theme,
+  verdict: SpokeVerdict | HubComponentHealth['status'],
+): string {
   if (verdict === 'down') return theme.palette.error.main;
-  if (verdict === 'lagging' || verdict === 'degraded') return theme.palette.warning.main;
+  if (verdict === 'lagging' || verdict === 'degraded')
+    return theme.palette.warning.main;
   return theme.palette.success.main;
 }
 
 /** A verdict with Backstage's status icons (not colour alone). */
-export function VerdictStatus(props: { verdict: SpokeVerdict | HubComponentHealth['status']; children?: ReactNode }) {
+export function VerdictStatus(props: {
+  verdict: SpokeVerdict | HubComponentHealth['status'];
+  children?: ReactNode;
+}) {
   const { verdict, children } = props;
   const text = children ?? verdict;
   if (verdict === 'down') return <StatusError>{text}</StatusError>;
-  if (verdict === 'lagging' || verdict === 'degraded') return <StatusWarning>{text}</StatusWarning>;
+  if (verdict === 'lagging' || verdict === 'degraded')
+    return <StatusWarning>{text}</StatusWarning>;
   return <StatusOK>{text}</StatusOK>;
 }
 
-const count = (v: number | null) => (v === null ? 'no data' : formatValue('none', v));
-const age = (v: number | null) => (v === null ? 'none in 1 day' : `${formatValue('seconds', v)} ago`);
+const count = (v: number | null) =>
+  v === null ? 'no data' : formatValue('none', v);
+const age = (v: number | null) =>
+  v === null ? 'none in 1 day' : `${formatValue('seconds', v)} ago`;
 
 function Figure(props: { label: string; value: string }) {
   return (
@@ -70,19 +95,34 @@ function Figure(props: { label: string; value: string }) {
   );
 }
 
-function Trend(props: { title: string; values: Array<number | null>; latest: string; color: string; cluster: string }) {
+function Trend(props: {
+  title: string;
+  values: Array<number | null>;
+  latest: string;
+  color: string;
+  cluster: string;
+}) {
   return (
     <Box>
       <Typography variant="caption" color="textSecondary" display="block">
         {props.title}, last hour · now {props.latest}
       </Typography>
-      <Sparkline values={props.values} color={props.color} width={220} height={40} label={`${props.cluster}: ${props.title}, last hour`} />
+      <Sparkline
+        values={props.values}
+        color={props.color}
+        width={220}
+        height={40}
+        label={`${props.cluster}: ${props.title}, last hour`}
+      />
     </Box>
   );
 }
 
 /** One cluster's ingestion: verdict and reason, the figures, and the trends of the last hour. */
-export function SpokeSummary(props: { spoke: SpokeHealth; countWindow: string }) {
+export function SpokeSummary(props: {
+  spoke: SpokeHealth;
+  countWindow: string;
+}) {
   const { spoke, countWindow } = props;
   const classes = useStyles();
   const theme = useTheme();
@@ -99,16 +139,39 @@ export function SpokeSummary(props: { spoke: SpokeHealth; countWindow: string })
         <Figure label="Newest sample" value={age(spoke.lagSeconds)} />
         <Figure label="Samples/s" value={count(spoke.samplesPerSecond)} />
         <Figure label="Active series" value={count(spoke.activeSeries)} />
-        <Figure label="Queue" value={spoke.queueBytes === null ? 'no data' : formatValue('bytes', spoke.queueBytes)} />
-        <Figure label={`Dropped (${countWindow})`} value={count(spoke.droppedSamples)} />
-        <Figure label={`Write errors (${countWindow})`} value={count(spoke.remoteWriteErrors)} />
+        <Figure
+          label="Queue"
+          value={
+            spoke.queueBytes === null
+              ? 'no data'
+              : formatValue('bytes', spoke.queueBytes)
+          }
+        />
+        <Figure
+          label={`Dropped (${countWindow})`}
+          value={count(spoke.droppedSamples)}
+        />
+        <Figure
+          label={`Write errors (${countWindow})`}
+          value={count(spoke.remoteWriteErrors)}
+        />
       </Box>
       <Box className={classes.trends}>
-        <Trend title="samples/s" values={spoke.samplesTrend} latest={count(spoke.samplesPerSecond)} color={color} cluster={spoke.cluster} />
+        <Trend
+          title="samples/s"
+          values={spoke.samplesTrend}
+          latest={count(spoke.samplesPerSecond)}
+          color={color}
+          cluster={spoke.cluster}
+        />
         <Trend
           title="queue"
           values={spoke.queueTrend}
-          latest={spoke.queueBytes === null ? 'no data' : formatValue('bytes', spoke.queueBytes)}
+          latest={
+            spoke.queueBytes === null
+              ? 'no data'
+              : formatValue('bytes', spoke.queueBytes)
+          }
           color={color}
           cluster={spoke.cluster}
         />
@@ -118,12 +181,15 @@ export function SpokeSummary(props: { spoke: SpokeHealth; countWindow: string })
 }
 
 /** The hub's components: up, degraded or down, with instances up of scraped. */
-export function HubComponentsTable(props: { components: HubComponentHealth[] }) {
+export function HubComponentsTable(props: {
+  components: HubComponentHealth[];
+}) {
   if (props.components.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No hub scrapes its own components (no series with a <code>hub_component</code> label): deploy the hub
-        template's vmagent, or add its relabeling to yours.
+        No hub scrapes its own components (no series with a{' '}
+        <code>hub_component</code> label): deploy the hub template's vmagent, or
+        add its relabeling to yours.
       </Typography>
     );
   }
@@ -139,7 +205,10 @@ export function HubComponentsTable(props: { components: HubComponentHealth[] }) 
       </TableHead>
       <TableBody>
         {props.components.map(c => (
-          <TableRow key={`${c.cluster}/${c.component}`} aria-label={`${COMPONENT_TITLES[c.component]}: ${c.status}`}>
+          <TableRow
+            key={`${c.cluster}/${c.component}`}
+            aria-label={`${COMPONENT_TITLES[c.component]}: ${c.status}`}
+          >
             <TableCell>{COMPONENT_TITLES[c.component]}</TableCell>
             <TableCell>{c.cluster}</TableCell>
             <TableCell>
@@ -174,22 +243,29 @@ export function StackHealth(props: { response: StackResponse }) {
         <Grid item xs={12} md={6} lg={4} key={spoke.cluster}>
           <InfoCard
             title={spoke.cluster}
-            subheader={[spoke.hub ? 'hub' : 'spoke', spoke.environment].filter(Boolean).join(' · ')}
+            subheader={[spoke.hub ? 'hub' : 'spoke', spoke.environment]
+              .filter(Boolean)
+              .join(' · ')}
           >
             <SpokeSummary spoke={spoke} countWindow={response.countWindow} />
           </InfoCard>
         </Grid>
       ))}
       <Grid item xs={12}>
-        <InfoCard title="Hub components" subheader="as the hub's vmagent scrapes them">
+        <InfoCard
+          title="Hub components"
+          subheader="as the hub's vmagent scrapes them"
+        >
           <HubComponentsTable components={response.components} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
         <Typography variant="caption" color="textSecondary">
-          Lagging when the newest sample is older than {formatValue('seconds', laggingAfterSeconds)}, samples
-          were dropped, or writes fail with data queued; down past {formatValue('seconds', downAfterSeconds)}.
-          Read {new Date(response.generatedAt).toLocaleTimeString()}.
+          Lagging when the newest sample is older than{' '}
+          {formatValue('seconds', laggingAfterSeconds)}, samples were dropped,
+          or writes fail with data queued; down past{' '}
+          {formatValue('seconds', downAfterSeconds)}. Read{' '}
+          {new Date(response.generatedAt).toLocaleTimeString()}.
         </Typography>
       </Grid>
     </Grid>
@@ -204,7 +280,13 @@ export function useStackHealth() {
 
 export function StackHealthTab() {
   const stack = useStackHealth();
-  if (stack.error) return <ResponseErrorPanel error={stack.error} title="Could not load the stack's health" />;
+  if (stack.error)
+    return (
+      <ResponseErrorPanel
+        error={stack.error}
+        title="Could not load the stack's health"
+      />
+    );
   if (!stack.value) return <Progress />;
   return <StackHealth response={stack.value} />;
 }

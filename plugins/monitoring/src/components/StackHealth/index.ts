@@ -1,1 +1,8 @@
-export { StackHealth, StackHealthTab, SpokeSummary, HubComponentsTable, useStackHealth, VerdictStatus } from './StackHealth';
+export {
+  StackHealth,
+  StackHealthTab,
+  SpokeSummary,
+  HubComponentsTable,
+  useStackHealth,
+  VerdictStatus,
+} from './StackHealth';

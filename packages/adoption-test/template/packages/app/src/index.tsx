@@ -17,7 +17,9 @@ const signInPage = createFrontendModule({
   extensions: [
     SignInPageBlueprint.make({
       params: {
-        loader: async () => props => <SignInPage {...props} providers={['guest']} />,
+        loader: async () => props => (
+          <SignInPage {...props} providers={['guest']} />
+        ),
       },
     }),
   ],

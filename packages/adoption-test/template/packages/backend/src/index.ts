@@ -14,7 +14,9 @@ const allowAllPolicy = createBackendModule({
     reg.registerInit({
       deps: { policy: policyExtensionPoint },
       async init({ policy }) {
-        policy.setPolicy({ handle: async () => ({ result: AuthorizeResult.ALLOW }) });
+        policy.setPolicy({
+          handle: async () => ({ result: AuthorizeResult.ALLOW }),
+        });
       },
     });
   },
@@ -28,6 +30,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(allowAllPolicy);
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring'));
+backend.add(
+  import('@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring'),
+);
 backend.add(import('@hubspoke/backstage-plugin-monitoring-backend'));
 backend.start();
