@@ -91,7 +91,7 @@ describe('the published packages', () => {
       expect(readme).toContain(`npm install --workspace packages/`);
       if (json.backstage.role.startsWith('backend-plugin')) {
         // (prettier may wrap the snippet: compare without whitespace)
-        expect(readme.replace(/\s+/g, '')).toContain(
+        expect(readme.replace(/\s+/g, '').replace(/,\)/g, ')')).toContain(
           `backend.add(import('${json.name}'))`,
         );
       }
