@@ -6,10 +6,10 @@
 // Usage: npm run test:adoption -- [results.json]. Keeps the folder when ADOPTION_KEEP=1 or on failure.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { portInUse, stopGroup } from '@internal/monitoring-e2e/process';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -70,13 +70,6 @@ function run(title, command, args, options = {}) {
   });
 }
 
-const portInUse = p =>
-  new Promise(resolve => {
-    const socket = net.connect(p, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
 async function waitFor(url, child, timeoutMs) {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
@@ -84,7 +77,9 @@ async function waitFor(url, child, timeoutMs) {
       throw new Error(`the backend exited while starting; see ${logFile}`);
     try {
       if ((await fetch(url)).ok) return;
-    } catch {}
+    } catch {
+      // not answering yet
+    }
     await new Promise(r => setTimeout(r, 1000));
   }
   throw new Error(
@@ -361,11 +356,7 @@ try {
     JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }),
   );
 } finally {
-  if (backend) {
-    try {
-      process.kill(-backend.pid, 'SIGTERM');
-    } catch {}
-  }
+  stopGroup(backend);
   console.log(
     `[${elapsed()}] adoption test ${status === 0 ? 'passed' : 'failed'}`,
   );

@@ -3,9 +3,9 @@
 // Usage: npm run test:e2e -- [results.json]; E2E_ONLY=fleet runs packages/e2e/src/fleet.test.mjs only.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { portInUse, stopGroup } from './support/process.mjs';
 
 const root = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -15,13 +15,6 @@ const resultsFile = process.argv[2] ?? path.join(root, '.e2e/results/e2e.json');
 const logDir = path.join(root, '.e2e');
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 fs.mkdirSync(logDir, { recursive: true });
-
-const portInUse = port =>
-  new Promise(resolve => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 
 for (const port of [3000, 7007]) {
   if (await portInUse(port)) {
@@ -52,11 +45,7 @@ const app = spawn('npx', ['backstage-cli', 'repo', 'start'], {
   detached: true, // its own process group, so the frontend and backend stop together
   stdio: ['ignore', appLog, appLog],
 });
-const stopApp = () => {
-  try {
-    process.kill(-app.pid, 'SIGTERM');
-  } catch {}
-};
+const stopApp = () => stopGroup(app);
 process.on('exit', stopApp);
 
 async function waitFor(url, what, timeoutMs) {
@@ -72,7 +61,9 @@ async function waitFor(url, what, timeoutMs) {
         );
         return;
       }
-    } catch {}
+    } catch {
+      // not answering yet
+    }
     await new Promise(r => setTimeout(r, 1000));
   }
   throw new Error(

@@ -372,24 +372,26 @@ export class KubeEmulator {
     if (this.recordRequests) this.requests.push(record);
     // Credentials before the body: an anonymous client must not make the emulator read anything.
     if (!this.authorized(req.headers.authorization)) {
-      return this.refuseUnread(
+      this.refuseUnread(
         req,
         res,
         401,
         this.status(401, 'Unauthorized', 'Unauthorized'),
       );
+      return;
     }
     const text = await this.readBody(req, res);
-    if (text === undefined) return undefined; // answered 413
+    if (text === undefined) return; // answered 413
     for (const rule of this.failRules) {
       if (rule.remaining > 0 && rule.match(record)) {
         rule.remaining -= 1;
         if (rule.remaining === 0) {
-          return this.send(
+          this.send(
             res,
             rule.status,
             this.status(rule.status, 'InternalError', 'injected failure'),
           );
+          return;
         }
       }
     }
@@ -401,21 +403,21 @@ export class KubeEmulator {
     // Discovery.
     if (req.method === 'GET') {
       if (parts.length === 1 && parts[0] === 'api') {
-        return this.send(res, 200, { kind: 'APIVersions', versions: ['v1'] });
+        this.send(res, 200, { kind: 'APIVersions', versions: ['v1'] });
+        return;
       }
       if (parts.length === 1 && parts[0] === 'apis') {
-        return this.send(res, 200, apiGroupList(this.resources));
+        this.send(res, 200, apiGroupList(this.resources));
+        return;
       }
-      const gv =
-        parts[0] === 'api' && parts.length === 2
-          ? `${parts[1]}`
-          : parts[0] === 'apis' && parts.length === 3
-            ? `${parts[1]}/${parts[2]}`
-            : undefined;
+      let gv: string | undefined;
+      if (parts[0] === 'api' && parts.length === 2) gv = parts[1];
+      else if (parts[0] === 'apis' && parts.length === 3)
+        gv = `${parts[1]}/${parts[2]}`;
       if (gv) {
         const list = apiResourceList(this.resources, gv);
-        if (!list)
-          return this.send(
+        if (!list) {
+          this.send(
             res,
             404,
             this.status(
@@ -424,7 +426,10 @@ export class KubeEmulator {
               'the server could not find the requested resource',
             ),
           );
-        return this.send(res, 200, list);
+          return;
+        }
+        this.send(res, 200, list);
+        return;
       }
     }
 
@@ -440,7 +445,7 @@ export class KubeEmulator {
       version = parts[2];
       rest = parts.slice(3);
     } else {
-      return this.send(
+      this.send(
         res,
         404,
         this.status(
@@ -449,6 +454,7 @@ export class KubeEmulator {
           'the server could not find the requested resource',
         ),
       );
+      return;
     }
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -460,7 +466,7 @@ export class KubeEmulator {
       r => r.group === group && r.version === version && r.name === plural,
     );
     if (!resource) {
-      return this.send(
+      this.send(
         res,
         404,
         this.status(
@@ -469,6 +475,7 @@ export class KubeEmulator {
           'the server could not find the requested resource',
         ),
       );
+      return;
     }
     const apiVersion = group ? `${group}/${version}` : version;
     const notFound = (n: string, r: EmulatedResource = resource) =>
@@ -488,7 +495,8 @@ export class KubeEmulator {
       namespace &&
       !this.store.has(this.key('v1', 'Namespace', undefined, namespace))
     ) {
-      return notFound(namespace, CORE_RESOURCES[0]);
+      notFound(namespace, CORE_RESOURCES[0]);
+      return;
     }
 
     if (req.method === 'GET' && !name) {
@@ -499,22 +507,25 @@ export class KubeEmulator {
             (!namespace || o.body.metadata.namespace === namespace),
         )
         .map(o => this.render(o));
-      return this.send(res, 200, {
+      this.send(res, 200, {
         kind: `${resource.kind}List`,
         apiVersion,
         metadata: { resourceVersion: String(this.resourceVersion) },
         items,
       });
+      return;
     }
     if (req.method === 'GET') {
       const o = this.store.get(
         this.key(apiVersion, resource.kind, namespace, name),
       );
-      return o ? this.send(res, 200, this.render(o)) : notFound(name);
+      if (o) this.send(res, 200, this.render(o));
+      else notFound(name);
+      return;
     }
     if (req.method === 'PATCH' && name) {
       if (record.contentType !== 'application/apply-patch+yaml') {
-        return this.send(
+        this.send(
           res,
           415,
           this.status(
@@ -523,10 +534,11 @@ export class KubeEmulator {
             `the emulator only supports server-side apply, got ${record.contentType}`,
           ),
         );
+        return;
       }
       const manager = record.query.fieldManager;
       if (!manager) {
-        return this.send(
+        this.send(
           res,
           422,
           this.status(
@@ -535,16 +547,18 @@ export class KubeEmulator {
             'PATCH, application/apply-patch+yaml: fieldManager is required for apply requests',
           ),
         );
+        return;
       }
       let applied: Record<string, any>;
       try {
         applied = parse(text);
       } catch (e) {
-        return this.send(
+        this.send(
           res,
           400,
           this.status(400, 'BadRequest', 'error decoding YAML'),
         );
+        return;
       }
       if (
         !isPlainObject(applied) ||
@@ -552,7 +566,7 @@ export class KubeEmulator {
         applied.apiVersion !== apiVersion ||
         applied.metadata?.name !== name
       ) {
-        return this.send(
+        this.send(
           res,
           400,
           this.status(
@@ -561,12 +575,13 @@ export class KubeEmulator {
             'the body does not match the request path',
           ),
         );
+        return;
       }
       if (
         resource.namespaced &&
         (applied.metadata.namespace ?? namespace) !== namespace
       ) {
-        return this.send(
+        this.send(
           res,
           400,
           this.status(
@@ -575,8 +590,9 @@ export class KubeEmulator {
             'the namespace of the object does not match the namespace of the request',
           ),
         );
+        return;
       }
-      return this.apply(
+      this.apply(
         res,
         resource,
         apiVersion,
@@ -587,8 +603,9 @@ export class KubeEmulator {
         record.query.force === 'true',
         record.query.dryRun === 'All',
       );
+      return;
     }
-    return this.send(
+    this.send(
       res,
       405,
       this.status(
@@ -597,6 +614,7 @@ export class KubeEmulator {
         `${req.method} is not supported by the emulator`,
       ),
     );
+    return;
   }
 
   private apply(

@@ -295,6 +295,11 @@ describe('KubeEmulator request limits and credentials', () => {
     return new Promise(resolve => {
       const result: Exchange = { sent: 0 };
       let done = false;
+      // Both set below (finish() needs them, they need finish()); nothing calls it before.
+      // eslint-disable-next-line prefer-const -- assigned once, after finish() is defined
+      let timer: NodeJS.Timeout | undefined;
+      // eslint-disable-next-line prefer-const -- assigned once, after finish() is defined
+      let req!: http.ClientRequest;
       const finish = (error?: string) => {
         if (done) return;
         done = true;
@@ -302,11 +307,11 @@ describe('KubeEmulator request limits and credentials', () => {
         req.destroy();
         resolve({ ...result, error });
       };
-      const timer = setTimeout(() => finish('timeout'), opts.timeoutMs ?? 3000);
+      timer = setTimeout(() => finish('timeout'), opts.timeoutMs ?? 3000);
       // keep-alive like Kubernetes clients: a client that asks for `Connection: close` is cut
       // off as soon as it is answered, and may see the reset before the answer.
       const headers = { connection: 'keep-alive', ...opts.headers };
-      const req = http.request(
+      req = http.request(
         {
           host: '127.0.0.1',
           port,
@@ -334,8 +339,10 @@ describe('KubeEmulator request limits and credentials', () => {
         while (!done && result.sent < opts.bodyBytes) {
           const n = Math.min(piece.length, opts.bodyBytes - result.sent);
           result.sent += n;
-          if (!req.write(piece.subarray(0, n)))
-            return void req.once('drain', pump);
+          if (!req.write(piece.subarray(0, n))) {
+            req.once('drain', pump);
+            return;
+          }
         }
         if (!done && opts.bodyBytes > 0) req.end();
       };

@@ -10,6 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A name no earlier run used. */
+export const uniqueName = prefix =>
+  `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const MAIN = path.join(here, 'main.ts');
@@ -199,6 +203,3 @@ export async function pushedRepo(forge, org, files, extra = {}) {
   if (push.status !== 0) throw new Error(`push ${org}/${name}: ${push.stderr}`);
   return name;
 }
-
-export const uniqueName = prefix =>
-  `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

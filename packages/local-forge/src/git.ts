@@ -151,11 +151,9 @@ export class Repo {
     children: boolean,
   ): Promise<TreeEntry[]> {
     if (!isSafeRepoPath(path)) throw new HttpError(422, 'invalid path');
-    const spec = children
-      ? path
-        ? [`${path.replace(/\/$/, '')}/`]
-        : []
-      : [path];
+    // A folder's children are listed by `<folder>/`; the root's by no path at all.
+    let spec = [path];
+    if (children) spec = path ? [`${path.replace(/\/$/, '')}/`] : [];
     const out = await this.gitOk([
       'ls-tree',
       '-z',

@@ -54,8 +54,8 @@ test('a push with the right credentials lands, and a clone with them gets it bac
     fs.readFileSync(path.join(clone, 'spokes/qa/001-vmagent.yaml'), 'utf8'),
     'kind: VMAgent\n',
   );
-  const after = await api(forge, 'GET', `/repos/${ORG}/${repo.name}`);
-  assert.equal(after.json.empty, false);
+  const pushed = await api(forge, 'GET', `/repos/${ORG}/${repo.name}`);
+  assert.equal(pushed.json.empty, false);
 });
 
 test('a push without credentials is refused with 401 and changes nothing', async () => {

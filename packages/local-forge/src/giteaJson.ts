@@ -88,14 +88,10 @@ export function contentsJson(
   content?: Buffer,
 ) {
   const api = `${baseUrl}/api/v1/repos/${fullName}`;
-  const type =
-    entry.type === 'blob'
-      ? entry.mode === '120000'
-        ? 'symlink'
-        : 'file'
-      : entry.type === 'tree'
-        ? 'dir'
-        : 'submodule';
+  let type = 'submodule';
+  if (entry.type === 'blob')
+    type = entry.mode === '120000' ? 'symlink' : 'file';
+  else if (entry.type === 'tree') type = 'dir';
   const web = refIsBranch ? `branch/${ref}` : `commit/${lastCommit}`;
   const self = `${api}/contents/${entry.path}?ref=${encodeURIComponent(ref)}`;
   const git = `${api}/git/${type === 'dir' ? 'trees' : 'blobs'}/${entry.sha}`;

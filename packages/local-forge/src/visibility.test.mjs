@@ -33,7 +33,8 @@ async function orgWithPublicRepo(visibility) {
   return { org, repo };
 }
 
-for (const visibility of ['private', 'limited']) {
+// forEach, not a loop: the tests' callbacks read `forge`, set in before().
+['private', 'limited'].forEach(visibility => {
   test(`a public repository of a ${visibility} organisation is hidden from anonymous callers`, async () => {
     const { org, repo } = await orgWithPublicRepo(visibility);
     const apiPaths = [
@@ -86,7 +87,7 @@ for (const visibility of ['private', 'limited']) {
     );
     assert.equal(clone.status, 0, clone.stderr);
   });
-}
+});
 
 test('a public repository of a public organisation stays readable anonymously', async () => {
   const { org, repo } = await orgWithPublicRepo('public');

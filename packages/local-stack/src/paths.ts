@@ -7,9 +7,11 @@
 import * as path from 'node:path';
 
 /** The monorepo root (this file is `<repo>/packages/local-stack/src/paths.ts`). */
+// eslint-disable-next-line no-restricted-syntax -- tooling run from the repository, never bundled
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** The demo exporter, plain ESM JavaScript run with the current `node`. */
+// eslint-disable-next-line no-restricted-syntax -- tooling run from the repository, never bundled
 export const DEMO_EXPORTER_SCRIPT = path.join(__dirname, 'demo-exporter.mjs');
 
 /** A file whose presence marks a directory as a stack data dir (guards `stop --purge`). */

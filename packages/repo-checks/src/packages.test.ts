@@ -68,10 +68,15 @@ describe('the published packages', () => {
       });
       expect(json.files).toEqual(expect.arrayContaining(['dist', 'README.md']));
       expect(json.backstage.role).toBeTruthy();
-      if (fs.existsSync(path.join(dir, 'config.d.ts'))) {
-        expect(json.configSchema).toBe('config.d.ts');
-        expect(json.files).toContain('config.d.ts');
-      }
+      const hasSchema = fs.existsSync(path.join(dir, 'config.d.ts'));
+      expect({
+        configSchema: json.configSchema,
+        shipped: json.files.includes('config.d.ts'),
+      }).toEqual(
+        hasSchema
+          ? { configSchema: 'config.d.ts', shipped: true }
+          : { configSchema: undefined, shipped: false },
+      );
       // Suite packages depend on each other by version, never by path.
       for (const [dep, range] of Object.entries<string>({
         ...json.dependencies,
@@ -89,13 +94,14 @@ describe('the published packages', () => {
       expect(readme.startsWith(`# ${json.name}\n`)).toBe(true);
       expect(readme).toMatch(/^## Install$/m);
       expect(readme).toContain(`npm install --workspace packages/`);
-      if (json.backstage.role.startsWith('backend-plugin')) {
-        // (prettier may wrap the snippet: compare without whitespace)
-        expect(readme.replace(/\s+/g, '').replace(/,\)/g, ')')).toContain(
-          `backend.add(import('${json.name}'))`,
-        );
-      }
-      if (json.configSchema) expect(readme).toMatch(/^## Configuration$/m);
+      // A backend package shows its backend.add line (prettier may wrap it: compare unwrapped).
+      const unwrapped = readme.replace(/\s+/g, '').replace(/,\)/g, ')');
+      expect(unwrapped.includes(`backend.add(import('${json.name}'))`)).toBe(
+        json.backstage.role.startsWith('backend-plugin'),
+      );
+      expect(!json.configSchema || /^## Configuration$/m.test(readme)).toBe(
+        true,
+      );
       // Every picture it shows ships with it.
       for (const [, image] of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
         expect(fs.existsSync(path.join(dir, image))).toBe(true);

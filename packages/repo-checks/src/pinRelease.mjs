@@ -35,7 +35,7 @@ const workspaceDirs = ['packages', 'plugins'].flatMap(dir =>
   fs
     .readdirSync(path.join(root, dir))
     .map(name => path.join(root, dir, name))
-    .filter(dir => fs.existsSync(path.join(dir, 'package.json'))),
+    .filter(pkgDir => fs.existsSync(path.join(pkgDir, 'package.json'))),
 );
 const missing = [];
 for (const dir of workspaceDirs) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The repository's root: this package lives in packages/repo-checks. */
+// eslint-disable-next-line no-restricted-syntax -- tooling run from the repository, never bundled
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));

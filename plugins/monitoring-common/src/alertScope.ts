@@ -63,6 +63,7 @@ export function checkAlertName(name: string, where: string): string {
   if (
     !trimmed ||
     trimmed.length > MAX_ALERT_NAME_LENGTH ||
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     /[\u0000-\u001f\u007f,]/.test(trimmed)
   ) {
     throw new InvalidMatcherError(

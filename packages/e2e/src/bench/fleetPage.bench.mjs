@@ -72,10 +72,10 @@ test('the fleet page with 5,000 services', { timeout: 600_000 }, async () => {
     const firstBefore = await table.locator('tbody tr').first().innerText();
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.waitForFunction(
-      before =>
+      previous =>
         document.querySelector(
           'table[aria-label="Services by environment"] tbody tr',
-        )?.innerText !== before,
+        )?.innerText !== previous,
       firstBefore,
     );
     toPage.push(Date.now() - t);

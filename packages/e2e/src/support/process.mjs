@@ -1,0 +1,24 @@
+// What the runners of the browser tests share about processes and ports.
+import net from 'node:net';
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function portInUse(port) {
+  return new Promise(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Stops a detached child and its process group; it may have exited already. */
+export function stopGroup(child) {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error;
+  }
+}
