@@ -122,10 +122,11 @@ export const monitoringPlugin = createBackendPlugin({
           }),
         );
         logger.info(
-          `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}` +
-            (alertmanager
+          `monitoring: querying ${client.baseUrl}; alerts from ${vmalert.upstream.baseUrl}${
+            alertmanager
               ? `, silences in ${alertmanager.upstream.baseUrl}`
-              : ', no Alertmanager configured'),
+              : ', no Alertmanager configured'
+          }`,
         );
       },
     });

@@ -85,11 +85,9 @@ function sampleValue(name: string, field: FormField | undefined): unknown {
   if (field?.default !== undefined) return field.default;
   if (field?.examples?.length) return field.examples[0];
   if (field?.enum?.length) return field.enum[0];
-  return field?.type === 'boolean'
-    ? false
-    : field?.type === 'number'
-      ? 1
-      : 'sample';
+  if (field?.type === 'boolean') return false;
+  if (field?.type === 'number') return 1;
+  return 'sample';
 }
 
 /** A stand-in of the type the action's schema expects, for a value only known at run time. */

@@ -408,6 +408,7 @@ describe('helpers', () => {
   });
 
   it('passes only http(s) links', () => {
+    // eslint-disable-next-line no-script-url -- a hostile link on purpose, to see it refused
     expect(safeLink('javascript:alert(1)')).toBeUndefined();
     expect(safeLink('not a url')).toBeUndefined();
     expect(safeLink('https://runbooks.example.com/a')).toBe(

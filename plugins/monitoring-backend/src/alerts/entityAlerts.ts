@@ -237,11 +237,9 @@ export function entityAlerts(
             environments.indexOf(y.environment) ||
           (x.cluster ?? '').localeCompare(y.cluster ?? ''),
       );
-    const state: AlertState = instances.some(i => i.state === 'firing')
-      ? 'firing'
-      : instances.length
-        ? 'pending'
-        : 'inactive';
+    let state: AlertState = 'inactive';
+    if (instances.some(i => i.state === 'firing')) state = 'firing';
+    else if (instances.length) state = 'pending';
     const active = new Set(instances.map(i => i.environment));
     rules.push({
       id: rule.id,

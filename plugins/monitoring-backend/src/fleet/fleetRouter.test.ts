@@ -113,6 +113,8 @@ describe('GET /fleet', () => {
     recorded: true,
     firing: [] as Array<Record<string, string>>,
   };
+  const batches: number[] = [];
+  let authorizeDelayMs = 0;
   let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
   beforeAll(async () => {
     hub = await startFakeVmSelect(req => fleetHub(state)(req));
@@ -126,8 +128,6 @@ describe('GET /fleet', () => {
     batches.length = 0;
     authorizeDelayMs = 0;
   });
-  const batches: number[] = [];
-  let authorizeDelayMs = 0;
 
   async function start(
     count: number,

@@ -78,16 +78,14 @@ describe('GET /stack against the real stack', () => {
 
   it("shows every spoke ok, with numbers equal to the components' own metrics", async () => {
     // Right after a (re)start the rate needs a few samples: bounded wait for every spoke's.
-    let body = await stack();
-    for (
-      let i = 0;
-      i < 30 &&
-      !SPOKES.every(
+    const everySpokeSamples = (current: StackResponse) =>
+      SPOKES.every(
         c =>
-          (body.clusters.find(x => x.cluster === c)?.samplesPerSecond ?? 0) > 0,
+          (current.clusters.find(x => x.cluster === c)?.samplesPerSecond ?? 0) >
+          0,
       );
-      i++
-    ) {
+    let body = await stack();
+    for (let i = 0; i < 30 && !everySpokeSamples(body); i++) {
       await new Promise(resolve => setTimeout(resolve, 5000));
       body = await stack();
     }

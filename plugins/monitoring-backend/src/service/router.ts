@@ -246,6 +246,7 @@ export async function createRouter(
       if (
         typeof value !== 'string' ||
         value.length > 200 ||
+        // eslint-disable-next-line no-control-regex -- control characters are what it refuses
         /[\u0000-\u001f]/.test(value)
       ) {
         throw new InputError(

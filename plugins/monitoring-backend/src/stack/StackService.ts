@@ -167,10 +167,10 @@ export class StackService {
       dropped: byCluster(dropped),
       errors: byCluster(errors),
     };
-    const trendOf = (series: typeof rateTrend, cluster: string) => {
+    const trendOf = (trend: typeof rateTrend, cluster: string) => {
       const points = new Map(
         (
-          series.find(s => s.metric[LABELS.cluster] === cluster)?.points ?? []
+          trend.find(s => s.metric[LABELS.cluster] === cluster)?.points ?? []
         ).map(([t, v]) => [t / 1000, v]),
       );
       return Array.from({ length: TREND_POINTS }, (_, i) => {
@@ -237,8 +237,9 @@ function componentHealth(
           s.metric[COMPONENT_LABEL] === component,
       );
       const upCount = instances.filter(s => s.value === 1).length;
-      const status =
-        upCount === 0 ? 'down' : upCount < instances.length ? 'degraded' : 'up';
+      let status: HubComponentHealth['status'] = 'up';
+      if (upCount === 0) status = 'down';
+      else if (upCount < instances.length) status = 'degraded';
       result.push({
         component: component as HubComponent,
         cluster,

@@ -74,6 +74,7 @@ describe('monitoring:apply', () => {
     return m;
   };
 
+  // eslint-disable-next-line jest/expect-expect -- asserts in expectDocumentedAction
   it('describes every input and output field', () => {
     expectDocumentedAction(action(), 'monitoring:apply');
   });
@@ -508,6 +509,7 @@ describe('monitoring:apply', () => {
       ],
     };
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
     it('refuses a ClusterRoleBinding a template put beside the rendered files', async () => {
       fs.writeFileSync(
         path.join(workspace, 'hub', '000-escalate.yaml'),
@@ -519,6 +521,7 @@ describe('monitoring:apply', () => {
       );
     });
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
     it('refuses a rendered file changed afterwards', async () => {
       const file = fs
         .readdirSync(path.join(workspace, 'hub'))
@@ -533,6 +536,7 @@ describe('monitoring:apply', () => {
       );
     });
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
     it('refuses a rendered file that was removed, and a folder no render wrote', async () => {
       const file = fs
         .readdirSync(path.join(workspace, 'hub'))
@@ -553,6 +557,7 @@ describe('monitoring:apply', () => {
       );
     });
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
     it('refuses a seal edited to drop a file, and files of another render moved in', async () => {
       const sealFile = path.join(
         workspace,
@@ -598,6 +603,7 @@ describe('monitoring:apply', () => {
       );
     });
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
     it('refuses any other file beside the manifests, YAML or not, and symlinks', async () => {
       fs.writeFileSync(
         path.join(workspace, 'hub', 'extra.json'),
@@ -637,6 +643,7 @@ describe('monitoring:apply', () => {
       expect(emu.requests).toEqual([]);
     });
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
     it('refuses kinds and cluster-scoped names the builders never make, even sealed', async () => {
       fs.writeFileSync(
         path.join(workspace, 'hub', '000-escalate.yaml'),

@@ -106,10 +106,10 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
     const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
     const spokeSecret = secret(spoke, spokeReq.namespace, spokeReq.name)!;
-    const hubSecret = secret(hub, hubReq.namespace, hubReq.name)!;
+    const hubSideSecret = secret(hub, hubReq.namespace, hubReq.name)!;
     const password = decode(spokeSecret.data.password);
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(decode(hubSecret.data.password)).toBe(password);
+    expect(decode(hubSideSecret.data.password)).toBe(password);
     // The username is the non-secret identifier the hub's VMUser names.
     const vmUser = hub.objects().find(o => o.kind === 'VMUser')!;
     expect(decode(spokeSecret.data.username)).toBe(vmUser.spec.username);
@@ -368,37 +368,37 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     ],
     [
       'hubCluster for a hub',
-      async () => (
-        await renderHub(workspace),
-        {
+      async () => {
+        await renderHub(workspace);
+        return {
           path: 'hub',
           cluster: 'infra',
           hubCluster: 'infra',
           secretValues: HUB_PROVIDED,
-        }
-      ),
+        };
+      },
       'hubCluster is set, but "hub" has no hub-side/ folder',
     ],
     [
       'secretValues for a key no Secret has',
-      async () => (
-        await renderHub(workspace),
-        {
+      async () => {
+        await renderHub(workspace);
+        return {
           path: 'hub',
           cluster: 'infra',
           secretValues: [
             ...HUB_PROVIDED,
             { secret: 'monitoring/hub-grafana-admin', values: { token: 'x' } },
           ],
-        }
-      ),
+        };
+      },
       'secretValues names keys no rendered Secret has: monitoring/hub-grafana-admin key token',
     ],
     [
       'secretValues for a generated key',
-      async () => (
-        await renderHub(workspace),
-        {
+      async () => {
+        await renderHub(workspace);
+        return {
           path: 'hub',
           cluster: 'infra',
           secretValues: [
@@ -408,8 +408,8 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
               values: { password: 'chosen' },
             },
           ],
-        }
-      ),
+        };
+      },
       'secretValues sets keys that are generated or fixed, not provided by the operator: monitoring/hub-vmuser-portal key password',
     ],
     [

@@ -79,6 +79,7 @@ describe('monitoring:service:render', () => {
 
   beforeEach(() => mockDir.clear());
 
+  // eslint-disable-next-line jest/expect-expect -- asserts in expectDocumentedAction
   it('describes every input and output field', () => {
     expectDocumentedAction(action, 'monitoring:service:render');
   });
@@ -94,10 +95,11 @@ describe('monitoring:service:render', () => {
       // One validated VMRule, written where the outputs say.
       const outputPath = input.outputPath ?? 'monitoring';
       const ruleName = input.ruleName ?? outputs.ruleName;
-      if (!input.ruleName)
-        expect(ruleName).toMatch(
-          new RegExp(`^${source.metadata.name}-alerts-[0-9a-f]{6}$`),
-        );
+      // Without a ruleName, one is made from the entity's name.
+      const generatedName = expect.stringMatching(
+        new RegExp(`^${source.metadata.name}-alerts-[0-9a-f]{6}$`),
+      );
+      expect(ruleName).toEqual(input.ruleName ?? generatedName);
       // The rule, the kustomization listing it, and the render's seal (for apply).
       expect(listFiles(workspace).sort()).toEqual([
         `${outputPath}/.monitoring/render.json`,

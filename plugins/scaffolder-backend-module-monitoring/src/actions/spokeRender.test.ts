@@ -18,67 +18,80 @@ describe('monitoring:spoke:render', () => {
 
   beforeEach(() => mockDir.clear());
 
+  // eslint-disable-next-line jest/expect-expect -- asserts in expectDocumentedAction
   it('describes every input and output field', () => {
     expectDocumentedAction(action, 'monitoring:spoke:render');
   });
 
-  it.each(examples.map(e => [e.description, e.example]))(
-    'runs the example: %s',
-    async (_d, example) => {
-      const input = exampleInput(example);
-      const workspace = mockDir.resolve('workspace');
-      const { ctx, outputs, logged } = mockContext(workspace, input);
-      await action.handler(ctx);
+  /** Runs an example's step and checks what every example writes, whatever its secret strategy. */
+  async function runExample(example: string) {
+    const input = exampleInput(example);
+    const workspace = mockDir.resolve('workspace');
+    const { ctx, outputs, logged } = mockContext(workspace, input);
+    await action.handler(ctx);
 
-      const outputPath = input.outputPath ?? `spokes/${input.clusterName}`;
-      const manifests = listFiles(workspace).filter(
-        f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'),
-      );
-      expect(outputs.path).toBe(outputPath);
-      expect([...outputs.files].sort()).toEqual(manifests.sort());
-      expect(outputs.objectCount).toBe(manifests.length);
+    const outputPath = input.outputPath ?? `spokes/${input.clusterName}`;
+    const manifests = listFiles(workspace).filter(
+      f => f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'),
+    );
+    expect(outputs.path).toBe(outputPath);
+    expect([...outputs.files].sort()).toEqual(manifests.sort());
+    expect(outputs.objectCount).toBe(manifests.length);
 
-      const read = (f: string) =>
-        parse(fs.readFileSync(path.join(workspace, f), 'utf8'));
-      const spokeSide = manifests
-        .filter(f => !f.startsWith(`${outputPath}/hub-side/`))
-        .map(read);
-      const hubSide = manifests
-        .filter(f => f.startsWith(`${outputPath}/hub-side/`))
-        .map(read);
+    const read = (f: string) =>
+      parse(fs.readFileSync(path.join(workspace, f), 'utf8'));
+    const spokeSide = manifests
+      .filter(f => !f.startsWith(`${outputPath}/hub-side/`))
+      .map(read);
+    const hubSide = manifests
+      .filter(f => f.startsWith(`${outputPath}/hub-side/`))
+      .map(read);
 
-      const agent = spokeSide.find(d => d.kind === 'VMAgent');
-      expect(agent.spec.remoteWriteSettings.label).toEqual({
-        cluster: input.clusterName,
-        environment: input.environment,
-      });
-      expect(agent.spec.remoteWrite[0].url).toBe(
-        `${input.hubUrl}/insert/0/prometheus/api/v1/write`,
-      );
-      expect(agent.spec.scrapeInterval).toBe(input.scrapeInterval ?? '30s');
-      const user = hubSide.find(d => d.kind === 'VMUser');
-      expect(user.spec.username).toBe(`spoke-${input.clusterName}`);
-      expect(user.metadata.namespace).toBe(input.hubNamespace ?? 'monitoring');
-      expect(
-        logged.some(l =>
-          l.includes(`VMUser/${user.metadata.namespace}/${user.metadata.name}`),
-        ),
-      ).toBe(true);
+    const agent = spokeSide.find(d => d.kind === 'VMAgent');
+    expect(agent.spec.remoteWriteSettings.label).toEqual({
+      cluster: input.clusterName,
+      environment: input.environment,
+    });
+    expect(agent.spec.remoteWrite[0].url).toBe(
+      `${input.hubUrl}/insert/0/prometheus/api/v1/write`,
+    );
+    expect(agent.spec.scrapeInterval).toBe(input.scrapeInterval ?? '30s');
+    const user = hubSide.find(d => d.kind === 'VMUser');
+    expect(user.spec.username).toBe(`spoke-${input.clusterName}`);
+    expect(user.metadata.namespace).toBe(input.hubNamespace ?? 'monitoring');
+    expect(
+      logged.some(l =>
+        l.includes(`VMUser/${user.metadata.namespace}/${user.metadata.name}`),
+      ),
+    ).toBe(true);
+    return { input, outputs, spokeSide, hubSide };
+  }
 
-      if (input.secretStrategy === 'external-secrets') {
-        expect(spokeSide.map(d => d.kind)).toContain('ExternalSecret');
-        expect(hubSide.map(d => d.kind)).toContain('ExternalSecret');
-        expect(outputs.secrets).toEqual([]);
-      } else {
-        expect(
-          outputs.secrets.map((s: any) => `${s.cluster}:${s.name}`),
-        ).toEqual([
-          'spoke:vmagent-remote-write',
-          `hub:hub-vmuser-spoke-${input.clusterName}`,
-        ]);
-      }
-    },
-  );
+  const usesExternalSecrets = (example: string) =>
+    parse(example).steps[0].input.secretStrategy === 'external-secrets';
+
+  it.each(
+    examples
+      .filter(e => usesExternalSecrets(e.example))
+      .map(e => [e.description, e.example]),
+  )('runs the example: %s', async (_d, example) => {
+    const { outputs, spokeSide, hubSide } = await runExample(example);
+    expect(spokeSide.map(d => d.kind)).toContain('ExternalSecret');
+    expect(hubSide.map(d => d.kind)).toContain('ExternalSecret');
+    expect(outputs.secrets).toEqual([]);
+  });
+
+  it.each(
+    examples
+      .filter(e => !usesExternalSecrets(e.example))
+      .map(e => [e.description, e.example]),
+  )('runs the example: %s', async (_d, example) => {
+    const { input, outputs } = await runExample(example);
+    expect(outputs.secrets.map((s: any) => `${s.cluster}:${s.name}`)).toEqual([
+      'spoke:vmagent-remote-write',
+      `hub:hub-vmuser-spoke-${input.clusterName}`,
+    ]);
+  });
 
   it.each([
     [{ hubUrl: 'http://vmauth.example.com' }, 'hubUrl: must use https'],

@@ -159,8 +159,9 @@ export async function writeManifests(opts: {
   }
   if (opts.secrets.length > 0) {
     opts.logger.info(
-      `The apply step must create ${opts.secrets.length} Secrets: ` +
-        opts.secrets.map(s => `${s.namespace}/${s.name}`).join(', '),
+      `The apply step must create ${opts.secrets.length} Secrets: ${opts.secrets
+        .map(s => `${s.namespace}/${s.name}`)
+        .join(', ')}`,
     );
   }
   return {

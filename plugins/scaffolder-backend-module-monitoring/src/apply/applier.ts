@@ -227,7 +227,8 @@ export class Applier {
       this.opts.logger.info(
         `waiting for ${pending.length} objects to become ready: ${pending.map(objectRef).join(', ')}`,
       );
-      await new Promise(resolve => setTimeout(resolve, Math.min(delay, left)));
+      const wait = Math.min(delay, left);
+      await new Promise(resolve => setTimeout(resolve, wait));
       delay = Math.min(delay * 2, interval.maxMs);
     }
   }

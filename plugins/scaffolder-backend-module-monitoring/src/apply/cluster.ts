@@ -45,10 +45,11 @@ export function resolveCluster(
   if (!entry) {
     const known = clusters.map(c => c.name);
     throw new InputError(
-      `Unknown cluster "${name}": not in kubernetes.clusterLocatorMethods[type=config].clusters` +
-        (known.length
+      `Unknown cluster "${name}": not in kubernetes.clusterLocatorMethods[type=config].clusters${
+        known.length
           ? ` (configured: ${known.join(', ')})`
-          : ' (no clusters are configured)'),
+          : ' (no clusters are configured)'
+      }`,
     );
   }
   if (entry.authProvider !== 'serviceAccount') {

@@ -44,6 +44,12 @@ export interface OpenedSeal {
 const sha256 = (content: Buffer | string) =>
   createHash('sha256').update(content).digest('hex');
 
+/** Code-unit order (not the locale's), so the MAC is the same everywhere. */
+function byCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
 let processSeal: RenderSeal | undefined;
 
 export class RenderSeal {
@@ -87,7 +93,7 @@ export class RenderSeal {
     const canonical = JSON.stringify([
       2,
       role,
-      Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      Object.entries(files).sort(([a], [b]) => byCodeUnits(a, b)),
     ]);
     return createHmac('sha256', this.key).update(canonical).digest('hex');
   }

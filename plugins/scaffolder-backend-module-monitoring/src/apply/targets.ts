@@ -161,8 +161,9 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
     const stray = s.reqs.filter(r => !namespaces.has(r.namespace));
     if (stray.length > 0) {
       throw new InputError(
-        `${o.requirementsFile} names Secrets outside the namespaces of the objects for cluster ${s.target.name}: ` +
-          stray.map(r => `${r.namespace}/${r.name}`).join(', '),
+        `${o.requirementsFile} names Secrets outside the namespaces of the objects for cluster ${s.target.name}: ${stray
+          .map(r => `${r.namespace}/${r.name}`)
+          .join(', ')}`,
       );
     }
   }

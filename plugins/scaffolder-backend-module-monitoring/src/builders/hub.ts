@@ -65,8 +65,9 @@ function hubSecrets(o: HubOptions): SecretRequirement[] {
       requirement(
         base(
           userSecretName(o.name, user),
-          `Password of the read-only vmauth user "${user}"` +
-            (user === 'portal' ? ' (Backstage: monitoring.vmselect.auth)' : ''),
+          `Password of the read-only vmauth user "${user}"${
+            user === 'portal' ? ' (Backstage: monitoring.vmselect.auth)' : ''
+          }`,
         ),
         remote(`vmuser-${user}`),
         { password: 'generate' },

@@ -298,6 +298,7 @@ describe('buildServiceRules', () => {
       {
         entity: fetched({
           'backstage.io/kubernetes-id': 'p',
+          // eslint-disable-next-line no-script-url -- a hostile link on purpose, to see it refused
           'monitoring/dashboard-url': 'javascript:alert(1)',
         }),
       },

@@ -76,7 +76,8 @@ export function validateCoreObject(
 ): string[] {
   try {
     // The model copies the data; validate() checks it against the upstream schema.
-    new spec.model(obj).validate();
+    const { model: Model } = spec;
+    new Model(obj).validate();
     return [];
   } catch (e) {
     const errors = (e as { errors?: ErrorObject[] }).errors;

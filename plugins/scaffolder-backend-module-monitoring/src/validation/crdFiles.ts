@@ -1,8 +1,6 @@
 /**
  * Where the VictoriaMetrics operator CRDs live: the YAML files shipped in `crds/`, one per kind.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 /** Operator kind -> CRD file in `crds/`. */
@@ -22,24 +20,14 @@ export const CRD_FILES: Record<string, string> = {
 /** A JSON schema node as found in a CRD (OpenAPI v3 subset plus `x-kubernetes-*`). */
 export type SchemaNode = { [keyword: string]: any };
 
+/** This package's name, to find its files with `resolvePackagePath`. */
+export const PACKAGE_NAME =
+  '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
+
 let crdDir: string | undefined;
 
 /** The `crds/` folder of this package, in the repository and when installed from `dist`. */
 export function crdDirectory(): string {
-  if (!crdDir) {
-    const candidates = [
-      path.resolve(__dirname, '../../crds'),
-      path.resolve(__dirname, '../crds'),
-    ];
-    crdDir = candidates.find(dir =>
-      fs.existsSync(path.join(dir, CRD_FILES.VMCluster)),
-    );
-    if (!crdDir) {
-      crdDir = resolvePackagePath(
-        '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring',
-        'crds',
-      );
-    }
-  }
+  crdDir ??= resolvePackagePath(PACKAGE_NAME, 'crds');
   return crdDir;
 }

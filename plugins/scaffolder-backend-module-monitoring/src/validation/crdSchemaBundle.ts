@@ -11,9 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CRD_FILES, crdDirectory, SchemaNode } from './crdFiles';
-
-const GENERATED_FILE = path.join(__dirname, 'operatorSchemas.generated.ts');
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { CRD_FILES, crdDirectory, PACKAGE_NAME, SchemaNode } from './crdFiles';
 
 /** Operator kind -> its v1beta1 `openAPIV3Schema`, parsed from the YAML in `crds/`. */
 export function readCrdSchemas(
@@ -57,6 +56,10 @@ export function generatedModule(schemas: Record<string, SchemaNode>): string {
 }
 
 if (require.main === module) {
-  fs.writeFileSync(GENERATED_FILE, generatedModule(readCrdSchemas()));
-  console.log(`wrote ${GENERATED_FILE}`);
+  const generatedFile = resolvePackagePath(
+    PACKAGE_NAME,
+    'src/validation/operatorSchemas.generated.ts',
+  );
+  fs.writeFileSync(generatedFile, generatedModule(readCrdSchemas()));
+  console.log(`wrote ${generatedFile}`);
 }
