@@ -16,8 +16,16 @@ step "Lint (backstage-cli repo lint) and formatting (prettier --check)"
 npx backstage-cli repo lint || failed_steps+=(lint)
 npx prettier --check --log-level warn . || failed_steps+=(prettier)
 
-step "Type check (tsc)"
-npx tsc --noEmit || failed_steps+=(tsc)
+step "Type check (tsc, declarations into dist-types) and API reports"
+if npx tsc; then
+  # report.api.md of each published package must match its public surface (a changed export
+  # fails until the report is regenerated: npm run api-reports). Members still undocumented are
+  # listed as warnings in the reports themselves.
+  npx backstage-repo-tools api-reports --ci --allow-all-warnings $(node -p "require('./package.json').publishedPackages.join(' ')") \
+    || failed_steps+=(api-reports)
+else
+  failed_steps+=(tsc)
+fi
 
 step "Unit tests"
 npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.(integration|faults)\.test\.' \

@@ -22,13 +22,8 @@ const readJson = file => JSON.parse(fs.readFileSync(file, 'utf8'));
 const writeJson = (file, value) =>
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
-/** The packages an adopter installs, by workspace folder. */
-const PUBLISHED = [
-  'plugins/monitoring-common',
-  'plugins/monitoring',
-  'plugins/monitoring-backend',
-  'plugins/scaffolder-backend-module-monitoring',
-];
+/** The packages an adopter installs, by workspace folder (the root package.json lists them). */
+const PUBLISHED = readJson(path.join(root, 'package.json')).publishedPackages;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-adoption-'));
 const appDir = path.join(work, 'app');

@@ -50,6 +50,18 @@ describe('the published packages', () => {
     ]);
   });
 
+  it('are the ones the root package.json lists (adoption test, API reports)', () => {
+    const listed: string[] = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'),
+    ).publishedPackages;
+    expect(listed.map(dir => path.join(repoRoot, dir)).sort()).toEqual(
+      published.map(p => p.dir).sort(),
+    );
+    for (const { dir } of published) {
+      expect(fs.existsSync(path.join(dir, 'report.api.md'))).toBe(true);
+    }
+  });
+
   it.each(published.map(p => [p.json.name, p] as const))(
     '%s has what an adopter installs it by',
     (_name, { dir, json }) => {

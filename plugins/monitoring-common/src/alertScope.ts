@@ -18,9 +18,14 @@ import {
   resolveServiceTarget,
 } from './serviceSelector';
 
-/** Longest alert name accepted from an annotation or a request. */
+/**
+ * Longest alert name accepted from an annotation or a request.
+ *
+ * @public
+ */
 export const MAX_ALERT_NAME_LENGTH = 200;
 
+/** @public */
 export interface AlertScope {
   /** The `service` label value, when the entity names a service. */
   service?: string;
@@ -56,7 +61,11 @@ function reservedCheck(
   return matchers;
 }
 
-/** Checks an alert name (from an annotation or a request): printable, bounded. */
+/**
+ * Checks an alert name (from an annotation or a request): printable, bounded.
+ *
+ * @public
+ */
 export function checkAlertName(name: string, where: string): string {
   const trimmed = name.trim();
   // Control characters and the separator of the annotation's list are refused.
@@ -73,7 +82,11 @@ export function checkAlertName(name: string, where: string): string {
   return trimmed;
 }
 
-/** True when the entity has annotations that select alerts. */
+/**
+ * True when the entity has annotations that select alerts.
+ *
+ * @public
+ */
 export function hasAlertAnnotations(
   annotations: Record<string, string> | undefined,
 ): boolean {
@@ -86,6 +99,8 @@ export function hasAlertAnnotations(
 /**
  * The entity's alert scope. Throws {@link InvalidMatcherError} when its annotations are bad or
  * select nothing (neither a service nor `prometheus.io/alert`).
+ *
+ * @public
  */
 export function resolveAlertScope(
   annotations: Record<string, string> | undefined,
@@ -145,6 +160,8 @@ function satisfies(labels: Record<string, string>, m: LabelMatcher): boolean {
  * Whether an alert's labels belong to the entity: its `service` (and `namespace`, when the
  * alert has one), every strict matcher, and the soft matchers whose label the alert carries. An
  * entity that names no service sees only alerts without a `service` label.
+ *
+ * @public
  */
 export function alertLabelsMatchScope(
   scope: AlertScope,

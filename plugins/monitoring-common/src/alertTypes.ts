@@ -1,10 +1,15 @@
-/** The alert API of the monitoring backend, shared by the backend and the frontend. */
-
+/**
+ * The alert API of the monitoring backend, shared by the backend and the frontend.
+ *
+ * @public
+ */
 export type AlertState = 'firing' | 'pending' | 'inactive';
 
 /**
  * What Alertmanager says of one alert: `active` (notified), `suppressed` (silenced or
  * inhibited), `unprocessed` (not yet), or `unknown` when Alertmanager could not be asked.
+ *
+ * @public
  */
 export interface AlertmanagerStatus {
   state: 'active' | 'suppressed' | 'unprocessed' | 'unknown';
@@ -12,7 +17,11 @@ export interface AlertmanagerStatus {
   inhibitedBy: string[];
 }
 
-/** One firing or pending alert of a rule: one environment and cluster. */
+/**
+ * One firing or pending alert of a rule: one environment and cluster.
+ *
+ * @public
+ */
 export interface AlertInstance {
   state: 'firing' | 'pending';
   environment: string;
@@ -30,7 +39,11 @@ export interface AlertInstance {
   alertmanager: AlertmanagerStatus;
 }
 
-/** One alerting rule that concerns the entity, with its state per environment and cluster. */
+/**
+ * One alerting rule that concerns the entity, with its state per environment and cluster.
+ *
+ * @public
+ */
 export interface AlertRuleStatus {
   /** vmalert's rule id. */
   id: string;
@@ -51,7 +64,11 @@ export interface AlertRuleStatus {
   inactiveEnvironments: string[];
 }
 
-/** A silence made through Backstage for this entity (its matchers are the entity's). */
+/**
+ * A silence made through Backstage for this entity (its matchers are the entity's).
+ *
+ * @public
+ */
 export interface EntitySilence {
   id: string;
   state: 'active' | 'pending' | 'expired';
@@ -65,7 +82,11 @@ export interface EntitySilence {
   environment?: string;
 }
 
-/** `GET /entity/:kind/:namespace/:name/alerts` */
+/**
+ * `GET /entity/:kind/:namespace/:name/alerts`
+ *
+ * @public
+ */
 export interface EntityAlertsResponse {
   entityRef: string;
   /** The `service` label value the alerts were matched on, when the entity names one. */
@@ -86,14 +107,22 @@ export interface EntityAlertsResponse {
   fetchedAt: string;
 }
 
-/** One interval during which an alert was pending or firing. Times are unix milliseconds. */
+/**
+ * One interval during which an alert was pending or firing. Times are unix milliseconds.
+ *
+ * @public
+ */
 export interface AlertInterval {
   state: 'firing' | 'pending';
   start: number;
   end: number;
 }
 
-/** `GET /entity/:kind/:namespace/:name/alerts/history` */
+/**
+ * `GET /entity/:kind/:namespace/:name/alerts/history`
+ *
+ * @public
+ */
 export interface EntityAlertHistoryResponse {
   entityRef: string;
   /** ISO-8601 */
@@ -109,7 +138,11 @@ export interface EntityAlertHistoryResponse {
   }>;
 }
 
-/** `POST /entity/:kind/:namespace/:name/silences` */
+/**
+ * `POST /entity/:kind/:namespace/:name/silences`
+ *
+ * @public
+ */
 export interface CreateSilenceRequest {
   /** e.g. `1h`, `30m`; at most the backend's `monitoring.alertmanager.maxSilence`. */
   duration: string;
@@ -120,6 +153,7 @@ export interface CreateSilenceRequest {
   environment?: string;
 }
 
+/** @public */
 export interface CreateSilenceResponse {
   silenceId: string;
   /** ISO-8601 */

@@ -14,10 +14,18 @@ import { SERVICE_ALERT_SIGNALS } from './serviceAlerts';
 
 const http = SERVICE_ALERT_SIGNALS.http;
 
-/** The rate window of the recording rules. */
+/**
+ * The rate window of the recording rules.
+ *
+ * @public
+ */
 export const FLEET_RATE_WINDOW = '2m';
 
-/** The labels the recording rules keep. */
+/**
+ * The labels the recording rules keep.
+ *
+ * @public
+ */
 export const FLEET_RECORDING_GROUPING = [
   LABELS.service,
   LABELS.namespace,
@@ -25,13 +33,18 @@ export const FLEET_RECORDING_GROUPING = [
   LABELS.environment,
 ] as const;
 
-/** The labels a fleet row and cell are keyed by. */
+/**
+ * The labels a fleet row and cell are keyed by.
+ *
+ * @public
+ */
 export const FLEET_GROUPING = [
   LABELS.service,
   LABELS.namespace,
   LABELS.environment,
 ] as const;
 
+/** @public */
 export const FLEET_RECORDED = {
   requests: `service_cluster:${http.requestsMetric.replace(/_total$/, '')}:rate${FLEET_RATE_WINDOW}`,
   errors: `service_cluster:${http.requestsMetric.replace(/_total$/, '')}_errors:rate${FLEET_RATE_WINDOW}`,
@@ -41,7 +54,11 @@ export const FLEET_RECORDED = {
 const by = (labels: readonly string[]) => labels.join(', ');
 const rate = (selector: string) => `rate(${selector}[${FLEET_RATE_WINDOW}])`;
 
-/** The recording rules, in vmalert's file format. */
+/**
+ * The recording rules, in vmalert's file format.
+ *
+ * @public
+ */
 export function fleetRecordingRules(): Array<{ record: string; expr: string }> {
   const g = by(FLEET_RECORDING_GROUPING);
   return [
@@ -60,8 +77,10 @@ export function fleetRecordingRules(): Array<{ record: string; expr: string }> {
   ];
 }
 
+/** @public */
 export type FleetSource = 'recording-rules' | 'raw';
 
+/** @public */
 export interface FleetQueries {
   requests: string;
   errors: string;
@@ -73,6 +92,8 @@ export interface FleetQueries {
 /**
  * The grouped queries of the fleet: the same number whatever the number of services. `scope`
  * restricts them (e.g. to one service: the per-entity fan-out the benchmark compares with).
+ *
+ * @public
  */
 export function fleetQueries(
   source: FleetSource,

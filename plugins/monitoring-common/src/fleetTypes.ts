@@ -2,10 +2,18 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { FleetSource } from './fleetSignals';
 
-/** `no-data`: no request series for the cell; else from the thresholds in config. */
+/**
+ * `no-data`: no request series for the cell; else from the thresholds in config.
+ *
+ * @public
+ */
 export type FleetHealth = 'ok' | 'warning' | 'critical' | 'no-data';
 
-/** Worst first, for sorting. */
+/**
+ * Worst first, for sorting.
+ *
+ * @public
+ */
 export const FLEET_HEALTH_ORDER: FleetHealth[] = [
   'critical',
   'warning',
@@ -13,7 +21,11 @@ export const FLEET_HEALTH_ORDER: FleetHealth[] = [
   'no-data',
 ];
 
-/** One service in one environment. */
+/**
+ * One service in one environment.
+ *
+ * @public
+ */
 export interface FleetCell {
   health: FleetHealth;
   /** Requests per second. */
@@ -28,6 +40,7 @@ export interface FleetCell {
   sparkline: Array<number | null>;
 }
 
+/** @public */
 export interface FleetRow {
   entityRef: string;
   name: string;
@@ -43,7 +56,11 @@ export interface FleetRow {
   cells: Record<string, FleetCell>;
 }
 
-/** `GET /fleet` */
+/**
+ * `GET /fleet`
+ *
+ * @public
+ */
 export interface FleetResponse {
   /** Which series the numbers came from: the hub's recording rules, or the raw series. */
   source: FleetSource;
@@ -60,7 +77,11 @@ export interface FleetResponse {
   rows: FleetRow[];
 }
 
-/** `GET /fleet` filters (query parameters). */
+/**
+ * `GET /fleet` filters (query parameters).
+ *
+ * @public
+ */
 export interface FleetFilters {
   environment?: string;
   owner?: string;
@@ -70,7 +91,11 @@ export interface FleetFilters {
   q?: string;
 }
 
-/** `team-a` is the group of that name in `namespace`, as the catalog reads an owner. */
+/**
+ * `team-a` is the group of that name in `namespace`, as the catalog reads an owner.
+ *
+ * @public
+ */
 export function ownerEntityRef(owner: string, namespace: string): string {
   try {
     return stringifyEntityRef(

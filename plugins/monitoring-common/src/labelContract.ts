@@ -5,7 +5,11 @@
  * selectors from them, so the two sides cannot drift apart.
  */
 
-/** Label names on every series that reaches the hub. */
+/**
+ * Label names on every series that reaches the hub.
+ *
+ * @public
+ */
 export const LABELS = {
   /** Spoke cluster name, added by vmagent `remoteWrite.label` on every spoke. */
   cluster: 'cluster',
@@ -21,6 +25,8 @@ export const LABELS = {
 /**
  * Pod labels the `service` label is taken from, first match wins.
  * `backstage.io/kubernetes-id` is what Backstage's Kubernetes plugin already uses.
+ *
+ * @public
  */
 export const SERVICE_POD_LABELS = [
   'backstage.io/kubernetes-id',
@@ -30,22 +36,36 @@ export const SERVICE_POD_LABELS = [
 /**
  * The label Prometheus-style service discovery and kube-state-metrics derive from a Kubernetes
  * label name: every character outside `[a-zA-Z0-9_]` becomes `_`.
+ *
+ * @public
  */
 export function sanitizeKubernetesLabelName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-/** `__meta_kubernetes_pod_label_<name>` as kubernetes_sd_configs exposes a pod label. */
+/**
+ * `__meta_kubernetes_pod_label_<name>` as kubernetes_sd_configs exposes a pod label.
+ *
+ * @public
+ */
 export function podLabelMetaName(podLabel: string): string {
   return `__meta_kubernetes_pod_label_${sanitizeKubernetesLabelName(podLabel)}`;
 }
 
-/** `label_<name>` as kube-state-metrics exposes an allow-listed pod label on `kube_pod_labels`. */
+/**
+ * `label_<name>` as kube-state-metrics exposes an allow-listed pod label on `kube_pod_labels`.
+ *
+ * @public
+ */
 export function kubePodLabelName(podLabel: string): string {
   return `label_${sanitizeKubernetesLabelName(podLabel)}`;
 }
 
-/** A Prometheus relabel rule in the shape vmagent and the VM operator accept. */
+/**
+ * A Prometheus relabel rule in the shape vmagent and the VM operator accept.
+ *
+ * @public
+ */
 export interface RelabelRule {
   action?: 'replace' | 'keep' | 'drop' | 'labeldrop' | 'labelmap' | 'labelkeep';
   source_labels?: string[];
@@ -74,7 +94,11 @@ function serviceFrom(sourceLabels: string[]): RelabelRule[] {
   ];
 }
 
-/** Target relabeling for pod scrapes: namespace, pod, container and service. */
+/**
+ * Target relabeling for pod scrapes: namespace, pod, container and service.
+ *
+ * @public
+ */
 export function podTargetRelabeling(): RelabelRule[] {
   return [
     {
@@ -100,12 +124,18 @@ export function podTargetRelabeling(): RelabelRule[] {
  * Metric relabeling for kube-state-metrics: gives `kube_pod_labels` the `service` label so
  * cAdvisor series (which carry no pod labels) can be joined to a service on
  * `cluster, namespace, pod`.
+ *
+ * @public
  */
 export function kubeStateMetricsRelabeling(): RelabelRule[] {
   return serviceFrom(SERVICE_POD_LABELS.map(kubePodLabelName));
 }
 
-/** The labels every spoke adds to everything it writes. */
+/**
+ * The labels every spoke adds to everything it writes.
+ *
+ * @public
+ */
 export function spokeExternalLabels(opts: {
   cluster: string;
   environment: string;

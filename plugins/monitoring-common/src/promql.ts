@@ -9,20 +9,36 @@
 /** The Prometheus label-name grammar. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Longest label value accepted; far above any real Kubernetes name (63) or label value. */
+/**
+ * Longest label value accepted; far above any real Kubernetes name (63) or label value.
+ *
+ * @public
+ */
 export const MAX_LABEL_VALUE_LENGTH = 1024;
 
-/** Matcher operators. Regex operators are only produced from values escaped with {@link escapeRegex}. */
+/**
+ * Matcher operators. Regex operators are only produced from values escaped with {@link escapeRegex}.
+ *
+ * @public
+ */
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
 
-/** One label matcher of a series selector. */
+/**
+ * One label matcher of a series selector.
+ *
+ * @public
+ */
 export interface LabelMatcher {
   name: string;
   op: MatchOperator;
   value: string;
 }
 
-/** Thrown for a label name or value that cannot be used in a selector. */
+/**
+ * Thrown for a label name or value that cannot be used in a selector.
+ *
+ * @public
+ */
 export class InvalidMatcherError extends Error {
   constructor(message: string) {
     super(message);
@@ -30,6 +46,7 @@ export class InvalidMatcherError extends Error {
   }
 }
 
+/** @public */
 export function isValidLabelName(name: string): boolean {
   return LABEL_NAME.test(name) && !name.startsWith('__');
 }
@@ -39,6 +56,8 @@ export function isValidLabelName(name: string): boolean {
  *
  * Backslash first (so later escapes are not doubled), then the quote and the control characters
  * a string literal cannot hold raw. Everything else, unicode included, is literal inside quotes.
+ *
+ * @public
  */
 export function escapeLabelValue(value: string): string {
   return value
@@ -49,7 +68,11 @@ export function escapeLabelValue(value: string): string {
     .replace(/\t/g, '\\t');
 }
 
-/** Escapes regex metacharacters so a value matches only itself under `=~`. */
+/**
+ * Escapes regex metacharacters so a value matches only itself under `=~`.
+ *
+ * @public
+ */
 export function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -73,7 +96,11 @@ function checkMatcher(m: LabelMatcher): void {
   }
 }
 
-/** Renders matchers as `a="x",b!="y"` (no braces), for use inside a template's `{...}`. */
+/**
+ * Renders matchers as `a="x",b!="y"` (no braces), for use inside a template's `{...}`.
+ *
+ * @public
+ */
 export function renderMatchers(matchers: readonly LabelMatcher[]): string {
   return matchers
     .map(m => {
@@ -83,7 +110,11 @@ export function renderMatchers(matchers: readonly LabelMatcher[]): string {
     .join(',');
 }
 
-/** Builds a full series selector, `metric{a="x"}` or `{a="x"}`. */
+/**
+ * Builds a full series selector, `metric{a="x"}` or `{a="x"}`.
+ *
+ * @public
+ */
 export function buildSelector(
   matchers: readonly LabelMatcher[],
   metricName?: string,
@@ -104,6 +135,8 @@ export function buildSelector(
  *
  * Only `=` and `!=` are accepted: an annotation must not be able to smuggle in a regex that
  * widens a query. Values may not contain `,` (the separator).
+ *
+ * @public
  */
 export function parseMatcherList(text: string): LabelMatcher[] {
   const out: LabelMatcher[] = [];
@@ -136,6 +169,8 @@ export function parseMatcherList(text: string): LabelMatcher[] {
 /**
  * Parses the equality parts of a Kubernetes label selector (`a=b,c==d`); set-based and
  * negative requirements are returned separately so callers can decide what they mean.
+ *
+ * @public
  */
 export function parseKubernetesLabelSelector(text: string): {
   equals: Record<string, string>;

@@ -18,7 +18,11 @@ import {
   renderMatchers,
 } from './promql';
 
-/** The series of one profile that the alerts read. */
+/**
+ * The series of one profile that the alerts read.
+ *
+ * @public
+ */
 export interface ServiceAlertSignals {
   /** Counter of handled requests, one series per status. */
   requestsMetric: string;
@@ -28,7 +32,11 @@ export interface ServiceAlertSignals {
   durationBucketsMetric: string;
 }
 
-/** Profiles with alert expressions: the built-in query profiles of the backend. */
+/**
+ * Profiles with alert expressions: the built-in query profiles of the backend.
+ *
+ * @public
+ */
 export const SERVICE_ALERT_SIGNALS = {
   http: {
     requestsMetric: 'http_requests_total',
@@ -42,12 +50,15 @@ export const SERVICE_ALERT_SIGNALS = {
   },
 } as const satisfies Record<string, ServiceAlertSignals>;
 
+/** @public */
 export type ServiceAlertProfile = keyof typeof SERVICE_ALERT_SIGNALS;
 
+/** @public */
 export const SERVICE_ALERT_PROFILES = Object.keys(
   SERVICE_ALERT_SIGNALS,
 ) as ServiceAlertProfile[];
 
+/** @public */
 export function isServiceAlertProfile(
   name: string,
 ): name is ServiceAlertProfile {
@@ -60,6 +71,8 @@ export function isServiceAlertProfile(
  * is not diluted by the healthy one. `service` is constant under the service's selector; keeping
  * it in the result lets annotation templates read `$labels.service` (Prometheus-style rulers
  * expand templates with the result's labels, not the rule's static ones).
+ *
+ * @public
  */
 export const SERVICE_ALERT_GROUPING: readonly string[] = [
   LABELS.service,
@@ -67,7 +80,11 @@ export const SERVICE_ALERT_GROUPING: readonly string[] = [
   LABELS.environment,
 ];
 
-/** Quantile of the latency alert. */
+/**
+ * Quantile of the latency alert.
+ *
+ * @public
+ */
 export const SERVICE_ALERT_LATENCY_QUANTILE = 0.95;
 
 const WINDOW = /^\d+(ms|s|m|h|d|w|y)$/;
@@ -76,6 +93,8 @@ const GROUP_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /**
  * The matcher that restricts alerts to some environments: `environment="x"` for one,
  * `environment=~"x|y"` (each value regex-escaped) for several, none for an empty list (all).
+ *
+ * @public
  */
 export function environmentMatcher(
   environments: readonly string[],
@@ -91,6 +110,7 @@ export function environmentMatcher(
   };
 }
 
+/** @public */
 export interface ServiceAlertQueryOptions {
   profile: ServiceAlertProfile;
   /** The service's matchers (from `resolveServiceTarget`), plus any environment restriction. */
@@ -187,13 +207,21 @@ function alertStyle(c: Checked): QueryStyle {
   };
 }
 
-/** Share of failed requests, grouped. */
+/**
+ * Share of failed requests, grouped.
+ *
+ * @public
+ */
 export function serviceErrorRatioQuery(o: ServiceAlertQueryOptions): string {
   const c = check(o);
   return errorRatioOf(c.signals, alertStyle(c));
 }
 
-/** A latency quantile in seconds from the duration histogram, grouped. */
+/**
+ * A latency quantile in seconds from the duration histogram, grouped.
+ *
+ * @public
+ */
 export function serviceLatencyQuantileQuery(
   o: ServiceAlertQueryOptions,
   quantile: number = SERVICE_ALERT_LATENCY_QUANTILE,
@@ -202,7 +230,11 @@ export function serviceLatencyQuantileQuery(
   return latencyQuantileOf(c.signals, alertStyle(c), quantile);
 }
 
-/** Query templates of one profile's signals, for the backend's per-service panels. */
+/**
+ * Query templates of one profile's signals, for the backend's per-service panels.
+ *
+ * @public
+ */
 export interface ServicePanelTemplates {
   requestRate: string;
   errorRatio: string;
@@ -213,6 +245,8 @@ export interface ServicePanelTemplates {
  * The request rate, error ratio and latency quantiles of a profile as panel templates grouped
  * `by (environment)`, with `$selector` (the entity's escaped matchers) and `$window` left for the
  * backend to fill: the same series and shapes as the service alerts.
+ *
+ * @public
  */
 export function servicePanelTemplates(
   profile: ServiceAlertProfile,
@@ -231,6 +265,7 @@ export function servicePanelTemplates(
   };
 }
 
+/** @public */
 export interface ServiceAlertExpressions {
   errorRatio: {
     /** The ratio itself, 0..1 per group. */
@@ -245,7 +280,11 @@ export interface ServiceAlertExpressions {
   };
 }
 
-/** Both alerts of a service, each as the plain value and with its threshold. */
+/**
+ * Both alerts of a service, each as the plain value and with its threshold.
+ *
+ * @public
+ */
 export function serviceAlertExpressions(
   o: ServiceAlertQueryOptions & {
     /** Alert when more than this share of requests fails (0 < x < 1). */

@@ -16,7 +16,11 @@ import {
   renderMatchers,
 } from './promql';
 
-/** What the annotations of one entity say about where its series are. */
+/**
+ * What the annotations of one entity say about where its series are.
+ *
+ * @public
+ */
 export interface ServiceTarget {
   /** The `service` label value. */
   service: string;
@@ -26,16 +30,25 @@ export interface ServiceTarget {
   profile: string;
 }
 
+/** @public */
 export const DEFAULT_PROFILE = 'http';
 
-/** True when the entity has an annotation that names its service. */
+/**
+ * True when the entity has an annotation that names its service.
+ *
+ * @public
+ */
 export function hasMonitoringAnnotations(
   annotations: Record<string, string> | undefined,
 ): boolean {
   return MONITORING_ANNOTATIONS.some(name => Boolean(annotations?.[name]));
 }
 
-/** The `service` a Kubernetes label selector names through one of the service pod labels. */
+/**
+ * The `service` a Kubernetes label selector names through one of the service pod labels.
+ *
+ * @public
+ */
 export function serviceFromLabelSelector(text: string): string | undefined {
   const { equals } = parseKubernetesLabelSelector(text);
   for (const podLabel of SERVICE_POD_LABELS) {
@@ -50,6 +63,8 @@ export function serviceFromLabelSelector(text: string): string | undefined {
  * Order: `monitoring/service-name`, then `backstage.io/kubernetes-id`, then the
  * `backstage.io/kubernetes-label-selector` term on one of the service pod labels.
  * Throws {@link InvalidMatcherError} when the annotations cannot name a service.
+ *
+ * @public
  */
 export function resolveServiceTarget(
   annotations: Record<string, string> | undefined,

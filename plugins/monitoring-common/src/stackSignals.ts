@@ -10,7 +10,11 @@
 import { LABELS, RelabelRule } from './labelContract';
 import { escapeRegex } from './promql';
 
-/** The hub's components, by the prefix the VM operator gives their Services. */
+/**
+ * The hub's components, by the prefix the VM operator gives their Services.
+ *
+ * @public
+ */
 export const HUB_COMPONENTS = [
   'vminsert',
   'vmselect',
@@ -19,15 +23,22 @@ export const HUB_COMPONENTS = [
   'vmalert',
   'vmalertmanager',
 ] as const;
+/** @public */
 export type HubComponent = (typeof HUB_COMPONENTS)[number];
 
 /**
  * The label the hub's vmagent puts on the series of its components' self-scrapes: a name of its
  * own, since `component` is a common target label (`component="apiserver"`).
+ *
+ * @public
  */
 export const COMPONENT_LABEL = 'hub_component';
 
-/** The `job` of a hub component's self-scrape: the operator's Service name. */
+/**
+ * The `job` of a hub component's self-scrape: the operator's Service name.
+ *
+ * @public
+ */
 export function hubComponentJob(
   component: HubComponent,
   hubName: string,
@@ -35,7 +46,11 @@ export function hubComponentJob(
   return `${component}-${hubName}`;
 }
 
-/** Remote-write relabeling of the hub's vmagent: `component` from the job of a hub component. */
+/**
+ * Remote-write relabeling of the hub's vmagent: `component` from the job of a hub component.
+ *
+ * @public
+ */
 export function hubComponentRelabeling(hubName: string): RelabelRule[] {
   return [
     {
@@ -48,13 +63,26 @@ export function hubComponentRelabeling(hubName: string): RelabelRule[] {
   ];
 }
 
-/** The window over which drops and remote-write errors are counted. */
+/**
+ * The window over which drops and remote-write errors are counted.
+ *
+ * @public
+ */
 export const STACK_COUNT_WINDOW = '15m';
-/** The window of the rates (samples/s). */
+/**
+ * The window of the rates (samples/s).
+ *
+ * @public
+ */
 export const STACK_RATE_WINDOW = '5m';
-/** How far back the newest sample of a cluster is looked for: a spoke silent for longer is not listed (unless configured). */
+/**
+ * How far back the newest sample of a cluster is looked for: a spoke silent for longer is not listed (unless configured).
+ *
+ * @public
+ */
 export const STACK_LOOKBACK = '1d';
 
+/** @public */
 export interface StackQueries {
   /** Unix seconds of the newest sample each cluster wrote. */
   lastSample: string;
@@ -74,7 +102,11 @@ export interface StackQueries {
 
 const by = `by (${LABELS.cluster})`;
 
-/** The stack's instant queries; none holds a value from a request or the catalog. */
+/**
+ * The stack's instant queries; none holds a value from a request or the catalog.
+ *
+ * @public
+ */
 export function stackQueries(): StackQueries {
   return {
     // With the environment: a cluster writes one (the label contract), shown on its card.
@@ -90,7 +122,11 @@ export function stackQueries(): StackQueries {
   };
 }
 
-/** The trends of every cluster, for the cards: samples/s and queue bytes over the last hour. */
+/**
+ * The trends of every cluster, for the cards: samples/s and queue bytes over the last hour.
+ *
+ * @public
+ */
 export function stackTrendQueries(): {
   samplesPerSecond: string;
   queueBytes: string;

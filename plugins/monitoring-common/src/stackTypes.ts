@@ -4,9 +4,12 @@ import { HubComponent } from './stackSignals';
 /**
  * `ok`; `lagging`: samples arrive late, queue up or fail to send; `down`: nothing arrived for
  * the `down` threshold (or ever, within the lookback).
+ *
+ * @public
  */
 export type SpokeVerdict = 'ok' | 'lagging' | 'down';
 
+/** @public */
 export interface SpokeHealth {
   /** The `cluster` label. */
   cluster: string;
@@ -32,6 +35,7 @@ export interface SpokeHealth {
   queueTrend: Array<number | null>;
 }
 
+/** @public */
 export interface HubComponentHealth {
   component: HubComponent;
   /** The cluster (hub) it runs in. */
@@ -42,7 +46,11 @@ export interface HubComponentHealth {
   status: 'up' | 'degraded' | 'down';
 }
 
-/** `GET /stack` */
+/**
+ * `GET /stack`
+ *
+ * @public
+ */
 export interface StackResponse {
   /** ISO-8601 */
   generatedAt: string;
@@ -58,4 +66,5 @@ export interface StackResponse {
   components: HubComponentHealth[];
 }
 
+/** @public */
 export const SPOKE_VERDICT_ORDER: SpokeVerdict[] = ['down', 'lagging', 'ok'];

@@ -1,8 +1,16 @@
-/** Units the frontend knows how to format. */
+/**
+ * Units the frontend knows how to format.
+ *
+ * @public
+ */
 export type PanelUnit =
   'reqps' | 'ratio' | 'seconds' | 'cores' | 'bytes' | 'none';
 
-/** One environment's line on a panel. Points are `[unix milliseconds, value]`. */
+/**
+ * One environment's line on a panel. Points are `[unix milliseconds, value]`.
+ *
+ * @public
+ */
 export interface EnvironmentSeries {
   environment: string;
   points: Array<[number, number]>;
@@ -10,7 +18,11 @@ export interface EnvironmentSeries {
   latest: number | null;
 }
 
-/** One chart of a profile, e.g. request rate, with a line per environment. */
+/**
+ * One chart of a profile, e.g. request rate, with a line per environment.
+ *
+ * @public
+ */
 export interface PanelResult {
   id: string;
   title: string;
@@ -24,7 +36,11 @@ export interface PanelResult {
   links?: { vmui?: string; grafana?: string };
 }
 
-/** `GET /entity/:kind/:namespace/:name/metrics` */
+/**
+ * `GET /entity/:kind/:namespace/:name/metrics`
+ *
+ * @public
+ */
 export interface EntityMetricsResponse {
   entityRef: string;
   service: string;

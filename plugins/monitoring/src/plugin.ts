@@ -8,6 +8,9 @@ import {
 } from '@backstage/core-plugin-api';
 import { MonitoringClient, monitoringApiRef } from './api';
 import { fleetRouteRef, rootRouteRef } from './routes';
+import type { EntityMonitoringAlertsCardProps } from './components/EntityMonitoringAlertsCard';
+import type { EntityMonitoringClusterCardProps } from './components/EntityMonitoringClusterCard';
+import type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';
 
 /** @public */
 export const monitoringPlugin = createPlugin({
@@ -31,23 +34,26 @@ export const monitoringPlugin = createPlugin({
  *
  * @public
  */
-export const EntityMonitoringContent = monitoringPlugin.provide(
-  createRoutableExtension({
-    name: 'EntityMonitoringContent',
-    component: () =>
-      import('./components/EntityMonitoringContent').then(
-        m => m.EntityMonitoringContent,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const EntityMonitoringContent: () => JSX.Element =
+  monitoringPlugin.provide(
+    createRoutableExtension({
+      name: 'EntityMonitoringContent',
+      component: () =>
+        import('./components/EntityMonitoringContent').then(
+          m => m.EntityMonitoringContent,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * Overview card: latest request rate, error ratio and p95 per environment.
  *
  * @public
  */
-export const EntityMonitoringMetricsCard = monitoringPlugin.provide(
+export const EntityMonitoringMetricsCard: (
+  props: EntityMonitoringMetricsCardProps,
+) => JSX.Element = monitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityMonitoringMetricsCard',
     component: {
@@ -65,7 +71,9 @@ export const EntityMonitoringMetricsCard = monitoringPlugin.provide(
  *
  * @public
  */
-export const EntityMonitoringAlertsCard = monitoringPlugin.provide(
+export const EntityMonitoringAlertsCard: (
+  props: EntityMonitoringAlertsCardProps,
+) => JSX.Element = monitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityMonitoringAlertsCard',
     component: {
@@ -83,7 +91,9 @@ export const EntityMonitoringAlertsCard = monitoringPlugin.provide(
  *
  * @public
  */
-export const EntityMonitoringClusterCard = monitoringPlugin.provide(
+export const EntityMonitoringClusterCard: (
+  props: EntityMonitoringClusterCardProps,
+) => JSX.Element = monitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityMonitoringClusterCard',
     component: {
@@ -100,7 +110,7 @@ export const EntityMonitoringClusterCard = monitoringPlugin.provide(
  *
  * @public
  */
-export const MonitoringFleetPage = monitoringPlugin.provide(
+export const MonitoringFleetPage: () => JSX.Element = monitoringPlugin.provide(
   createRoutableExtension({
     name: 'MonitoringFleetPage',
     component: () =>

@@ -32,3 +32,18 @@ export { renderBench } from './bench/renderBench';
 export { HUB_ENVIRONMENT, RETENTION } from './builders/defaults';
 export { INSERT_PATH, SELECT_PATH } from './builders/cluster';
 export { READ_PATHS, WRITE_PATHS } from './builders/auth';
+export { hubSchema, spokeSchema } from './builders/inputs';
+export { serviceRulesSchema } from './builders/serviceRulesInput';
+export type {
+  HubOptions,
+  SpokeOptions,
+  ServiceRulesOptions,
+  AlertingRule,
+  RecordingRule,
+  RuleOptions,
+  SecretKeySource,
+} from './builders';
+export type { CatalogEntity } from './builders/serviceRulesInput';
+export type { ServiceAlert } from './builders/serviceRules';
+export type { ServiceRenderActionOptions } from './actions/serviceRender';
+export type { RenderBenchOptions } from './bench/renderBench';

@@ -11,7 +11,11 @@ import {
   StackResponse,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 
-/** A closed time interval to query. */
+/**
+ * A closed time interval to query.
+ *
+ * @public
+ */
 export interface MetricsTimeRange {
   from: Date;
   to: Date;

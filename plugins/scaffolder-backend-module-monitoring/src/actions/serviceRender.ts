@@ -66,6 +66,7 @@ const PULL_REQUEST_DIR = 'pull-request';
 /** Descriptors are small; a larger file is not one. */
 const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
+/** @public */
 export interface ServiceRenderActionOptions {
   /** Reads the component's descriptor for a pull request (Backstage's URL reader). */
   urlReader?: UrlReaderService;

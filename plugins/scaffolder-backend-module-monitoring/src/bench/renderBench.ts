@@ -12,6 +12,7 @@ import { YAML_OPTIONS } from '../actions/writeManifests';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 
+/** @public */
 export interface RenderBenchOptions {
   /** Number of spokes (default 100). */
   spokes?: number;
@@ -23,6 +24,8 @@ export interface RenderBenchOptions {
  * Renders + validates (+ serialises) a hub and `spokes` spokes and returns the elapsed ms. The
  * first call in a process includes loading the CRD schemas and compiling the validators it
  * needs (they are cached in module scope), later calls measure the steady state.
+ *
+ * @public
  */
 export function renderBench(options: RenderBenchOptions = {}): number {
   const spokes = options.spokes ?? 100;

@@ -19,9 +19,17 @@ export const VMAUTH_USER_LABEL = 'monitoring.backstage.io/vmauth';
 export const READ_API =
   '/api/v1/(query|query_range|query_exemplars|series|labels|label/[^/]+/values|rules|alerts|metadata|status/.*|format_query)';
 
-/** Read-only query paths of the tenant (no import, export, delete or admin). */
+/**
+ * Read-only query paths of the tenant (no import, export, delete or admin).
+ *
+ * @public
+ */
 export const READ_PATHS = [`${SELECT_PATH}${READ_API}`];
-/** Write-only: the remote-write endpoint of the tenant. */
+/**
+ * Write-only: the remote-write endpoint of the tenant.
+ *
+ * @public
+ */
 export const WRITE_PATHS = [`${INSERT_PATH}/api/v1/write`];
 
 /** The readers of the access matrix: Grafana (dashboards) and the portal (Backstage). */

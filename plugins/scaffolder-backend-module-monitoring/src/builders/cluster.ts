@@ -29,9 +29,17 @@ export const services = {
   vmalertmanager: (name: string) => `vmalertmanager-${name}`,
 };
 
-/** Read path of the tenant on vmselect (`/select/0/prometheus`). */
+/**
+ * Read path of the tenant on vmselect (`/select/0/prometheus`).
+ *
+ * @public
+ */
 export const SELECT_PATH = `/select/${D.TENANT}/prometheus`;
-/** Write path of the tenant on vminsert. */
+/**
+ * Write path of the tenant on vminsert.
+ *
+ * @public
+ */
 export const INSERT_PATH = `/insert/${D.TENANT}/prometheus`;
 
 export function vmselectUrl(ctx: HubContext): string {

@@ -114,7 +114,11 @@ export const STORAGE = {
   vmagentQueue: '10Gi',
 } as const;
 
-/** "VMStorage (2x) ... 15 days retention"; "Retention Scaling": `retentionPeriod: 15d`. */
+/**
+ * "VMStorage (2x) ... 15 days retention"; "Retention Scaling": `retentionPeriod: 15d`.
+ *
+ * @public
+ */
 export const RETENTION = '15d';
 
 /** "Storage-Level HA": "VMStorage Replication, 2 replicas with same data". */
@@ -181,7 +185,11 @@ export const RUN_AS = {
   victoriaMetrics: 65534,
 } as const;
 
-/** Not in the seed: the environment label of the hub's own vmagent. */
+/**
+ * Not in the seed: the environment label of the hub's own vmagent.
+ *
+ * @public
+ */
 export const HUB_ENVIRONMENT = 'infra';
 
 /** Not in the seed: the default namespace of the hub and the spokes. */

@@ -25,6 +25,7 @@ import { requirement, resolveSecrets } from './secrets';
 import { toOperatorRelabel } from './relabel';
 import { K8sObject, SecretRequirement } from './types';
 
+/** @public */
 export interface HubResult {
   /** Every object of the hub, in apply order. */
   objects: K8sObject[];
@@ -84,7 +85,11 @@ function hubSecrets(o: HubOptions): SecretRequirement[] {
   ];
 }
 
-/** Renders the hub. Throws `InputError` for invalid input (see `hubInputSchema`). */
+/**
+ * Renders the hub. Throws `InputError` for invalid input (see `hubInputSchema`).
+ *
+ * @public
+ */
 export function buildHub(input: HubInput): HubResult {
   const o = parseHubInput(input);
   const labels = commonLabels({ hub: o.name });

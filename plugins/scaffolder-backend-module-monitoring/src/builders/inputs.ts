@@ -271,14 +271,38 @@ export function spokeInputSchema(zi: Z) {
     .strict();
 }
 
-const hubSchema = hubInputSchema(z);
-const spokeSchema = spokeInputSchema(z);
+/**
+ * The hub's input schema (zod), as `monitoring:hub:render` validates its input.
+ *
+ * @public
+ */
+export const hubSchema = hubInputSchema(z);
+/**
+ * A spoke's input schema (zod), as `monitoring:spoke:render` validates its input.
+ *
+ * @public
+ */
+export const spokeSchema = spokeInputSchema(z);
 
-/** What a caller may pass (defaults optional). */
+/**
+ * What a caller may pass (defaults optional).
+ *
+ * @public
+ */
 export type HubInput = z.input<typeof hubSchema>;
+/** @public */
 export type SpokeInput = z.input<typeof spokeSchema>;
-/** After parsing: defaults applied. */
+/**
+ * A hub's input after parsing: defaults applied.
+ *
+ * @public
+ */
 export type HubOptions = z.output<typeof hubSchema>;
+/**
+ * A spoke's input after parsing: defaults applied.
+ *
+ * @public
+ */
 export type SpokeOptions = z.output<typeof spokeSchema>;
 
 function formatIssues(error: z.ZodError): string {

@@ -11,6 +11,7 @@ import {
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { ALERTS } from './defaults';
 
+/** @public */
 export interface AlertingRule {
   alert: string;
   expr: string;
@@ -19,18 +20,21 @@ export interface AlertingRule {
   annotations?: Record<string, string>;
 }
 
+/** @public */
 export interface RecordingRule {
   record: string;
   expr: string;
   labels?: Record<string, string>;
 }
 
+/** @public */
 export interface RuleGroup {
   name: string;
   interval?: string;
   rules: Array<AlertingRule | RecordingRule>;
 }
 
+/** @public */
 export interface RuleOptions {
   /** `for` of ServiceHighErrorRatio (default 5m; the local demo uses less). */
   errorRatioFor?: string;
@@ -169,7 +173,11 @@ function recordingRules(): RecordingRule[] {
   return fleetRecordingRules();
 }
 
-/** The default rule groups of the hub (and of the local stack). */
+/**
+ * The default rule groups of the hub (and of the local stack).
+ *
+ * @public
+ */
 export function defaultRuleGroups(options: RuleOptions = {}): RuleGroup[] {
   const o: Required<RuleOptions> = {
     errorRatioFor: options.errorRatioFor ?? ALERTS.errorRatioFor,

@@ -83,6 +83,7 @@ const RESERVED_LABELS = [
   LABELS.environment,
 ];
 
+/** @public */
 export interface ServiceAlert {
   alert: string;
   /** The expression without its threshold: the value the alert compares. */
@@ -91,6 +92,7 @@ export interface ServiceAlert {
   expr: string;
 }
 
+/** @public */
 export interface ServiceRulesResult {
   options: ServiceRulesOptions;
   /** The service as the annotations (after the merge) select it. */
@@ -308,7 +310,11 @@ function ruleNameFor(o: ServiceRulesOptions): string {
   return name;
 }
 
-/** Builds the service's VMRule and the annotated entity; bad input is an `InputError`. */
+/**
+ * Builds the service's VMRule and the annotated entity; bad input is an `InputError`.
+ *
+ * @public
+ */
 export function buildServiceRules(
   input: ServiceRulesInput,
 ): ServiceRulesResult {

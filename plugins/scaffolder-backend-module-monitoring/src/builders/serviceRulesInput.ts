@@ -249,17 +249,33 @@ export function serviceRulesInputSchema(zi: Z) {
     });
 }
 
-const schema = serviceRulesInputSchema(z);
+/**
+ * A service's alert-rule input schema (zod), as `monitoring:service:render` validates it.
+ *
+ * @public
+ */
+export const serviceRulesSchema = serviceRulesInputSchema(z);
 
-export type ServiceRulesInput = z.input<typeof schema>;
-type Parsed = z.output<typeof schema>;
-type Blank<T> = Exclude<T, ''>;
+/** @public */
+export type ServiceRulesInput = z.input<typeof serviceRulesSchema>;
 
-/** After parsing: defaults applied, '' turned into undefined. */
+/**
+ * After parsing: defaults applied, '' turned into undefined.
+ *
+ * @public
+ */
 export type ServiceRulesOptions = {
-  [K in keyof Parsed]: Blank<Parsed[K]>;
+  [K in keyof z.output<typeof serviceRulesSchema>]: Exclude<
+    z.output<typeof serviceRulesSchema>[K],
+    ''
+  >;
 };
 
+/**
+ * The catalog entity a service's rules are rendered for.
+ *
+ * @public
+ */
 export type CatalogEntity = ServiceRulesOptions['entity'];
 
 function formatIssues(error: z.ZodError): string {
@@ -269,7 +285,7 @@ function formatIssues(error: z.ZodError): string {
 }
 
 export function parseServiceRulesInput(raw: unknown): ServiceRulesOptions {
-  const result = schema.safeParse(raw);
+  const result = serviceRulesSchema.safeParse(raw);
   if (!result.success) {
     throw new InputError(
       `Invalid monitor-a-service input: ${formatIssues(result.error)}`,

@@ -13,6 +13,7 @@ import { parseSpokeInput, SpokeInput, SpokeOptions } from './inputs';
 import { requirement, resolveSecrets } from './secrets';
 import { K8sObject, SecretRequirement } from './types';
 
+/** @public */
 export interface SpokeResult {
   /** Objects applied to the spoke cluster, in apply order. */
   spoke: K8sObject[];
@@ -31,7 +32,11 @@ export function remoteWriteUrl(hubUrl: string): string {
   return `${hubUrl.replace(/\/+$/, '')}${INSERT_PATH}/api/v1/write`;
 }
 
-/** Renders a spoke. Throws `InputError` for invalid input (see `spokeInputSchema`). */
+/**
+ * Renders a spoke. Throws `InputError` for invalid input (see `spokeInputSchema`).
+ *
+ * @public
+ */
 export function buildSpoke(input: SpokeInput): SpokeResult {
   const o = parseSpokeInput(input);
   const cluster = o.clusterName;

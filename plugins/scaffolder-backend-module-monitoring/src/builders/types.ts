@@ -2,7 +2,11 @@
  * Shared types of the manifest builders.
  */
 
-/** A Kubernetes object as rendered: plain JSON, ready for `yaml.stringify` or server-side apply. */
+/**
+ * A Kubernetes object as rendered: plain JSON, ready for `yaml.stringify` or server-side apply.
+ *
+ * @public
+ */
 export interface K8sObject {
   apiVersion: string;
   kind: string;
@@ -18,7 +22,11 @@ export interface K8sObject {
 /** How credentials reach the clusters. */
 export type SecretStrategy = 'kubernetes' | 'external-secrets';
 
-/** Where the value of one key of a required Secret comes from. Never a value itself. */
+/**
+ * Where the value of one key of a required Secret comes from. Never a value itself.
+ *
+ * @public
+ */
 export interface SecretKeySource {
   /**
    * `generate`: a random value the apply step generates once per `remoteKey`+`property` (two keys
@@ -38,6 +46,8 @@ export interface SecretKeySource {
 /**
  * A Secret the rendered objects reference. With the `kubernetes` strategy the apply step must
  * create it; with `external-secrets` an `ExternalSecret` producing it is rendered instead.
+ *
+ * @public
  */
 export interface SecretRequirement {
   /** Which side of the stack the Secret lives on. */

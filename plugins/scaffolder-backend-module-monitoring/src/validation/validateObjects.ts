@@ -97,7 +97,11 @@ export function objectErrors(input: unknown): string[] {
   ];
 }
 
-/** Throws an `InputError` naming the object and the field paths when the object is invalid. */
+/**
+ * Throws an `InputError` naming the object and the field paths when the object is invalid.
+ *
+ * @public
+ */
 export function validateObject(obj: unknown): void {
   const errors = objectErrors(obj);
   if (errors.length > 0) {
@@ -108,6 +112,8 @@ export function validateObject(obj: unknown): void {
 /**
  * Validates every object (and that no two share apiVersion, kind, namespace and name). Throws one
  * `InputError` listing every invalid object, each with its field paths.
+ *
+ * @public
  */
 export function validateObjects(objects: unknown[]): void {
   const problems: string[] = [];

@@ -153,6 +153,7 @@ function CardBody() {
   return <AlertsSummary response={value} />;
 }
 
+/** @public */
 export interface EntityMonitoringAlertsCardProps {
   /** Card title; "Alerts" by default. */
   title?: string;

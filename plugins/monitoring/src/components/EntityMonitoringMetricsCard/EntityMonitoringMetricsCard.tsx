@@ -33,6 +33,7 @@ function useMonitoringTabLink(): string | undefined {
   }
 }
 
+/** @public */
 export interface EntityMonitoringMetricsCardProps {
   /** Card title; "Monitoring" by default. */
   title?: string;
