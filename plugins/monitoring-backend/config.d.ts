@@ -7,7 +7,7 @@ export interface Config {
       /**
        * Base URL of the Prometheus-compatible query API, with any path prefix, e.g.
        * `https://vmauth.hub.example.com/select/0/prometheus` for a VictoriaMetrics cluster
-       * behind vmauth, or `http://127.0.0.1:8427/prometheus` for the local stack.
+       * behind vmauth, or `http://127.0.0.1:8427/select/0/prometheus` for the local stack.
        */
       url: string;
       /** Credentials for VMSelect (usually a vmauth read user). Basic auth or a bearer token. */

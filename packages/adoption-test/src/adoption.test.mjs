@@ -88,14 +88,33 @@ test(
 );
 
 test(
-  'the second app has the fleet page at /monitoring',
+  'the second app has the fleet page at /monitoring, with its sidebar entry and live cells',
   { timeout: 120_000 },
   async () => {
-    await page.goto(`${base}/monitoring`);
+    await page.goto(`${base}/catalog`);
     await signInAsGuest(page);
-    await page
-      .getByRole('link', { name: 'checkout' })
-      .first()
-      .waitFor({ timeout: 90_000 });
+    // The sidebar entry comes from the page extension's title and icon (the entity tab's link
+    // ends in /checkout/monitoring, so this is the sidebar's).
+    const nav = page.locator('a[href="/monitoring"]', {
+      hasText: 'Monitoring',
+    });
+    await nav.first().waitFor({ timeout: 90_000 });
+    await nav.first().click();
+    const table = page.getByRole('table', { name: 'Services by environment' });
+    await table.waitFor({ timeout: 90_000 });
+    for (const environment of ['dev', 'staging', 'production']) {
+      // A cell's label carries its health, which is no-data without requests.
+      await page
+        .getByLabel(
+          new RegExp(`^checkout in ${environment}: (ok|warning|critical)$`),
+        )
+        .waitFor({ timeout: 60_000 });
+    }
+    const row = table.locator('tbody tr').filter({ hasText: 'checkout' });
+    const rates = [
+      ...(await row.innerText()).matchAll(/(\d+(?:\.\d+)?) req\/s/g),
+    ];
+    assert.equal(rates.length, 3, await row.innerText());
+    for (const [, rate] of rates) assert.ok(Number(rate) > 0, `rate ${rate}`);
   },
 );

@@ -6,12 +6,14 @@
 // Usage: npm run test:adoption -- [results.json]. Keeps the folder when ADOPTION_KEEP=1 or on failure.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { portInUse, stopGroup } from '@internal/monitoring-e2e/process';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 const root = path.resolve(here, '../../..');
 const templateDir = path.resolve(here, '../template');
 const resultsFile = path.resolve(
@@ -219,6 +221,13 @@ function assertIsolated() {
 
 let status = 1;
 let backend;
+// Interrupted: stop the second app's backend (its own process group) before leaving.
+const onInterrupt = () => {
+  stopGroup(backend);
+  process.exit(130);
+};
+process.on('SIGINT', onInterrupt);
+process.on('SIGTERM', onInterrupt);
 try {
   if (await portInUse(port)) throw new Error(`port ${port} is in use`);
   const stackEnv = spawnSync(
@@ -245,13 +254,20 @@ try {
   const tarballs = {};
   for (const dir of PUBLISHED) {
     // npm pack runs the prepack/postpack scripts: the published package.json points into dist.
-    await run(
-      `npm pack (${dir})`,
-      'npm',
-      ['pack', '--pack-destination', tarballDir],
-      { cwd: path.join(root, dir) },
-    );
-    const { name, version } = readJson(path.join(root, dir, 'package.json'));
+    // prepack rewrites package.json in place; put it back should pack fail before postpack.
+    const manifestFile = path.join(root, dir, 'package.json');
+    const manifest = fs.readFileSync(manifestFile);
+    try {
+      await run(
+        `npm pack (${dir})`,
+        'npm',
+        ['pack', '--pack-destination', tarballDir],
+        { cwd: path.join(root, dir) },
+      );
+    } finally {
+      fs.writeFileSync(manifestFile, manifest);
+    }
+    const { name, version } = readJson(manifestFile);
     tarballs[name] = path.join(
       tarballDir,
       `${name.slice(1).replace('/', '-')}-${version}.tgz`,
@@ -277,6 +293,18 @@ try {
     },
   );
   assertIsolated();
+  // The suite's packages bring no second copy of a Backstage package into the adopter's app.
+  await run(
+    "The second app's lockfile against the Backstage release",
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      path.join(root, 'packages/repo-checks/src/checkLockfile.ts'),
+      path.join(appDir, 'package-lock.json'),
+    ],
+    { cwd: root },
+  );
   await run('Type check of the second app (tsc)', 'npx', ['tsc', '--noEmit'], {
     cwd: appDir,
   });

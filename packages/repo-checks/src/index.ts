@@ -3,5 +3,9 @@
  *
  * @packageDocumentation
  */
-export { readReleaseManifest, lockedBackstagePackages } from './release';
+export {
+  readReleaseManifest,
+  lockedBackstagePackages,
+  releaseProblems,
+} from './release';
 export type { LockedPackage } from './release';

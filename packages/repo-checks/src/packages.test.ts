@@ -78,7 +78,12 @@ describe('the published packages', () => {
         prepack: 'backstage-cli package prepack',
         postpack: 'backstage-cli package postpack',
       });
-      expect(json.files).toEqual(expect.arrayContaining(['dist', 'README.md']));
+      expect(json.files).toEqual(
+        expect.arrayContaining(['dist', 'README.md', 'LICENSE']),
+      );
+      expect(fs.readFileSync(path.join(dir, 'LICENSE'), 'utf8')).toContain(
+        'Apache License',
+      );
       expect(json.backstage.role).toBeTruthy();
       const hasSchema = fs.existsSync(path.join(dir, 'config.d.ts'));
       expect({

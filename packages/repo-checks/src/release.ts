@@ -67,3 +67,36 @@ export function lockedBackstagePackages(
   }
   return locked;
 }
+
+/**
+ * What is wrong with a lockfile against the release: a `@backstage/*` package outside it, at
+ * another version, or installed more than once (at any version, the same one included).
+ *
+ * @internal
+ */
+export function releaseProblems(lockfile?: string, root = repoRoot): string[] {
+  const { releaseVersion, versions } = readReleaseManifest(root);
+  const problems: string[] = [];
+  const copies = new Map<string, string[]>();
+  for (const { name, version, path: at } of lockedBackstagePackages(lockfile)) {
+    copies.set(name, [...(copies.get(name) ?? []), `${at}@${version}`]);
+    const expected = versions.get(name);
+    if (!expected) {
+      problems.push(
+        `${name} is not part of Backstage ${releaseVersion} (${at})`,
+      );
+    } else if (version !== expected) {
+      problems.push(
+        `${at} is ${version}, Backstage ${releaseVersion} has ${expected}`,
+      );
+    }
+  }
+  for (const [name, found] of copies) {
+    if (found.length > 1) {
+      problems.push(
+        `${name} is installed ${found.length} times: ${found.join(', ')}`,
+      );
+    }
+  }
+  return problems;
+}

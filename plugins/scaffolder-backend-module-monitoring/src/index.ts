@@ -26,9 +26,9 @@ export type {
   SpokeResult,
 } from './builders';
 export { validateObject, validateObjects } from './validation';
-export { renderBench } from './bench/renderBench';
 // The hub's contract that tooling outside the templates must match (the local stack builds its
 // hub from these): retention, the hub's own environment, tenant paths and vmauth's routes.
+// Public because tooling must match them; they change only with the hub's layout.
 export { HUB_ENVIRONMENT, RETENTION } from './builders/defaults';
 export { INSERT_PATH, SELECT_PATH } from './builders/cluster';
 export { READ_PATHS, WRITE_PATHS } from './builders/auth';
@@ -46,4 +46,5 @@ export type {
 export type { CatalogEntity } from './builders/serviceRulesInput';
 export type { ServiceAlert } from './builders/serviceRules';
 export type { ServiceRenderActionOptions } from './actions/serviceRender';
-export type { RenderBenchOptions } from './bench/renderBench';
+export { RenderSeal } from './apply/seal';
+export type { OpenedSeal, SealLogger } from './apply/seal';

@@ -13,12 +13,17 @@ export function portInUse(port) {
   });
 }
 
-/** Stops a detached child and its process group; it may have exited already. */
+/**
+ * Stops a detached child and its process group; it may have exited already. Never throws: it
+ * runs in exit handlers, where a throw would hide the real outcome.
+ */
 export function stopGroup(child) {
   if (!child?.pid) return;
   try {
     process.kill(-child.pid, 'SIGTERM');
   } catch (error) {
-    if (error.code !== 'ESRCH') throw error;
+    if (error.code !== 'ESRCH') {
+      console.error(`could not stop process group ${child.pid}: ${error.code}`);
+    }
   }
 }

@@ -94,8 +94,8 @@ describe('monitoring:service:render', () => {
 
       // One validated VMRule, written where the outputs say.
       const outputPath = input.outputPath ?? 'monitoring';
-      const ruleName = input.ruleName ?? outputs.ruleName;
-      // Without a ruleName, one is made from the entity's name.
+      // The action says which rule it wrote: the given name, or one made from the entity's.
+      const ruleName = outputs.ruleName;
       const generatedName = expect.stringMatching(
         new RegExp(`^${source.metadata.name}-alerts-[0-9a-f]{6}$`),
       );

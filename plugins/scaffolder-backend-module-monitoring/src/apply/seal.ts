@@ -31,11 +31,20 @@ interface SealFile {
   mac: string;
 }
 
-interface Logger {
+/**
+ * Where the seal warns that its key is random per process.
+ *
+ * @public
+ */
+export interface SealLogger {
   warn(message: string): void;
 }
 
-/** A folder's seal, once its MAC checked out: the files it lists, and a check of each one's bytes. */
+/**
+ * A folder's seal, once its MAC checked out: the files it lists, and a check of each one's bytes.
+ *
+ * @public
+ */
 export interface OpenedSeal {
   files: Set<string>;
   verify(file: string, content: Buffer): void;
@@ -52,6 +61,11 @@ function byCodeUnits(a: string, b: string): number {
 
 let processSeal: RenderSeal | undefined;
 
+/**
+ * The seal a render puts on what it writes and apply checks (HMAC-SHA256 over the file list).
+ *
+ * @public
+ */
 export class RenderSeal {
   private constructor(private readonly key: Buffer) {}
 
@@ -62,7 +76,7 @@ export class RenderSeal {
    */
   static fromConfig(
     config: { getOptionalString(key: string): string | undefined },
-    logger?: Logger,
+    logger?: SealLogger,
   ): RenderSeal {
     const configured = config.getOptionalString('monitoring.apply.renderKey');
     if (configured !== undefined) {

@@ -12,7 +12,7 @@ import { YAML_OPTIONS } from '../actions/writeManifests';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 
-/** @public */
+/** @internal */
 export interface RenderBenchOptions {
   /** Number of spokes (default 100). */
   spokes?: number;
@@ -25,7 +25,7 @@ export interface RenderBenchOptions {
  * first call in a process includes loading the CRD schemas and compiling the validators it
  * needs (they are cached in module scope), later calls measure the steady state.
  *
- * @public
+ * @internal
  */
 export function renderBench(options: RenderBenchOptions = {}): number {
   const spokes = options.spokes ?? 100;
