@@ -10,7 +10,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { portInUse, stopGroup } from '@internal/monitoring-e2e/process';
+import {
+  portInUse,
+  runNodeTests,
+  stopGroup,
+  writeResults,
+} from '@internal/monitoring-e2e/process';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -338,46 +343,19 @@ try {
     180_000,
   );
   console.log(`[${elapsed()}] Browser test against the second app`);
-  const tap = path.join(work, 'adoption.tap');
-  const test = spawnSync(
-    process.execPath,
-    [
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${tap}`,
-      path.join(here, 'adoption.test.mjs'),
-    ],
-    {
-      cwd: root,
-      env: {
-        ...env,
-        ADOPTION_BASE_URL: `http://127.0.0.1:${port}`,
-        ADOPTION_DIR: work,
-      },
-      stdio: 'inherit',
+  status = runNodeTests([path.join(here, 'adoption.test.mjs')], {
+    cwd: root,
+    env: {
+      ...env,
+      ADOPTION_BASE_URL: `http://127.0.0.1:${port}`,
+      ADOPTION_DIR: work,
     },
-  );
-  const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
-  const count = name =>
-    Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(
+    tapFile: path.join(work, 'adoption.tap'),
     resultsFile,
-    JSON.stringify({
-      numPassedTests: count('pass'),
-      numFailedTests: count('fail'),
-    }),
-  );
-  status = test.status ?? 1;
+  });
 } catch (e) {
   console.error(String(e.message ?? e));
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(
-    resultsFile,
-    JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }),
-  );
+  writeResults(resultsFile, 0, 1);
 } finally {
   stopGroup(backend);
   console.log(

@@ -5,7 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { portInUse, stopGroup } from './support/process.mjs';
+import {
+  portInUse,
+  runNodeTests,
+  stopGroup,
+  writeResults,
+} from './support/process.mjs';
 
 const root = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -82,46 +87,22 @@ try {
     240_000,
   );
   await waitFor('http://localhost:3000/', 'frontend', 240_000);
-  const tap = path.join(logDir, 'e2e.tap');
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${tap}`,
-      ...(process.env.E2E_ONLY
-        ? process.env.E2E_ONLY.split(',').map(n =>
-            n.endsWith('.mjs')
-              ? `packages/e2e/src/${n}`
-              : `packages/e2e/src/${n}.test.mjs`,
-          )
-        : ['packages/e2e/src/']),
-    ],
-    {
-      cwd: root,
-      env: { ...env, E2E_BASE_URL: 'http://localhost:3000' },
-      stdio: 'inherit',
-    },
-  );
-  const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
-  const count = name =>
-    Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  fs.writeFileSync(
+  const files = process.env.E2E_ONLY
+    ? process.env.E2E_ONLY.split(',').map(n =>
+        n.endsWith('.mjs')
+          ? `packages/e2e/src/${n}`
+          : `packages/e2e/src/${n}.test.mjs`,
+      )
+    : ['packages/e2e/src/'];
+  status = runNodeTests(files, {
+    cwd: root,
+    env: { ...env, E2E_BASE_URL: 'http://localhost:3000' },
+    tapFile: path.join(logDir, 'e2e.tap'),
     resultsFile,
-    JSON.stringify({
-      numPassedTests: count('pass'),
-      numFailedTests: count('fail'),
-    }),
-  );
-  status = run.status ?? 1;
+  });
 } catch (e) {
   console.error(String(e.message ?? e));
-  fs.writeFileSync(
-    resultsFile,
-    JSON.stringify({ numPassedTests: 0, numFailedTests: 1 }),
-  );
+  writeResults(resultsFile, 0, 1);
 } finally {
   stopApp();
 }
