@@ -3,6 +3,17 @@ import { HumanDuration } from '@backstage/types';
 export interface Config {
   /** Configuration for the monitoring backend plugin (a VictoriaMetrics hub). */
   monitoring?: {
+    /** Claim rules: who owns a service label (see the README, "Permissions"). */
+    claims?: {
+      /**
+       * Locations whose entities own the service labels they name, besides every entry of
+       * `catalog.locations`: `type:target` exactly as the catalog records an entity's
+       * `backstage.io/managed-by-origin-location`, or a prefix ending in `/`
+       * (e.g. `url:https://github.com/acme/catalog/`). An entity registered from elsewhere that
+       * names an owned service gains nothing by it and cannot block the owners.
+       */
+      trustedLocations?: string[];
+    };
     vmselect: {
       /**
        * Base URL of the Prometheus-compatible query API, with any path prefix, e.g.
@@ -24,7 +35,7 @@ export interface Config {
       maxConcurrency?: number;
       /** Queries that may wait for one of those slots (default 200); beyond, requests get a 503. */
       maxQueued?: number;
-      /** Metric and history requests one user may have in flight (default 6); beyond, a 503. */
+      /** Metric, alert and history requests one user may have in flight (default 6); beyond, a 503. */
       maxRequestsPerPrincipal?: number;
     };
     /**
@@ -63,6 +74,24 @@ export interface Config {
       timeout?: HumanDuration | string;
       /** The longest silence a user may create. Defaults to 24 hours. */
       maxSilence?: HumanDuration | string;
+      /**
+       * Bounds on the silences written through Backstage, decided before Alertmanager is
+       * written; a write past them is answered 429. Each backend replica counts on its own.
+       */
+      silenceWrites?: {
+        /**
+         * Silence creates and expires one user may make in any 60 s, over all entities
+         * (default 10). Requests refused before Alertmanager is asked (bad input, no
+         * permission, a service at its limit) do not count.
+         */
+        perUserPerMinute?: number;
+        /**
+         * Active (not yet expired) silences made through Backstage for one service (and
+         * namespace) at once (default 20); a create past it is refused until one ends or is
+         * expired.
+         */
+        maxActivePerService?: number;
+      };
     };
     /** Grafana, for "explore" links from panels of entities without `monitoring/dashboard-url`. */
     grafana?: {

@@ -168,6 +168,7 @@ describe('readMonitoringConfig', () => {
       baseUrl: 'http://am.monitoring.svc:9093/am',
       timeoutMs: 10000,
       maxSilenceMs: 6 * 3600_000,
+      silenceWrites: { perUserPerMinute: 10, maxActivePerService: 20 },
       auth: undefined,
     });
     expect(
@@ -175,6 +176,41 @@ describe('readMonitoringConfig', () => {
         .alertmanager!.maxSilenceMs,
     ).toBe(24 * 3600_000);
     expect(c.grafanaUrl).toBe('https://grafana.example.com');
+  });
+
+  it('reads the bounds on silence writes, and refuses ones that are not positive integers', () => {
+    const vmselect = { url: 'http://127.0.0.1:8427' };
+    expect(
+      read({
+        vmselect,
+        alertmanager: {
+          url: 'http://am:9093',
+          silenceWrites: { perUserPerMinute: 3, maxActivePerService: 50 },
+        },
+      }).alertmanager!.silenceWrites,
+    ).toEqual({ perUserPerMinute: 3, maxActivePerService: 50 });
+    expect(() =>
+      read({
+        vmselect,
+        alertmanager: {
+          url: 'http://am:9093',
+          silenceWrites: { perUserPerMinute: 0 },
+        },
+      }),
+    ).toThrow(
+      'monitoring.alertmanager.silenceWrites.perUserPerMinute must be a positive integer',
+    );
+    expect(() =>
+      read({
+        vmselect,
+        alertmanager: {
+          url: 'http://am:9093',
+          silenceWrites: { maxActivePerService: 2.5 },
+        },
+      }),
+    ).toThrow(
+      'monitoring.alertmanager.silenceWrites.maxActivePerService must be a positive integer',
+    );
   });
 
   it('names the key of a bad upstream setting', () => {

@@ -26,7 +26,22 @@ export interface UpstreamConfig {
 export interface AlertmanagerConfig extends UpstreamConfig {
   /** The longest silence a user may create. */
   maxSilenceMs: number;
+  /** Bounds on silence writes made through the backend; more get a 429. */
+  silenceWrites: SilenceWriteLimits;
 }
+
+export interface SilenceWriteLimits {
+  /** Creates and expires one user may make in any 60 s (all entities together). */
+  perUserPerMinute: number;
+  /** Active (not expired) silences made through the portal for one service at once. */
+  maxActivePerService: number;
+}
+
+/** 10 writes a minute per user; 20 active silences per service. */
+export const DEFAULT_SILENCE_WRITES: SilenceWriteLimits = {
+  perUserPerMinute: 10,
+  maxActivePerService: 20,
+};
 
 export interface VmSelectConfig extends UpstreamConfig {
   /** e.g. `https://vmauth.hub/select/0/prometheus` */
@@ -327,7 +342,24 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
       'alertmanager',
       DEFAULT_MAX_SILENCE_MS,
     );
-    alertmanager = { ...readUpstream(amConfig, 'alertmanager'), maxSilenceMs };
+    const writes = amConfig.getOptionalConfig('silenceWrites');
+    const writeLimit = (key: keyof SilenceWriteLimits) => {
+      const value =
+        writes?.getOptionalNumber(key) ?? DEFAULT_SILENCE_WRITES[key];
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(
+          `monitoring.alertmanager.silenceWrites.${key} must be a positive integer`,
+        );
+      return value;
+    };
+    alertmanager = {
+      ...readUpstream(amConfig, 'alertmanager'),
+      maxSilenceMs,
+      silenceWrites: {
+        perUserPerMinute: writeLimit('perUserPerMinute'),
+        maxActivePerService: writeLimit('maxActivePerService'),
+      },
+    };
   }
   return {
     vmselect,

@@ -2,8 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import path from 'node:path';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { monitoringPermissions } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  monitoringPermissions,
+  TrustedLocations,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertmanagerClient } from './alerts/AlertmanagerClient';
 import { AlertSnapshots } from './alerts/AlertSnapshots';
 import { EntityAlertsService } from './alerts/EntityAlertsService';
@@ -88,7 +92,17 @@ export const monitoringPlugin = createBackendPlugin({
         );
 
         permissionsRegistry.addPermissions(monitoringPermissions);
-        const claims = new ServiceClaims(catalog, auth, permissions, cache);
+        // Claim rules: owners come from the app config's catalog locations and the configured ones.
+        const trusted = TrustedLocations.fromConfig(config, target =>
+          path.resolve(target),
+        );
+        const claims = new ServiceClaims(
+          catalog,
+          auth,
+          permissions,
+          cache,
+          trusted,
+        );
         const fleet = new FleetService(
           new FleetDataSource(client, cache, monitoringConfig.fleetSource),
           snapshots,
@@ -99,6 +113,7 @@ export const monitoringPlugin = createBackendPlugin({
           monitoringConfig.health,
           logger,
           cache,
+          trusted,
         );
         const stack = new StackService(
           client,

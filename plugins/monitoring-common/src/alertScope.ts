@@ -37,6 +37,12 @@ export interface AlertScope {
   strictMatchers: LabelMatcher[];
   /** `prometheus.io/alert`: rules chosen by name, or `all` rules (narrowed by the labels). */
   alertNames?: 'all' | string[];
+  /**
+   * Whether alerts of the service that carry no `namespace` label belong to this entity though
+   * it names a namespace: only when it is the service's sole owner (see claims.ts), since such
+   * an alert may come from any namespace. Entities naming no namespace cover every namespace.
+   */
+  unnamespacedAlerts?: boolean;
 }
 
 /** Labels the alert selectors may not set: they come from the label contract. */
@@ -157,8 +163,8 @@ function satisfies(labels: Record<string, string>, m: LabelMatcher): boolean {
 }
 
 /**
- * Whether an alert's labels belong to the entity: its `service` (and `namespace`, when the
- * alert has one), every strict matcher, and the soft matchers whose label the alert carries. An
+ * Whether an alert's labels belong to the entity: its `service` (and `namespace`; a service's
+ * alert without one only with `unnamespacedAlerts`), every strict matcher, and the soft matchers whose label the alert carries. An
  * entity that names no service sees only alerts without a `service` label.
  *
  * @public
@@ -178,8 +184,13 @@ export function alertLabelsMatchScope(
   ) {
     return false;
   }
-  if (scope.namespace !== undefined && labels[LABELS.namespace] !== undefined) {
-    if (labels[LABELS.namespace] !== scope.namespace) return false;
+  if (scope.namespace !== undefined) {
+    const namespace = labels[LABELS.namespace];
+    if (namespace === undefined) {
+      // A rule that drops `namespace` must not let a claimant of one namespace read them all.
+      if (labels[LABELS.service] !== undefined && !scope.unnamespacedAlerts)
+        return false;
+    } else if (namespace !== scope.namespace) return false;
   }
   if (!scope.strictMatchers.every(m => satisfies(labels, m))) return false;
   return scope.softMatchers.every(

@@ -17,3 +17,4 @@ export * from './fleetSignals';
 export * from './fleetTypes';
 export * from './stackSignals';
 export * from './stackTypes';
+export * from './claims';

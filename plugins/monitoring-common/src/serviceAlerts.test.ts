@@ -16,7 +16,7 @@ const payments = resolveServiceTarget({
 }).matchers;
 
 describe('service alert expressions', () => {
-  it('builds the http error ratio per service, cluster and environment', () => {
+  it('builds the http error ratio per service, namespace, cluster and environment', () => {
     expect(
       serviceErrorRatioQuery({
         profile: 'http',
@@ -24,9 +24,9 @@ describe('service alert expressions', () => {
         window: '5m',
       }),
     ).toBe(
-      '(sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop",code=~"5.."}[5m]))' +
-        ' or sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop"}[5m])) * 0)' +
-        ' / sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop"}[5m]))',
+      '(sum by (service, namespace, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop",code=~"5.."}[5m]))' +
+        ' or sum by (service, namespace, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop"}[5m])) * 0)' +
+        ' / sum by (service, namespace, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop"}[5m]))',
     );
   });
 

@@ -76,6 +76,9 @@ export function isServiceAlertProfile(
  */
 export const SERVICE_ALERT_GROUPING: readonly string[] = [
   LABELS.service,
+  // Kept, so every alert says which namespace it is about: the backend shows an alert without
+  // one only to the service's sole owner (claims.ts).
+  LABELS.namespace,
   LABELS.cluster,
   LABELS.environment,
 ];

@@ -129,3 +129,52 @@ describe('AlertSnapshots', () => {
     expect(calls.rules).toBe(2);
   });
 });
+
+describe('AlertSnapshots after silence writes of this process', () => {
+  it('lists a silence created here and hides one expired here until a read shows them, reading again once for a burst', async () => {
+    const { calls, vmalert, am } = clients();
+    const store = new Map<string, unknown>();
+    const cache = {
+      get: async (k: string) => store.get(k),
+      set: async (k: string, v: unknown) => void store.set(k, v),
+      delete: async (k: string) => void store.delete(k),
+      withOptions: () => cache,
+    } as any;
+    const snapshots = new AlertSnapshots(
+      vmalert,
+      am,
+      cache,
+      mockServices.logger.mock(),
+    );
+    await snapshots.get();
+    const created = {
+      id: 'new',
+      state: 'active' as const,
+      matchers: [],
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2999-01-01T00:00:00Z',
+      createdBy: 'user:default/alice',
+      comment: 'x',
+    };
+    // The first write invalidates at once; the others of the burst wait for the window's end.
+    await snapshots.silenceCreated(created);
+    await snapshots.silenceExpired('a');
+    // Each write followed by a read, as the tab does.
+    for (let i = 0; i < 5; i++) {
+      await snapshots.silenceCreated({ ...created, id: `burst-${i}` });
+      await snapshots.get();
+    }
+    const after = await snapshots.get();
+    expect(calls.silences).toBe(2);
+    expect(after.silences.map(s => s.id)).toEqual([
+      'new',
+      'burst-0',
+      'burst-1',
+      'burst-2',
+      'burst-3',
+      'burst-4',
+    ]);
+    await snapshots.get();
+    expect(calls.silences).toBe(2);
+  });
+});

@@ -21,6 +21,15 @@ export interface AlertSnapshot {
 export const ALERT_SNAPSHOT_TTL_MS = 10_000;
 
 /**
+ * Silence writes invalidate the snapshot at most once per this window: the first at once, the
+ * others of a burst together at its end, so N writes cost one or two reads, not N.
+ */
+export const SILENCE_REFRESH_WINDOW_MS = 2_000;
+
+/** A silence write of this process is overlaid on reads at most this long (normally until seen). */
+const LOCAL_WRITE_MAX_AGE_MS = 60_000;
+
+/**
  * One shared read of all rules, alerts and silences of the hub: cached for a few seconds
  * through the CacheService (so several backend replicas share it when the cache is shared),
  * and coalesced while in flight, so 200 entity requests in a minute cost one upstream read per
@@ -29,6 +38,15 @@ export const ALERT_SNAPSHOT_TTL_MS = 10_000;
 export class AlertSnapshots {
   private readonly shared = new SharedLoad<AlertSnapshot>();
   private generation = 0;
+  private lastInvalidation = -Infinity;
+  private trailing?: ReturnType<typeof setTimeout>;
+  /** Silences created here that no read of Alertmanager has listed yet. */
+  private readonly created = new Map<
+    string,
+    { silence: AmSilence; at: number }
+  >();
+  /** Silences expired here that a read of Alertmanager may still list. */
+  private readonly expired = new Map<string, number>();
   /** One entry per hub: the upstreams' URLs are part of the key. */
   private readonly key: string;
 
@@ -43,10 +61,79 @@ export class AlertSnapshots {
   }
 
   get(): Promise<AlertSnapshot> {
-    return this.shared.run(() => this.load(this.generation));
+    return this.shared
+      .run(() => this.load(this.generation))
+      .then(snapshot => this.withLocalWrites(snapshot));
   }
 
-  /** After a silence changes: the next request reads Alertmanager again. */
+  /**
+   * After this process created a silence: it is listed (and counted) at once, and Alertmanager
+   * is read again soon (see SILENCE_REFRESH_WINDOW_MS).
+   */
+  silenceCreated(silence: AmSilence): Promise<void> {
+    this.created.set(silence.id, { silence, at: Date.now() });
+    return this.silencesChanged();
+  }
+
+  /** After this process expired a silence: it is no longer listed, and Alertmanager is read again soon. */
+  silenceExpired(id: string): Promise<void> {
+    this.created.delete(id);
+    this.expired.set(id, Date.now());
+    return this.silencesChanged();
+  }
+
+  /** The first invalidation in a window at once; the others of that window at its end, as one. */
+  private silencesChanged(): Promise<void> {
+    const now = Date.now();
+    const windowEnd = this.lastInvalidation + SILENCE_REFRESH_WINDOW_MS;
+    if (now >= windowEnd) {
+      this.lastInvalidation = now;
+      return this.invalidate();
+    }
+    if (!this.trailing) {
+      this.trailing = setTimeout(() => {
+        this.trailing = undefined;
+        this.lastInvalidation = Date.now();
+        void this.invalidate();
+      }, windowEnd - now);
+      // A pending refresh does not keep the process alive.
+      this.trailing.unref?.();
+    }
+    return Promise.resolve();
+  }
+
+  /** This process's silence writes that the snapshot does not show yet, applied to it. */
+  private withLocalWrites(snapshot: AlertSnapshot): AlertSnapshot {
+    if (
+      snapshot.alertmanager !== 'ok' ||
+      (!this.created.size && !this.expired.size)
+    )
+      return snapshot;
+    const now = Date.now();
+    const listed = new Set(snapshot.silences.map(s => s.id));
+    for (const [id, { silence, at }] of this.created) {
+      if (
+        listed.has(id) ||
+        Date.parse(silence.endsAt) <= now ||
+        now - at > LOCAL_WRITE_MAX_AGE_MS
+      )
+        this.created.delete(id);
+    }
+    for (const [id, at] of this.expired) {
+      if (!listed.has(id) || now - at > LOCAL_WRITE_MAX_AGE_MS)
+        this.expired.delete(id);
+    }
+    if (!this.created.size && !this.expired.size) return snapshot;
+    return {
+      ...snapshot,
+      silences: [
+        ...snapshot.silences.filter(s => !this.expired.has(s.id)),
+        ...[...this.created.values()].map(c => c.silence),
+      ],
+    };
+  }
+
+  /** The next request reads Alertmanager again. */
   async invalidate(): Promise<void> {
     this.generation++;
     this.shared.forget();

@@ -9,7 +9,12 @@ describe('alert history', () => {
       'monitoring/selector': 'container=api',
       'monitoring/alert-selector': 'team=shop',
     });
+    // The namespace exactly: alerts without one only for the service's sole owner.
     expect(alertHistoryQuery(scope)).toBe(
+      'max by (alertname, alertstate, environment, cluster) ' +
+        '(ALERTS{service="pay\\"ments",namespace="sh.op",team="shop",container=~"api|"})',
+    );
+    expect(alertHistoryQuery({ ...scope, unnamespacedAlerts: true })).toBe(
       'max by (alertname, alertstate, environment, cluster) ' +
         '(ALERTS{service="pay\\"ments",namespace=~"sh\\\\.op|",team="shop",container=~"api|"})',
     );

@@ -31,7 +31,7 @@ const valueOrAbsent = (name: string, value: string): LabelMatcher => ({
 
 /**
  * The `ALERTS` selector of a scope, with the same semantics as `alertLabelsMatchScope`:
- * service exact, namespace when present, strict matchers always, soft ones when present.
+ * service exact, namespace (absent only for the sole owner), strict matchers always, soft ones when present.
  */
 export function alertsHistoryMatchers(scope: AlertScope): LabelMatcher[] {
   const matchers: LabelMatcher[] = [];
@@ -53,7 +53,12 @@ export function alertsHistoryMatchers(scope: AlertScope): LabelMatcher[] {
     }
   }
   if (scope.namespace !== undefined)
-    matchers.push(valueOrAbsent(LABELS.namespace, scope.namespace));
+    matchers.push(
+      // As alertLabelsMatchScope: a service's alerts without a namespace only for its sole owner.
+      scope.service === undefined || scope.unnamespacedAlerts
+        ? valueOrAbsent(LABELS.namespace, scope.namespace)
+        : { name: LABELS.namespace, op: '=', value: scope.namespace },
+    );
   matchers.push(...scope.strictMatchers);
   for (const m of scope.softMatchers) {
     // `!=` already matches an absent label; `=` must say so.

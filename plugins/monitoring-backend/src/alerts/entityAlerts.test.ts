@@ -176,10 +176,19 @@ describe('entityAlerts', () => {
         ],
       }),
     ];
-    const envs = run(payments, rules)
-      .rules[0].instances.map(i => i.environment)
-      .sort();
-    expect(envs).toEqual(['dev', 'staging']);
+    const envs = (unnamespacedAlerts: boolean) =>
+      entityAlerts(
+        'component:default/x',
+        { ...resolveAlertScope(payments), unnamespacedAlerts },
+        snapshot(rules),
+        ENVS,
+      )
+        .rules[0].instances.map(i => i.environment)
+        .sort();
+    // An alert without a namespace may come from any namespace: only the service's sole owner
+    // (ServiceClaims) sees it; a claimant of one namespace does not.
+    expect(envs(false)).toEqual(['dev']);
+    expect(envs(true)).toEqual(['dev', 'staging']);
   });
 
   it('narrows with monitoring/alert-selector, strictly', () => {

@@ -74,6 +74,8 @@ function staticLabelsAllow(
     {
       ...scope,
       service: labels[LABELS.service] === undefined ? undefined : scope.service,
+      // A label the rule does not set is open here: its alerts are matched one by one.
+      unnamespacedAlerts: true,
       strictMatchers: Object.values(present),
       softMatchers: [],
     },

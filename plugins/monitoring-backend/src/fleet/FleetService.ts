@@ -12,7 +12,6 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   alertLabelsMatchScope,
-  ANNOTATION_PROMETHEUS_LABELS,
   AlertScope,
   FLEET_HEALTH_ORDER,
   FleetFilters,
@@ -25,26 +24,22 @@ import {
   MONITORING_ANNOTATIONS,
   monitoringMetricsReadPermission,
   resolveAlertScope,
+  authorizeInChunks,
+  CLAIMANT_FILTER,
+  entityClaim,
+  refsToAuthorize,
+  ServiceClaimant,
+  serviceIdentity,
+  ServiceIdentity,
+  toClaimants,
+  TrustedLocations,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds } from '../config';
 import { CachedRead } from '../cachedRead';
-import {
-  CLAIMS_TTL_MS,
-  overlaps,
-  serviceIdentity,
-  ServiceIdentity,
-} from '../service/ServiceClaims';
+import { CLAIMS_TTL_MS } from '../service/ServiceClaims';
 import { SharedLoad } from '../sharedLoad';
 import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
-
-interface Claimant {
-  ref: string;
-  identity: ServiceIdentity;
-}
-
-/** Permission requests per call. */
-export const AUTHORIZE_CHUNK = 200;
 
 const FIELDS = [
   'kind',
@@ -61,14 +56,6 @@ const FIELDS = [
 const MONITORED_FILTER = MONITORING_ANNOTATIONS.map(a => ({
   [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
 }));
-/** Claimants also name services through Roadie's labels (see ServiceClaims). */
-const CLAIMANT_FILTER = [
-  ...MONITORED_FILTER,
-  {
-    [`metadata.annotations.${ANNOTATION_PROMETHEUS_LABELS}`]:
-      CATALOG_FILTER_EXISTS,
-  },
-];
 
 export function classify(
   cell: Pick<FleetCell, 'requestRate' | 'errorRatio' | 'latencyP95'>,
@@ -199,11 +186,12 @@ export class FleetService {
     private readonly thresholds: HealthThresholds,
     private readonly logger: LoggerService,
     cache: CacheService,
+    private readonly trusted: TrustedLocations = TrustedLocations.of([]),
   ) {
     this.claimantReads = new CachedRead(cache, CLAIMS_TTL_MS);
   }
 
-  private readonly claimantReads: CachedRead<Claimant[]>;
+  private readonly claimantReads: CachedRead<ServiceClaimant[]>;
   private readonly sharedResponses = new SharedLoad<FleetResponse>();
 
   /**
@@ -245,23 +233,13 @@ export class FleetService {
         return undefined;
       }),
     ]);
-    // In chunks: the permission backend takes JSON bodies of at most 100 kB (~470 requests).
-    const chunks: Array<typeof claimants> = [];
-    for (let i = 0; i < claimants.length; i += AUTHORIZE_CHUNK)
-      chunks.push(claimants.slice(i, i + AUTHORIZE_CHUNK));
-    const decisions = (
-      await Promise.all(
-        chunks.map(chunk =>
-          this.permissions.authorize(
-            chunk.map(c => ({
-              permission: monitoringMetricsReadPermission,
-              resourceRef: c.ref,
-            })),
-            { credentials },
-          ),
-        ),
-      )
-    ).flat();
+    const decisions = await authorizeInChunks(
+      claimants.map(c => ({
+        permission: monitoringMetricsReadPermission,
+        resourceRef: c.ref,
+      })),
+      chunk => this.permissions.authorize(chunk, { credentials }),
+    );
     const readable = new Set(
       claimants
         .filter((_, i) => decisions[i]?.result === AuthorizeResult.ALLOW)
@@ -273,10 +251,18 @@ export class FleetService {
       if (list) list.push(c);
       else claimantsOf.set(c.identity.service, [c]);
     }
-    const allClaimantsReadable = (identity: ServiceIdentity) =>
-      (claimantsOf.get(identity.service) ?? []).every(
-        c => !overlaps(c.identity, identity) || readable.has(c.ref),
-      );
+    // The claim rules: the entity's service also needs its other owners to be readable.
+    const ownersReadable = (
+      entity: Entity,
+      ref: string,
+      identity: ServiceIdentity,
+    ) =>
+      refsToAuthorize(
+        ref,
+        this.trusted.trusts(entity),
+        identity,
+        claimantsOf.get(identity.service) ?? [],
+      ).every(r => readable.has(r));
 
     // Environment columns come only from services the caller may see.
     const visibleServices = new Set(
@@ -301,7 +287,11 @@ export class FleetService {
     for (const entity of visible.items) {
       const ref = stringifyEntityRef(entity);
       const identity = serviceIdentity(entity);
-      if (!identity || !readable.has(ref) || !allClaimantsReadable(identity))
+      if (
+        !identity ||
+        !readable.has(ref) ||
+        !ownersReadable(entity, ref, identity)
+      )
         continue;
       const row = this.row(
         entity,
@@ -310,6 +300,13 @@ export class FleetService {
         byService.get(identity.service) ?? [],
         firing,
         environments,
+        // As on the entity's tab: alerts without a namespace count for the sole owner only.
+        entityClaim(
+          ref,
+          this.trusted.trusts(entity),
+          identity,
+          claimantsOf.get(identity.service) ?? [],
+        ).soleOwner,
       );
       if (
         ownerFilter &&
@@ -341,18 +338,13 @@ export class FleetService {
    * Every entity that names a service, read with the plugin's credentials: the same for every
    * caller, so shared for as long as the entity routes reuse a claim (CLAIMS_TTL_MS).
    */
-  private allClaimants(): Promise<Claimant[]> {
-    return this.claimantReads.get('fleet:claimants:v1', async () => {
+  private allClaimants(): Promise<ServiceClaimant[]> {
+    return this.claimantReads.get('fleet:claimants:v2', async () => {
       const { items } = await this.catalog.getEntities(
         { filter: CLAIMANT_FILTER, fields: FIELDS },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
-      return items
-        .map(e => ({
-          ref: stringifyEntityRef(e),
-          identity: serviceIdentity(e),
-        }))
-        .filter((c): c is Claimant => c.identity !== undefined);
+      return toClaimants(items, stringifyEntityRef, this.trusted);
     });
   }
 
@@ -371,10 +363,14 @@ export class FleetService {
     samples: FleetSample[],
     firing: Map<string, Array<Record<string, string>>> | undefined,
     environments: string[],
+    unnamespacedAlerts: boolean,
   ): FleetRow {
     let scope: AlertScope | undefined;
     try {
-      scope = resolveAlertScope(entity.metadata.annotations);
+      scope = {
+        ...resolveAlertScope(entity.metadata.annotations),
+        unnamespacedAlerts,
+      };
     } catch {
       scope = undefined;
     }

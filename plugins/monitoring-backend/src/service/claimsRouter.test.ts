@@ -9,7 +9,7 @@ import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { monitoringPlugin } from '../plugin';
-import { overlaps } from './ServiceClaims';
+import { overlaps } from '@hubspoke/backstage-plugin-monitoring-common';
 
 /**
  * An entity's author chooses the service its annotations name: `impostor` names payments'.
@@ -49,6 +49,8 @@ describe('service claims', () => {
           body: JSON.stringify({ status: 'success', data: { groups: [] } }),
         };
       }
+      if (req.method === 'POST' && req.path === '/am/api/v2/silences')
+        return { body: JSON.stringify({ silenceID: 'silence-1' }) };
       if (
         req.path === '/am/api/v2/alerts' ||
         req.path === '/am/api/v2/silences'
@@ -68,7 +70,10 @@ describe('service claims', () => {
   });
 
   /** `decide(permission, entityRef)`: the policy's decision, resolved per entity. */
-  async function start(decide: (permission: string, ref: string) => boolean) {
+  async function start(
+    decide: (permission: string, ref: string) => boolean,
+    opts: { entities?: typeof entities; trustedLocations?: string[] } = {},
+  ) {
     const permissions = mockServices.permissions.mock({
       authorize: async reqs =>
         reqs.map(r => ({
@@ -85,6 +90,9 @@ describe('service claims', () => {
             monitoring: {
               vmselect: { url: `${hub.url}/prometheus` },
               alertmanager: { url: `${hub.url}/am` },
+              ...(opts.trustedLocations
+                ? { claims: { trustedLocations: opts.trustedLocations } }
+                : {}),
             },
           },
         }),
@@ -92,7 +100,7 @@ describe('service claims', () => {
           defaultCredentials: mockCredentials.none(),
         }),
         permissions.factory,
-        catalogServiceMock.factory({ entities }),
+        catalogServiceMock.factory({ entities: opts.entities ?? entities }),
       ],
     });
     return server;
@@ -111,7 +119,7 @@ describe('service claims', () => {
       const res = await get(server, 'impostor', path);
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(
-        /service "payments" is also named by 1 other entity you may not read/,
+        /service "payments" is also owned by 1 other entity you may not read/,
       );
       // The hidden claimant's ref is not revealed.
       expect(res.body.error.message).not.toContain(
@@ -158,6 +166,153 @@ describe('service claims', () => {
     );
     const res = await get(server, 'checkout', 'metrics');
     expect(res.status).toBe(403);
+  });
+
+  describe('with a trusted location', () => {
+    const TRUSTED = 'url:https://git.example.com/platform/catalog/';
+    const origin = (where: string) => ({
+      'backstage.io/managed-by-origin-location': where,
+    });
+    const trustedCatalog = [
+      component('payments', {
+        'backstage.io/kubernetes-id': 'payments',
+        'backstage.io/kubernetes-namespace': 'shop',
+        ...origin(`${TRUSTED}all.yaml`),
+      }),
+      // Registered by anyone, from anywhere (a prefix look-alike included).
+      component('impostor', {
+        'backstage.io/kubernetes-id': 'payments',
+        'backstage.io/kubernetes-namespace': 'shop',
+        ...origin('url:https://git.example.com/platform/catalog-evil/x.yaml'),
+      }),
+    ];
+    const startTrusted = (decide: (p: string, ref: string) => boolean) =>
+      start(decide, { entities: trustedCatalog, trustedLocations: [TRUSTED] });
+
+    it("an untrusted claimant cannot block the owner's readers or silencers", async () => {
+      const server = await startTrusted(
+        (_p, ref) => ref !== 'component:default/impostor',
+      );
+      expect((await get(server, 'payments', 'metrics')).status).toBe(200);
+      expect((await get(server, 'payments', 'alerts')).status).toBe(200);
+      const silence = await request(server)
+        .post('/api/monitoring/entity/component/default/payments/silences')
+        .set('Authorization', mockCredentials.user.header())
+        .send({ duration: '1h', comment: 'deploy' });
+      expect(silence.status).toBe(201);
+    });
+
+    it("an untrusted claimant's readers still need the owner's permission", async () => {
+      const server = await startTrusted(
+        (_p, ref) => ref !== 'component:default/payments',
+      );
+      const res = await get(server, 'impostor', 'alerts');
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('is also owned by 1 other');
+    });
+
+    it('GET /claims says who owns the service, without naming other entities', async () => {
+      const server = await startTrusted(() => true);
+      const owner = await get(server, 'payments', 'claims');
+      expect(owner.status).toBe(200);
+      expect(owner.body).toEqual({
+        claim: {
+          service: 'payments',
+          namespace: 'shop',
+          owner: true,
+          trusted: true,
+          otherOwners: 0,
+          ignoredClaimants: 1,
+          soleOwner: true,
+        },
+      });
+      const other = await get(server, 'impostor', 'claims');
+      expect(other.body.claim).toMatchObject({
+        owner: false,
+        trusted: false,
+        otherOwners: 1,
+        soleOwner: false,
+      });
+      expect(JSON.stringify(other.body)).not.toContain('component:');
+    });
+  });
+
+  it("shows a service's alerts that carry no namespace only to its sole owner", async () => {
+    const firing = (labels: Record<string, string>) => ({
+      labels: { alertname: 'ServiceDown', ...labels },
+      annotations: {},
+      state: 'firing',
+      activeAt: '2026-12-07T00:00:00Z',
+      value: '1',
+    });
+    const rules = {
+      status: 'success',
+      data: {
+        groups: [
+          {
+            name: 'g',
+            file: 'f',
+            rules: [
+              {
+                name: 'ServiceDown',
+                type: 'alerting',
+                query: 'sum by (service) (up) == 0',
+                labels: {},
+                annotations: {},
+                state: 'firing',
+                alerts: [
+                  firing({ service: 'ledger', environment: 'production' }),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const alertsOf = async (catalog: typeof entities) => {
+      const local = await startFakeVmSelect((req: FakeRequest) => {
+        if (req.path.endsWith('/api/v1/rules'))
+          return { body: JSON.stringify(rules) };
+        return { body: '[]' };
+      });
+      try {
+        const { server } = await startTestBackend({
+          features: [
+            monitoringPlugin,
+            mockServices.rootConfig.factory({
+              data: {
+                monitoring: {
+                  vmselect: { url: `${local.url}/prometheus` },
+                  alertmanager: { url: `${local.url}/am` },
+                },
+              },
+            }),
+            mockServices.httpAuth.factory({
+              defaultCredentials: mockCredentials.none(),
+            }),
+            mockServices.permissions.factory(),
+            catalogServiceMock.factory({ entities: catalog }),
+          ],
+        });
+        const res = await get(server, 'ledger', 'alerts');
+        expect(res.status).toBe(200);
+        return res.body.rules.flatMap((r: any) => r.instances);
+      } finally {
+        local.close();
+      }
+    };
+    const ledger = component('ledger', {
+      'backstage.io/kubernetes-id': 'ledger',
+      'backstage.io/kubernetes-namespace': 'shop',
+    });
+    // Alone, ledger owns the service in every namespace: the alert is its own.
+    expect(await alertsOf([ledger])).toHaveLength(1);
+    // With a claimant in another namespace, an alert without a namespace may be either's.
+    const other = component('ledger-eu', {
+      'backstage.io/kubernetes-id': 'ledger',
+      'backstage.io/kubernetes-namespace': 'eu',
+    });
+    expect(await alertsOf([ledger, other])).toHaveLength(0);
   });
 
   it('overlaps: same service, and a namespace in common (none means all)', () => {

@@ -14,6 +14,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
+import vm151Rules from '../__fixtures__/vmalert-1.151-rules.json';
 import { matrix, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { monitoringPlugin } from '../plugin';
 
@@ -32,12 +33,15 @@ describe('bounded work on the query routes', () => {
   beforeAll(async () => {
     fake = await startFakeVmSelect(req => ({
       delayMs,
-      body: matrix([
-        {
-          environment: 'production',
-          values: [[Number(req.params.start), '1']],
-        },
-      ]),
+      // vmalert's rules (it defaults to VMSelect's URL), for the alerts route.
+      body: req.path.endsWith('/api/v1/rules')
+        ? JSON.stringify(vm151Rules)
+        : matrix([
+            {
+              environment: 'production',
+              values: [[Number(req.params.start), '1']],
+            },
+          ]),
     }));
   });
   afterAll(() => fake.close());
@@ -95,6 +99,32 @@ describe('bounded work on the query routes', () => {
     // Its limit frees up when they finish.
     delayMs = 0;
     expect((await metrics(server, 'c')).status).toBe(200);
+  });
+
+  it('answers 503 to the alerts of a principal past its in-flight limit, and serves others meanwhile', async () => {
+    const server = await start({ maxRequestsPerPrincipal: 2 });
+    delayMs = 300;
+    const alerts = (name: string, user = 'user:default/mock') =>
+      request(server)
+        .get(`/api/monitoring/entity/component/default/${name}/alerts`)
+        .set('Authorization', mockCredentials.user.header(user));
+    const later = <T>(send: () => PromiseLike<T>) =>
+      new Promise(resolve => setTimeout(resolve, 100)).then(send);
+    const [first, second, third, other] = await Promise.all([
+      alerts('a'),
+      metrics(server, 'b'),
+      later(() => alerts('c')),
+      later(() => alerts('d', 'user:default/someone-else')),
+    ]);
+    expect([first.status, second.status, other.status]).toEqual([
+      200, 200, 200,
+    ]);
+    expect(third.status).toBe(503);
+    expect(third.body.error.message).toBe(
+      '2 of your requests are still running; try again when they finish',
+    );
+    delayMs = 0;
+    expect((await alerts('c')).status).toBe(200);
   });
 
   it('refuses work past the queue bound with a 503 before sending any of its queries', async () => {

@@ -16,6 +16,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  EntityClaim,
   FleetFilters,
   monitoringAlertsSilencePermission,
   monitoringMetricsReadPermission,
@@ -24,6 +25,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { EntityAlertsService } from '../alerts/EntityAlertsService';
+import { withRetryAfter } from '../alerts/silenceLimits';
 import {
   HISTORY_DEFAULT_RANGE_SECONDS,
   HISTORY_MAX_POINTS,
@@ -125,7 +127,7 @@ export async function createRouter(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     what: string,
-  ): Promise<Entity> {
+  ): Promise<{ entity: Entity; claim?: EntityClaim }> {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
     const [decision] = await permissions.authorize(
@@ -135,8 +137,13 @@ export async function createRouter(
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`not allowed to ${what} ${entityRef}`);
     }
-    await claims.authorizeClaimants(entity, credentials, permission, what);
-    return entity;
+    const claim = await claims.authorizeClaimants(
+      entity,
+      credentials,
+      permission,
+      what,
+    );
+    return { entity, claim };
   }
 
   router.get(`${ENTITY_PATH}/metrics`, async (req, res) => {
@@ -145,29 +152,64 @@ export async function createRouter(
     const range = resolveRange(req.query, Date.now() / 1000, {
       retentionSeconds: options.retentionSeconds,
     });
-    const entity = await authorizedEntity(
-      entityRef,
-      credentials,
-      monitoringMetricsReadPermission,
-      'read the metrics of',
-    );
+    // The claimant lookups and permission checks count against the caller's limit too.
     res.json(
-      await bounded(credentials, res, signal =>
-        metrics.getMetrics(entity, range, signal),
-      ),
+      await bounded(credentials, res, async signal => {
+        const { entity } = await authorizedEntity(
+          entityRef,
+          credentials,
+          monitoringMetricsReadPermission,
+          'read the metrics of',
+        );
+        return metrics.getMetrics(entity, range, signal);
+      }),
     );
   });
 
   router.get(`${ENTITY_PATH}/alerts`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entityRef = entityRefOf(req);
-    const entity = await authorizedEntity(
-      entityRef,
-      credentials,
-      monitoringMetricsReadPermission,
-      'read the alerts of',
+    res.json(
+      await bounded(credentials, res, async () => {
+        const { entity, claim } = await authorizedEntity(
+          entityRef,
+          credentials,
+          monitoringMetricsReadPermission,
+          'read the alerts of',
+        );
+        return alerts.getAlerts(entity, {
+          unnamespacedAlerts: claim?.soleOwner,
+        });
+      }),
     );
-    res.json(await alerts.getAlerts(entity));
+  });
+
+  /** What the claim rules say about the entity's service: the tab warns of other claimants. */
+  router.get(`${ENTITY_PATH}/claims`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entityRef = entityRefOf(req);
+    res.json(
+      await bounded(credentials, res, async () => {
+        const entity = await catalog.getEntityByRef(entityRef, {
+          credentials,
+        });
+        if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
+        const [decision] = await permissions.authorize(
+          [
+            {
+              permission: monitoringMetricsReadPermission,
+              resourceRef: entityRef,
+            },
+          ],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW)
+          throw new NotAllowedError(
+            `not allowed to read the claims of ${entityRef}`,
+          );
+        return { claim: (await claims.claimOf(entity)) ?? null };
+      }),
+    );
   });
 
   router.get(`${ENTITY_PATH}/alerts/history`, async (req, res) => {
@@ -180,16 +222,18 @@ export async function createRouter(
       defaultRangeSeconds: HISTORY_DEFAULT_RANGE_SECONDS,
       retentionSeconds: options.retentionSeconds,
     });
-    const entity = await authorizedEntity(
-      entityRef,
-      credentials,
-      monitoringMetricsReadPermission,
-      'read the alerts of',
-    );
     res.json(
-      await bounded(credentials, res, signal =>
-        alerts.getHistory(entity, range, signal),
-      ),
+      await bounded(credentials, res, async signal => {
+        const { entity, claim } = await authorizedEntity(
+          entityRef,
+          credentials,
+          monitoringMetricsReadPermission,
+          'read the alerts of',
+        );
+        return alerts.getHistory(entity, range, signal, {
+          unnamespacedAlerts: claim?.soleOwner,
+        });
+      }),
     );
   });
 
@@ -200,34 +244,36 @@ export async function createRouter(
       // Only a signed-in user may silence: `createdBy` is who they are, whatever the body says.
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const entityRef = entityRefOf(req);
-      const entity = await authorizedEntity(
+      const { entity } = await authorizedEntity(
         entityRef,
         credentials,
         monitoringAlertsSilencePermission,
         'silence the alerts of',
       );
-      res
-        .status(201)
-        .json(
-          await alerts.createSilence(
-            entity,
-            req.body,
-            credentials.principal.userEntityRef,
-          ),
-        );
+      // A 429 (write rate, active silences) is decided before Alertmanager is written.
+      const created = await alerts
+        .createSilence(entity, req.body, credentials.principal.userEntityRef)
+        .catch(e => {
+          throw withRetryAfter(res, e);
+        });
+      res.status(201).json(created);
     },
   );
 
   router.delete(`${ENTITY_PATH}/silences/:id`, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const entityRef = entityRefOf(req);
-    const entity = await authorizedEntity(
+    const { entity } = await authorizedEntity(
       entityRef,
       credentials,
       monitoringAlertsSilencePermission,
       'expire the silences of',
     );
-    await alerts.expireSilence(entity, req.params.id);
+    await alerts
+      .expireSilence(entity, req.params.id, credentials.principal.userEntityRef)
+      .catch(e => {
+        throw withRetryAfter(res, e);
+      });
     res.status(204).end();
   });
 

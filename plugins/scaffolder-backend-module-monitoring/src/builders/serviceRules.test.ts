@@ -68,12 +68,12 @@ describe('buildServiceRules', () => {
     expect(errors.for).toBe('5m');
     expect(errors.expr).toMatch(/ > 0\.05$/);
     expect(errors.expr).toContain(
-      'sum by (service, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop",code=~"5.."}[5m]))',
+      'sum by (service, namespace, cluster, environment) (rate(http_requests_total{service="payments",namespace="shop",code=~"5.."}[5m]))',
     );
     expect(latency.alert).toBe(LATENCY_ALERT);
     expect(latency.for).toBe('10m');
     expect(latency.expr).toBe(
-      'histogram_quantile(0.95, sum by (service, cluster, environment, le) (rate(http_request_duration_seconds_bucket{service="payments",namespace="shop"}[5m]))) > 0.5',
+      'histogram_quantile(0.95, sum by (service, namespace, cluster, environment, le) (rate(http_request_duration_seconds_bucket{service="payments",namespace="shop"}[5m]))) > 0.5',
     );
     expect(r.alerts.map(a => a.expr)).toEqual([errors.expr, latency.expr]);
     expect(r.alerts.every(a => a.expr.startsWith(`${a.value} > `))).toBe(true);
