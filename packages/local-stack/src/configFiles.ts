@@ -91,7 +91,12 @@ export function writeConfigFiles(paths: StackPaths): Set<string> {
 
   // Holds passwords, so it is private like the secrets it is made from.
   const vmauth = vmauthConfig({
-    writers: spokes.map(user),
+    // Each spoke may only write its own cluster and environment labels.
+    writers: ENVIRONMENTS.map(env => ({
+      ...user(spokeUser(env)),
+      cluster: env.cluster,
+      environment: env.name,
+    })),
     readers: readers.map(user),
   });
   if (writeIfChanged(files.vmauth, yamlFile(vmauth), 0o600))

@@ -7,7 +7,7 @@ import {
   kubeClusterUrls,
 } from './kubeClusters';
 import { stackPaths } from './paths';
-import { ensurePassword } from './secrets';
+import { ensurePassword, ensureRenderKey } from './secrets';
 
 export interface StackEnv {
   MONITORING_VMSELECT_URL: string;
@@ -25,6 +25,8 @@ export interface StackEnv {
   MONITORING_KUBE_TOKEN: string;
   /** Apply's own bearer token on them (`monitoring.apply.clusters`), another account's. */
   MONITORING_APPLY_TOKEN: string;
+  /** `monitoring.apply.renderKey`: base64 of 32 random bytes, generated once. */
+  MONITORING_RENDER_KEY: string;
   /** `{ cluster name: API URL }` of the emulated clusters, as JSON (for tests). */
   MONITORING_KUBE_CLUSTERS: string;
 }
@@ -45,6 +47,7 @@ export function stackEnv(opts: { dir?: string } = {}): StackEnv {
     MONITORING_FORGE_PASSWORD: ensureForgePassword(paths),
     MONITORING_KUBE_TOKEN: ensureKubeToken(paths),
     MONITORING_APPLY_TOKEN: ensureApplyToken(paths),
+    MONITORING_RENDER_KEY: ensureRenderKey(paths),
     MONITORING_KUBE_CLUSTERS: JSON.stringify(kubeClusterUrls()),
   };
 }

@@ -10,8 +10,12 @@ function newPassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Reads the user's password, creating it first if it does not exist yet. */
-export function ensurePassword(paths: StackPaths, user: string): string {
+/** Reads the user's password, creating it first (with `generate`) if it does not exist yet. */
+export function ensurePassword(
+  paths: StackPaths,
+  user: string,
+  generate: () => string = newPassword,
+): string {
   fs.mkdirSync(paths.secrets, { recursive: true, mode: 0o700 });
   fs.chmodSync(paths.secrets, 0o700);
   const file = paths.secret(user);
@@ -21,7 +25,7 @@ export function ensurePassword(paths: StackPaths, user: string): string {
   } catch (e) {
     if (e.code !== 'ENOENT') throw e;
   }
-  const password = newPassword();
+  const password = generate();
   // 'wx' fails if another process created the file meanwhile; then read theirs.
   try {
     fs.writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
@@ -30,6 +34,17 @@ export function ensurePassword(paths: StackPaths, user: string): string {
     throw e;
   }
   return password;
+}
+
+/**
+ * The local app's `monitoring.apply.renderKey` (`MONITORING_RENDER_KEY`): 32 random bytes in
+ * base64, as `openssl rand -base64 32` makes it, generated once so a restarted backend still
+ * applies what it rendered before.
+ */
+export function ensureRenderKey(paths: StackPaths): string {
+  return ensurePassword(paths, 'monitoring-render-key', () =>
+    randomBytes(32).toString('base64'),
+  );
 }
 
 /** Passwords for several users, by user name. */

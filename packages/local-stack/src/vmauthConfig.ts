@@ -8,9 +8,14 @@
  * cannot be fetched here): it serves `/prometheus/api/v1/...`, so each route drops the
  * `/select/<tenant>` or `/insert/<tenant>` part (`drop_src_path_prefix_parts`), which is what
  * vminsert and vmselect themselves consume.
+ *
+ * Each spoke's route forces the spoke's own `cluster` and `environment` with the `extra_label`
+ * query arguments the spoke's VMUser target carries (`spokeWriteQueryArgs`), so a spoke's
+ * credential cannot write series that claim another cluster or environment.
  */
 import {
   READ_PATHS,
+  spokeWriteQueryArgs,
   WRITE_PATHS,
 } from '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
 import { URLS } from './endpoints';
@@ -32,14 +37,46 @@ const TENANT_PATH_PARTS = 2;
 
 export { READ_PATHS, WRITE_PATHS };
 
-const route = (paths: readonly string[]): VmauthRoute => ({
+/** A spoke's write user: its vmauth credentials and the labels it may write. */
+export interface SpokeWriter {
+  username: string;
+  password: string;
+  cluster: string;
+  environment: string;
+}
+
+/** `url_prefix` with query arguments appended, as the operator renders a target's `query_args`. */
+function withQueryArgs(
+  base: string,
+  args: ReadonlyArray<{ name: string; values: string[] }>,
+): string {
+  const url = new URL(base);
+  for (const arg of args) {
+    for (const value of arg.values) url.searchParams.append(arg.name, value);
+  }
+  return url.toString();
+}
+
+const route = (
+  paths: readonly string[],
+  urlPrefix: string = URLS.victoriaMetrics,
+): VmauthRoute => ({
   src_paths: [...paths],
-  url_prefix: URLS.victoriaMetrics,
+  url_prefix: urlPrefix,
   drop_src_path_prefix_parts: TENANT_PATH_PARTS,
 });
 
-export function writeUser(username: string, password: string): VmauthUser {
-  return { username, password, url_map: [route(WRITE_PATHS)] };
+export function writeUser(spoke: SpokeWriter): VmauthUser {
+  return {
+    username: spoke.username,
+    password: spoke.password,
+    url_map: [
+      route(
+        WRITE_PATHS,
+        withQueryArgs(URLS.victoriaMetrics, spokeWriteQueryArgs(spoke)),
+      ),
+    ],
+  };
 }
 
 export function readUser(username: string, password: string): VmauthUser {
@@ -47,12 +84,12 @@ export function readUser(username: string, password: string): VmauthUser {
 }
 
 export function vmauthConfig(opts: {
-  writers: Array<{ username: string; password: string }>;
+  writers: SpokeWriter[];
   readers: Array<{ username: string; password: string }>;
 }): { users: VmauthUser[] } {
   return {
     users: [
-      ...opts.writers.map(u => writeUser(u.username, u.password)),
+      ...opts.writers.map(writeUser),
       ...opts.readers.map(u => readUser(u.username, u.password)),
     ],
   };

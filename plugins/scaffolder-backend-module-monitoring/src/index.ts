@@ -31,7 +31,7 @@ export { validateObject, validateObjects } from './validation';
 // Public because tooling must match them; they change only with the hub's layout.
 export { HUB_ENVIRONMENT, RETENTION } from './builders/defaults';
 export { INSERT_PATH, SELECT_PATH } from './builders/cluster';
-export { READ_PATHS, WRITE_PATHS } from './builders/auth';
+export { READ_PATHS, WRITE_PATHS, spokeWriteQueryArgs } from './builders/auth';
 export { hubSchema, spokeSchema } from './builders/inputs';
 export { serviceRulesSchema } from './builders/serviceRulesInput';
 export type {
@@ -48,3 +48,7 @@ export type { ServiceAlert } from './builders/serviceRules';
 export type { ServiceRenderActionOptions } from './actions/serviceRender';
 export { RenderSeal } from './apply/seal';
 export type { OpenedSeal, SealLogger } from './apply/seal';
+export type { SealBinding } from './apply/seal';
+export { createApplyAction } from './actions/apply';
+export type { ApplyActionOptions } from './actions/apply';
+export { InitiatorAuthorization } from './actions/initiatorAuthorization';

@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import path from 'node:path';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { TrustedLocations } from '@hubspoke/backstage-plugin-monitoring-common';
+import { InitiatorAuthorization } from './actions/initiatorAuthorization';
 import { createApplyAction } from './actions/apply';
 import { RenderSeal } from './apply/seal';
 import { createHubRenderAction } from './actions/hubRender';
@@ -27,15 +31,35 @@ export const scaffolderModuleMonitoring = createBackendModule({
         config: coreServices.rootConfig,
         urlReader: coreServices.urlReader,
         logger: coreServices.logger,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, urlReader, logger }) {
+      async init({
+        scaffolder,
+        config,
+        urlReader,
+        logger,
+        auth,
+        permissions,
+        catalog,
+      }) {
         // What the render actions write is sealed with it; apply applies nothing else.
         const seal = RenderSeal.fromConfig(config, logger);
+        // Every action decides for the task's initiator (the claim rules as the backend's).
+        const authorization = new InitiatorAuthorization({
+          catalog,
+          permissions,
+          auth,
+          trusted: TrustedLocations.fromConfig(config, target =>
+            path.resolve(target),
+          ),
+        });
         scaffolder.addActions(
-          createHubRenderAction({ seal }),
-          createSpokeRenderAction({ seal }),
-          createServiceRenderAction({ urlReader, seal }),
-          createApplyAction({ config, seal }),
+          createHubRenderAction({ authorization, seal }),
+          createSpokeRenderAction({ authorization, seal }),
+          createServiceRenderAction({ authorization, urlReader, seal }),
+          createApplyAction({ config, authorization, seal }),
         );
       },
     });

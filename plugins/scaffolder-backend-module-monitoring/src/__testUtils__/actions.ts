@@ -1,6 +1,7 @@
 /** Helpers for the action tests. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parse } from 'yaml';
 
@@ -16,8 +17,14 @@ export function mockContext(
   workspacePath: string,
   input: Record<string, any>,
   isDryRun = false,
+  /** The task's initiator (default: the mock user). */
+  user?: string,
 ) {
   const ctx = createMockActionContext({ input: input as any, workspacePath });
+  if (user) {
+    const credentials = mockCredentials.user(user);
+    ctx.getInitiatorCredentials = async () => credentials;
+  }
   // createMockActionContext ignores isDryRun; set it so dry-run tests really run dry.
   (ctx as { isDryRun?: boolean }).isDryRun = isDryRun;
   const outputs: Record<string, any> = {};

@@ -17,6 +17,9 @@ import { RENDER_META_DIR, RENDER_SEAL_FILE, RenderSeal } from '../apply/seal';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The task id of createMockActionContext: what the renders here are sealed for. */
+export const MOCK_TASK_ID = 'mock-task-id';
+
 export const ALL_RESOURCES = [
   ...CORE_RESOURCES,
   ...OPERATOR_RESOURCES,
@@ -45,8 +48,18 @@ export const HUB_PROVIDED = Object.entries(HUB_PROVIDED_VALUES).map(
   ([secret, values]) => ({ secret, values }),
 );
 
-/** Root config with the emulated clusters as `kubernetes.clusterLocatorMethods` entries. */
-export function configFor(clusters: Record<string, KubeEmulator>) {
+/** The Kubernetes plugin's token in `configFor`: apply never sends it. */
+export const PLUGIN_TOKEN = 'kubernetes-plugin-token';
+
+/**
+ * Root config with the emulated clusters as `kubernetes.clusterLocatorMethods` entries (with the
+ * plugin's token, `PLUGIN_TOKEN`) and apply's own token `t` for each in
+ * `monitoring.apply.clusters`, with `allowedNamespaces` when given (else the default).
+ */
+export function configFor(
+  clusters: Record<string, KubeEmulator>,
+  options: { allowedNamespaces?: string[] } = {},
+) {
   return mockServices.rootConfig({
     data: {
       kubernetes: {
@@ -57,11 +70,22 @@ export function configFor(clusters: Record<string, KubeEmulator>) {
               name,
               url: emu.url,
               authProvider: 'serviceAccount',
-              serviceAccountToken: 't',
+              serviceAccountToken: PLUGIN_TOKEN,
               skipTLSVerify: true,
             })),
           },
         ],
+      },
+      monitoring: {
+        apply: {
+          clusters: Object.keys(clusters).map(name => ({
+            name,
+            serviceAccountToken: 't',
+            ...(options.allowedNamespaces
+              ? { allowedNamespaces: options.allowedNamespaces }
+              : {}),
+          })),
+        },
       },
     },
   });
@@ -72,6 +96,8 @@ export async function renderHub(
   workspace: string,
   outputPath = 'hub',
   overrides: Record<string, unknown> = {},
+  /** The cluster the render is sealed for (the apply tests' emulator). */
+  cluster = 'infra',
 ) {
   const hub = buildHub({
     ...exampleInput(hubExamples[0].example),
@@ -81,10 +107,11 @@ export async function renderHub(
   await writeManifests({
     workspacePath: workspace,
     outputPath,
-    sets: [{ subdir: '', objects: hub.objects }],
+    sets: [{ subdir: '', objects: hub.objects, cluster }],
     secrets: hub.secrets,
     logger: silent,
     seal: RenderSeal.forProcess(),
+    task: MOCK_TASK_ID,
   });
   return hub;
 }
@@ -93,6 +120,8 @@ export async function renderHub(
 export async function renderSpoke(
   workspace: string,
   overrides: Record<string, unknown> = {},
+  /** The clusters the render is sealed for (default: its own cluster, and the hub on `infra`). */
+  clusters: { cluster?: string; hubCluster?: string } = {},
 ) {
   const spoke = buildSpoke({
     ...exampleInput(spokeExamples[0].example),
@@ -103,12 +132,21 @@ export async function renderSpoke(
     workspacePath: workspace,
     outputPath,
     sets: [
-      { subdir: '', objects: spoke.spoke },
-      { subdir: HUB_SIDE_DIR, objects: spoke.hub },
+      {
+        subdir: '',
+        objects: spoke.spoke,
+        cluster: clusters.cluster ?? spoke.options.clusterName,
+      },
+      {
+        subdir: HUB_SIDE_DIR,
+        objects: spoke.hub,
+        cluster: clusters.hubCluster ?? 'infra',
+      },
     ],
     secrets: spoke.secrets,
     logger: silent,
     seal: RenderSeal.forProcess(),
+    task: MOCK_TASK_ID,
   });
   return { ...spoke, outputPath };
 }
@@ -117,7 +155,7 @@ export async function renderSpoke(
  * Seals a rendered folder again as it now is, as a render with other inputs would: for tests
  * that change a rendered object on purpose (edited files are refused otherwise).
  */
-export function reseal(folder: string, role = '') {
+export function reseal(folder: string, role = '', cluster = 'infra') {
   const files: Record<string, string> = {};
   for (const name of fs.readdirSync(folder)) {
     if (/\.ya?ml$/.test(name))
@@ -133,7 +171,7 @@ export function reseal(folder: string, role = '') {
   }
   fs.writeFileSync(
     path.join(metaDir, RENDER_SEAL_FILE),
-    RenderSeal.forProcess().seal(role, files),
+    RenderSeal.forProcess().seal(role, files, { task: MOCK_TASK_ID, cluster }),
   );
 }
 

@@ -11,7 +11,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   exampleInput,
   expectDocumentedAction,
@@ -20,6 +20,7 @@ import {
 import {
   ALL_RESOURCES,
   HUB_PROVIDED,
+  PLUGIN_TOKEN,
   applyPatches,
   configFor,
   dryRunPatches,
@@ -39,6 +40,10 @@ import { Applier } from '../apply/applier';
 import { RenderSeal } from '../apply/seal';
 import { createApplyAction } from './apply';
 import { examples } from './apply.examples';
+import { testAuthorization } from '../__testUtils__/authorization';
+
+/** The initiator may do anything: these tests are about apply itself. */
+const allowAll = testAuthorization().authorization;
 
 describe('monitoring:apply', () => {
   const mockDir = createMockDirectory();
@@ -63,6 +68,7 @@ describe('monitoring:apply', () => {
 
   const action = () =>
     createApplyAction({
+      authorization: allowAll,
       config: configFor({ infra: emu }),
       pollInterval: fast,
     });
@@ -87,6 +93,7 @@ describe('monitoring:apply', () => {
     try {
       const spoke = await renderSpoke(workspace);
       const a = createApplyAction({
+        authorization: allowAll,
         config: configFor({ infra: emu, 'prod-eu-1': spokeEmu }),
         pollInterval: fast,
       });
@@ -118,9 +125,14 @@ describe('monitoring:apply', () => {
       expect(agent.metadata.managedFields.map((m: any) => m.manager)).toContain(
         'backstage-monitoring-spoke',
       );
+      // Apply's own token on both clusters, never the Kubernetes plugin's.
       expect(spokeEmu.requests.every(r => r.authorization === 'Bearer t')).toBe(
         true,
       );
+      expect(emu.requests.every(r => r.authorization === 'Bearer t')).toBe(
+        true,
+      );
+      expect(JSON.stringify(emu.requests)).not.toContain(PLUGIN_TOKEN);
     } finally {
       await spokeEmu.close();
     }
@@ -628,6 +640,7 @@ describe('monitoring:apply', () => {
 
     it('refuses what another backend (another key) sealed', async () => {
       const other = createApplyAction({
+        authorization: allowAll,
         config: configFor({ infra: emu }),
         pollInterval: fast,
         seal: RenderSeal.random(),
@@ -669,13 +682,85 @@ describe('monitoring:apply', () => {
       );
     });
 
+    // eslint-disable-next-line jest/expect-expect -- asserts in refused
+    it("refuses the builders' cluster-scoped RBAC names with other rules, roleRef or subjects, even sealed", async () => {
+      const dir = path.join(workspace, 'hub');
+      const edit = async (kind: string, change: (o: any) => any) => {
+        const file = fs
+          .readdirSync(dir)
+          .find(f => f.includes(`-${kind.toLowerCase()}-kube-state-metrics-`))!;
+        const original = fs.readFileSync(path.join(dir, file), 'utf8');
+        fs.writeFileSync(
+          path.join(dir, file),
+          stringify(change(parse(original))),
+        );
+        reseal(dir); // as if a render had made it
+        await refused(
+          { path: 'hub', cluster: 'infra' },
+          `hub/${file}: ${kind} kube-state-metrics-monitoring is not one the render actions make`,
+        );
+        fs.writeFileSync(path.join(dir, file), original);
+      };
+      await edit('ClusterRole', o => ({
+        ...o,
+        rules: [
+          ...o.rules,
+          { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
+        ],
+      }));
+      await edit('ClusterRole', o => ({
+        ...o,
+        rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+      }));
+      await edit('ClusterRole', o => ({
+        ...o,
+        aggregationRule: {
+          clusterRoleSelectors: [{ matchLabels: { admin: 'true' } }],
+        },
+      }));
+      await edit('ClusterRole', o => ({
+        ...o,
+        metadata: {
+          ...o.metadata,
+          labels: {
+            ...o.metadata.labels,
+            'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+          },
+        },
+      }));
+      await edit('ClusterRoleBinding', o => ({
+        ...o,
+        roleRef: { ...o.roleRef, name: 'cluster-admin' },
+      }));
+      await edit('ClusterRoleBinding', o => ({
+        ...o,
+        subjects: [...o.subjects, binding.subjects[0]],
+      }));
+      await edit('ClusterRoleBinding', o => ({
+        ...o,
+        subjects: [{ ...o.subjects[0], name: 'default' }],
+      }));
+      // As rendered, they are applied.
+      reseal(dir);
+      await run({ path: 'hub', cluster: 'infra' });
+      expect(
+        emu.objects().filter(o => o.kind.startsWith('Cluster')),
+      ).toHaveLength(2);
+    });
+
     it('targets only the clusters of monitoring.apply.allowedClusters when it is set', async () => {
-      const config = configFor({ infra: emu });
+      const config = (configFor({ infra: emu }) as any).get();
       const limited = createApplyAction({
+        authorization: allowAll,
         config: mockServices.rootConfig({
           data: {
-            ...(config as any).get(),
-            monitoring: { apply: { allowedClusters: ['prod-eu-1'] } },
+            ...config,
+            monitoring: {
+              apply: {
+                ...config.monitoring.apply,
+                allowedClusters: ['prod-eu-1'],
+              },
+            },
           },
         }),
         pollInterval: fast,
@@ -690,6 +775,141 @@ describe('monitoring:apply', () => {
         'cluster "infra" is not in monitoring.apply.allowedClusters',
       );
       expect(emu.requests).toEqual([]);
+    });
+  });
+
+  describe('stays inside its lane', () => {
+    const refusal = async (
+      a: ReturnType<typeof createApplyAction>,
+      input: Record<string, any>,
+    ) => {
+      const { ctx } = mockContext(workspace, {
+        secretValues: HUB_PROVIDED,
+        ...input,
+      });
+      const err = await a.handler(ctx).then(
+        () => undefined,
+        e => e,
+      );
+      expect(emu.requests).toEqual([]);
+      return err;
+    };
+
+    it('refuses a cluster without apply credentials of its own: no fallback to the Kubernetes plugin token', async () => {
+      const data = (configFor({ infra: emu, other: emu }) as any).get();
+      const pluginOnly = createApplyAction({
+        authorization: allowAll,
+        config: mockServices.rootConfig({
+          data: { kubernetes: data.kubernetes },
+        }),
+        pollInterval: fast,
+      });
+      const err = await refusal(pluginOnly, { path: 'hub', cluster: 'infra' });
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toContain(
+        'Cluster "infra" has no apply credentials of its own: add { name: infra, serviceAccountToken } to monitoring.apply.clusters',
+      );
+
+      // The hub cluster of a spoke likewise, even when the spoke's cluster has its own.
+      const spoke = await renderSpoke(workspace);
+      const spokeOnly = createApplyAction({
+        authorization: allowAll,
+        config: mockServices.rootConfig({
+          data: {
+            ...data,
+            monitoring: {
+              apply: {
+                clusters: data.monitoring.apply.clusters.filter(
+                  (c: any) => c.name === 'infra',
+                ),
+              },
+            },
+          },
+        }),
+        pollInterval: fast,
+      });
+      const hubErr = await refusal(spokeOnly, {
+        path: spoke.outputPath,
+        cluster: 'infra',
+        hubCluster: 'other',
+        secretValues: [],
+      });
+      expect(hubErr).toBeInstanceOf(InputError);
+      expect(hubErr.message).toMatch(
+        /^Cluster "other" has no apply credentials of its own: .*monitoring\.apply\.clusters/,
+      );
+    });
+
+    it('refuses a set rendered into a namespace the cluster does not allow (default: monitoring), naming the object and the cluster', async () => {
+      await renderHub(workspace, 'obs', { namespace: 'observability' });
+      const err = await refusal(action(), { path: 'obs', cluster: 'infra' });
+      expect(err).toBeInstanceOf(NotAllowedError);
+      expect(err.message).toMatch(
+        /^Namespace observability is outside the namespaces monitoring:apply may write into in cluster infra \(monitoring: monitoring\.apply\.clusters\[\]\.allowedNamespaces\), and \d+ more: ServiceAccount observability\/node-exporter, /,
+      );
+
+      // Where the cluster's entry allows it, the same set is applied.
+      const widened = createApplyAction({
+        authorization: allowAll,
+        config: configFor(
+          { infra: emu },
+          { allowedNamespaces: ['monitoring', 'observability'] },
+        ),
+        pollInterval: fast,
+      });
+      const { ctx } = mockContext(workspace, {
+        path: 'obs',
+        cluster: 'infra',
+        secretValues: HUB_PROVIDED.map(({ secret, values }) => ({
+          secret: secret.replace(/^monitoring\//, 'observability/'),
+          values,
+        })),
+      });
+      await widened.handler(ctx);
+      expect(emu.objects()).toHaveLength(hubTotal);
+      expect(
+        emu
+          .objects()
+          .filter(o => !o.kind.startsWith('Cluster'))
+          .every(
+            o => (o.metadata.namespace ?? o.metadata.name) === 'observability',
+          ),
+      ).toBe(true);
+    });
+
+    it('refuses one sealed object moved to another namespace, or without one, naming it and the cluster', async () => {
+      const dir = path.join(workspace, 'hub');
+      const file = fs.readdirSync(dir).find(f => f.includes('-vmrule-'))!;
+      const original = parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      fs.writeFileSync(
+        path.join(dir, file),
+        stringify({
+          ...original,
+          metadata: { ...original.metadata, namespace: 'kube-system' },
+        }),
+      );
+      reseal(dir);
+      const err = await refusal(action(), { path: 'hub', cluster: 'infra' });
+      expect(err).toBeInstanceOf(NotAllowedError);
+      expect(err.message).toBe(
+        `VMRule kube-system/${original.metadata.name} is outside the namespaces monitoring:apply may write into in cluster infra (monitoring: monitoring.apply.clusters[].allowedNamespaces); nothing was applied`,
+      );
+
+      const { namespace: _dropped, ...metadata } = original.metadata;
+      fs.writeFileSync(
+        path.join(dir, file),
+        stringify({ ...original, metadata }),
+      );
+      reseal(dir);
+      const noNamespace = await refusal(action(), {
+        path: 'hub',
+        cluster: 'infra',
+      });
+      // The server would place it itself: refused (by validation, before the lane's own check).
+      expect(noNamespace).toBeInstanceOf(InputError);
+      expect(noNamespace.message).toContain(
+        `VMRule/${original.metadata.name}: metadata.namespace`,
+      );
     });
   });
 

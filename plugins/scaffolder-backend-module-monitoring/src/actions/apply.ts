@@ -10,7 +10,9 @@ import {
   ProvidedValues,
   resolveCluster,
 } from '../apply';
+import { applyClusters } from '../apply/cluster';
 import { RenderSeal } from '../apply/seal';
+import { InitiatorAuthorization } from './initiatorAuthorization';
 import { objectRef } from '../validation';
 import { examples } from './apply.examples';
 import { HUB_SIDE_DIR } from './spokeRender';
@@ -34,11 +36,14 @@ const FIELD_MANAGER = /^backstage-monitoring(-[a-z0-9][a-z0-9-]{0,100})?$/;
 /** The longest readiness wait. */
 const MAX_WAIT_MS = 3600_000;
 
+/** @public */
 export interface ApplyActionOptions {
   /** Root config: the clusters come from `kubernetes.clusterLocatorMethods[type=config].clusters`. */
   config: RootConfigService;
   /** Vouches for what the render actions wrote; by default the process's (as theirs). */
   seal?: RenderSeal;
+  /** Checks, as the task's initiator, `monitoring.rules.write` or `monitoring.stack.write`. */
+  authorization: InitiatorAuthorization;
   /** Readiness polling backoff (default 2s doubling up to 30s). */
   pollInterval?: { initialMs: number; maxMs: number };
 }
@@ -52,6 +57,9 @@ export interface ApplyActionOptions {
 export function createApplyAction(options: ApplyActionOptions) {
   const { config } = options;
   const seal = options.seal ?? RenderSeal.forProcess();
+  // `monitoring.apply.clusters`: apply's own token and allowed namespaces per cluster (a cluster
+  // without an entry is refused when targeted), checked at start-up.
+  applyClusters(config);
   // `monitoring.apply.allowedClusters`: when set, apply targets only these.
   const allowedClusters = config.getOptionalStringArray(
     'monitoring.apply.allowedClusters',
@@ -212,6 +220,25 @@ export function createApplyAction(options: ApplyActionOptions) {
         force,
         logger: ctx.logger,
         seal,
+        task: ctx.task.id,
+        // A service's rules need monitoring.rules.write on their component (as the render
+        // checked); anything else the stack permission on each target cluster.
+        authorize: async subjects => {
+          const credentials = await ctx.getInitiatorCredentials();
+          for (const s of subjects) {
+            if (s.entityRef)
+              await options.authorization.serviceEntity(
+                s.entityRef,
+                credentials,
+              );
+            else
+              await options.authorization.stack(
+                s.cluster,
+                credentials,
+                'apply the monitoring stack to',
+              );
+          }
+        },
         live: !ctx.isDryRun,
       });
       const objectCount = targets.reduce((n, t) => n + t.objects.length, 0);

@@ -5,8 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '@backstage/errors';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import {
@@ -22,6 +25,10 @@ import {
 } from '../__testUtils__/apply';
 import { KubeEmulator } from '@internal/monitoring-kube-emulator';
 import { createApplyAction } from './apply';
+import { testAuthorization } from '../__testUtils__/authorization';
+
+/** The initiator may do anything: these tests are about apply itself. */
+const allowAll = testAuthorization().authorization;
 
 const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
 
@@ -50,6 +57,7 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
 
   const action = () =>
     createApplyAction({
+      authorization: allowAll,
       config: configFor({ infra: hub, 'prod-eu-1': spoke }),
       pollInterval: fast,
     });
@@ -413,24 +421,6 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
       'secretValues sets keys that are generated or fixed, not provided by the operator: monitoring/hub-vmuser-portal key password',
     ],
     [
-      'a secret-requirements.json naming a Secret outside the rendered namespaces',
-      async () => {
-        await renderHub(workspace);
-        const file = path.join(
-          workspace,
-          'hub',
-          '.monitoring',
-          'secret-requirements.json',
-        );
-        const reqs = JSON.parse(fs.readFileSync(file, 'utf8'));
-        reqs[2].namespace = 'kube-system';
-        fs.writeFileSync(file, JSON.stringify(reqs));
-        reseal(path.join(workspace, 'hub')); // refused even when sealed
-        return { path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED };
-      },
-      /secret-requirements.json names Secrets outside the namespaces of the objects for cluster infra: kube-system\//,
-    ],
-    [
       'a malformed secret-requirements.json',
       async () => {
         await renderHub(workspace);
@@ -459,6 +449,97 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
       expect(applyPatches(spoke)).toEqual([]);
     },
   );
+
+  describe('creates Secrets only inside its lane', () => {
+    /** The hub's secret-requirements.json with its third Secret moved to kube-system, sealed. */
+    const strayRequirement = async () => {
+      await renderHub(workspace);
+      const file = path.join(
+        workspace,
+        'hub',
+        '.monitoring',
+        'secret-requirements.json',
+      );
+      const reqs = JSON.parse(fs.readFileSync(file, 'utf8'));
+      reqs[2].namespace = 'kube-system';
+      fs.writeFileSync(file, JSON.stringify(reqs));
+      reseal(path.join(workspace, 'hub')); // refused even when sealed
+      return `kube-system/${reqs[2].name}`;
+    };
+    const refusal = async (
+      a: ReturnType<typeof createApplyAction>,
+      input: Record<string, unknown>,
+    ) => {
+      const p = a.handler(mockContext(workspace, input).ctx);
+      const err = await p.then(
+        () => undefined,
+        e => e,
+      );
+      expect(hub.requests).toEqual([]);
+      expect(spoke.requests).toEqual([]);
+      return err;
+    };
+
+    it("refuses a Secret to create outside the cluster's allowedNamespaces, naming it and the cluster", async () => {
+      const secretRef = await strayRequirement();
+      const err = await refusal(action(), {
+        path: 'hub',
+        cluster: 'infra',
+        secretValues: HUB_PROVIDED,
+      });
+      expect(err).toBeInstanceOf(NotAllowedError);
+      expect(err.message).toBe(
+        `Secret ${secretRef} (created from .monitoring/secret-requirements.json) is outside the namespaces monitoring:apply may write into in cluster infra (monitoring: monitoring.apply.clusters[].allowedNamespaces); nothing was applied`,
+      );
+    });
+
+    it('refuses, where kube-system is allowed, a Secret outside the namespaces of the rendered objects', async () => {
+      await strayRequirement();
+      const wide = createApplyAction({
+        authorization: allowAll,
+        config: configFor(
+          { infra: hub, 'prod-eu-1': spoke },
+          { allowedNamespaces: ['monitoring', 'kube-system'] },
+        ),
+        pollInterval: fast,
+      });
+      const err = await refusal(wide, {
+        path: 'hub',
+        cluster: 'infra',
+        secretValues: HUB_PROVIDED,
+      });
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(
+        /secret-requirements.json names Secrets outside the namespaces of the objects for cluster infra: kube-system\//,
+      );
+    });
+
+    it("refuses the hub side of a spoke outside the hub cluster's own allowedNamespaces", async () => {
+      const rendered = await renderSpoke(
+        workspace,
+        {},
+        { cluster: 'prod-eu-1', hubCluster: 'infra' },
+      );
+      const data = (configFor({ infra: hub, 'prod-eu-1': spoke }) as any).get();
+      data.monitoring.apply.clusters[0].allowedNamespaces = ['observability'];
+      const err = await refusal(
+        createApplyAction({
+          authorization: allowAll,
+          config: mockServices.rootConfig({ data }),
+          pollInterval: fast,
+        }),
+        {
+          path: rendered.outputPath,
+          cluster: 'prod-eu-1',
+          hubCluster: 'infra',
+        },
+      );
+      expect(err).toBeInstanceOf(NotAllowedError);
+      expect(err.message).toMatch(
+        /^VMUser monitoring\/\S+ is outside the namespaces monitoring:apply may write into in cluster infra \(observability: .*, and 1 more: Secret monitoring\/\S+ \(created from .monitoring\/secret-requirements.json\); nothing was applied$/,
+      );
+    });
+  });
 
   it('creates no Secret with createSecrets false, in a dry run, or with the external-secrets strategy', async () => {
     await hubRunning();
@@ -490,10 +571,11 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
         .filter(o => o.kind === 'Secret'),
     ).toEqual([]);
 
-    const external = await renderSpoke(workspace, {
-      clusterName: 'dev-1',
-      secretStrategy: 'external-secrets',
-    });
+    const external = await renderSpoke(
+      workspace,
+      { clusterName: 'dev-1', secretStrategy: 'external-secrets' },
+      { cluster: 'prod-eu-1' },
+    );
     await run({
       path: external.outputPath,
       cluster: 'prod-eu-1',

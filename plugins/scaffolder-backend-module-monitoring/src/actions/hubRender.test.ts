@@ -11,6 +11,7 @@ import {
 } from '../__testUtils__/actions';
 import { createHubRenderAction } from './hubRender';
 import { examples } from './hubRender.examples';
+import { testAuthorization } from '../__testUtils__/authorization';
 
 let breakVMCluster = false;
 jest.mock('../builders/hub', () => {
@@ -31,7 +32,9 @@ jest.mock('../builders/hub', () => {
 
 describe('monitoring:hub:render', () => {
   const mockDir = createMockDirectory();
-  const action = createHubRenderAction();
+  const action = createHubRenderAction({
+    authorization: testAuthorization().authorization,
+  });
 
   beforeEach(() => {
     mockDir.clear();

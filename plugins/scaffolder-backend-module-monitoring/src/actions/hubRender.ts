@@ -4,6 +4,7 @@ import { hubInputSchema } from '../builders/inputs';
 import { examples } from './hubRender.examples';
 import { renderOutputSchema } from './outputSchema';
 import { RenderSeal } from '../apply/seal';
+import { InitiatorAuthorization } from './initiatorAuthorization';
 import { writeManifests } from './writeManifests';
 
 /**
@@ -13,7 +14,11 @@ import { writeManifests } from './writeManifests';
  *
  * @public
  */
-export function createHubRenderAction(options: { seal?: RenderSeal } = {}) {
+export function createHubRenderAction(options: {
+  /** Checks `monitoring.stack.write` (or `.create`) on the hub's cluster as the initiator. */
+  authorization: InitiatorAuthorization;
+  seal?: RenderSeal;
+}) {
   const seal = options.seal ?? RenderSeal.forProcess();
   return createTemplateAction({
     id: 'monitoring:hub:render',
@@ -30,13 +35,20 @@ export function createHubRenderAction(options: { seal?: RenderSeal } = {}) {
       // parsing with zod again applies the defaults and the checks JSON schema cannot express.
       const hub = buildHub(ctx.input);
       const o = hub.options;
+      // Before anything is written: the initiator may render the hub of this cluster.
+      await options.authorization.stack(
+        o.clusterName,
+        await ctx.getInitiatorCredentials(),
+        'render the monitoring hub of',
+      );
       ctx.logger.info(
         `Rendering hub ${o.name} in namespace ${o.namespace} (${hub.objects.length} objects, secrets: ${o.secretStrategy})${ctx.isDryRun ? ' [dry run]' : ''}`,
       );
       const result = await writeManifests({
         workspacePath: ctx.workspacePath,
         outputPath: o.outputPath,
-        sets: [{ subdir: '', objects: hub.objects }],
+        sets: [{ subdir: '', objects: hub.objects, cluster: o.clusterName }],
+        task: ctx.task.id,
         secrets: hub.secrets,
         logger: ctx.logger,
         seal,

@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import { createHubRenderAction } from './hubRender';
 import { createSpokeRenderAction } from './spokeRender';
+import { testAuthorization } from '../__testUtils__/authorization';
 
 /** Keys whose value would be a credential. */
 const SECRET_KEY =
@@ -78,7 +79,9 @@ describe('no secret value in the workspace', () => {
         secretStrategy,
       });
       hub.ctx.secrets = taskSecrets;
-      await createHubRenderAction().handler(hub.ctx);
+      await createHubRenderAction({
+        authorization: testAuthorization().authorization,
+      }).handler(hub.ctx);
       for (const [clusterName, environment] of [
         ['dev', 'dev'],
         ['prod', 'production'],
@@ -91,7 +94,9 @@ describe('no secret value in the workspace', () => {
           secretStrategy,
         });
         spoke.ctx.secrets = taskSecrets;
-        await createSpokeRenderAction().handler(spoke.ctx);
+        await createSpokeRenderAction({
+          authorization: testAuthorization().authorization,
+        }).handler(spoke.ctx);
       }
 
       const files = listFiles(workspace);
@@ -124,9 +129,12 @@ describe('no secret value in the workspace', () => {
       expect(seals).toHaveLength(folders.length);
       for (const seal of seals) {
         expect(Object.keys(seal).sort()).toEqual([
+          'cluster',
+          'entityRef',
           'files',
           'mac',
           'role',
+          'task',
           'version',
         ]);
         expect(

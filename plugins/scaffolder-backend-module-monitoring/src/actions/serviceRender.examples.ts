@@ -1,21 +1,16 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import { stringify } from 'yaml';
 
-/** catalog:fetch -> monitoring:service:render -> catalog:write, as a template runs them. */
+/** monitoring:service:render -> catalog:write, as a template runs them. */
 function chain(entityRef: string, input: Record<string, unknown>) {
   return stringify({
     steps: [
       {
-        id: 'fetch',
-        name: 'Fetch the component',
-        action: 'catalog:fetch',
-        input: { entityRef },
-      },
-      {
         id: 'render',
         name: 'Render the service alerts',
         action: 'monitoring:service:render',
-        input: { entity: '${{ steps.fetch.output.entity }}', ...input },
+        // The component is read from the catalog as the task's initiator, by its ref.
+        input: { entityRef, ...input },
       },
       {
         id: 'catalog',
@@ -66,7 +61,7 @@ export const examples: TemplateExample[] = [
     description:
       'A component without monitoring annotations: its name becomes backstage.io/kubernetes-id (what the monitor-a-service template passes)',
     example: chain('component:default/shop-docs', {
-      defaultKubernetesId: '${{ steps.fetch.output.entity.metadata.name }}',
+      defaultKubernetesId: 'shop-docs',
     }),
   },
 ];

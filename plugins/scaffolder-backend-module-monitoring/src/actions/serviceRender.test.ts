@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse, parseAllDocuments } from 'yaml';
@@ -8,6 +9,7 @@ import {
   listFiles,
   mockContext,
 } from '../__testUtils__/actions';
+import { testAuthorization } from '../__testUtils__/authorization';
 import { createServiceRenderAction } from './serviceRender';
 import { examples } from './serviceRender.examples';
 
@@ -19,11 +21,10 @@ const COMPONENTS: Array<Record<string, any>> = parseAllDocuments(
   ),
 ).map(d => d.toJS());
 
-/** What catalog:fetch returns for a ref: the example entity plus the fields the catalog adds. */
-function fetchEntity(ref: string) {
-  const name = ref.split('/').pop();
+/** The example component as the catalog serves it: plus the fields the catalog adds. */
+function catalogEntity(name: string) {
   const source = COMPONENTS.find(c => c.metadata.name === name);
-  if (!source) throw new Error(`no example component ${ref}`);
+  if (!source) throw new Error(`no example component ${name}`);
   return {
     ...source,
     metadata: {
@@ -41,41 +42,31 @@ function fetchEntity(ref: string) {
     relations: [
       { type: 'ownedBy', targetRef: `group:default/${source.spec.owner}` },
     ],
-  };
+  } as Entity;
 }
 
-/** The render step's input with `${{ steps.fetch.output.entity... }}` resolved. */
+const CATALOG = COMPONENTS.map(c => catalogEntity(c.metadata.name));
+
+/** The render step's input and the component it names. */
 function renderStep(example: string) {
   const { steps } = parse(example);
-  const fetchStep = steps.find((s: any) => s.action === 'catalog:fetch');
   const render = steps.find(
     (s: any) => s.action === 'monitoring:service:render',
   );
   const write = steps.find((s: any) => s.action === 'catalog:write');
-  const entity = fetchEntity(fetchStep.input.entityRef);
-  const resolve = (v: unknown): unknown => {
-    const m =
-      typeof v === 'string' &&
-      /^\$\{\{ steps\.fetch\.output\.entity((?:\.\w+)*) \}\}$/.exec(v);
-    if (!m) return v;
-    return m[1]
-      .split('.')
-      .filter(Boolean)
-      .reduce((o: any, k) => o[k], entity);
-  };
-  const input: Record<string, any> = Object.fromEntries(
-    Object.entries(render.input).map(([k, v]) => [k, resolve(v)]),
-  );
+  const name = String(render.input.entityRef).split('/').pop();
   return {
-    input,
-    source: COMPONENTS.find(c => c.metadata.name === entity.metadata.name)!,
+    input: render.input as Record<string, any>,
+    source: COMPONENTS.find(c => c.metadata.name === name)!,
     write,
   };
 }
 
 describe('monitoring:service:render', () => {
   const mockDir = createMockDirectory();
-  const action = createServiceRenderAction();
+  const action = createServiceRenderAction({
+    authorization: testAuthorization({ entities: CATALOG }).authorization,
+  });
 
   beforeEach(() => mockDir.clear());
 
@@ -206,17 +197,36 @@ describe('monitoring:service:render', () => {
 
   const payments = () =>
     renderStep(examples[0].example).input as Record<string, any>;
+  /** payments as the catalog serves it once `patch` changed it. */
   const withEntity = (patch: (e: any) => void) => {
-    const entity = structuredClone(payments().entity);
+    const entity = structuredClone(catalogEntity('payments'));
     patch(entity);
-    return { entity };
+    return { entityRef: stringifyEntityRef(entity), catalog: entity };
   };
 
   it.each<[string, Record<string, unknown>, string | RegExp]>([
-    ['no entity', { entity: undefined }, 'entity: Required'],
+    ['no entity', { entityRef: undefined }, 'entityRef: Required'],
+    [
+      'an entity ref that is not one',
+      { entityRef: 'component:default/pay ments' },
+      'entityRef: must be an entity ref',
+    ],
+    [
+      'a component the catalog does not have',
+      { entityRef: 'component:default/nowhere' },
+      'component:default/nowhere is not in the catalog',
+    ],
+    [
+      'an entity object in the input (never trusted)',
+      { entity: catalogEntity('payments') },
+      "Unrecognized key(s) in object: 'entity'",
+    ],
     [
       'an entity that is not a Component',
-      withEntity(e => (e.kind = 'Resource')),
+      withEntity(e => {
+        e.kind = 'Resource';
+        e.metadata.name = 'payments-resource';
+      }),
       'entity.kind: must be Component',
     ],
     [
@@ -315,8 +325,21 @@ describe('monitoring:service:render', () => {
     'rejects %s with an InputError and writes nothing',
     async (_what, patch, message) => {
       const workspace = mockDir.resolve('bad');
-      const { ctx } = mockContext(workspace, { ...payments(), ...patch });
-      const run = action.handler(ctx);
+      const { catalog, ...input } = patch;
+      const { ctx } = mockContext(workspace, { ...payments(), ...input });
+      const run = createServiceRenderAction({
+        authorization: testAuthorization({
+          // The patched entity replaces the example of the same name.
+          entities: catalog
+            ? [
+                ...CATALOG.filter(
+                  e => e.metadata.name !== (catalog as Entity).metadata.name,
+                ),
+                catalog as Entity,
+              ]
+            : CATALOG,
+        }).authorization,
+      }).handler(ctx);
       await expect(run).rejects.toThrow(InputError);
       await expect(run).rejects.toThrow(message);
       expect(listFiles(workspace)).toEqual([]);

@@ -4,6 +4,7 @@ import {
   resolveSafeChildPath,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
@@ -11,10 +12,13 @@ import {
   githubDescriptorLocation,
   mergeAnnotationsIntoDescriptor,
 } from '../builders/descriptor';
+import { buildServiceRules } from '../builders/serviceRules';
 import {
-  buildServiceRules,
-  serviceRulesInputSchema,
-} from '../builders/serviceRules';
+  parseServiceRenderInput,
+  serviceRenderInputSchema,
+  ServiceRulesInput,
+} from '../builders/serviceRulesInput';
+import { InitiatorAuthorization } from './initiatorAuthorization';
 import { examples } from './serviceRender.examples';
 import { RenderSeal } from '../apply/seal';
 import { writeManifests } from './writeManifests';
@@ -68,6 +72,8 @@ const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
 /** @public */
 export interface ServiceRenderActionOptions {
+  /** Reads the component and checks `monitoring.rules.write` as the task's initiator. */
+  authorization: InitiatorAuthorization;
   /** Reads the component's descriptor for a pull request (Backstage's URL reader). */
   urlReader?: UrlReaderService;
   /** Seals what is written so only that can be applied; by default one per process. */
@@ -81,9 +87,7 @@ export interface ServiceRenderActionOptions {
  *
  * @public
  */
-export function createServiceRenderAction(
-  options: ServiceRenderActionOptions = {},
-) {
+export function createServiceRenderAction(options: ServiceRenderActionOptions) {
   return createTemplateAction({
     id: 'monitoring:service:render',
     description:
@@ -91,12 +95,25 @@ export function createServiceRenderAction(
     examples,
     supportsDryRun: true,
     schema: {
-      input: zi => serviceRulesInputSchema(zi),
+      input: zi => serviceRenderInputSchema(zi),
       output: zi => serviceRenderOutputSchema(zi),
     },
     async handler(ctx) {
+      // Parsed first (as the builder parses): bad input is an InputError before the catalog.
+      const { entityRef, hubCluster, ...fields } = parseServiceRenderInput(
+        ctx.input,
+      );
+      // Before anything is read or written: the initiator may change this service's rules, and
+      // the component is the catalog's, as they may read it (never an object from the input).
+      const catalogEntity = await options.authorization.serviceEntity(
+        entityRef,
+        await ctx.getInitiatorCredentials(),
+      );
       // Parsing with zod applies the defaults and the checks JSON schema cannot express.
-      const built = buildServiceRules(ctx.input);
+      const built = buildServiceRules({
+        ...fields,
+        entity: catalogEntity as ServiceRulesInput['entity'],
+      });
       const { options: o, target } = built;
       const ruleName = built.rule.metadata.name;
       ctx.logger.info(
@@ -134,7 +151,15 @@ export function createServiceRenderAction(
       const result = await writeManifests({
         workspacePath: ctx.workspacePath,
         outputPath,
-        sets: [{ subdir: '', objects: [built.rule] }],
+        sets: [
+          {
+            subdir: '',
+            objects: [built.rule],
+            cluster: hubCluster || undefined,
+          },
+        ],
+        task: ctx.task.id,
+        entityRef: stringifyEntityRef(catalogEntity),
         secrets: [],
         logger: ctx.logger,
         seal: options.seal ?? RenderSeal.forProcess(),
@@ -146,7 +171,12 @@ export function createServiceRenderAction(
       ctx.output('service', target.service);
       ctx.output('entity', built.entity);
 
-      if (location) {
+      if (location && ctx.isDryRun) {
+        // A dry run makes no request on the user's behalf with the backend's integrations.
+        ctx.logger.info(
+          `Dry run: the pull request would merge the annotations into ${location.path}; the descriptor was not read`,
+        );
+      } else if (location) {
         if (!options.urlReader)
           throw new InputError(
             'pullRequest needs the URL reader (the module passes it)',

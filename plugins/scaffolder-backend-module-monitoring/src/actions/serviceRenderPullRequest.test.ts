@@ -5,10 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parseAllDocuments } from 'yaml';
 import { listFiles, mockContext } from '../__testUtils__/actions';
+import { testAuthorization } from '../__testUtils__/authorization';
 import { createServiceRenderAction } from './serviceRender';
 
 const LOCATION =
@@ -31,7 +33,7 @@ spec:
 `;
 
 /** payments as catalog:fetch returns it when registered from that GitHub file. */
-const fetched = (location: string) => ({
+const fetched = (location: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
@@ -52,7 +54,12 @@ describe('monitoring:service:render with pullRequest', () => {
       return { buffer: async () => Buffer.from(DESCRIPTOR) } as any;
     },
   } as any;
-  const action = createServiceRenderAction({ urlReader });
+  /** The action over a catalog that serves payments as `entity`. */
+  const actionWith = (entity: Entity) =>
+    createServiceRenderAction({
+      urlReader,
+      authorization: testAuthorization({ entities: [entity] }).authorization,
+    });
 
   beforeEach(() => {
     mockDir.clear();
@@ -62,11 +69,11 @@ describe('monitoring:service:render with pullRequest', () => {
   it('lays out the merged descriptor and the VMRule as the repository, and says where to send them', async () => {
     const workspace = mockDir.resolve('workspace');
     const { ctx, outputs } = mockContext(workspace, {
-      entity: fetched(LOCATION),
+      entityRef: 'component:default/payments',
       defaultKubernetesId: 'payments',
       pullRequest: true,
     });
-    await action.handler(ctx);
+    await actionWith(fetched(LOCATION)).handler(ctx);
 
     expect(reads).toEqual([LOCATION]);
     expect(outputs.pullRequest).toEqual({
@@ -107,11 +114,11 @@ describe('monitoring:service:render with pullRequest', () => {
       },
     };
     const { ctx } = mockContext(workspace, {
-      entity,
+      entityRef: 'component:default/payments',
       defaultKubernetesId: 'payments',
       pullRequest: true,
     });
-    const run = action.handler(ctx);
+    const run = actionWith(entity).handler(ctx);
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow(
       'A pull request needs the component registered from a file in a github.com repository',
@@ -125,11 +132,11 @@ describe('monitoring:service:render with pullRequest', () => {
     const location =
       'https://github.com/acme/shop/blob/main/monitoring/catalog-info.yaml';
     const { ctx } = mockContext(workspace, {
-      entity: fetched(location),
+      entityRef: 'component:default/payments',
       defaultKubernetesId: 'payments',
       pullRequest: true,
     });
-    const run = action.handler(ctx);
+    const run = actionWith(fetched(location)).handler(ctx);
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow(
       'outputPath "monitoring" holds the component\'s descriptor monitoring/catalog-info.yaml',

@@ -11,10 +11,13 @@ import {
 } from '../__testUtils__/actions';
 import { createSpokeRenderAction } from './spokeRender';
 import { examples } from './spokeRender.examples';
+import { testAuthorization } from '../__testUtils__/authorization';
 
 describe('monitoring:spoke:render', () => {
   const mockDir = createMockDirectory();
-  const action = createSpokeRenderAction();
+  const action = createSpokeRenderAction({
+    authorization: testAuthorization().authorization,
+  });
 
   beforeEach(() => mockDir.clear());
 

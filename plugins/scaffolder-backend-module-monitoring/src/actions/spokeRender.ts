@@ -4,6 +4,7 @@ import { buildSpoke } from '../builders/spoke';
 import { renderOutputSchema } from './outputSchema';
 import { examples } from './spokeRender.examples';
 import { RenderSeal } from '../apply/seal';
+import { InitiatorAuthorization } from './initiatorAuthorization';
 import { writeManifests } from './writeManifests';
 
 /** Folder below the output path for the objects applied to the hub cluster. */
@@ -16,7 +17,11 @@ export const HUB_SIDE_DIR = 'hub-side';
  *
  * @public
  */
-export function createSpokeRenderAction(options: { seal?: RenderSeal } = {}) {
+export function createSpokeRenderAction(options: {
+  /** Checks `monitoring.stack.write` (or `.create`) on the spoke's cluster as the initiator. */
+  authorization: InitiatorAuthorization;
+  seal?: RenderSeal;
+}) {
   const seal = options.seal ?? RenderSeal.forProcess();
   return createTemplateAction({
     id: 'monitoring:spoke:render',
@@ -32,6 +37,12 @@ export function createSpokeRenderAction(options: { seal?: RenderSeal } = {}) {
       // Parsing with zod applies the defaults and the checks JSON schema cannot express.
       const spoke = buildSpoke(ctx.input);
       const o = spoke.options;
+      // Before anything is written: the initiator may render this cluster's spoke.
+      await options.authorization.stack(
+        o.clusterName,
+        await ctx.getInitiatorCredentials(),
+        'render the monitoring spoke of',
+      );
       const outputPath = o.outputPath ?? `spokes/${o.clusterName}`;
       ctx.logger.info(
         `Rendering spoke ${o.clusterName} (${o.environment}) writing to ${o.hubUrl}: ${spoke.spoke.length} objects, ${spoke.hub.length} hub-side${ctx.isDryRun ? ' [dry run]' : ''}`,
@@ -40,9 +51,10 @@ export function createSpokeRenderAction(options: { seal?: RenderSeal } = {}) {
         workspacePath: ctx.workspacePath,
         outputPath,
         sets: [
-          { subdir: '', objects: spoke.spoke },
-          { subdir: HUB_SIDE_DIR, objects: spoke.hub },
+          { subdir: '', objects: spoke.spoke, cluster: o.clusterName },
+          { subdir: HUB_SIDE_DIR, objects: spoke.hub, cluster: o.hubCluster },
         ],
+        task: ctx.task.id,
         secrets: spoke.secrets,
         logger: ctx.logger,
         seal,

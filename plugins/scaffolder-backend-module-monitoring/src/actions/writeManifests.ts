@@ -34,6 +34,8 @@ export interface ManifestSet {
   /** Folder below the output path ('' for the output path itself). */
   subdir: string;
   objects: K8sObject[];
+  /** The only cluster monitoring:apply may apply the set to; none: it can be published only. */
+  cluster?: string;
 }
 
 export interface WriteResult {
@@ -101,6 +103,10 @@ export async function writeManifests(opts: {
   logger: Logger;
   /** Seals what is written, so apply applies only that (see apply/seal.ts). */
   seal: RenderSeal;
+  /** The task whose monitoring:apply may apply the folders (bound into the seal). */
+  task: string;
+  /** For a service's rules: the component they belong to (bound into the seal). */
+  entityRef?: string;
 }): Promise<WriteResult> {
   const all = opts.sets.flatMap(s => s.objects);
   // Nothing is written unless every object is valid.
@@ -154,7 +160,11 @@ export async function writeManifests(opts: {
     await writeRegularFile(
       dir,
       `${RENDER_META_DIR}/${RENDER_SEAL_FILE}`,
-      opts.seal.seal(set.subdir, written),
+      opts.seal.seal(set.subdir, written, {
+        task: opts.task,
+        cluster: set.cluster,
+        entityRef: opts.entityRef,
+      }),
     );
   }
   if (opts.secrets.length > 0) {

@@ -2,11 +2,66 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
+import { NAMESPACE } from '../builders/defaults';
 
 export interface ClusterTarget {
   name: string;
   url: string;
   kubeConfig: KubeConfig;
+  /** The namespaces apply may write namespaced objects (and Namespaces) into there. */
+  allowedNamespaces: string[];
+}
+
+/** A cluster's entry of `monitoring.apply.clusters`: apply's own credentials and lane there. */
+export interface ApplyClusterConfig {
+  name: string;
+  /** Apply's own bearer token; undefined when the entry has none (then apply refuses the cluster). */
+  serviceAccountToken?: string;
+  allowedNamespaces: string[];
+}
+
+/** The namespaces of an entry without `allowedNamespaces`: the builders' default namespace. */
+export const DEFAULT_ALLOWED_NAMESPACES: readonly string[] = [NAMESPACE];
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * `monitoring.apply.clusters`, checked: an `Error` (at start-up, where the action is created) for
+ * a cluster listed twice, an empty `allowedNamespaces` or one that is not a namespace name. A
+ * missing token is not an error here (its environment variable may be unset where apply is not
+ * used): the cluster is refused when apply targets it.
+ */
+export function applyClusters(config: RootConfigService): ApplyClusterConfig[] {
+  const entries =
+    config.getOptionalConfigArray('monitoring.apply.clusters') ?? [];
+  const seen = new Set<string>();
+  return entries.map((c, i) => {
+    const name = c.getString('name');
+    const at = `monitoring.apply.clusters[${i}] (${name})`;
+    if (seen.has(name))
+      throw new Error(
+        `monitoring.apply.clusters lists cluster "${name}" twice`,
+      );
+    seen.add(name);
+    const allowedNamespaces = c.getOptionalStringArray('allowedNamespaces') ?? [
+      ...DEFAULT_ALLOWED_NAMESPACES,
+    ];
+    if (allowedNamespaces.length === 0)
+      throw new Error(
+        `${at}.allowedNamespaces is empty: list the namespaces apply may write into (default: ${DEFAULT_ALLOWED_NAMESPACES.join(', ')})`,
+      );
+    const bad = allowedNamespaces.filter(n => !DNS_LABEL.test(n));
+    if (bad.length > 0)
+      throw new Error(
+        `${at}.allowedNamespaces: "${bad[0].slice(0, 100)}" is not a namespace name (a DNS label)`,
+      );
+    const token = c.getOptionalString('serviceAccountToken');
+    return {
+      name,
+      serviceAccountToken: token ? token : undefined,
+      allowedNamespaces,
+    };
+  });
 }
 
 interface ClusterEntry {
@@ -57,16 +112,17 @@ export function resolveCluster(
       `Cluster "${name}" uses authProvider "${entry.authProvider}"; monitoring:apply supports serviceAccount only`,
     );
   }
-  // Apply writes Secrets and RBAC: it may have its own, stronger token, so the Kubernetes
-  // plugin's (read-only, proxied to browsers) token need not be widened.
-  const applyToken = config
-    .getOptionalConfigArray('monitoring.apply.clusters')
-    ?.find(c => c.getString('name') === name)
-    ?.getString('serviceAccountToken');
-  const token = applyToken ?? entry.serviceAccountToken;
-  if (!token) {
+  // Apply writes Secrets and RBAC with a token of its own, never the Kubernetes plugin's: the
+  // plugin's proxy uses that one on behalf of users.
+  const own = applyClusters(config).find(c => c.name === name);
+  const token = own?.serviceAccountToken;
+  if (!own || !token) {
     throw new InputError(
-      `Cluster "${name}" has no serviceAccountToken configured`,
+      `Cluster "${name}" has no apply credentials of its own: ${
+        own
+          ? `its entry of monitoring.apply.clusters has no serviceAccountToken`
+          : `add { name: ${name}, serviceAccountToken } to monitoring.apply.clusters`
+      } (monitoring:apply never uses the serviceAccountToken of kubernetes.clusterLocatorMethods, which the Kubernetes plugin's proxy uses on behalf of users)`,
     );
   }
   const kubeConfig = new KubeConfig();
@@ -85,5 +141,10 @@ export function resolveCluster(
     ],
     currentContext: entry.name,
   });
-  return { name: entry.name, url: entry.url, kubeConfig };
+  return {
+    name: entry.name,
+    url: entry.url,
+    kubeConfig,
+    allowedNamespaces: own.allowedNamespaces,
+  };
 }

@@ -2,10 +2,12 @@
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
-import { KUBE_STATE_METRICS } from '../builders/exporters';
+import { commonLabels } from '../builders/common';
+import { KUBE_STATE_METRICS, kubeStateMetrics } from '../builders/exporters';
 import { K8sObject } from '../builders/types';
 import {
   KUSTOMIZATION_FILE,
@@ -58,6 +60,31 @@ const CLUSTER_RBAC_NAME = new RegExp(
   `^${KUBE_STATE_METRICS}-[a-z0-9]([a-z0-9-]*[a-z0-9])?$`,
 );
 
+/**
+ * The ClusterRole or ClusterRoleBinding the builders make under `obj`'s name, as they make it:
+ * kube-state-metrics' of the namespace its name ends in, with `obj`'s own hub and cluster label
+ * values (the only parts a render's inputs choose). Undefined when no builder makes that name.
+ */
+function builtClusterRbac(obj: K8sObject): K8sObject | undefined {
+  const name = obj.metadata?.name;
+  if (typeof name !== 'string' || !CLUSTER_RBAC_NAME.test(name))
+    return undefined;
+  const labels: Record<string, unknown> = obj.metadata.labels ?? {};
+  const label = (key: string) =>
+    typeof labels[key] === 'string' ? (labels[key] as string) : undefined;
+  const built = kubeStateMetrics({
+    namespace: name.slice(KUBE_STATE_METRICS.length + 1),
+    labels: {
+      ...commonLabels({
+        hub: label('monitoring.backstage.io/hub'),
+        cluster: label('monitoring.backstage.io/cluster'),
+      }),
+      'app.kubernetes.io/name': KUBE_STATE_METRICS,
+    },
+  });
+  return built.find(b => b.kind === obj.kind && b.metadata.name === name);
+}
+
 function checkRenderedKind(obj: K8sObject, file: string): void {
   const kind = `${obj?.apiVersion} ${obj?.kind}`;
   if (!RENDERED_KINDS.has(kind)) {
@@ -65,12 +92,15 @@ function checkRenderedKind(obj: K8sObject, file: string): void {
       `${file}: ${kind.slice(0, 100)} is not a kind the monitoring render actions make; apply refuses it`,
     );
   }
+  // Cluster-scoped RBAC only exactly as the builders make it - rules, roleRef, subjects and all
+  // (no aggregationRule, no aggregate-to-* label) - even sealed: defence in depth.
   if (
     obj.kind.startsWith('Cluster') &&
-    !CLUSTER_RBAC_NAME.test(obj.metadata?.name ?? '')
+    !isDeepStrictEqual(obj, builtClusterRbac(obj))
   ) {
     throw new InputError(
-      `${file}: ${obj.kind} ${String(obj.metadata?.name).slice(0, 100)} is not one the render actions make`,
+      `${file}: ${obj.kind} ${String(obj.metadata?.name).slice(0, 100)} is not one the render actions make ` +
+        '(cluster-scoped RBAC is applied only with the rules, roleRef and subjects the builders give it)',
     );
   }
 }
@@ -100,6 +130,8 @@ export interface LoadedFolder {
   objects: LoadedObject[];
   /** `.monitoring/secret-requirements.json` as sealed, when the render wrote one. */
   secretRequirements?: string;
+  /** For a service's rules: the component the render was for (bound into the seal). */
+  entityRef?: string;
 }
 
 /**
@@ -114,6 +146,8 @@ export async function loadManifests(
   workspacePath: string,
   dir: string,
   seal: RenderSeal,
+  /** The task and cluster the seal must be bound to. */
+  expect: { task: string; cluster: string },
   role = '',
   subfolders: string[] = [],
 ): Promise<LoadedFolder> {
@@ -130,7 +164,7 @@ export async function loadManifests(
     path.join(base, RENDER_META_DIR, RENDER_SEAL_FILE),
     `${dir}/${RENDER_META_DIR}/${RENDER_SEAL_FILE}`,
   );
-  const sealed = seal.open(sealText?.toString('utf8'), dir, role);
+  const sealed = seal.open(sealText?.toString('utf8'), dir, role, expect);
 
   const unexpected: string[] = [];
   for (const entry of await fs.readdir(base, { withFileTypes: true })) {
@@ -191,6 +225,7 @@ export async function loadManifests(
   }
   return {
     objects,
+    ...(sealed.entityRef !== undefined ? { entityRef: sealed.entityRef } : {}),
     secretRequirements: contents
       .get(SECRET_REQUIREMENTS_FILE)
       ?.toString('utf8'),

@@ -21,13 +21,32 @@ export const RENDER_META_DIR = '.monitoring';
 export const RENDER_SEAL_FILE = 'render.json';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
+/**
+ * What a seal binds a rendered folder to, besides its files: the task, the cluster and, for a
+ * service's rules, the component. The MAC covers them, so a folder cannot be carried into
+ * another task, aimed at another cluster, or claimed for another entity.
+ *
+ * @public
+ */
+export interface SealBinding {
+  /** The scaffolder task whose monitoring:apply may apply the folder. */
+  task: string;
+  /** The only cluster it may be applied to; none: it can be published but not applied. */
+  cluster?: string;
+  /** For a service's rules: the component (entity ref) they were rendered for. */
+  entityRef?: string;
+}
+
 interface SealFile {
-  version: 2;
+  version: 3;
   /** Which set of a render the folder is: '' for the target's, `hub-side` for a spoke's hub side. */
   role: string;
+  task: string;
+  cluster: string | null;
+  entityRef: string | null;
   /** SHA-256 (hex) of each file, by path relative to the folder. */
   files: Record<string, string>;
-  /** HMAC-SHA256 (hex) of version, role and the whole file list: no entry can be added, dropped or moved. */
+  /** HMAC-SHA256 (hex) of version, role, binding and the whole file list: no entry can be added, dropped or moved. */
   mac: string;
 }
 
@@ -47,6 +66,8 @@ export interface SealLogger {
  */
 export interface OpenedSeal {
   files: Set<string>;
+  /** For a service's rules: the component they were rendered for (as the render checked it). */
+  entityRef?: string;
   verify(file: string, content: Buffer): void;
 }
 
@@ -61,6 +82,41 @@ function byCodeUnits(a: string, b: string): number {
 
 let processSeal: RenderSeal | undefined;
 
+/** The fewest bytes `monitoring.apply.renderKey` may decode to: HMAC-SHA256's own size. */
+const RENDER_KEY_BYTES = 32;
+
+/**
+ * `monitoring.apply.renderKey` decoded: base64 (standard or URL-safe, padded or not) of at least
+ * 32 bytes that do not look made up - not one repeated byte, a short repeated pattern or a
+ * counting sequence (32 random bytes have about 30 different values). The message never holds
+ * the key.
+ */
+function decodeRenderKey(configured: string): Buffer {
+  const how =
+    'set it to at least 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`';
+  const text = configured.trim();
+  const normalized = text.replace(/-/g, '+').replace(/_/g, '/');
+  const key = Buffer.from(normalized, 'base64');
+  if (
+    !/^[A-Za-z0-9+/]*={0,2}$/.test(normalized) ||
+    key.toString('base64').replace(/=+$/, '') !== normalized.replace(/=+$/, '')
+  )
+    throw new Error(`monitoring.apply.renderKey is not base64: ${how}`);
+  if (key.length < RENDER_KEY_BYTES)
+    throw new Error(
+      `monitoring.apply.renderKey decodes to ${key.length} bytes, fewer than ${RENDER_KEY_BYTES}: ${how}`,
+    );
+  const step = (key[1] - key[0] + 256) % 256;
+  const counting = key.every(
+    (b, i) => i === 0 || (b - key[i - 1] + 256) % 256 === step,
+  );
+  if (new Set(key).size < 16 || counting)
+    throw new Error(
+      `monitoring.apply.renderKey is not random (too few different bytes, or a sequence): ${how}`,
+    );
+  return key;
+}
+
 /**
  * The seal a render puts on what it writes and apply checks (HMAC-SHA256 over the file list).
  *
@@ -70,9 +126,10 @@ export class RenderSeal {
   private constructor(private readonly key: Buffer) {}
 
   /**
-   * From `monitoring.apply.renderKey` (at least 32 characters), or a random key for this process:
-   * then only renders of the same backend process can be applied, which is enough while one
-   * instance runs each task from render to apply.
+   * From `monitoring.apply.renderKey` (base64 of at least 32 random bytes, e.g.
+   * `openssl rand -base64 32`; anything else is an `Error` at start-up), or a random key for this
+   * process: then only renders of the same backend process can be applied, which is enough while
+   * one instance runs each task from render to apply.
    */
   static fromConfig(
     config: { getOptionalString(key: string): string | undefined },
@@ -80,11 +137,7 @@ export class RenderSeal {
   ): RenderSeal {
     const configured = config.getOptionalString('monitoring.apply.renderKey');
     if (configured !== undefined) {
-      if (configured.length < 32)
-        throw new Error(
-          'monitoring.apply.renderKey must be at least 32 characters',
-        );
-      return new RenderSeal(Buffer.from(configured, 'utf8'));
+      return new RenderSeal(decodeRenderKey(configured));
     }
     logger?.warn(
       'monitoring.apply.renderKey is not set: rendered folders can be applied only by this backend process ' +
@@ -103,31 +156,56 @@ export class RenderSeal {
     return processSeal;
   }
 
-  private mac(role: string, files: Record<string, string>): string {
+  private mac(
+    role: string,
+    binding: { task: string; cluster: string | null; entityRef: string | null },
+    files: Record<string, string>,
+  ): string {
     const canonical = JSON.stringify([
-      2,
+      3,
       role,
+      binding.task,
+      binding.cluster,
+      binding.entityRef,
       Object.entries(files).sort(([a], [b]) => byCodeUnits(a, b)),
     ]);
     return createHmac('sha256', this.key).update(canonical).digest('hex');
   }
 
   /** The seal file's content for a folder's files (path relative to the folder -> content). */
-  seal(role: string, files: Record<string, string>): string {
+  seal(
+    role: string,
+    files: Record<string, string>,
+    binding: SealBinding,
+  ): string {
     const digests = Object.fromEntries(
       Object.entries(files).map(([file, content]) => [file, sha256(content)]),
     );
+    const bound = {
+      task: binding.task,
+      cluster: binding.cluster ?? null,
+      entityRef: binding.entityRef ?? null,
+    };
     const sealed: SealFile = {
-      version: 2,
+      version: 3,
       role,
+      ...bound,
       files: digests,
-      mac: this.mac(role, digests),
+      mac: this.mac(role, bound, digests),
     };
     return `${JSON.stringify(sealed, null, 2)}\n`;
   }
 
-  /** The seal of a folder holding the `role` set, once its MAC is this key's. `where` names the folder in messages. */
-  open(sealText: string | undefined, where: string, role: string): OpenedSeal {
+  /**
+   * The seal of a folder holding the `role` set, once its MAC is this key's and it is bound to
+   * `expect`'s task and cluster. `where` names the folder in messages.
+   */
+  open(
+    sealText: string | undefined,
+    where: string,
+    role: string,
+    expect: { task: string; cluster: string },
+  ): OpenedSeal {
     const notRendered = new InputError(
       `${where} was not written by a monitoring render action (no valid ${RENDER_META_DIR}/${RENDER_SEAL_FILE}): ` +
         'monitoring:apply applies only what monitoring:hub:render, monitoring:spoke:render or monitoring:service:render wrote in this backend',
@@ -140,7 +218,10 @@ export class RenderSeal {
     }
     const files = parsed?.files;
     if (
-      parsed?.version !== 2 ||
+      parsed?.version !== 3 ||
+      typeof parsed.task !== 'string' ||
+      !(parsed.cluster === null || typeof parsed.cluster === 'string') ||
+      !(parsed.entityRef === null || typeof parsed.entityRef === 'string') ||
       typeof parsed.mac !== 'string' ||
       !/^[0-9a-f]{64}$/.test(parsed.mac)
     )
@@ -152,11 +233,32 @@ export class RenderSeal {
     )
       throw notRendered;
     // The role is the one apply expects here, not the one the file claims.
-    const expected = Buffer.from(this.mac(role, files), 'hex');
+    const bound = {
+      task: parsed.task,
+      cluster: parsed.cluster,
+      entityRef: parsed.entityRef,
+    };
+    const expected = Buffer.from(this.mac(role, bound, files), 'hex');
     if (!timingSafeEqual(Buffer.from(parsed.mac, 'hex'), expected))
       throw notRendered;
+    if (bound.task !== expect.task) {
+      throw new InputError(
+        `${where} was rendered by another task: monitoring:apply applies only what a render step of the same task wrote`,
+      );
+    }
+    if (bound.cluster === null) {
+      throw new InputError(
+        `${where} was rendered without a target cluster, so it cannot be applied: give the render step the cluster (clusterName for a hub, hubCluster for a spoke's hub-side/ or a service's rules)`,
+      );
+    }
+    if (bound.cluster !== expect.cluster) {
+      throw new InputError(
+        `${where} was rendered for cluster ${bound.cluster}, not ${expect.cluster.slice(0, 100)}: monitoring:apply applies it only there`,
+      );
+    }
     return {
       files: new Set(Object.keys(files)),
+      ...(bound.entityRef !== null ? { entityRef: bound.entityRef } : {}),
       verify: (file: string, content: Buffer) => {
         if (files[file] !== sha256(content)) {
           throw new InputError(

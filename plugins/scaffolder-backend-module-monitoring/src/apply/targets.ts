@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { K8sObject, SecretRequirement } from '../builders/types';
 import { validateObjects } from '../validation';
@@ -53,11 +53,54 @@ export interface PlanOptions {
   logger: Logger;
   /** Only folders this seal vouches for are applied. */
   seal: RenderSeal;
+  /** The task applying: a seal of another task's render is refused. */
+  task: string;
+  /**
+   * Asked, once the seals are open and before any cluster is called, whether the initiator may
+   * apply each folder: to its cluster, for the entity its seal names (a service's rules) if any.
+   */
+  authorize(
+    subjects: Array<{ cluster: string; entityRef?: string }>,
+  ): Promise<void>;
   /**
    * Whether the clusters may be asked (live Secrets read); false in a scaffolder dry-run, where
    * passwords are generated in memory and never used.
    */
   live: boolean;
+}
+
+/** The cluster-scoped kinds apply may apply (see RENDERED_KINDS); every other one is namespaced. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+]);
+
+/**
+ * How an object leaves the namespaces apply may write into (`allowed`): a namespaced object
+ * elsewhere (or without a namespace, which the API server would place itself), a Namespace other
+ * than an allowed one, a ClusterRoleBinding granting a service account elsewhere. Empty when it
+ * stays inside.
+ */
+function outsideLane(obj: K8sObject, allowed: Set<string>): string[] {
+  const name = String(obj.metadata?.name).slice(0, 100);
+  if (obj.kind === 'Namespace')
+    return allowed.has(obj.metadata.name) ? [] : [`Namespace ${name}`];
+  if (obj.kind === 'ClusterRoleBinding') {
+    const subjects: unknown[] = Array.isArray(obj.subjects) ? obj.subjects : [];
+    return subjects
+      .map(sub => (sub as { namespace?: unknown } | null)?.namespace)
+      .filter(ns => ns !== undefined && !allowed.has(String(ns)))
+      .map(
+        ns =>
+          `ClusterRoleBinding ${name} (its subject in namespace ${String(ns).slice(0, 100)})`,
+      );
+  }
+  if (CLUSTER_SCOPED.has(obj.kind)) return [];
+  const ns = obj.metadata?.namespace;
+  if (typeof ns !== 'string' || ns === '')
+    return [`${obj.kind} ${name} (no namespace)`];
+  return allowed.has(ns) ? [] : [`${obj.kind} ${ns.slice(0, 100)}/${name}`];
 }
 
 async function isDirectory(p: string): Promise<boolean> {
@@ -72,9 +115,14 @@ async function isDirectory(p: string): Promise<boolean> {
  */
 export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
   // The target's folder first: it reports a path outside the workspace or without manifests.
-  const target = await loadManifests(o.workspacePath, o.path, o.seal, '', [
-    o.hubSideDir,
-  ]);
+  const target = await loadManifests(
+    o.workspacePath,
+    o.path,
+    o.seal,
+    { task: o.task, cluster: o.target.name },
+    '',
+    [o.hubSideDir],
+  );
   const targetObjects = target.objects.map(l => l.obj);
   const hubSidePath = path.posix.join(o.path, o.hubSideDir);
   const hasHubSide = await isDirectory(
@@ -134,21 +182,58 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
     reqs: o.hubTarget ? spokeSide : requirements,
   });
 
-  const loaded = await Promise.all(
-    sides.map(async s => ({
-      ...s,
-      applier: applierFor(s.target),
-      objects:
-        s.dir === o.path
-          ? targetObjects
-          : (
-              await loadManifests(o.workspacePath, s.dir, o.seal, o.hubSideDir)
-            ).objects.map(l => l.obj),
+  const folders = await Promise.all(
+    sides.map(async s =>
+      s.dir === o.path
+        ? target
+        : loadManifests(
+            o.workspacePath,
+            s.dir,
+            o.seal,
+            { task: o.task, cluster: s.target.name },
+            o.hubSideDir,
+          ),
+    ),
+  );
+  // Who may apply what, before anything else: no cluster has been called yet.
+  await o.authorize(
+    sides.map((s, i) => ({
+      cluster: s.target.name,
+      ...(folders[i].entityRef ? { entityRef: folders[i].entityRef } : {}),
     })),
   );
+  const loaded = sides.map((s, i) => ({
+    ...s,
+    applier: applierFor(s.target),
+    objects:
+      s.dir === o.path ? targetObjects : folders[i].objects.map(l => l.obj),
+  }));
 
   // Nothing is asked of a cluster unless every rendered object is valid.
   validateObjects(loaded.flatMap(s => s.objects));
+
+  // Apply stays inside its lane: in each cluster, only the namespaces its entry of
+  // monitoring.apply.clusters allows, for the rendered objects and the Secrets it would create
+  // alike - before any cluster is asked anything (the live Secrets below included).
+  for (const s of loaded) {
+    const allowed = new Set(s.target.allowedNamespaces);
+    const outside = [
+      ...s.objects.flatMap(obj => outsideLane(obj, allowed)),
+      ...s.reqs
+        .filter(r => !allowed.has(r.namespace))
+        .map(
+          r =>
+            `Secret ${r.namespace}/${r.name} (created from ${o.requirementsFile})`,
+        ),
+    ];
+    if (outside.length > 0) {
+      throw new NotAllowedError(
+        `${outside[0]} is outside the namespaces monitoring:apply may write into in cluster ${s.target.name} ` +
+          `(${[...allowed].join(', ')}: monitoring.apply.clusters[].allowedNamespaces)` +
+          `${outside.length > 1 ? `, and ${outside.length - 1} more: ${outside.slice(1, 6).join(', ')}${outside.length > 6 ? ', ...' : ''}` : ''}; nothing was applied`,
+      );
+    }
+  }
 
   // A requirement names a Secret the rendered objects of its cluster use: its namespace is one
   // of theirs. The workspace is input, not trusted to reach elsewhere in a cluster.

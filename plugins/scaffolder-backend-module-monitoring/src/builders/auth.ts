@@ -2,6 +2,7 @@
  * vmauth in front of the hub and its users, following the seed's "Access Control Matrix": spoke
  * vmagents may only write (VMInsert), Grafana and the portal may only read (VMSelect).
  */
+import { spokeExternalLabels } from '@hubspoke/backstage-plugin-monitoring-common';
 import {
   antiAffinity,
   object,
@@ -32,6 +33,35 @@ export const READ_PATHS = [`${SELECT_PATH}${READ_API}`];
  */
 export const WRITE_PATHS = [`${INSERT_PATH}/api/v1/write`];
 
+/**
+ * The query argument of VictoriaMetrics' ingestion paths that sets a label on every series of
+ * the request, replacing the label the series carries.
+ */
+export const EXTRA_LABEL_ARG = 'extra_label';
+
+/**
+ * What a spoke's write-only user forces on everything it writes: its own `cluster` and
+ * `environment` (the labels of the label contract its vmagent sets), as `extra_label` query
+ * arguments of the user's target (`targetRefs[].query_args`). A series that claims another cluster or environment lands
+ * with the spoke's own; vmauth drops a client's query argument of the same name (the target's
+ * wins, checked on the real binaries by `vmauthAccess.integration.test.ts`).
+ *
+ * @public
+ */
+export function spokeWriteQueryArgs(spoke: {
+  cluster: string;
+  environment: string;
+}): Array<{ name: string; values: string[] }> {
+  return [
+    {
+      name: EXTRA_LABEL_ARG,
+      values: Object.entries(spokeExternalLabels(spoke)).map(
+        ([k, v]) => `${k}=${v}`,
+      ),
+    },
+  ];
+}
+
 /** The readers of the access matrix: Grafana (dashboards) and the portal (Backstage). */
 export const READERS = ['grafana', 'portal'] as const;
 
@@ -58,7 +88,7 @@ export function vmAuth(ctx: HubContext, replicas: number): K8sObject {
   );
 }
 
-export interface VMUserOptions {
+interface VMUserCommon {
   /** Hub the user belongs to (VMCluster and VMAuth name) and its namespace. */
   hub: string;
   hubNamespace: string;
@@ -67,13 +97,26 @@ export interface VMUserOptions {
   username: string;
   /** Secret (in the hub namespace) whose `password` key is the user's password. */
   passwordSecret: string;
-  access: 'read' | 'write';
   labels: Record<string, string>;
 }
+
+export type VMUserOptions = VMUserCommon &
+  (
+    | { access: 'read' }
+    | {
+        access: 'write';
+        /** The spoke writing as this user: its labels are forced on what it writes. */
+        spoke: { cluster: string; environment: string };
+      }
+  );
 
 export function vmUser(o: VMUserOptions): K8sObject {
   const component =
     o.access === 'read' ? 'VMCluster/vmselect' : 'VMCluster/vminsert';
+  const target =
+    o.access === 'read'
+      ? { paths: READ_PATHS }
+      : { paths: WRITE_PATHS, query_args: spokeWriteQueryArgs(o.spoke) };
   return object(
     OPERATOR_API_VERSION,
     'VMUser',
@@ -89,7 +132,7 @@ export function vmUser(o: VMUserOptions): K8sObject {
         targetRefs: [
           {
             crd: { kind: component, name: o.hub, namespace: o.hubNamespace },
-            paths: o.access === 'read' ? READ_PATHS : WRITE_PATHS,
+            ...target,
           },
         ],
       },

@@ -130,6 +130,11 @@ export function hubInputSchema(zi: Z) {
       name: name(zi, 'name').describe(
         "Name of the hub: the VMCluster, VMAuth, VMAlert, ... and the hub's own cluster label",
       ),
+      clusterName: name(zi, 'clusterName')
+        .default('hub-cluster')
+        .describe(
+          'The Kubernetes cluster the hub runs in (default hub-cluster): its Resource in the catalog decides who may render and apply it (monitoring.stack.write, or monitoring.stack.create when the catalog has none), and monitoring:apply in this task may apply the render only to it',
+        ),
       namespace: namespace(zi).describe('Namespace of the hub'),
       storageClass: storageClass(zi, 'storageClass').describe(
         'StorageClass of the vmstorage, vmselect-cache and vmagent volumes (e.g. gp3)',
@@ -242,6 +247,11 @@ export function spokeInputSchema(zi: Z) {
       hubName: name(zi, 'hubName')
         .default('hub')
         .describe('Name of the hub (its VMCluster) the spoke writes to'),
+      hubCluster: name(zi, 'hubCluster')
+        .optional()
+        .describe(
+          "The hub's Kubernetes cluster: monitoring:apply in this task may apply the hub-side/ folder only to it (without it, only the spoke's own folder can be applied)",
+        ),
       hubNamespace: namespace(zi).describe(
         "Namespace of the hub, where the spoke's VMUser is created",
       ),

@@ -4,6 +4,7 @@
  * vmalert rules and spoke labels. A change on one side that the other does not follow fails here.
  */
 import {
+  ENVIRONMENTS,
   HUB_AGENT,
   hubRemoteWriteRelabeling,
   hubScrapeConfig,
@@ -26,6 +27,7 @@ import {
   sampleSpoke,
 } from '../__testUtils__/builders';
 import * as D from './defaults';
+import { buildSpoke } from './spoke';
 
 const hub = sampleHub();
 const spoke = sampleSpoke();
@@ -72,7 +74,9 @@ describe('the local hub and the hub template', () => {
       ),
     );
     const local = vmauthConfig({
-      writers: [{ username: 'spoke', password: 'x' }],
+      writers: [
+        { username: 'spoke', password: 'x', cluster: 'c', environment: 'e' },
+      ],
       readers: [
         { username: 'portal', password: 'x' },
         { username: 'grafana', password: 'x' },
@@ -94,6 +98,65 @@ describe('the local hub and the hub template', () => {
         p.startsWith(`/select/${D.TENANT}/prometheus/`),
       ),
     ).toBe(true);
+  });
+
+  it("force each spoke's own cluster and environment labels on its writes, as the spoke's VMUser does", () => {
+    // The template: the spoke's write-only VMUser carries `extra_label` query arguments with the
+    // labels its own VMAgent writes, nothing else.
+    const [user] = findAll(spoke.hub, 'VMUser');
+    const spokeAgent = findObject(spoke.spoke, 'VMAgent');
+    const own = spokeAgent.spec.remoteWriteSettings.label;
+    expect(Object.keys(own).sort()).toEqual(['cluster', 'environment']);
+    const forced = (args: Array<{ name: string; values: string[] }>) =>
+      args.flatMap(a => a.values.map(v => `${a.name}:${v}`));
+    const rendered = user.spec.targetRefs.flatMap((t: any) => t.query_args);
+    expect(forced(rendered)).toEqual(
+      Object.entries(own).map(([k, v]) => `extra_label:${k}=${v}`),
+    );
+
+    // Locally: each spoke's vmauth route carries the same query arguments for its own labels,
+    // the ones its vmagent sets with -remoteWrite.label.
+    expect(ENVIRONMENTS.map(e => e.name)).toEqual([
+      'dev',
+      'staging',
+      'production',
+    ]);
+    const local = vmauthConfig({
+      writers: ENVIRONMENTS.map(e => ({
+        username: `spoke-${e.name}`,
+        password: 'x',
+        cluster: e.cluster,
+        environment: e.name,
+      })),
+      readers: [{ username: 'portal', password: 'x' }],
+    });
+    for (const { name: environment, cluster } of ENVIRONMENTS) {
+      const routes = local.users.find(
+        u => u.username === `spoke-${environment}`,
+      )!.url_map;
+      expect(routes).toHaveLength(1);
+      const args = new URL(routes[0].url_prefix).searchParams;
+      const template = findObject(
+        buildSpoke({
+          clusterName: cluster,
+          environment,
+          hubUrl: 'https://vmauth.example.com',
+          storageClass: 'gp3',
+        }).hub,
+        'VMUser',
+      );
+      expect(
+        [...args.entries()].map(([name, value]) => `${name}:${value}`),
+      ).toEqual(forced(template.spec.targetRefs[0].query_args));
+      expect(
+        spec(`vmagent-${environment}`)
+          .args.filter(a => a.startsWith('-remoteWrite.label='))
+          .map(a => a.slice('-remoteWrite.label='.length)),
+      ).toEqual(args.getAll('extra_label'));
+    }
+    // Readers are not rewritten.
+    const portal = local.users.find(u => u.username === 'portal')!;
+    expect(new URL(portal.url_map[0].url_prefix).search).toBe('');
   });
 
   it('send the spokes to the tenant write path the template renders', () => {

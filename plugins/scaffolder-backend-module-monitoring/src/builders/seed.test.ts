@@ -236,6 +236,8 @@ describe('"Access Control Matrix"', () => {
     for (const p of refs[0].paths)
       expect(p).toMatch(/^\/select\/0\/prometheus\/api\/v1\//);
     expect(refs[0].paths.join()).not.toMatch(/write|import|delete|admin/);
+    // Only writers get forced labels (`extra_label`); a reader's queries are not rewritten.
+    expect(user.spec.targetRefs[0].query_args).toBeUndefined();
   });
   it('developers get the Viewer role in Grafana', () => {
     const env = findObject(hub.objects, 'Deployment', 'hub-grafana').spec

@@ -100,135 +100,155 @@ const entitySchema = (zi: Z) =>
     })
     .passthrough();
 
-export function serviceRulesInputSchema(zi: Z) {
-  return zi
-    .object({
-      entity: entitySchema(zi).describe(
-        'The component, as returned by the built-in catalog:fetch action (steps.<id>.output.entity)',
+/** The fields of a service's rules other than the component itself. */
+function serviceRulesFields(zi: Z) {
+  return zi.object({
+    kubernetesId: optional(zi, labelValue(zi)).describe(
+      "Sets backstage.io/kubernetes-id (the service label value); omit to keep the component's annotations",
+    ),
+    defaultKubernetesId: optional(zi, labelValue(zi)).describe(
+      'backstage.io/kubernetes-id to add only when kubernetesId is not given and no annotation of the component names a service (templates pass the component name)',
+    ),
+    profile: zi
+      .enum(['', 'http', 'grpc'], {
+        errorMap: () => ({ message: 'must be http or grpc' }),
+      })
+      .optional()
+      .describe(
+        "Sets monitoring/metrics-profile (http or grpc); omit to keep the component's profile (default http)",
       ),
-      kubernetesId: optional(zi, labelValue(zi)).describe(
-        "Sets backstage.io/kubernetes-id (the service label value); omit to keep the component's annotations",
+    dashboardUrl: optional(zi, url(zi)).describe(
+      'Sets monitoring/dashboard-url; also the dashboard annotation of the alerts',
+    ),
+    alertSelector: optional(
+      zi,
+      zi.string().max(1024, 'must be at most 1024 characters'),
+    ).describe(
+      "Sets monitoring/alert-selector (k=v,k2!=v2); its k=v matchers become labels of the alerts so the component's alert view finds them",
+    ),
+    runbookUrl: optional(zi, url(zi)).describe(
+      'runbook_url annotation of both alerts',
+    ),
+    errorRatioThreshold: zi
+      .number()
+      .min(0.001, 'must be at least 0.001 (0.1%)')
+      .max(0.5, 'must be at most 0.5 (50%)')
+      .default(SERVICE_RULE_DEFAULTS.errorRatioThreshold)
+      .describe(
+        'Alert when more than this share of requests fails, per cluster and environment (default 0.05 = 5%)',
       ),
-      defaultKubernetesId: optional(zi, labelValue(zi)).describe(
-        'backstage.io/kubernetes-id to add only when kubernetesId is not given and no annotation of the component names a service (templates pass the component name)',
+    errorRatioFor: duration(zi, 30, 86400, '30s and 24h')
+      .default(SERVICE_RULE_DEFAULTS.errorRatioFor)
+      .describe(
+        'How long the error ratio must stay above the threshold before the alert fires (default 5m)',
       ),
-      profile: zi
-        .enum(['', 'http', 'grpc'], {
-          errorMap: () => ({ message: 'must be http or grpc' }),
-        })
-        .optional()
-        .describe(
-          "Sets monitoring/metrics-profile (http or grpc); omit to keep the component's profile (default http)",
-        ),
-      dashboardUrl: optional(zi, url(zi)).describe(
-        'Sets monitoring/dashboard-url; also the dashboard annotation of the alerts',
+    latencyP95ThresholdSeconds: zi
+      .number()
+      .min(0.005, 'must be at least 0.005 s')
+      .max(60, 'must be at most 60 s')
+      .default(SERVICE_RULE_DEFAULTS.latencyP95ThresholdSeconds)
+      .describe(
+        'Alert when the p95 request latency is above this many seconds (default 0.5)',
       ),
-      alertSelector: optional(
-        zi,
-        zi.string().max(1024, 'must be at most 1024 characters'),
-      ).describe(
-        "Sets monitoring/alert-selector (k=v,k2!=v2); its k=v matchers become labels of the alerts so the component's alert view finds them",
+    latencyFor: duration(zi, 30, 86400, '30s and 24h')
+      .default(SERVICE_RULE_DEFAULTS.latencyFor)
+      .describe(
+        'How long the p95 latency must stay above the threshold before the alert fires (default 10m)',
       ),
-      runbookUrl: optional(zi, url(zi)).describe(
-        'runbook_url annotation of both alerts',
+    rateWindow: duration(zi, 60, 3600, '1m and 1h')
+      .default(SERVICE_RULE_DEFAULTS.rateWindow)
+      .describe(
+        'Window of the rates both alerts are computed over (default 5m)',
       ),
-      errorRatioThreshold: zi
-        .number()
-        .min(0.001, 'must be at least 0.001 (0.1%)')
-        .max(0.5, 'must be at most 0.5 (50%)')
-        .default(SERVICE_RULE_DEFAULTS.errorRatioThreshold)
-        .describe(
-          'Alert when more than this share of requests fails, per cluster and environment (default 0.05 = 5%)',
-        ),
-      errorRatioFor: duration(zi, 30, 86400, '30s and 24h')
-        .default(SERVICE_RULE_DEFAULTS.errorRatioFor)
-        .describe(
-          'How long the error ratio must stay above the threshold before the alert fires (default 5m)',
-        ),
-      latencyP95ThresholdSeconds: zi
-        .number()
-        .min(0.005, 'must be at least 0.005 s')
-        .max(60, 'must be at most 60 s')
-        .default(SERVICE_RULE_DEFAULTS.latencyP95ThresholdSeconds)
-        .describe(
-          'Alert when the p95 request latency is above this many seconds (default 0.5)',
-        ),
-      latencyFor: duration(zi, 30, 86400, '30s and 24h')
-        .default(SERVICE_RULE_DEFAULTS.latencyFor)
-        .describe(
-          'How long the p95 latency must stay above the threshold before the alert fires (default 10m)',
-        ),
-      rateWindow: duration(zi, 60, 3600, '1m and 1h')
-        .default(SERVICE_RULE_DEFAULTS.rateWindow)
-        .describe(
-          'Window of the rates both alerts are computed over (default 5m)',
-        ),
-      severity: zi
-        .enum(['critical', 'warning', 'info'])
-        .default(SERVICE_RULE_DEFAULTS.severity)
-        .describe('severity label of both alerts (default warning)'),
-      environments: zi
-        .array(
-          zi
-            .string()
-            .regex(
-              ENVIRONMENT,
-              'must match ^[a-z][a-z0-9-]{0,30}$ (e.g. production)',
-            ),
-        )
-        .max(20, 'at most 20 environments')
-        .default([])
-        .describe('Environments to alert on; empty: every environment'),
-      namespace: zi
+    severity: zi
+      .enum(['critical', 'warning', 'info'])
+      .default(SERVICE_RULE_DEFAULTS.severity)
+      .describe('severity label of both alerts (default warning)'),
+    environments: zi
+      .array(
+        zi
+          .string()
+          .regex(
+            ENVIRONMENT,
+            'must match ^[a-z][a-z0-9-]{0,30}$ (e.g. production)',
+          ),
+      )
+      .max(20, 'at most 20 environments')
+      .default([])
+      .describe('Environments to alert on; empty: every environment'),
+    namespace: zi
+      .string()
+      .max(63, 'must be at most 63 characters')
+      .regex(
+        DNS_LABEL,
+        "must be a DNS-1123 label (lowercase letters, digits and '-')",
+      )
+      .default(SERVICE_RULE_DEFAULTS.namespace)
+      .describe(
+        "Namespace of the VMRule: the hub's namespace (default monitoring)",
+      ),
+    hubName: zi
+      .string()
+      .max(40, 'must be at most 40 characters')
+      .regex(
+        NAME,
+        "must be lowercase letters, digits and '-', starting with a letter",
+      )
+      .default(SERVICE_RULE_DEFAULTS.hubName)
+      .describe(
+        'Name of the hub whose vmalert loads the rule (its monitoring.backstage.io/hub label)',
+      ),
+    ruleName: optional(
+      zi,
+      zi
         .string()
         .max(63, 'must be at most 63 characters')
         .regex(
           DNS_LABEL,
           "must be a DNS-1123 label (lowercase letters, digits and '-')",
-        )
-        .default(SERVICE_RULE_DEFAULTS.namespace)
-        .describe(
-          "Namespace of the VMRule: the hub's namespace (default monitoring)",
         ),
-      hubName: zi
-        .string()
-        .max(40, 'must be at most 40 characters')
-        .regex(
-          NAME,
-          "must be lowercase letters, digits and '-', starting with a letter",
-        )
-        .default(SERVICE_RULE_DEFAULTS.hubName)
-        .describe(
-          'Name of the hub whose vmalert loads the rule (its monitoring.backstage.io/hub label)',
-        ),
-      ruleName: optional(
-        zi,
-        zi
-          .string()
-          .max(63, 'must be at most 63 characters')
-          .regex(
-            DNS_LABEL,
-            "must be a DNS-1123 label (lowercase letters, digits and '-')",
-          ),
-      ).describe(
-        'Name of the VMRule and its group (default <component name>-alerts)',
+    ).describe(
+      'Name of the VMRule and its group (default <component name>-alerts)',
+    ),
+    outputPath: zi
+      .string()
+      .regex(
+        OUTPUT_PATH,
+        "must be a relative path inside the workspace, without '.' or '..' segments",
+      )
+      .default(SERVICE_RULE_DEFAULTS.outputPath)
+      .describe(
+        'Workspace folder the VMRule is written to (default monitoring)',
       ),
-      outputPath: zi
-        .string()
-        .regex(
-          OUTPUT_PATH,
-          "must be a relative path inside the workspace, without '.' or '..' segments",
-        )
-        .default(SERVICE_RULE_DEFAULTS.outputPath)
-        .describe(
-          'Workspace folder the VMRule is written to (default monitoring)',
-        ),
-      pullRequest: zi
-        .boolean()
-        .default(false)
-        .describe(
-          "Prepare a pull request on the component's own GitHub repository: read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output's path for publish:github:pull-request",
-        ),
+    pullRequest: zi
+      .boolean()
+      .default(false)
+      .describe(
+        "Prepare a pull request on the component's own GitHub repository: read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output's path for publish:github:pull-request",
+      ),
+  });
+}
+
+function noRepeatedEnvironment(
+  v: { environments: string[] },
+  ctx: z.RefinementCtx,
+) {
+  if (new Set(v.environments).size !== v.environments.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['environments'],
+      message: 'lists an environment twice',
+    });
+  }
+}
+
+/** The builder's input: the component as an object (the action reads it from the catalog). */
+export function serviceRulesInputSchema(zi: Z) {
+  return serviceRulesFields(zi)
+    .extend({
+      entity: entitySchema(zi).describe(
+        'The component, as read from the catalog',
+      ),
     })
     .strict()
     .superRefine((v, ctx) => {
@@ -239,14 +259,46 @@ export function serviceRulesInputSchema(zi: Z) {
           message: `must be Component, got ${JSON.stringify(v.entity.kind).slice(0, 40)}`,
         });
       }
-      if (new Set(v.environments).size !== v.environments.length) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['environments'],
-          message: 'lists an environment twice',
-        });
-      }
+      noRepeatedEnvironment(v, ctx);
     });
+}
+
+/** An entity ref as the catalog writes it: `kind:namespace/name` (kind and namespace optional). */
+const ENTITY_REF =
+  /^(?:[A-Za-z][A-Za-z0-9-]{0,62}:)?(?:[A-Za-z0-9][A-Za-z0-9._-]{0,62}\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * `monitoring:service:render`'s input: the component by its ref, which the action reads from the
+ * catalog with the task initiator's credentials (an entity object in the input is never trusted).
+ */
+export function serviceRenderInputSchema(zi: Z) {
+  return serviceRulesFields(zi)
+    .extend({
+      entityRef: zi
+        .string()
+        .max(255, 'must be at most 255 characters')
+        .regex(
+          ENTITY_REF,
+          'must be an entity ref such as component:default/payments',
+        )
+        .describe(
+          "The component, by its entity ref (e.g. component:default/payments; the EntityPicker's value): read from the catalog as the user who runs the task",
+        ),
+      hubCluster: optional(
+        zi,
+        zi
+          .string()
+          .max(63, 'must be at most 63 characters')
+          .regex(
+            DNS_LABEL,
+            "must be a DNS-1123 label (lowercase letters, digits and '-')",
+          ),
+      ).describe(
+        'The hub cluster the VMRule may be applied to by monitoring:apply in this task (its name in kubernetes.clusterLocatorMethods); without it the render cannot be applied',
+      ),
+    })
+    .strict()
+    .superRefine(noRepeatedEnvironment);
 }
 
 /**
@@ -296,4 +348,17 @@ export function parseServiceRulesInput(raw: unknown): ServiceRulesOptions {
     v === '' ? undefined : v,
   ]);
   return Object.fromEntries(blankAsAbsent) as ServiceRulesOptions;
+}
+
+/** `monitoring:service:render`'s input, parsed: an InputError naming every bad field. */
+export function parseServiceRenderInput(
+  raw: unknown,
+): z.output<ReturnType<typeof serviceRenderInputSchema>> {
+  const result = serviceRenderInputSchema(z).safeParse(raw);
+  if (!result.success) {
+    throw new InputError(
+      `Invalid monitor-a-service input: ${formatIssues(result.error)}`,
+    );
+  }
+  return result.data;
 }

@@ -142,6 +142,44 @@ describe('buildSpoke and the label contract', () => {
     expect(user.spec.password).toBeUndefined();
   });
 
+  it("forces the spoke's own cluster and environment on everything its VMUser writes", () => {
+    const user = findObject(spoke.hub, 'VMUser', 'hub-spoke-dev');
+    expect(user.spec.targetRefs).toEqual([
+      {
+        crd: {
+          kind: 'VMCluster/vminsert',
+          name: 'hub',
+          namespace: 'monitoring',
+        },
+        paths: ['/insert/0/prometheus/api/v1/write'],
+        query_args: [
+          { name: 'extra_label', values: ['cluster=dev', 'environment=dev'] },
+        ],
+      },
+    ]);
+    // The same labels the spoke's vmagent writes, whatever the spoke.
+    const prod = buildSpoke({
+      clusterName: 'prod-eu-1',
+      environment: 'production',
+      hubUrl: 'https://vmauth.example.com',
+      storageClass: 'gp3',
+    });
+    const [prodUser] = findAll(prod.hub, 'VMUser');
+    const prodAgent = findObject(prod.spoke, 'VMAgent');
+    expect(prodUser.spec.targetRefs[0].query_args).toEqual([
+      {
+        name: 'extra_label',
+        values: Object.entries(prodAgent.spec.remoteWriteSettings.label).map(
+          ([k, v]) => `${k}=${v}`,
+        ),
+      },
+    ]);
+    expect(prodUser.spec.targetRefs[0].query_args[0].values).toEqual([
+      'cluster=prod-eu-1',
+      'environment=production',
+    ]);
+  });
+
   it('lists the Secrets on both sides with a shared password source (kubernetes strategy)', () => {
     expect(
       spoke.secrets.map(s => [s.cluster, s.namespace, s.name, s.keys]),

@@ -112,6 +112,7 @@ export function buildSpoke(input: SpokeInput): SpokeResult {
       username,
       passwordSecret: hubSecret,
       access: 'write',
+      spoke: { cluster, environment: o.environment },
       labels: hubLabels,
     }),
   ];
