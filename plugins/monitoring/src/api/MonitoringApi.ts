@@ -5,6 +5,7 @@ import {
   CreateSilenceResponse,
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
+  EntityClaim,
   EntityMetricsResponse,
   FleetFilters,
   FleetResponse,
@@ -52,6 +53,14 @@ export interface MonitoringApi {
 
   /** Expires a silence made for the entity. */
   expireSilence(entityRef: CompoundEntityRef, silenceId: string): Promise<void>;
+
+  /**
+   * What the claim rules say about the service the entity names: whether the entity owns it and
+   * how many other entities claim it (`claim` is null when the entity names no service).
+   */
+  getEntityClaims(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ claim: EntityClaim | null }>;
 
   /** Every monitored service the caller may read, by environment. */
   getFleet(filters?: FleetFilters): Promise<FleetResponse>;

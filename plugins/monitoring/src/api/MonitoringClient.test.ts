@@ -166,6 +166,51 @@ describe('MonitoringClient', () => {
     ]);
   });
 
+  it('reads the claim of the entity on its service', async () => {
+    const claim = {
+      service: 'payments',
+      owner: false,
+      trusted: false,
+      otherOwners: 1,
+      ignoredClaimants: 0,
+      soleOwner: false,
+    };
+    const { client, fetch } = setup(() => jsonResponse({ claim }));
+    await expect(client.getEntityClaims(payments)).resolves.toEqual({ claim });
+    expect(String(fetch.mock.calls[0][0])).toBe(
+      `${baseUrl}/entity/Component/default/payments/claims`,
+    );
+
+    const none = setup(() => jsonResponse({ claim: null }));
+    await expect(none.client.getEntityClaims(payments)).resolves.toEqual({
+      claim: null,
+    });
+  });
+
+  it('turns a refused claims read into a ResponseError and refuses dot segments', async () => {
+    const { client, fetch } = setup(() =>
+      jsonResponse(
+        {
+          error: {
+            name: 'NotAllowedError',
+            message:
+              'not allowed to read the claims of component:default/payments',
+          },
+        },
+        403,
+        'Forbidden',
+      ),
+    );
+    const error = await client.getEntityClaims(payments).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+
+    await expect(
+      client.getEntityClaims({ ...payments, name: '..' }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
   it('posts a silence as JSON and expires one with DELETE (204, no body)', async () => {
     const { client, fetch } = setup(() =>
       jsonResponse({ silenceId: 's1', endsAt: 'x' }, 201),

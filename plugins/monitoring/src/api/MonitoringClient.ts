@@ -6,6 +6,7 @@ import {
   CreateSilenceResponse,
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
+  EntityClaim,
   EntityMetricsResponse,
   FleetResponse,
   StackResponse,
@@ -98,6 +99,14 @@ export class MonitoringClient implements MonitoringApi {
     await this.request<void>(
       `/entity/${entityPath(entityRef)}/silences/${pathSegment(silenceId, 'silence id')}`,
       { method: 'DELETE' },
+    );
+  }
+
+  async getEntityClaims(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ claim: EntityClaim | null }> {
+    return this.request<{ claim: EntityClaim | null }>(
+      `/entity/${entityPath(entityRef)}/claims`,
     );
   }
 

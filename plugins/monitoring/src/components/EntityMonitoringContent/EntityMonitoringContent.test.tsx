@@ -44,7 +44,12 @@ function fakeApi(result: () => Promise<EntityMetricsResponse>) {
   >(result);
   // The tab's alerts section; its own tests are in EntityAlertsSection.test.tsx.
   const getEntityAlerts = jest.fn(async () => noRulesResponse());
-  return { getEntityMetrics, getEntityAlerts };
+  // The claims warning; its own tests are in EntityClaimsWarning.test.tsx.
+  const getEntityClaims = jest.fn<
+    ReturnType<MonitoringApi['getEntityClaims']>,
+    Parameters<MonitoringApi['getEntityClaims']>
+  >(async () => ({ claim: null }));
+  return { getEntityMetrics, getEntityAlerts, getEntityClaims };
 }
 
 async function renderTab(e: Entity, api: ReturnType<typeof fakeApi>) {
@@ -141,6 +146,38 @@ describe('EntityMonitoringContent', () => {
     ).toBeGreaterThan(0);
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(api.getEntityMetrics).not.toHaveBeenCalled();
+    expect(api.getEntityClaims).not.toHaveBeenCalled();
+  });
+
+  it('warns at the top of the tab when other entities own the service', async () => {
+    const api = fakeApi(async () => fullResponse());
+    api.getEntityClaims.mockResolvedValue({
+      claim: {
+        service: 'checkout',
+        owner: false,
+        trusted: false,
+        otherOwners: 2,
+        ignoredClaimants: 0,
+        soleOwner: false,
+      },
+    });
+    await renderTab(entity(), api);
+
+    const warning = await screen.findByText(
+      'Warning: Service "checkout" is owned by 2 other entities',
+    );
+    // Above the time range picker and the metrics, which still render.
+    expect(
+      warning.compareDocumentPosition(
+        screen.getByRole('button', { name: /time range/i }),
+      ) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(await screen.findByRole('table')).toBeInTheDocument();
+    expect(api.getEntityClaims).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'checkout',
+    });
   });
 
   it('renders a ResponseError in the error panel', async () => {

@@ -21,6 +21,7 @@ import {
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo, useState } from 'react';
 import { EntityAlertsSection } from '../EntityAlertsSection';
+import { EntityClaimsWarning } from '../EntityClaimsWarning';
 import { EntityMetricsView } from '../EntityMetricsView';
 import { isMonitoringAvailable } from '../isMonitoringAvailable';
 import { formatDateTime } from '../format';
@@ -171,5 +172,10 @@ export function EntityMonitoringContent() {
       <MissingAnnotationEmptyState annotation={[...MONITORING_ANNOTATIONS]} />
     );
   }
-  return <MonitoringTab />;
+  return (
+    <>
+      <EntityClaimsWarning />
+      <MonitoringTab />
+    </>
+  );
 }

@@ -1,0 +1,2 @@
+export { EntityClaimsWarning, claimWarning } from './EntityClaimsWarning';
+export type { ClaimWarning } from './EntityClaimsWarning';
