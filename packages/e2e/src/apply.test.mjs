@@ -206,3 +206,40 @@ test(
     );
   },
 );
+
+test(
+  "monitor-a-service on another team's component fails before anything reaches the hub",
+  { timeout: 300_000 },
+  async () => {
+    // search belongs to team-search; the local guest is in team-shop and team-platform.
+    const { status, log } = await runApplyTask('monitor-a-service', {
+      component: 'component:default/search',
+      errorRatioThreshold: 0.5,
+      errorRatioFor: '24h',
+      latencyP95ThresholdSeconds: 60,
+      latencyFor: '24h',
+      severity: 'info',
+      environments: [],
+      hubNamespace: 'monitoring',
+      hubName: 'hub',
+      apply: true,
+      hubCluster: 'hub-cluster',
+    });
+    assert.equal(status, 'failed', log.slice(-2000));
+    assert.match(
+      log,
+      /user:default\/guest may not change the alert rules of component:default\/search: permission monitoring\.rules\.write on component:default\/search was denied/,
+    );
+    const rules = await list(
+      'hub-cluster',
+      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules',
+    );
+    assert.deepEqual(
+      rules
+        .filter(r => r.metadata.name.startsWith('search-'))
+        .map(r => r.metadata.name),
+      [],
+    );
+    assert.doesNotMatch(log, /Rendered VMRule/);
+  },
+);

@@ -144,3 +144,22 @@ test(
     }
   },
 );
+
+test(
+  "a dry run on another team's component is refused before anything is rendered",
+  { timeout: 120_000 },
+  async () => {
+    // search belongs to team-search; the local guest is in team-shop and team-platform.
+    const res = await dryRun(await template(), {
+      ...FORM,
+      component: 'component:default/search',
+    });
+    const text = await res.text();
+    assert.notEqual(res.status, 200, text.slice(0, 300));
+    assert.match(
+      text,
+      /user:default\/guest may not change the alert rules of component:default\/search: permission monitoring\.rules\.write on component:default\/search was denied/,
+    );
+    assert.doesNotMatch(text, /vmrule-search-alerts/);
+  },
+);
