@@ -50,6 +50,7 @@ function fakeApi() {
     getEntityMetrics: jest.fn(async () => fullResponse()),
     getEntityAlerts: jest.fn(async () => firingResponse()),
     getEntityAlertHistory: jest.fn(async () => historyResponse()),
+    getEntityClaims: jest.fn(async () => ({ claim: null })),
   };
 }
 

@@ -82,7 +82,8 @@ export function EntityClaimsWarning() {
   const api = useApi(monitoringApiRef);
   const ref = stringifyEntityRef(entity);
   const { value } = useAsync(
-    () => api.getEntityClaims(getCompoundEntityRef(entity)),
+    // async: even a synchronous failure of the API becomes a rejection (the warning stays quiet).
+    async () => api.getEntityClaims(getCompoundEntityRef(entity)),
     // entity is compared through its ref: the page may hand a new object for the same entity.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, ref],
