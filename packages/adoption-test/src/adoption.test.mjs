@@ -34,11 +34,11 @@ test(
       .getByRole('button', { name: /enter/i })
       .click({ timeout: 120_000 });
     // The tab is the plugin's entity content, found by the app from the /alpha export.
-    // (The new system's entity tabs are links; the sidebar has a Monitoring link too.)
-    const tab = page.locator(
-      'a[href$="/catalog/default/component/checkout/monitoring"]',
-      { hasText: 'Monitoring' },
-    );
+    // (The new system's entity tabs are links in the content navigation; the sidebar has a
+    // Monitoring link too, and the overview's card a "View monitoring" link to the same tab.)
+    const tab = page
+      .getByRole('navigation', { name: 'Content navigation' })
+      .getByRole('link', { name: 'Monitoring', exact: true });
     await tab.waitFor({ timeout: 120_000 });
     await tab.click();
     assert.match(

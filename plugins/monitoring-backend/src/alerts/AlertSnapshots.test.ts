@@ -177,4 +177,58 @@ describe('AlertSnapshots after silence writes of this process', () => {
     await snapshots.get();
     expect(calls.silences).toBe(2);
   });
+
+  it('shows the alerts a silence made or expired here mutes, before Alertmanager is read again', async () => {
+    const firing = (labels: Record<string, string>, silencedBy: string[]) => ({
+      fingerprint: labels.service,
+      labels,
+      state: silencedBy.length ? 'suppressed' : 'active',
+      silencedBy,
+      inhibitedBy: [],
+    });
+    const silence = (id: string, service: string) => ({
+      id,
+      state: 'active' as const,
+      matchers: [
+        { name: 'service', value: service, isRegex: false, isEqual: true },
+      ],
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2999-01-01T00:00:00Z',
+      createdBy: 'user:default/alice',
+      comment: 'x',
+    });
+    let reads = 0;
+    const am = {
+      alerts: async () => {
+        reads++;
+        return [
+          firing({ alertname: 'A', service: 'payments' }, ['old']),
+          firing({ alertname: 'A', service: 'checkout' }, []),
+        ];
+      },
+      silences: async () => [silence('old', 'payments')],
+    } as unknown as AlertmanagerClient;
+    const vmalert = {
+      alertingRules: async () => [],
+    } as unknown as VmAlertClient;
+    const snapshots = new AlertSnapshots(
+      vmalert,
+      am,
+      mockServices.cache.mock(),
+      mockServices.logger.mock(),
+    );
+    await snapshots.get();
+    // Within one refresh window: the second write waits, its effect is shown at once.
+    await snapshots.silenceCreated(silence('new', 'checkout'));
+    await snapshots.silenceExpired('old');
+    const state = (snapshot: Awaited<ReturnType<typeof snapshots.get>>) =>
+      Object.fromEntries(
+        snapshot.amAlerts.map(a => [a.labels.service, [a.state, a.silencedBy]]),
+      );
+    expect(state(await snapshots.get())).toEqual({
+      payments: ['active', []],
+      checkout: ['suppressed', ['new']],
+    });
+    expect(reads).toBe(2);
+  });
 });

@@ -30,6 +30,18 @@ export const SILENCE_REFRESH_WINDOW_MS = 2_000;
 const LOCAL_WRITE_MAX_AGE_MS = 60_000;
 
 /**
+ * Whether a silence made here mutes an alert: its matchers are exact (the backend builds them),
+ * equal or not equal.
+ */
+function mutes(silence: AmSilence, labels: Record<string, string>): boolean {
+  return silence.matchers.every(
+    m =>
+      !m.isRegex &&
+      ((labels[m.name] ?? '') === m.value) === (m.isEqual ?? true),
+  );
+}
+
+/**
  * One shared read of all rules, alerts and silences of the hub: cached for a few seconds
  * through the CacheService (so several backend replicas share it when the cache is shared),
  * and coalesced while in flight, so 200 entity requests in a minute cost one upstream read per
@@ -124,12 +136,35 @@ export class AlertSnapshots {
         this.expired.delete(id);
     }
     if (!this.created.size && !this.expired.size) return snapshot;
+    const created = [...this.created.values()].map(c => c.silence);
     return {
       ...snapshot,
       silences: [
         ...snapshot.silences.filter(s => !this.expired.has(s.id)),
-        ...[...this.created.values()].map(c => c.silence),
+        ...created,
       ],
+      // The alerts' state follows, as Alertmanager will report it on the next read.
+      amAlerts: snapshot.amAlerts.map(alert => {
+        const silencedBy = [
+          ...alert.silencedBy.filter(id => !this.expired.has(id)),
+          ...created
+            .filter(
+              c => !alert.silencedBy.includes(c.id) && mutes(c, alert.labels),
+            )
+            .map(c => c.id),
+        ];
+        if (
+          silencedBy.length === alert.silencedBy.length &&
+          silencedBy.every((id, i) => id === alert.silencedBy[i])
+        )
+          return alert;
+        const muted = silencedBy.length > 0 || alert.inhibitedBy.length > 0;
+        return {
+          ...alert,
+          silencedBy,
+          state: muted ? 'suppressed' : 'active',
+        };
+      }),
     };
   }
 

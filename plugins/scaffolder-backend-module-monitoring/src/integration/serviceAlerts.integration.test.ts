@@ -63,12 +63,15 @@ describe('monitor-a-service alerts on the real stack', () => {
   async function byEnvironment(expr: string): Promise<Record<string, number>> {
     const samples = await query(expr);
     for (const s of samples) {
-      // The grouping the rule promises: one series per service, cluster and environment.
+      // The grouping the rule promises: one series per service, namespace, cluster and
+      // environment (every alert says its namespace: see the claim rules).
       expect(Object.keys(s.metric).sort()).toEqual([
         'cluster',
         'environment',
+        'namespace',
         'service',
       ]);
+      expect(s.metric.namespace).toBe('shop');
       expect(s.metric.cluster).toBe(CLUSTERS[s.metric.environment]);
     }
     return Object.fromEntries(
