@@ -362,7 +362,7 @@ export function refsToAuthorize(
 }
 
 /**
- * Splits permission requests into calls of at most {@link AUTHORIZE_CHUNK} and joins the answers
+ * Splits permission requests into calls of at most AUTHORIZE_CHUNK (200) and joins the answers
  * in order.
  *
  * @public

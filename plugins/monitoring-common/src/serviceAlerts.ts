@@ -9,6 +9,7 @@
  * (`servicePanelTemplates`), with placeholders where the alerts have values. Every label value
  * goes through `buildSelector` / `renderMatchers`, never into the text directly.
  */
+import { parseDurationMs } from './duration';
 import { LABELS } from './labelContract';
 import {
   buildSelector,
@@ -90,7 +91,6 @@ export const SERVICE_ALERT_GROUPING: readonly string[] = [
  */
 export const SERVICE_ALERT_LATENCY_QUANTILE = 0.95;
 
-const WINDOW = /^\d+(ms|s|m|h|d|w|y)$/;
 const GROUP_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
@@ -137,7 +137,8 @@ function check(o: ServiceAlertQueryOptions): Checked {
       `profile "${String(o.profile).slice(0, 64)}" has no alert expressions; use one of ${SERVICE_ALERT_PROFILES.join(', ')}`,
     );
   }
-  if (!WINDOW.test(o.window)) {
+  // One term of any unit (`5m`, `30s`, `500ms`).
+  if (parseDurationMs(o.window) === undefined) {
     throw new InvalidMatcherError(
       `"${o.window.slice(0, 64)}" is not a rate window like 5m`,
     );
