@@ -1,4 +1,4 @@
-// The adoption test: builds and packs (npm pack) the four published packages, writes a second,
+// The adoption test: builds and packs (npm pack) the published packages, writes a second,
 // minimal Backstage app into a temporary folder that depends on public packages and those
 // tarballs only (no workspace link into this repository, no relative import), installs and builds
 // it, starts its backend (which serves the built frontend) against the running local stack, and
@@ -125,7 +125,8 @@ function writeAppPackages(tarballs) {
       '@types/react-dom': rootPkg.devDependencies['@types/react-dom'],
     },
     // The release's exact versions (what the repository pins too), the registry workarounds of
-    // BACKSTAGE-TOOLCHAIN.md, and the suite's own packages from their tarballs wherever asked for.
+    // BACKSTAGE-TOOLCHAIN.md, and the suite's own packages from their tarballs wherever asked for
+    // (the scaffolder module's dependency on the manifests library included).
     overrides: {
       ...rootPkg.overrides,
       ...Object.fromEntries(

@@ -1,18 +1,21 @@
 /** Ports and URLs of the hub side of the local stack (all on loopback). */
 import {
-  INSERT_PATH,
-  SELECT_PATH,
-} from '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
+  HUB_INSERT_PATH as INSERT_PATH,
+  HUB_SELECT_PATH as SELECT_PATH,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 export const HOST = '127.0.0.1';
 
-/** The tenant paths a real hub's vmauth serves (from the hub builder). */
+/** The tenant paths a real hub's vmauth serves (the hub contract's, monitoring-common). */
 export { INSERT_PATH, SELECT_PATH };
 
 export const PORTS = {
   victoriaMetrics: 8428,
   vmauth: 8427,
-  /** The seed's port for the first vmalert; the second takes the next free one. */
+  /**
+   * The architecture's port for the first vmalert (docs/architecture.md); the second takes the
+   * next free one.
+   */
   vmalert: 8880,
   vmalertReplicas: [8880, 8881],
   alertmanager: 9093,

@@ -2,11 +2,14 @@
  * The three spoke environments of the local stack: one vmagent each, with the cluster name it
  * stamps on everything it writes (through `spokeExternalLabels` from the label contract).
  */
-import { HUB_ENVIRONMENT } from '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
+import {
+  DEFAULT_ENVIRONMENTS,
+  HUB_ENVIRONMENT,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 export interface SpokeEnvironment {
-  /** The `environment` label value. */
-  name: 'dev' | 'staging' | 'production';
+  /** The `environment` label value: one of the suite's default environments (hub contract). */
+  name: (typeof DEFAULT_ENVIRONMENTS)[number];
   /** The `cluster` label value. */
   cluster: string;
   /** The vmagent's HTTP port on 127.0.0.1. */

@@ -3,7 +3,7 @@
  * (`defaultRuleGroups` of the scaffolder module), so what runs on loopback is what a hub runs.
  * Only the `for:` durations are shorter, so the demo's alerts fire within minutes.
  */
-import { defaultRuleGroups } from '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
+import { defaultRuleGroups } from '@hubspoke/backstage-plugin-monitoring-manifests';
 
 export function stackRules() {
   return {

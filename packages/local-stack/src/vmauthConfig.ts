@@ -1,8 +1,8 @@
 /**
- * vmauth users, following the seed's access matrix: spokes may only write, the portal and
- * Grafana may only read, on the tenant paths a real hub serves. The paths are the hub builder's
- * (`READ_PATHS`, `WRITE_PATHS`: what the hub's VMUsers route), so a client configured for the
- * local hub is configured for a real one.
+ * vmauth users, following the access matrix (docs/architecture.md, access matrix): spokes may
+ * only write, the portal and Grafana may only read, on the tenant paths a real hub serves. The
+ * paths are the hub builder's (`READ_PATHS`, `WRITE_PATHS`: what the hub's VMUsers route), so a
+ * client configured for the local hub is configured for a real one.
  *
  * The database behind them is the single-node build of the same release (the `-cluster` tags
  * cannot be fetched here): it serves `/prometheus/api/v1/...`, so each route drops the
@@ -17,7 +17,7 @@ import {
   READ_PATHS,
   spokeWriteQueryArgs,
   WRITE_PATHS,
-} from '@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring';
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { URLS } from './endpoints';
 
 export interface VmauthRoute {

@@ -12,7 +12,12 @@ const SCOPE = '@hubspoke/';
 
 type Pkg = { dir: string; json: any };
 
-const workspaces: Pkg[] = ['packages', 'plugins'].flatMap(parent =>
+/** The folders of the root package.json's workspace globs (`packages/*`, `plugins/*`). */
+const workspaceParents: string[] = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'),
+).workspaces.map((glob: string) => glob.replace(/\/\*$/, ''));
+
+const workspaces: Pkg[] = workspaceParents.flatMap(parent =>
   fs
     .readdirSync(path.join(repoRoot, parent))
     .map(name => path.join(repoRoot, parent, name))
@@ -24,6 +29,15 @@ const workspaces: Pkg[] = ['packages', 'plugins'].flatMap(parent =>
 );
 const published = workspaces.filter(p => !p.json.private);
 const names = new Set(workspaces.map(p => p.json.name));
+
+/**
+ * Where relative imports must stay: each workspace package, and the root's scripts/ (not a
+ * package: it keeps the shell drivers and plain scripts, which reach packages by name too).
+ */
+const boundaries = [
+  ...workspaces.map(({ dir, json }) => ({ dir, name: json.name as string })),
+  { dir: path.join(repoRoot, 'scripts'), name: 'scripts/' },
+];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
@@ -41,11 +55,12 @@ const IMPORT =
   /(?:from\s+|import\s*\(\s*|require\(\s*|import\s+)['"]([^'"]+)['"]/g;
 
 describe('the published packages', () => {
-  it('are the four plugin packages, under one public scope', () => {
+  it('are the five plugin packages, under one public scope', () => {
     expect(published.map(p => p.json.name).sort()).toEqual([
       `${SCOPE}backstage-plugin-monitoring`,
       `${SCOPE}backstage-plugin-monitoring-backend`,
       `${SCOPE}backstage-plugin-monitoring-common`,
+      `${SCOPE}backstage-plugin-monitoring-manifests`,
       `${SCOPE}backstage-plugin-scaffolder-backend-module-monitoring`,
     ]);
   });
@@ -175,9 +190,20 @@ describe('the tooling packages', () => {
 });
 
 describe('package boundaries', () => {
-  it('no package imports another by a relative path', () => {
+  it('cover every workspace package and scripts/', () => {
+    const covered = boundaries.map(b => path.relative(repoRoot, b.dir));
+    expect(covered).toEqual(
+      expect.arrayContaining([
+        'packages/bench',
+        'plugins/monitoring',
+        'scripts',
+      ]),
+    );
+  });
+
+  it('no package (nor scripts/) imports another by a relative path', () => {
     const crossings: string[] = [];
-    for (const { dir, json } of workspaces) {
+    for (const { dir, name } of boundaries) {
       for (const file of sourceFiles(dir)) {
         const text = fs.readFileSync(file, 'utf8');
         for (const [, spec] of text.matchAll(IMPORT)) {
@@ -185,7 +211,7 @@ describe('package boundaries', () => {
           const target = path.resolve(path.dirname(file), spec);
           if (!target.startsWith(dir + path.sep)) {
             crossings.push(
-              `${json.name}: ${path.relative(repoRoot, file)} imports ${spec}`,
+              `${name}: ${path.relative(repoRoot, file)} imports ${spec}`,
             );
           }
         }
@@ -196,7 +222,7 @@ describe('package boundaries', () => {
 
   it('every @hubspoke or @internal import names a workspace package', () => {
     const unknown: string[] = [];
-    for (const { dir } of workspaces) {
+    for (const { dir } of boundaries) {
       for (const file of sourceFiles(dir)) {
         for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(IMPORT)) {
           const match = /^(@(?:hubspoke|internal)\/[^/]+)/.exec(spec);

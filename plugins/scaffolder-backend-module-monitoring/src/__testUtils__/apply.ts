@@ -7,8 +7,10 @@ import {
   KubeEmulator,
   OPERATOR_RESOURCES,
 } from '@internal/monitoring-kube-emulator';
-import { buildHub } from '../builders/hub';
-import { buildSpoke } from '../builders/spoke';
+import {
+  buildHub,
+  buildSpoke,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { examples as hubExamples } from '../actions/hubRender.examples';
 import { examples as spokeExamples } from '../actions/spokeRender.examples';
 import { HUB_SIDE_DIR } from '../actions/spokeRender';

@@ -10,10 +10,10 @@ import {
   ProvidedValues,
   resolveCluster,
 } from '../apply';
-import { applyClusters } from '../apply/cluster';
+import { applyClusters } from '../apply/clusterTarget';
 import { RenderSeal } from '../apply/seal';
 import { InitiatorAuthorization } from './initiatorAuthorization';
-import { objectRef } from '../validation';
+import { objectRef } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { examples } from './apply.examples';
 import { HUB_SIDE_DIR } from './spokeRender';
 import { SECRET_REQUIREMENTS_FILE } from './writeManifests';

@@ -14,8 +14,10 @@ import { examples } from './hubRender.examples';
 import { testAuthorization } from '../__testUtils__/authorization';
 
 let breakVMCluster = false;
-jest.mock('../builders/hub', () => {
-  const actual = jest.requireActual('../builders/hub');
+jest.mock('@hubspoke/backstage-plugin-monitoring-manifests', () => {
+  const actual = jest.requireActual(
+    '@hubspoke/backstage-plugin-monitoring-manifests',
+  );
   return {
     ...actual,
     buildHub: (input: unknown) => {

@@ -1,6 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { buildHub } from '../builders/hub';
-import { hubInputSchema } from '../builders/inputs';
+import {
+  buildHub,
+  hubInputSchema,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { examples } from './hubRender.examples';
 import { renderOutputSchema } from './outputSchema';
 import { RenderSeal } from '../apply/seal';

@@ -34,9 +34,10 @@ function catalogEntity(name: string) {
       etag: '0123abcd',
       annotations: {
         ...source.metadata.annotations,
-        'backstage.io/managed-by-location': 'file:/work/main/examples/all.yaml',
+        'backstage.io/managed-by-location':
+          'file:/srv/backstage/examples/all.yaml',
         'backstage.io/managed-by-origin-location':
-          'file:/work/main/examples/all.yaml',
+          'file:/srv/backstage/examples/all.yaml',
       },
     },
     relations: [

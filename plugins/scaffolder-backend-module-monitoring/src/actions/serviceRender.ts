@@ -11,13 +11,11 @@ import { z } from 'zod/v3';
 import {
   githubDescriptorLocation,
   mergeAnnotationsIntoDescriptor,
-} from '../builders/descriptor';
-import { buildServiceRules } from '../builders/serviceRules';
-import {
+  buildServiceRules,
   parseServiceRenderInput,
   serviceRenderInputSchema,
   ServiceRulesInput,
-} from '../builders/serviceRulesInput';
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { InitiatorAuthorization } from './initiatorAuthorization';
 import { examples } from './serviceRender.examples';
 import { RenderSeal } from '../apply/seal';

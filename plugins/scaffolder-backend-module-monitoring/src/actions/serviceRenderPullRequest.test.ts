@@ -109,7 +109,8 @@ describe('monitoring:service:render with pullRequest', () => {
       metadata: {
         ...fetched('').metadata,
         annotations: {
-          'backstage.io/managed-by-location': 'file:/work/examples/all.yaml',
+          'backstage.io/managed-by-location':
+            'file:/srv/backstage/examples/all.yaml',
         },
       },
     };

@@ -1,6 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { spokeInputSchema } from '../builders/inputs';
-import { buildSpoke } from '../builders/spoke';
+import {
+  spokeInputSchema,
+  buildSpoke,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { renderOutputSchema } from './outputSchema';
 import { examples } from './spokeRender.examples';
 import { RenderSeal } from '../apply/seal';

@@ -8,7 +8,12 @@ import { InputError } from '@backstage/errors';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringify } from 'yaml';
-import { K8sObject, SecretRequirement } from '../builders/types';
+import {
+  K8sObject,
+  SecretRequirement,
+  objectRef,
+  validateObjects,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { SECRET_REQUIREMENTS_FILE } from '../apply/load';
 import {
   KUSTOMIZATION_FILE,
@@ -16,7 +21,6 @@ import {
   RENDER_SEAL_FILE,
   RenderSeal,
 } from '../apply/seal';
-import { objectRef, validateObjects } from '../validation';
 
 /** No line folding (PromQL stays on one line), and no YAML anchors for repeated values. */
 export const YAML_OPTIONS = {

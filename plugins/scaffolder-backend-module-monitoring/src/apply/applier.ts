@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { ConflictError } from '@backstage/errors';
-import { SOURCE_ENTITY_ANNOTATION } from '../builders/serviceRules';
-import { objectRef } from '../validation';
-import { K8sObject } from '../builders/types';
-import { isObjectNotFound, mapKubeError, missingNamespace } from './errors';
+import {
+  SOURCE_ENTITY_ANNOTATION,
+  objectRef,
+  K8sObject,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
+import { isObjectNotFound, mapKubeError, missingNamespace } from './kubeErrors';
 import { needsReadiness, notReadyReason } from './readiness';
-import { LiveSecret, liveSecret } from './secrets';
+import { LiveSecret, liveSecret } from './secretValues';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 

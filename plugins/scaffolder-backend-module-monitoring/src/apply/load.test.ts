@@ -1,4 +1,4 @@
-import { buildServiceRules } from '../builders/serviceRules';
+import { buildServiceRules } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { sampleHub, sampleSpoke } from '../__testUtils__/builders';
 import { RENDERED_KINDS } from './load';
 

@@ -6,9 +6,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
-import { commonLabels } from '../builders/common';
-import { KUBE_STATE_METRICS, kubeStateMetrics } from '../builders/exporters';
-import { K8sObject } from '../builders/types';
+import {
+  commonLabels,
+  KUBE_STATE_METRICS,
+  kubeStateMetrics,
+  K8sObject,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import {
   KUSTOMIZATION_FILE,
   RENDER_META_DIR,

@@ -4,8 +4,10 @@
  * and ingresses, then the VictoriaMetrics operator objects (whose reconciliation reads the core
  * objects). The sort is stable: within a rank the rendered (file) order is kept.
  */
-import { OPERATOR_API_VERSION } from '../validation';
-import { K8sObject } from '../builders/types';
+import {
+  OPERATOR_API_VERSION,
+  K8sObject,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 
 const RANKS: Record<string, number> = {
   Namespace: 0,

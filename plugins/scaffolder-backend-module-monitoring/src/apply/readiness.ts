@@ -1,6 +1,8 @@
 /** Readiness of applied objects: operator workloads report `operational`, workloads their replicas. */
-import { OPERATOR_API_VERSION } from '../validation';
-import { K8sObject } from '../builders/types';
+import {
+  OPERATOR_API_VERSION,
+  K8sObject,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 
 /** Operator kinds with a reconciled workload behind them. */
 const OPERATOR_WORKLOADS = new Set([

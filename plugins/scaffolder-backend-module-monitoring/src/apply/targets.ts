@@ -8,10 +8,13 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
-import { K8sObject, SecretRequirement } from '../builders/types';
-import { validateObjects } from '../validation';
+import {
+  K8sObject,
+  SecretRequirement,
+  validateObjects,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { Applier } from './applier';
-import { ClusterTarget } from './cluster';
+import { ClusterTarget } from './clusterTarget';
 import { loadManifests } from './load';
 import { RenderSeal } from './seal';
 import { orderForApply } from './order';
@@ -21,7 +24,7 @@ import {
   parseSecretRequirements,
   resolveSecretValues,
   secretObject,
-} from './secrets';
+} from './secretValues';
 
 export interface ApplyTarget {
   cluster: string;
