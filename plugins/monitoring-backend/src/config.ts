@@ -1,15 +1,19 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import {
+  DEFAULT_ENVIRONMENTS,
+  DEFAULT_HEALTH_THRESHOLDS,
   FleetSource,
+  HUB_RETENTION,
   PanelUnit,
+  parseDurationMs,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import {
   BUILT_IN_PROFILES,
   PanelTemplate,
   Profiles,
   unknownPlaceholders,
-} from './profiles';
+} from './metrics/profiles';
 
 export type UpstreamAuth =
   | { type: 'basic'; username: string; password: string }
@@ -128,10 +132,13 @@ export interface HealthThresholds {
   latencyP95Seconds: { warning: number; critical: number };
 }
 
-/** Above 1 % 5xx is a warning, above 5 % critical; p95 above 0.5 s a warning, above 1 s critical. */
+/**
+ * Above 1 % 5xx is a warning, above 5 % critical; p95 above 0.5 s a warning, above 1 s critical:
+ * the hub contract's (monitoring-common), which the hub's default service alerts derive from.
+ */
 export const DEFAULT_HEALTH: HealthThresholds = {
-  errorRatio: { warning: 0.01, critical: 0.05 },
-  latencyP95Seconds: { warning: 0.5, critical: 1 },
+  errorRatio: { ...DEFAULT_HEALTH_THRESHOLDS.errorRatio },
+  latencyP95Seconds: { ...DEFAULT_HEALTH_THRESHOLDS.latencyP95Seconds },
 };
 
 function readFleetSource(raw: string | undefined): 'auto' | FleetSource {
@@ -175,10 +182,9 @@ function readHealth(config: Config | undefined): HealthThresholds {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** The hub template's default retention (15d). */
-const DEFAULT_RETENTION_MS = 15 * 86400_000;
+/** The hub's retention as the hub template renders it (the hub contract's, 15d). */
+const DEFAULT_RETENTION_MS = parseDurationMs(HUB_RETENTION)!;
 const DEFAULT_MAX_SILENCE_MS = 24 * 3600_000;
-const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'production'];
 const UNITS: PanelUnit[] = [
   'reqps',
   'ratio',
@@ -373,8 +379,9 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
     alertmanager,
     grafanaUrl: readOptionalUrl(config, 'grafana'),
     vmuiUrl: readOptionalUrl(config, 'vmui'),
-    environments:
-      config.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS,
+    environments: config.getOptionalStringArray('environments') ?? [
+      ...DEFAULT_ENVIRONMENTS,
+    ],
     profiles: readProfiles(config.getOptionalConfig('profiles')),
     health: readHealth(config.getOptionalConfig('health')),
     fleetSource: readFleetSource(config.getOptionalString('fleet.source')),

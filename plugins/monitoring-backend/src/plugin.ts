@@ -15,12 +15,12 @@ import { VmAlertClient } from './alerts/VmAlertClient';
 import { readMonitoringConfig } from './config';
 import { FleetDataSource } from './fleet/fleetData';
 import { FleetService } from './fleet/FleetService';
-import { EntityMetricsService } from './service/EntityMetricsService';
-import { QueryRunner } from './service/QueryRunner';
-import { createRouter } from './service/router';
-import { ServiceClaims } from './service/ServiceClaims';
+import { ServiceClaims } from './claims/ServiceClaims';
+import { UpstreamClient } from './lib/UpstreamClient';
+import { EntityMetricsService } from './metrics/EntityMetricsService';
+import { QueryRunner } from './metrics/QueryRunner';
+import { createRouter } from './router';
 import { StackService } from './stack/StackService';
-import { UpstreamClient } from './upstream/UpstreamClient';
 import { VmSelectClient } from './vmselect/VmSelectClient';
 
 /**

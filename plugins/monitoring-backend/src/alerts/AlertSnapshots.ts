@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
-import { quietly } from '../quietly';
-import { SharedLoad } from '../sharedLoad';
+import { quietly } from '../lib/quietly';
+import { SharedLoad } from '../lib/sharedLoad';
 import { AlertmanagerClient, AmAlert, AmSilence } from './AlertmanagerClient';
 import { VmAlertClient, VmAlertRule } from './VmAlertClient';
 

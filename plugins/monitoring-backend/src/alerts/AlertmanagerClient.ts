@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { UpstreamClient } from '../upstream/UpstreamClient';
+import { UpstreamClient } from '../lib/UpstreamClient';
 
 export interface AmAlert {
   fingerprint: string;

@@ -14,8 +14,8 @@ import {
   resolveAlertScope,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertmanagerConfig } from '../config';
-import { QueryRunner } from '../service/QueryRunner';
-import { QueryRange } from '../service/timeRange';
+import { QueryRunner } from '../metrics/QueryRunner';
+import { QueryRange } from '../metrics/timeRange';
 import { AlertmanagerClient, AmSilence } from './AlertmanagerClient';
 import { alertHistory, alertHistoryQuery } from './alertHistory';
 import { AlertSnapshots } from './AlertSnapshots';

@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { UpstreamClient } from '../upstream/UpstreamClient';
+import { UpstreamClient } from '../lib/UpstreamClient';
 
 /** A pending or firing alert as vmalert reports it, normalised. */
 export interface VmAlert {

@@ -12,7 +12,7 @@ import {
   LABELS,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { RangeSeries } from '../vmselect/VmSelectClient';
-import { QueryRange } from '../service/timeRange';
+import { QueryRange } from '../metrics/timeRange';
 
 /** Points per series of the history: finer than the charts, a step of 1 min over a day. */
 export const HISTORY_MAX_POINTS = 1500;

@@ -9,7 +9,7 @@ import vm151Alerts from '../__fixtures__/vmalert-1.151-alerts.json';
 import vm151Rules from '../__fixtures__/vmalert-1.151-rules.json';
 import vm179Alerts from '../__fixtures__/vmalert-1.79-alerts.json';
 import vm179Rules from '../__fixtures__/vmalert-1.79-rules.json';
-import { UpstreamClient } from '../upstream/UpstreamClient';
+import { UpstreamClient } from '../lib/UpstreamClient';
 import { AlertmanagerClient } from './AlertmanagerClient';
 import { VmAlertClient } from './VmAlertClient';
 

@@ -9,14 +9,18 @@ import {
   checkAlertName,
   InvalidMatcherError,
   LABELS,
+  parseDurationMs,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AmMatcher, NewSilence } from './AlertmanagerClient';
 
 export const MIN_SILENCE_MS = 60_000;
 export const MAX_COMMENT_LENGTH = 1000;
 const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-/** `90m`, `1h`, `1h30m`, `2d`. */
-const DURATION = /^(?:(\d{1,3})d)?(?:(\d{1,4})h)?(?:(\d{1,5})m)?$/;
+/**
+ * `90m`, `1h`, `1h30m`, `2d`: the duration grammar (monitoring-common), days, hours and minutes,
+ * combined largest first.
+ */
+const SILENCE_DURATION = { units: 'dhm', compound: true } as const;
 /** Alertmanager's silence ids are UUIDs; anything in this shape is safe in a path. */
 export const SILENCE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -24,15 +28,12 @@ export function parseSilenceDuration(raw: unknown, maxMs: number): number {
   if (typeof raw !== 'string' || !raw) {
     throw new InputError('duration is required, e.g. "1h" or "30m"');
   }
-  const m = DURATION.exec(raw.trim());
-  if (!m || !(m[1] || m[2] || m[3])) {
+  const ms = parseDurationMs(raw.trim(), SILENCE_DURATION);
+  if (ms === undefined) {
     throw new InputError(
       `duration must look like 30m, 1h or 1h30m, got "${raw.slice(0, 32)}"`,
     );
   }
-  const ms =
-    ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) *
-    60_000;
   if (ms < MIN_SILENCE_MS) throw new InputError('duration must be at least 1m');
   if (ms > maxMs) {
     throw new InputError(

@@ -11,19 +11,14 @@ import { isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  alertLabelsMatchScope,
-  AlertScope,
   FLEET_HEALTH_ORDER,
   FleetFilters,
   ownerEntityRef,
-  FleetCell,
   FleetHealth,
   FleetResponse,
   FleetRow,
-  LABELS,
   MONITORING_ANNOTATIONS,
   monitoringMetricsReadPermission,
-  resolveAlertScope,
   authorizeInChunks,
   CLAIMANT_FILTER,
   entityClaim,
@@ -34,12 +29,13 @@ import {
   toClaimants,
   TrustedLocations,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { AlertSnapshot, AlertSnapshots } from '../alerts/AlertSnapshots';
+import { AlertSnapshots } from '../alerts/AlertSnapshots';
+import { CLAIMS_TTL_MS } from '../claims/ServiceClaims';
 import { HealthThresholds } from '../config';
-import { CachedRead } from '../cachedRead';
-import { CLAIMS_TTL_MS } from '../service/ServiceClaims';
-import { SharedLoad } from '../sharedLoad';
-import { FleetDataSource, FleetSample, SPARKLINE_POINTS } from './fleetData';
+import { CachedRead } from '../lib/cachedRead';
+import { SharedLoad } from '../lib/sharedLoad';
+import { FleetDataSource, FleetSample } from './fleetData';
+import { firingIndex, fleetRow, textMatches } from './fleetRows';
 
 const FIELDS = [
   'kind',
@@ -56,117 +52,6 @@ const FIELDS = [
 const MONITORED_FILTER = MONITORING_ANNOTATIONS.map(a => ({
   [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
 }));
-
-export function classify(
-  cell: Pick<FleetCell, 'requestRate' | 'errorRatio' | 'latencyP95'>,
-  t: HealthThresholds,
-): FleetHealth {
-  if (cell.requestRate === null) return 'no-data';
-  const e = cell.errorRatio ?? 0;
-  const p = cell.latencyP95 ?? 0;
-  if (e >= t.errorRatio.critical || p >= t.latencyP95Seconds.critical)
-    return 'critical';
-  if (e >= t.errorRatio.warning || p >= t.latencyP95Seconds.warning)
-    return 'warning';
-  return 'ok';
-}
-
-const worst = (healths: FleetHealth[]): FleetHealth =>
-  FLEET_HEALTH_ORDER.find(h => healths.includes(h)) ?? 'no-data';
-
-/** The samples of one identity in one environment, summed over namespaces when it names none. */
-function cellOf(
-  samples: FleetSample[],
-  t: HealthThresholds,
-  firing: number | null,
-): FleetCell {
-  if (samples.length === 0) {
-    // No requests at all while alerts fire (the service is down): that is the worst, not "no data".
-    const health: FleetHealth = firing ? 'critical' : 'no-data';
-    return {
-      health,
-      requestRate: null,
-      errorRatio: null,
-      latencyP95: null,
-      firingAlerts: firing,
-      sparkline: Array(SPARKLINE_POINTS).fill(null),
-    };
-  }
-  if (samples.length === 1) {
-    // The common case (one namespace): no summing.
-    const [s] = samples;
-    const cell: FleetCell = {
-      health: 'no-data',
-      requestRate: s.requestRate,
-      errorRatio: s.requestRate > 0 ? s.errorRate / s.requestRate : 0,
-      latencyP95: s.latencyP95,
-      firingAlerts: firing,
-      sparkline: s.sparkline,
-    };
-    cell.health = classify(cell, t);
-    return cell;
-  }
-  const requestRate = samples.reduce((s, x) => s + x.requestRate, 0);
-  const errorRate = samples.reduce((s, x) => s + x.errorRate, 0);
-  // A quantile cannot be added up: over several namespaces the worst one stands for all.
-  const latencies = samples
-    .map(x => x.latencyP95)
-    .filter((v): v is number => v !== null);
-  const sparkline = Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
-    const values = samples
-      .map(x => x.sparkline[i])
-      .filter((v): v is number => v !== null);
-    return values.length ? values.reduce((a, b) => a + b, 0) : null;
-  });
-  const cell = {
-    requestRate,
-    errorRatio: requestRate > 0 ? errorRate / requestRate : 0,
-    latencyP95: latencies.length ? Math.max(...latencies) : null,
-  };
-  return {
-    ...cell,
-    health: classify(cell, t),
-    firingAlerts: firing,
-    sparkline,
-  };
-}
-
-/** Firing alerts by service, indexed once per request. */
-function firingIndex(
-  snapshot: AlertSnapshot | undefined,
-): Map<string, Array<Record<string, string>>> | undefined {
-  if (!snapshot) return undefined;
-  const index = new Map<string, Array<Record<string, string>>>();
-  for (const rule of snapshot.rules) {
-    for (const a of rule.alerts) {
-      if (a.state !== 'firing') continue;
-      const service = a.labels[LABELS.service] ?? '';
-      const list = index.get(service);
-      if (list) list.push(a.labels);
-      else index.set(service, [a.labels]);
-    }
-  }
-  return index;
-}
-
-function firingCount(
-  index: Map<string, Array<Record<string, string>>> | undefined,
-  scope: AlertScope | undefined,
-  environment: string,
-): number | null {
-  // Unknown when the alert source or the entity's alert annotations cannot say.
-  if (!index || !scope?.service) return null;
-  return (index.get(scope.service) ?? []).filter(
-    labels =>
-      (labels[LABELS.environment] ?? 'unknown') === environment &&
-      alertLabelsMatchScope(scope, labels),
-  ).length;
-}
-
-const textMatches = (row: FleetRow, q: string) =>
-  [row.name, row.title ?? '', row.service].some(v =>
-    v.toLowerCase().includes(q.toLowerCase()),
-  );
 
 /**
  * The fleet view: every monitored entity the caller may see and read, by environment. The
@@ -293,13 +178,14 @@ export class FleetService {
         !ownersReadable(entity, ref, identity)
       )
         continue;
-      const row = this.row(
+      const row = fleetRow(
         entity,
         ref,
         identity,
         byService.get(identity.service) ?? [],
         firing,
         environments,
+        this.thresholds,
         // As on the entity's tab: alerts without a namespace count for the sole owner only.
         entityClaim(
           ref,
@@ -354,51 +240,5 @@ export class FleetService {
       .filter(e => !this.environments.includes(e))
       .sort();
     return [...this.environments, ...extra];
-  }
-
-  private row(
-    entity: Entity,
-    ref: string,
-    identity: ServiceIdentity,
-    samples: FleetSample[],
-    firing: Map<string, Array<Record<string, string>>> | undefined,
-    environments: string[],
-    unnamespacedAlerts: boolean,
-  ): FleetRow {
-    let scope: AlertScope | undefined;
-    try {
-      scope = {
-        ...resolveAlertScope(entity.metadata.annotations),
-        unnamespacedAlerts,
-      };
-    } catch {
-      scope = undefined;
-    }
-    const mine = samples.filter(
-      s =>
-        identity.namespace === undefined || s.namespace === identity.namespace,
-    );
-    const cells: Record<string, FleetCell> = {};
-    for (const env of environments) {
-      cells[env] = cellOf(
-        mine.filter(s => s.environment === env),
-        this.thresholds,
-        firingCount(firing, scope, env),
-      );
-    }
-    const spec = (entity.spec ?? {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return {
-      entityRef: ref,
-      name: entity.metadata.name,
-      title: entity.metadata.title,
-      owner: str(spec.owner),
-      system: str(spec.system),
-      lifecycle: str(spec.lifecycle),
-      service: identity.service,
-      namespace: identity.namespace,
-      health: worst(Object.values(cells).map(c => c.health)),
-      cells,
-    };
   }
 }

@@ -9,7 +9,7 @@ import {
   fleetQueries,
   LABELS,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { CachedRead } from '../cachedRead';
+import { CachedRead } from '../lib/cachedRead';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
 
 /** Request rate, errors, p95 and a 24 h sparkline per service, namespace and environment. */
@@ -50,8 +50,6 @@ const keyOf = (m: Record<string, string>) =>
 
 export class FleetDataSource {
   private readonly reads: CachedRead<FleetData>;
-  /** Upstream queries sent; read by tests and benchmarks. */
-  upstreamQueries = 0;
 
   constructor(
     private readonly client: VmSelectClient,
@@ -89,10 +87,7 @@ export class FleetDataSource {
     const now =
       Math.floor((Date.now() / 1000 - SETTLE_SECONDS) / ALIGN_SECONDS) *
       ALIGN_SECONDS;
-    const query = (q: string) => {
-      this.upstreamQueries++;
-      return this.client.query(q, now);
-    };
+    const query = (q: string) => this.client.query(q, now);
     // The recorded series first; the raw ones only when the hub has no recording rules.
     let source: FleetSource = this.source === 'raw' ? 'raw' : 'recording-rules';
     let queries = fleetQueries(source);
@@ -107,14 +102,11 @@ export class FleetDataSource {
     const [errors, latency, sparklines] = await Promise.all([
       query(queries.errors),
       query(queries.latencyP95),
-      (async () => {
-        this.upstreamQueries++;
-        return this.client.queryRange(queries.hourlyRequests, {
-          start: end - (SPARKLINE_POINTS - 1) * HOUR,
-          end,
-          stepSeconds: HOUR,
-        });
-      })(),
+      this.client.queryRange(queries.hourlyRequests, {
+        start: end - (SPARKLINE_POINTS - 1) * HOUR,
+        end,
+        stepSeconds: HOUR,
+      }),
     ]);
     const errorsBy = new Map(errors.map(s => [keyOf(s.metric), s.value]));
     const latencyBy = new Map(latency.map(s => [keyOf(s.metric), s.value]));

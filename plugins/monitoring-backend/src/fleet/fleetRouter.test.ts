@@ -1,15 +1,10 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 const ENVS = ['dev', 'staging', 'production'];
 const service = (i: number) => `svc-${i}`;
@@ -152,23 +147,13 @@ describe('GET /fleet', () => {
         })) as any;
       },
     });
-    const { server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              vmselect: { url: `${hub.url}/select/0/prometheus` },
-              environments: ENVS,
-            },
-          },
-        }),
-        permissions.factory,
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({ entities }),
-      ],
+    const { server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: { url: `${hub.url}/select/0/prometheus` },
+        environments: ENVS,
+      },
+      permissions,
+      entities,
     });
     return server;
   }

@@ -4,13 +4,8 @@
  * The demo makes payments unhealthy in production only, so the hub's service rules fire there.
  * The expected sets are computed here by hand from vmalert's own /api/v1/alerts.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityAlertHistoryResponse,
@@ -21,7 +16,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import { startStack } from '@internal/monitoring-local-stack';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 import { stackVmselect } from '../__testUtils__/entities';
 
 jest.setTimeout(300_000);
@@ -100,22 +95,15 @@ describe('GET /alerts and silences against the real vmalert and Alertmanager', (
     const env = await startStack({ log: () => {} });
     vmalertUrl = env.MONITORING_VMALERT_URL;
     alertmanagerUrl = env.MONITORING_ALERTMANAGER_URL;
-    ({ server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              // No vmalert block: rules come through vmauth and VMSelect's -vmalert.proxyURL.
-              vmselect: stackVmselect(env),
-              alertmanager: { url: alertmanagerUrl },
-              environments: ENVIRONMENTS,
-            },
-          },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities: EXAMPLES }),
-      ],
+    ({ server } = await startMonitoringBackend({
+      monitoring: {
+        // No vmalert block: rules come through vmauth and VMSelect's -vmalert.proxyURL.
+        vmselect: stackVmselect(env),
+        alertmanager: { url: alertmanagerUrl },
+        environments: ENVIRONMENTS,
+      },
+      permissions: AuthorizeResult.ALLOW,
+      entities: EXAMPLES,
     }));
     // A stack started a moment ago needs about two minutes before `for:` lets them fire.
     await until(

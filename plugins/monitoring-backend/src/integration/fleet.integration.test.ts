@@ -4,18 +4,13 @@
  * recording rules (which the local vmalert evaluates) they must equal the recorded series and
  * stay close to the raw ones. The demo makes payments critical in production only.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { startStack } from '@internal/monitoring-local-stack';
 import { component, stackVmselect } from '../__testUtils__/entities';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 jest.setTimeout(240_000);
 
@@ -38,21 +33,14 @@ describe('GET /fleet against the real stack', () => {
   });
 
   async function fleet(source: 'raw' | 'auto'): Promise<FleetResponse> {
-    const { server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              vmselect: stackVmselect(env),
-              environments: ENVIRONMENTS,
-              fleet: { source },
-            },
-          },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities }),
-      ],
+    const { server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: stackVmselect(env),
+        environments: ENVIRONMENTS,
+        fleet: { source },
+      },
+      permissions: AuthorizeResult.ALLOW,
+      entities,
     });
     const res = await request(server)
       .get('/api/monitoring/fleet')

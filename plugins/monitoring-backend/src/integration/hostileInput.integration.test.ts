@@ -4,13 +4,8 @@
  * only the series of the literal value (none: no service of the demo has such a name), never
  * another service's series, never a 5xx.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_ALERT_SELECTOR,
@@ -27,7 +22,7 @@ import {
 import request from 'supertest';
 import { startStack } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 jest.setTimeout(300_000);
 
@@ -106,22 +101,15 @@ describe('hostile input against the running backend and the real VictoriaMetrics
 
   beforeAll(async () => {
     const env = await startStack({ log: () => {} });
-    ({ server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              vmselect: {
-                ...stackVmselect(env),
-                maxRequestsPerPrincipal: 1000,
-              },
-            },
-          },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities }),
-      ],
+    ({ server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: {
+          ...stackVmselect(env),
+          maxRequestsPerPrincipal: 1000,
+        },
+      },
+      permissions: AuthorizeResult.ALLOW,
+      entities,
     }));
   });
 

@@ -4,18 +4,13 @@
  * VictoriaMetrics returns for the same window. The direct queries are written out here by hand,
  * not taken from the plugin, so a wrong template shows up as a difference.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { component, stackVmselect } from '../__testUtils__/entities';
 // The stack's own code: the same module `npm run stack` uses.
 import { startStack } from '@internal/monitoring-local-stack';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 jest.setTimeout(240_000);
 
@@ -80,34 +75,25 @@ describe('GET /entity/:kind/:namespace/:name/metrics against the real stack', ()
   beforeAll(async () => {
     const env = await startStack({ log: () => {} });
     vmDirect = env.MONITORING_VM_DIRECT_URL;
-    ({ server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              // Through vmauth's tenant read path as the portal's read user.
-              vmselect: stackVmselect(env),
-              environments: ENVIRONMENTS,
-            },
-          },
+    ({ server } = await startMonitoringBackend({
+      monitoring: {
+        // Through vmauth's tenant read path as the portal's read user.
+        vmselect: stackVmselect(env),
+        environments: ENVIRONMENTS,
+      },
+      entities: [
+        ...SERVICES.map(s =>
+          component(s, {
+            'backstage.io/kubernetes-id': s,
+            'backstage.io/kubernetes-namespace': 'shop',
+          }),
+        ),
+        component('injected', {
+          'backstage.io/kubernetes-id': 'checkout"} or vector(1) #',
         }),
-        catalogServiceMock.factory({
-          entities: [
-            ...SERVICES.map(s =>
-              component(s, {
-                'backstage.io/kubernetes-id': s,
-                'backstage.io/kubernetes-namespace': 'shop',
-              }),
-            ),
-            component('injected', {
-              'backstage.io/kubernetes-id': 'checkout"} or vector(1) #',
-            }),
-            component('injected-selector', {
-              'backstage.io/kubernetes-id': 'checkout',
-              'monitoring/selector': 'route=x"} or vector(1) #',
-            }),
-          ],
+        component('injected-selector', {
+          'backstage.io/kubernetes-id': 'checkout',
+          'monitoring/selector': 'route=x"} or vector(1) #',
         }),
       ],
     }));

@@ -3,12 +3,7 @@
  * calls that spoke lagging (then down) while the other spokes stay ok; once it runs again it
  * returns to ok. Runs with the fault tests (in band, last), since it stops a process.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
@@ -18,7 +13,7 @@ import {
   startStack,
 } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 jest.setTimeout(420_000);
 
@@ -33,17 +28,9 @@ describe('a spoke whose vmagent stops', () => {
 
   beforeAll(async () => {
     const env = await startStack({ log: () => {} });
-    ({ server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: { vmselect: stackVmselect(env), stack: THRESHOLDS },
-          },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities: [] }),
-      ],
+    ({ server } = await startMonitoringBackend({
+      monitoring: { vmselect: stackVmselect(env), stack: THRESHOLDS },
+      permissions: AuthorizeResult.ALLOW,
     }));
   });
 

@@ -3,12 +3,7 @@
  * components' own metrics (as the hub holds them, and as the components serve them), every hub
  * component must be up, and every spoke ok.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   HUB_COMPONENTS,
@@ -17,7 +12,7 @@ import {
 import request from 'supertest';
 import { ENVIRONMENTS, startStack } from '@internal/monitoring-local-stack';
 import { stackVmselect } from '../__testUtils__/entities';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 jest.setTimeout(180_000);
 
@@ -29,15 +24,9 @@ describe('GET /stack against the real stack', () => {
 
   beforeAll(async () => {
     env = await startStack({ log: () => {} });
-    ({ server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: { monitoring: { vmselect: stackVmselect(env) } },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities: [] }),
-      ],
+    ({ server } = await startMonitoringBackend({
+      monitoring: { vmselect: stackVmselect(env) },
+      permissions: AuthorizeResult.ALLOW,
     }));
   });
 

@@ -19,7 +19,7 @@ import {
   stackTrendQueries,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { StackThresholds } from '../config';
-import { CachedRead } from '../cachedRead';
+import { CachedRead } from '../lib/cachedRead';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
 
 export const STACK_TTL_MS = 15_000;
@@ -90,8 +90,6 @@ function byCluster(samples: InstantSample[]): Map<string, InstantSample> {
 
 export class StackService {
   private readonly reads: CachedRead<StackResponse>;
-  /** Upstream queries sent; read by tests and benchmarks. */
-  upstreamQueries = 0;
 
   constructor(
     private readonly client: VmSelectClient,
@@ -130,14 +128,8 @@ export class StackService {
       end,
       stepSeconds: TREND_STEP_SECONDS,
     };
-    const instant = (query: string) => {
-      this.upstreamQueries++;
-      return this.client.query(query);
-    };
-    const ranged = (query: string) => {
-      this.upstreamQueries++;
-      return this.client.queryRange(query, range);
-    };
+    const instant = (query: string) => this.client.query(query);
+    const ranged = (query: string) => this.client.queryRange(query, range);
     const [
       last,
       rate,

@@ -1,9 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   StackResponse,
@@ -11,7 +6,7 @@ import {
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 import { formatAge, spokeVerdict } from './StackService';
 
 const Q = stackQueries();
@@ -128,36 +123,25 @@ describe('GET /stack', () => {
       clusters?: string[];
     } = {},
   ) {
-    const { server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              vmselect: { url: hub.url },
-              stack: { laggingAfter: '1m', downAfter: '5m' },
+    const { server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: { url: hub.url },
+        stack: { laggingAfter: '1m', downAfter: '5m' },
+      },
+      config: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: (opts.clusters ?? []).map(name => ({
+                name,
+                url: 'https://k8s.example',
+              })),
             },
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: (opts.clusters ?? []).map(name => ({
-                    name,
-                    url: 'https://k8s.example',
-                  })),
-                },
-              ],
-            },
-          },
-        }),
-        mockServices.permissions.factory({
-          result: opts.permission ?? AuthorizeResult.ALLOW,
-        }),
-        catalogServiceMock.factory({ entities: [] }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-      ],
+          ],
+        },
+      },
+      permissions: opts.permission ?? AuthorizeResult.ALLOW,
     });
     return server;
   }

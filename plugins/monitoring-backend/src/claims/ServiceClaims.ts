@@ -23,7 +23,7 @@ import {
   toClaimants,
   TrustedLocations,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { quietly } from '../quietly';
+import { quietly } from '../lib/quietly';
 
 /** How long a claim (who names a service) is reused: a new claimant counts within this. */
 export const CLAIMS_TTL_MS = 30_000;

@@ -11,7 +11,7 @@ import {
   resolveServiceTarget,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { MonitoringConfig } from '../config';
-import { PanelTemplate, renderQuery } from '../profiles';
+import { PanelTemplate, renderQuery } from './profiles';
 import { QueryRunner } from './QueryRunner';
 import { QueryRange } from './timeRange';
 import { grafanaExploreLink, vmuiLink } from './deepLinks';

@@ -1,14 +1,9 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { matrix, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
-import { monitoringPlugin } from '../plugin';
+import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 
 const entities = [
   component('checkout', {
@@ -26,7 +21,7 @@ const entities = [
   }),
 ];
 
-describe('monitoring router', () => {
+describe('metrics router', () => {
   let fake: Awaited<ReturnType<typeof startFakeVmSelect>>;
   let failPanels: RegExp | undefined;
   beforeAll(async () => {
@@ -59,29 +54,18 @@ describe('monitoring router', () => {
     permission:
       AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
   ) {
-    const { server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              vmselect: {
-                url: `${fake.url}/prometheus`,
-                auth: { username: 'portal', password: 'pw' },
-              },
-              environments: ['dev', 'staging', 'production'],
-              // The ranges below are of January; the default retention (15d) would refuse them.
-              retention: '730d',
-            },
-          },
-        }),
-        // Without this the test backend treats a request with no token as a signed-in user.
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.permissions.factory({ result: permission }),
-        catalogServiceMock.factory({ entities }),
-      ],
+    const { server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: {
+          url: `${fake.url}/prometheus`,
+          auth: { username: 'portal', password: 'pw' },
+        },
+        environments: ['dev', 'staging', 'production'],
+        // The ranges below are of January; the default retention (15d) would refuse them.
+        retention: '730d',
+      },
+      permissions: permission,
+      entities,
     });
     return server;
   }

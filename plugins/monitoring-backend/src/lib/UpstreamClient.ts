@@ -38,9 +38,6 @@ export function authorizationHeader(
  * whole exchange, body included.
  */
 export class UpstreamClient {
-  /** Requests sent; read by benchmarks and tests of caching. */
-  requests = 0;
-
   constructor(
     /** The upstream's role in messages, e.g. `vmalert`. */
     readonly name: string,
@@ -66,7 +63,6 @@ export class UpstreamClient {
     const signal = req.signal
       ? AbortSignal.any([timeout, req.signal])
       : timeout;
-    this.requests++;
     let status: number;
     let text: string;
     try {

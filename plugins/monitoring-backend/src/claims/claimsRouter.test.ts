@@ -1,14 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
-import { monitoringPlugin } from '../plugin';
+import {
+  Decide,
+  startMonitoringBackend,
+} from '../__testUtils__/startMonitoringBackend';
 import { overlaps } from '@hubspoke/backstage-plugin-monitoring-common';
 
 /**
@@ -71,37 +68,19 @@ describe('service claims', () => {
 
   /** `decide(permission, entityRef)`: the policy's decision, resolved per entity. */
   async function start(
-    decide: (permission: string, ref: string) => boolean,
+    decide: Decide,
     opts: { entities?: typeof entities; trustedLocations?: string[] } = {},
   ) {
-    const permissions = mockServices.permissions.mock({
-      authorize: async reqs =>
-        reqs.map(r => ({
-          result: decide(r.permission.name, (r as any).resourceRef)
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-        })) as any,
-    });
-    const { server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            monitoring: {
-              vmselect: { url: `${hub.url}/prometheus` },
-              alertmanager: { url: `${hub.url}/am` },
-              ...(opts.trustedLocations
-                ? { claims: { trustedLocations: opts.trustedLocations } }
-                : {}),
-            },
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        permissions.factory,
-        catalogServiceMock.factory({ entities: opts.entities ?? entities }),
-      ],
+    const { server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: { url: `${hub.url}/prometheus` },
+        alertmanager: { url: `${hub.url}/am` },
+        ...(opts.trustedLocations
+          ? { claims: { trustedLocations: opts.trustedLocations } }
+          : {}),
+      },
+      permissions: decide,
+      entities: opts.entities ?? entities,
     });
     return server;
   }
@@ -186,7 +165,7 @@ describe('service claims', () => {
         ...origin('url:https://git.example.com/platform/catalog-evil/x.yaml'),
       }),
     ];
-    const startTrusted = (decide: (p: string, ref: string) => boolean) =>
+    const startTrusted = (decide: Decide) =>
       start(decide, { entities: trustedCatalog, trustedLocations: [TRUSTED] });
 
     it("an untrusted claimant cannot block the owner's readers or silencers", async () => {
@@ -276,23 +255,12 @@ describe('service claims', () => {
         return { body: '[]' };
       });
       try {
-        const { server } = await startTestBackend({
-          features: [
-            monitoringPlugin,
-            mockServices.rootConfig.factory({
-              data: {
-                monitoring: {
-                  vmselect: { url: `${local.url}/prometheus` },
-                  alertmanager: { url: `${local.url}/am` },
-                },
-              },
-            }),
-            mockServices.httpAuth.factory({
-              defaultCredentials: mockCredentials.none(),
-            }),
-            mockServices.permissions.factory(),
-            catalogServiceMock.factory({ entities: catalog }),
-          ],
+        const { server } = await startMonitoringBackend({
+          monitoring: {
+            vmselect: { url: `${local.url}/prometheus` },
+            alertmanager: { url: `${local.url}/am` },
+          },
+          entities: catalog,
         });
         const res = await get(server, 'ledger', 'alerts');
         expect(res.status).toBe(200);

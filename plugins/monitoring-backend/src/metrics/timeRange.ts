@@ -1,4 +1,8 @@
 import { InputError } from '@backstage/errors';
+import {
+  HUB_SCRAPE_INTERVAL,
+  parseDurationSeconds,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 
 /** Steps a range may use, in seconds: round values so equal ranges share cache entries. */
 const STEP_LADDER = [
@@ -9,8 +13,8 @@ export const MAX_POINTS = 300;
 export const MAX_RANGE_SECONDS = 31 * 86400;
 const MIN_RANGE_SECONDS = 60;
 const DEFAULT_RANGE_SECONDS = 3600;
-/** The shortest rate window: four scrapes at the seed's 30 s interval. */
-const MIN_WINDOW_SECONDS = 120;
+/** The shortest rate window: four scrapes at the hub contract's 30 s interval (120 s). */
+const MIN_WINDOW_SECONDS = 4 * parseDurationSeconds(HUB_SCRAPE_INTERVAL)!;
 
 export interface QueryRange {
   /** Unix seconds, aligned to the step */
@@ -49,13 +53,14 @@ export function parseStep(raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string')
     throw new InputError('step must be a single value');
-  const m = /^(\d+)(s|m|h|d)?$/.exec(raw);
-  if (!m)
+  // The duration grammar (monitoring-common), one term of s, m, h or d; a bare number is seconds.
+  const seconds = parseDurationSeconds(/^\d+$/.test(raw) ? `${raw}s` : raw, {
+    units: 'smhd',
+  });
+  if (seconds === undefined)
     throw new InputError(
       `step must be a duration like 30s, 5m or 1h, got "${raw.slice(0, 40)}"`,
     );
-  const seconds =
-    Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's'];
   if (seconds < 1 || seconds > 86400)
     throw new InputError('step must be between 1s and 1d');
   return seconds;

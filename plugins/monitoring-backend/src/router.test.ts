@@ -1,22 +1,18 @@
 /**
- * Bounded work on the query routes: a per-principal in-flight limit, a bounded queue (503 when
- * full, decided before any query), queries of a closed request not sent, ranges clamped to the
- * hub's retention.
+ * Bounded work on the query routes: a per-principal in-flight limit shared by the feature
+ * routers, a bounded queue (503 when full, decided before any query), queries of a closed
+ * request not sent, ranges clamped to the hub's retention.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { component } from '../__testUtils__/entities';
-import vm151Rules from '../__fixtures__/vmalert-1.151-rules.json';
-import { matrix, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
-import { monitoringPlugin } from '../plugin';
+import { component } from './__testUtils__/entities';
+import vm151Rules from './__fixtures__/vmalert-1.151-rules.json';
+import { matrix, startFakeVmSelect } from './__testUtils__/fakeVmSelect';
+import { startMonitoringBackend } from './__testUtils__/startMonitoringBackend';
 
 const names = ['a', 'b', 'c', 'd'];
 const entities = names.map(n =>
@@ -50,19 +46,11 @@ describe('bounded work on the query routes', () => {
     delayMs = 0;
   });
 
-  async function start(vmselect: Record<string, unknown>) {
-    const { server } = await startTestBackend({
-      features: [
-        monitoringPlugin,
-        mockServices.rootConfig.factory({
-          data: { monitoring: { vmselect: { url: fake.url, ...vmselect } } },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities }),
-      ],
+  async function start(vmselect: JsonObject) {
+    const { server } = await startMonitoringBackend({
+      monitoring: { vmselect: { url: fake.url, ...vmselect } },
+      permissions: AuthorizeResult.ALLOW,
+      entities,
     });
     return server;
   }

@@ -30,10 +30,6 @@ interface Pending {
 export class QueryRunner {
   private readonly inFlight = new Map<string, Pending>();
   private readonly limit: ReturnType<typeof pLimit>;
-  /** Upstream queries sent; read by benchmarks and tests of coalescing. */
-  upstreamQueries = 0;
-  /** Queries dropped because every caller had gone; read by tests. */
-  abandonedQueries = 0;
 
   constructor(
     private readonly client: VmSelectClient,
@@ -100,12 +96,10 @@ export class QueryRunner {
     if (cached) return cached;
     const result = await this.limit(() => {
       if (entry.waiters.every(s => s?.aborted)) {
-        this.abandonedQueries++;
         throw new QueryAbandonedError(
           'every request waiting for this query was closed',
         );
       }
-      this.upstreamQueries++;
       return this.client.queryRange(query, range);
     });
     await this.cache.set(key, result as any, { ttl: CACHE_TTL_MS });
