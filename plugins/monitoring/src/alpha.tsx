@@ -26,7 +26,7 @@ import {
   isMonitoringAlertsAvailable,
   isMonitoringAvailable,
   isMonitoringClusterAvailable,
-} from './components/isMonitoringAvailable';
+} from './utils/isMonitoringAvailable';
 import { fleetRouteRef, rootRouteRef } from './routes';
 
 // The legacy route refs, converted once, so both systems link to the same tab and page.

@@ -16,7 +16,7 @@ export {
   isMonitoringAvailable,
   isMonitoringAlertsAvailable,
   isMonitoringClusterAvailable,
-} from './components/isMonitoringAvailable';
+} from './utils/isMonitoringAvailable';
 export { monitoringApiRef, MonitoringClient } from './api';
 export type { FleetFilters, MonitoringApi, MetricsTimeRange } from './api';
 export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';

@@ -3,8 +3,8 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EntityAlertHistoryResponse } from '@hubspoke/backstage-plugin-monitoring-common';
-import { formatDateTime } from '../format';
-import { timeTicks } from '../timeTicks';
+import { formatDateTime } from '../../utils/format';
+import { timeTicks } from '../../utils/timeTicks';
 
 const useStyles = makeStyles(theme => ({
   row: {

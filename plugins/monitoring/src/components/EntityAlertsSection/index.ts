@@ -1,1 +1,2 @@
-export { EntityAlertsSection, AlertsTable } from './EntityAlertsSection';
+export { EntityAlertsSection } from './EntityAlertsSection';
+export { AlertsTable } from './AlertsTable';

@@ -13,7 +13,7 @@ import {
   failedPanels,
   isEmptyResponse,
   orderedEnvironments,
-} from '../summary';
+} from '../../utils/summary';
 
 export interface EntityMetricsViewProps {
   response: EntityMetricsResponse;

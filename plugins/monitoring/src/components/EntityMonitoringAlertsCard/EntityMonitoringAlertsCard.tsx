@@ -5,7 +5,6 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   MissingAnnotationEmptyState,
   useEntity,
@@ -22,10 +21,10 @@ import {
   MONITORING_ANNOTATIONS,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo } from 'react';
-import { rootRouteRef } from '../../routes';
-import { instanceKey, isSilenced, since } from '../alertFormat';
+import { useEntityAlerts } from '../../hooks/useEntityAlerts';
+import { useMonitoringTabLink } from '../../hooks/useMonitoringTabLink';
+import { instanceKey, isSilenced, since } from '../../utils/alertFormat';
 import { AlertStateChip } from '../AlertStateChip';
-import { useEntityAlerts } from '../useEntityAlerts';
 
 const useStyles = makeStyles(theme => ({
   counts: {
@@ -40,15 +39,6 @@ const useStyles = makeStyles(theme => ({
     marginTop: theme.spacing(0.5),
   },
 }));
-
-function useMonitoringTabLink(): string | undefined {
-  // useRouteRef throws when the app does not mount the tab; the card then links nowhere.
-  try {
-    return useRouteRef(rootRouteRef)();
-  } catch {
-    return undefined;
-  }
-}
 
 /** Counts, then the firing and pending rules with their environments, since when, runbooks. */
 export function AlertsSummary(props: { response: EntityAlertsResponse }) {

@@ -5,7 +5,7 @@ import { screen } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { spoke, stackResponse } from '../../testing/stackFixtures';
 import { fleetRouteRef } from '../../routes';
-import { isMonitoringClusterAvailable } from '../isMonitoringAvailable';
+import { isMonitoringClusterAvailable } from '../../utils/isMonitoringAvailable';
 import { EntityMonitoringClusterCard } from './EntityMonitoringClusterCard';
 
 const cluster = (

@@ -5,17 +5,13 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { ANNOTATION_CLUSTER_NAME } from '@hubspoke/backstage-plugin-monitoring-common';
-import { fleetRouteRef } from '../../routes';
-import {
-  HubComponentsTable,
-  SpokeSummary,
-  useStackHealth,
-} from '../StackHealth';
+import { useStackHealth } from '../../hooks/useStackHealth';
+import { useStackLink } from '../../hooks/useStackLink';
+import { HubComponentsTable, SpokeSummary } from '../StackHealth';
 
 /** The `cluster` label of a cluster entity: its annotation, else its name. */
 export function clusterNameOf(entity: Entity): string {
@@ -23,15 +19,6 @@ export function clusterNameOf(entity: Entity): string {
     entity.metadata.annotations?.[ANNOTATION_CLUSTER_NAME] ??
     entity.metadata.name
   );
-}
-
-function useStackLink(): string | undefined {
-  // The app may not mount the fleet page; the card then links nowhere.
-  try {
-    return `${useRouteRef(fleetRouteRef)()}/stack`;
-  } catch {
-    return undefined;
-  }
 }
 
 /** @public */

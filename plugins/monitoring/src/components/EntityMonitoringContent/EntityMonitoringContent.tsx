@@ -23,16 +23,16 @@ import { useMemo, useState } from 'react';
 import { EntityAlertsSection } from '../EntityAlertsSection';
 import { EntityClaimsWarning } from '../EntityClaimsWarning';
 import { EntityMetricsView } from '../EntityMetricsView';
-import { isMonitoringAvailable } from '../isMonitoringAvailable';
-import { formatDateTime } from '../format';
-import { safeHttpUrl } from '../links';
+import { isMonitoringAvailable } from '../../utils/isMonitoringAvailable';
+import { formatDateTime } from '../../utils/format';
+import { safeHttpUrl } from '../../utils/links';
 import {
   DEFAULT_TIME_RANGE,
   timeRange,
   TimeRangeKey,
   TimeRangePicker,
 } from '../TimeRangePicker';
-import { useEntityMetrics } from '../useEntityMetrics';
+import { useEntityMetrics } from '../../hooks/useEntityMetrics';
 
 const useStyles = makeStyles(theme => ({
   header: {

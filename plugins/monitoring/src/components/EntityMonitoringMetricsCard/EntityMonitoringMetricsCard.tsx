@@ -4,7 +4,6 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   MissingAnnotationEmptyState,
   useEntity,
@@ -12,26 +11,17 @@ import {
 import Typography from '@material-ui/core/Typography';
 import { MONITORING_ANNOTATIONS } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useMemo, useState } from 'react';
-import { rootRouteRef } from '../../routes';
-import { isMonitoringAvailable } from '../isMonitoringAvailable';
+import { useEntityMetrics } from '../../hooks/useEntityMetrics';
+import { useMonitoringTabLink } from '../../hooks/useMonitoringTabLink';
+import { isMonitoringAvailable } from '../../utils/isMonitoringAvailable';
+import {
+  CARD_SUMMARY_PANELS,
+  failedPanels,
+  isEmptyResponse,
+} from '../../utils/summary';
 import { MetricsSummaryTable } from '../MetricsSummaryTable';
-import { CARD_SUMMARY_PANELS, failedPanels, isEmptyResponse } from '../summary';
-import { useEntityMetrics } from '../useEntityMetrics';
 
 const HOUR = 3_600_000;
-
-/**
- * The Monitoring tab's path for the current entity, or undefined when the app did not mount the
- * tab (the card then shows no link rather than a broken one). useRouteRef throws only after its
- * own hooks have run, so catching keeps the hook order stable.
- */
-function useMonitoringTabLink(): string | undefined {
-  try {
-    return useRouteRef(rootRouteRef)();
-  } catch {
-    return undefined;
-  }
-}
 
 /** @public */
 export interface EntityMonitoringMetricsCardProps {

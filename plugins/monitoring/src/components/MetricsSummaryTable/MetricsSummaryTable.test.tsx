@@ -1,7 +1,7 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { fullResponse, partialResponse } from '../../testing/metricsFixtures';
-import { CARD_SUMMARY_PANELS } from '../summary';
+import { CARD_SUMMARY_PANELS } from '../../utils/summary';
 import { MetricsSummaryTable } from './MetricsSummaryTable';
 
 /** The value cells of the environment's row (the environment cell itself left out). */

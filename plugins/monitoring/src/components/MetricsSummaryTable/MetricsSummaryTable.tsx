@@ -10,13 +10,13 @@ import {
   EntityMetricsResponse,
   PanelResult,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { environmentColor } from '../environmentColors';
-import { formatValue, NO_DATA } from '../format';
+import { environmentColor } from '../../utils/environmentColors';
+import { formatValue, NO_DATA } from '../../utils/format';
 import {
   latestValue,
   orderedEnvironments,
   TAB_SUMMARY_PANELS,
-} from '../summary';
+} from '../../utils/summary';
 
 const useStyles = makeStyles(theme => ({
   dot: {

@@ -6,7 +6,8 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
 import { fleetResponse, fleetRow } from '../../testing/fleetFixtures';
 import { stackResponse } from '../../testing/stackFixtures';
-import { FLEET_PAGE_SIZE, MonitoringFleetPage } from './MonitoringFleetPage';
+import { FLEET_PAGE_SIZE } from './FleetTable';
+import { MonitoringFleetPage } from './MonitoringFleetPage';
 
 async function renderPage(
   response: FleetResponse,

@@ -1,1 +1,2 @@
-export { MonitoringFleetPage, FleetServicesTable } from './MonitoringFleetPage';
+export { MonitoringFleetPage } from './MonitoringFleetPage';
+export { FleetServicesTable } from './FleetServicesTable';

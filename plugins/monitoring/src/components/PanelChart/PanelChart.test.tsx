@@ -5,7 +5,7 @@ import {
   FIXTURE_TO,
   fullResponse,
 } from '../../testing/metricsFixtures';
-import { environmentColor } from '../environmentColors';
+import { environmentColor } from '../../utils/environmentColors';
 import { PanelChart } from './PanelChart';
 
 const environments = ['dev', 'staging', 'production'];

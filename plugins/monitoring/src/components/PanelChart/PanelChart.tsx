@@ -18,9 +18,9 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { environmentColor } from '../environmentColors';
-import { formatDateTime, formatValue, NO_DATA } from '../format';
-import { timeTicks } from '../timeTicks';
+import { environmentColor } from '../../utils/environmentColors';
+import { formatDateTime, formatValue, NO_DATA } from '../../utils/format';
+import { timeTicks } from '../../utils/timeTicks';
 
 export interface PanelChartProps {
   panel: PanelResult;

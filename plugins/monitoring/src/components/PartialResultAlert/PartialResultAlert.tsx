@@ -2,7 +2,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { EntityMetricsResponse } from '@hubspoke/backstage-plugin-monitoring-common';
-import { environmentsWithoutData, failedPanels } from '../summary';
+import { environmentsWithoutData, failedPanels } from '../../utils/summary';
 
 const useStyles = makeStyles(theme => ({
   list: { margin: 0, paddingLeft: theme.spacing(2.5) },

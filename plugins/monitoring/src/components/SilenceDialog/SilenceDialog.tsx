@@ -8,7 +8,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { CreateSilenceRequest } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useState } from 'react';
-import { errorReason } from '../alertFormat';
+import { errorReason } from '../../utils/alertFormat';
 
 /** The durations on offer (the backend bounds them by `monitoring.alertmanager.maxSilence`). */
 export const SILENCE_DURATIONS = [

@@ -7,7 +7,6 @@ import {
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
@@ -24,9 +23,8 @@ import {
   StackResponse,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { ReactNode } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { monitoringApiRef } from '../../api';
-import { formatValue } from '../format';
+import { useStackHealth } from '../../hooks/useStackHealth';
+import { formatValue } from '../../utils/format';
 import { Sparkline } from '../Sparkline';
 
 const useStyles = makeStyles(theme => ({
@@ -270,12 +268,6 @@ export function StackHealth(props: { response: StackResponse }) {
       </Grid>
     </Grid>
   );
-}
-
-/** The stack's health, loaded from the backend, with its loading and error states. */
-export function useStackHealth() {
-  const api = useApi(monitoringApiRef);
-  return useAsyncRetry(() => api.getStack(), [api]);
 }
 
 export function StackHealthTab() {

@@ -3,6 +3,5 @@ export {
   StackHealthTab,
   SpokeSummary,
   HubComponentsTable,
-  useStackHealth,
   VerdictStatus,
 } from './StackHealth';

@@ -5,7 +5,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { monitoringApiRef } from '../api';
-import { useEntityRange } from './useEntityMetrics';
+import { useEntityRange } from './useEntityRange';
 
 /** The entity's alerts; `retry()` reads them again (after a silence changed, say). */
 export function useEntityAlerts(entityRef: CompoundEntityRef) {

@@ -34,16 +34,3 @@ export function useEntityRange<T>(
     [api, ref, rangeMs, toMs],
   );
 }
-
-/** The entity's metrics over `[to - rangeMs, to]`. */
-export const useEntityMetrics = (
-  entityRef: CompoundEntityRef,
-  rangeMs: number,
-  to: Date,
-) =>
-  useEntityRange(
-    (api, ref, range) => api.getEntityMetrics(ref, range),
-    entityRef,
-    rangeMs,
-    to,
-  );

@@ -1,0 +1,92 @@
+import { Link } from '@backstage/core-components';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  FleetResponse,
+  FleetRow,
+} from '@hubspoke/backstage-plugin-monitoring-common';
+import { HealthCell } from './HealthCell';
+
+export const FLEET_PAGE_SIZE = 50;
+
+const useStyles = makeStyles({
+  nowrap: { whiteSpace: 'nowrap' },
+});
+
+/** One row per service, one column per environment; `page` (of FLEET_PAGE_SIZE rows) shown. */
+export function FleetTable(props: {
+  rows: FleetRow[];
+  environments: string[];
+  alerts: FleetResponse['alerts'];
+  entityPath(row: FleetRow): string;
+  page: number;
+  onPageChange(page: number): void;
+}) {
+  const { rows, environments, alerts, entityPath, page, onPageChange } = props;
+  const classes = useStyles();
+  const visible = rows.slice(
+    page * FLEET_PAGE_SIZE,
+    (page + 1) * FLEET_PAGE_SIZE,
+  );
+  return (
+    <>
+      <Table size="small" aria-label="Services by environment">
+        <TableHead>
+          <TableRow className={classes.nowrap}>
+            <TableCell>Service</TableCell>
+            <TableCell>Owner</TableCell>
+            <TableCell>System</TableCell>
+            <TableCell>Lifecycle</TableCell>
+            {environments.map(e => (
+              <TableCell key={e}>{e}</TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {visible.map(row => (
+            <TableRow key={row.entityRef}>
+              <TableCell className={classes.nowrap}>
+                <Link to={entityPath(row)}>{row.title ?? row.name}</Link>
+                <Typography
+                  variant="caption"
+                  display="block"
+                  color="textSecondary"
+                >
+                  service="{row.service}"
+                  {row.namespace ? ` · ${row.namespace}` : ''}
+                </Typography>
+              </TableCell>
+              <TableCell className={classes.nowrap}>{row.owner}</TableCell>
+              <TableCell className={classes.nowrap}>{row.system}</TableCell>
+              <TableCell className={classes.nowrap}>{row.lifecycle}</TableCell>
+              {environments.map(e => (
+                <TableCell key={e}>
+                  <HealthCell
+                    cell={row.cells[e]}
+                    environment={e}
+                    service={row.name}
+                    alerts={alerts}
+                  />
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <TablePagination
+        component="div"
+        count={rows.length}
+        page={page}
+        rowsPerPage={FLEET_PAGE_SIZE}
+        rowsPerPageOptions={[FLEET_PAGE_SIZE]}
+        onPageChange={(_, p) => onPageChange(p)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+import Box from '@material-ui/core/Box';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Switch from '@material-ui/core/Switch';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
+
+const useStyles = makeStyles(theme => ({
+  filters: {
+    display: 'flex',
+    gap: theme.spacing(2),
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    marginBottom: theme.spacing(2),
+  },
+}));
+
+/** The fleet's filters and what they match. */
+export interface FleetToolbarFilters {
+  /** Searched in the name, title, service and owner. */
+  text: string;
+  /** One system, or all when empty. */
+  system: string;
+  /** One environment's column, or all when empty. */
+  environment: string;
+  /** Only the services the signed-in user's groups own. */
+  mine: boolean;
+}
+
+/** Search, system, environment and "My services", then how many services match and from where. */
+export function FleetToolbar(props: {
+  response: FleetResponse;
+  systems: string[];
+  filters: FleetToolbarFilters;
+  onChange(change: Partial<FleetToolbarFilters>): void;
+  ownedCount: number;
+  matchCount: number;
+}) {
+  const { response, systems, filters, onChange, ownedCount, matchCount } =
+    props;
+  const classes = useStyles();
+  return (
+    <Box className={classes.filters}>
+      <TextField
+        label="Search"
+        value={filters.text}
+        onChange={e => onChange({ text: e.target.value })}
+        inputProps={{ 'aria-label': 'Search services' }}
+      />
+      <TextField
+        select
+        label="System"
+        value={filters.system}
+        onChange={e => onChange({ system: e.target.value })}
+        style={{ minWidth: 160 }}
+        inputProps={{ 'aria-label': 'System' }}
+      >
+        <MenuItem value="">All systems</MenuItem>
+        {systems.map(s => (
+          <MenuItem key={s} value={s}>
+            {s}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        select
+        label="Environment"
+        value={filters.environment}
+        onChange={e => onChange({ environment: e.target.value })}
+        style={{ minWidth: 160 }}
+        inputProps={{ 'aria-label': 'Environment' }}
+      >
+        <MenuItem value="">All environments</MenuItem>
+        {response.environments.map(e => (
+          <MenuItem key={e} value={e}>
+            {e}
+          </MenuItem>
+        ))}
+      </TextField>
+      <FormControlLabel
+        control={
+          <Switch
+            checked={filters.mine}
+            onChange={e => onChange({ mine: e.target.checked })}
+            color="primary"
+          />
+        }
+        label={`My services (${ownedCount})`}
+      />
+      <Typography variant="caption" color="textSecondary">
+        {matchCount} services · worst health first · from{' '}
+        {response.source === 'raw'
+          ? 'raw series (no recording rules)'
+          : 'recording rules'}
+        {response.alerts === 'unavailable' ? ' · alert source unavailable' : ''}
+      </Typography>
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { Sparkline, sparklineShapes } from './Sparkline';
