@@ -12,7 +12,7 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // The example policy: everyone may read, only an entity's owners may silence its alerts.
-// Production installs replace this module with their own policy (README, "Permissions").
+// Production installs replace this module with their own policy (docs/permissions.md).
 backend.add(import('./permissionPolicy'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(

@@ -266,9 +266,9 @@ describe('the example permission policy', () => {
     ).toBe(false);
   });
 
-  it("is the README's permissions table", () => {
+  it('is the permissions table of docs/permissions.md', () => {
     const readme = fs.readFileSync(
-      path.resolve(__dirname, '../../../README.md'),
+      path.resolve(__dirname, '../../../docs/permissions.md'),
       'utf8',
     );
     for (const { permission, who } of EXAMPLE_POLICY) {

@@ -3,9 +3,9 @@
  * would start: everyone signed in reads (metrics, alerts, the fleet and the stack's health);
  * owners silence and change the rules of their services; only the platform team renders and
  * applies hubs and spokes, registers locations, and applies anywhere but the hub's service
- * rules. Replace it with your own policy module in production; see the README ("Permissions").
+ * rules. Replace it with your own policy module in production; see docs/permissions.md.
  *
- * `EXAMPLE_POLICY` is the README's table: a test keeps the two equal.
+ * `EXAMPLE_POLICY` is the table in docs/permissions.md: a test keeps the two equal.
  */
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
@@ -42,7 +42,7 @@ export const PLATFORM_TEAM = 'group:default/team-platform';
 /** The hub's cluster: service teams apply their rules there, and nowhere else. */
 export const HUB_CLUSTER = 'hub-cluster';
 
-/** Who may do what: the README's permissions table, row by row. */
+/** Who may do what: the permissions table of docs/permissions.md, row by row. */
 export const EXAMPLE_POLICY: Array<{ permission: string; who: string }> = [
   { permission: 'monitoring.metrics.read', who: 'everyone signed in' },
   { permission: 'monitoring.stack.read', who: 'everyone signed in' },
