@@ -8,8 +8,10 @@
  * The rules, in order:
  * 1. Claimants registered from a **trusted location** (their `backstage.io/managed-by-origin-location`
  *    is one of the catalog locations of the app config, or matches `monitoring.claims.trustedLocations`)
- *    own the service; other claimants are ignored for it: they can neither read it through their
- *    own entity without the owners' permission nor block the owners.
+ *    own the series of the service (and namespace) they name; other claimants of overlapping
+ *    series are ignored: they can neither read them through their own entity without the owners'
+ *    permission nor block the owners. (An untrusted claimant of a namespace no trusted entity
+ *    names owns that namespace's series, as its only claimant.)
  * 2. Without a trusted claimant, every claimant owns it (fail closed: acting on the service needs
  *    the permission on each of them).
  */
@@ -237,9 +239,10 @@ export class TrustedLocations {
   trusts(entity: AnnotatedEntity): boolean {
     const origin = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
     if (!origin) return false;
-    return (
-      this.exact.has(origin) || this.prefixes.some(p => origin.startsWith(p))
-    );
+    if (this.exact.has(origin)) return true;
+    // A prefix admits only what lies below it: no dot segment may climb out of it.
+    if (/(^|[/\\])(\.|%2e){1,2}([/\\?#]|$)/i.test(origin)) return false;
+    return this.prefixes.some(p => origin.startsWith(p));
   }
 }
 

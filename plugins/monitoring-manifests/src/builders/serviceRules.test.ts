@@ -289,6 +289,12 @@ describe('buildServiceRules', () => {
       { entity: annotated, alertSelector: 'team=payments-oncall' },
       /"team" is set by the rule itself/,
     ],
+    // `namespace` comes from the series: a static one would relabel another namespace's alerts.
+    [
+      'an alert selector setting a namespace',
+      { entity: annotated, alertSelector: 'namespace=other' },
+      /"namespace" is set by the rule itself/,
+    ],
     [
       'an alert selector the alerts cannot match',
       { entity: annotated, alertSelector: 'service!=payments' },

@@ -1,3 +1,4 @@
+// Over 400 lines: the input's checks, the annotations and the rule share one parsed input.
 /**
  * The monitor-a-service builder: from a catalog component and the alert options, the component's
  * monitoring annotations (merged into the entity) and a VMRule with its error-ratio and p95
@@ -93,6 +94,8 @@ const RESERVED_LABELS = [
   'severity',
   'team',
   LABELS.service,
+  // From the series (the rules group by it): a static label would relabel another namespace's.
+  LABELS.namespace,
   LABELS.cluster,
   LABELS.environment,
 ];

@@ -230,6 +230,7 @@ export function createApplyAction(options: ApplyActionOptions) {
               await options.authorization.serviceEntity(
                 s.entityRef,
                 credentials,
+                s.identity,
               );
             else
               await options.authorization.stack(

@@ -119,6 +119,43 @@ describe('monitoring:apply acts for the initiator', () => {
     });
   });
 
+  it("never replaces the hub's own rules with a service's, forced or not", async () => {
+    await renderHub(workspace);
+    await apply(
+      { path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED },
+      OWNER,
+    );
+    const hubRule = emu
+      .objects()
+      .find(o => o.kind === 'VMRule' && o.metadata.name === 'hub-service-slo')!;
+    expect(hubRule).toBeDefined();
+    emu.requests.length = 0;
+    // payments' owner names its rule like the hub's.
+    const { ctx, outputs } = mockContext(
+      workspace,
+      {
+        entityRef: 'component:default/payments',
+        namespace: 'monitoring',
+        ruleName: 'hub-service-slo',
+        hubCluster: 'infra',
+      },
+      false,
+      OWNER,
+    );
+    await createServiceRenderAction({ authorization }).handler(ctx);
+    for (const force of [false, true]) {
+      await expect(
+        apply({ path: outputs.path, cluster: 'infra', force }, OWNER),
+      ).rejects.toThrow(
+        'belongs to no catalog entity (the hub or another tool made it), not component:default/payments',
+      );
+    }
+    const after = emu
+      .objects()
+      .find(o => o.kind === 'VMRule' && o.metadata.name === 'hub-service-slo')!;
+    expect(after.spec).toEqual(hubRule.spec);
+  });
+
   it('applies a render only in its own task, to its own cluster', async () => {
     const path = await renderRules('infra');
     await expect(apply({ path, cluster: 'other' }, OWNER)).rejects.toThrow(

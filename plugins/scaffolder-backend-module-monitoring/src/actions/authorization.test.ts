@@ -5,7 +5,10 @@
  * the catalog lacks) - checked with the initiator's credentials, before anything is written,
  * in a dry run too.
  */
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockCredentials,
+} from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import {
@@ -141,6 +144,28 @@ describe('monitoring:service:render acts for the initiator', () => {
     expect(listFiles(workspace)).toEqual([]);
   });
 
+  it("refuses rules that point the owner's component at another team's service", async () => {
+    // search-owner owns search, and asks its rules to select payments' series.
+    const { authorization } = testAuthorization({
+      entities: [payments, search, impostor],
+      decide: ownersOnly,
+      trusted: [TRUSTED],
+    });
+    const workspace = mockDir.resolve('steer');
+    const { ctx } = mockContext(
+      workspace,
+      { entityRef: 'component:default/search', kubernetesId: 'payments' },
+      false,
+      SEARCH_OWNER,
+    );
+    await expect(
+      createServiceRenderAction({ authorization }).handler(ctx),
+    ).rejects.toThrow(
+      'its service "payments" is also owned by 1 other entity on which permission monitoring.rules.write was denied',
+    );
+    expect(listFiles(workspace)).toEqual([]);
+  });
+
   it('without a trusted claimant every claimant is an owner (fail closed)', async () => {
     const { run } = await render(SHOP_OWNER, 'component:default/payments', {
       trusted: [],
@@ -216,6 +241,31 @@ describe('hub and spoke renders act for the initiator', () => {
       'user:default/search-owner may not render the monitoring hub of cluster hub-cluster: permission monitoring.stack.write on resource:default/hub-cluster was denied',
     );
     expect(listFiles(mockDir.resolve('b'))).toEqual([]);
+  });
+
+  it('asks monitoring.stack.write for a cluster the initiator cannot see, not .create', async () => {
+    const asked: string[] = [];
+    const { authorization } = testAuthorization({
+      entities: [clusterResource('hub-cluster')],
+      decide: (permission, ref) => {
+        asked.push(`${permission} ${ref ?? ''}`.trim());
+        // Create for everyone; the cluster itself: nobody.
+        return permission === 'monitoring.stack.create';
+      },
+    });
+    const credentials = mockCredentials.user(SEARCH_OWNER);
+    await expect(
+      authorization.stack(
+        'hub-cluster',
+        credentials,
+        'render the monitoring hub of',
+      ),
+    ).rejects.toThrow(
+      'permission monitoring.stack.write on resource:default/hub-cluster was denied',
+    );
+    expect(asked).toEqual([
+      'monitoring.stack.write resource:default/hub-cluster',
+    ]);
   });
 
   it('needs monitoring.stack.create for a cluster the catalog does not have', async () => {

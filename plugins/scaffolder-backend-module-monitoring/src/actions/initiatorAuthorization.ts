@@ -27,6 +27,7 @@ import {
   monitoringStackCreatePermission,
   monitoringStackWritePermission,
   refsToAuthorize,
+  ServiceIdentity,
   serviceIdentity,
   toClaimants,
   TrustedLocations,
@@ -73,9 +74,25 @@ export class InitiatorAuthorization {
 
   /**
    * The component, read by its ref with the initiator's credentials, once they hold
-   * `monitoring.rules.write` on it and on every other owner of its service (the claim rules).
+   * `monitoring.rules.write` on it and on every other owner of the service its rules select:
+   * `identity` when given (what a render's annotations make it select), else the catalog's.
    */
   async serviceEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    identity?: ServiceIdentity,
+  ): Promise<Entity> {
+    const entity = await this.component(entityRef, credentials);
+    await this.serviceOwners(
+      entity,
+      identity ?? serviceIdentity(entity),
+      credentials,
+    );
+    return entity;
+  }
+
+  /** The component, once the initiator holds `monitoring.rules.write` on it. */
+  async component(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
@@ -104,34 +121,45 @@ export class InitiatorAuthorization {
         `${who(credentials)} may not change the alert rules of ${ref}: permission ${permission.name} on ${ref} was denied`,
       );
     }
-    const identity = serviceIdentity(entity);
-    if (identity) {
-      // Looked up as the backend: the other owners may be entities the initiator cannot see.
-      const { items } = await this.deps.catalog.getEntities(
-        { filter: claimantFilter(identity.service), fields: CLAIMANT_FIELDS },
-        { credentials: await this.deps.auth.getOwnServiceCredentials() },
-      );
-      const others = refsToAuthorize(
-        ref,
-        this.deps.trusted.trusts(entity),
-        identity,
-        toClaimants(items, stringifyEntityRef, this.deps.trusted),
-      );
-      const denied = await this.authorize(credentials, permission, others);
-      if (denied > 0) {
-        throw new NotAllowedError(
-          `${who(credentials)} may not change the alert rules of ${ref}: its service "${identity.service.slice(0, 64)}" ` +
-            `is also owned by ${denied} other entit${denied === 1 ? 'y' : 'ies'} on which permission ${permission.name} was denied`,
-        );
-      }
-    }
     return entity;
   }
 
   /**
+   * Throws unless the initiator holds `monitoring.rules.write` on every other owner of `identity`
+   * (the claim rules; `entity` is checked already).
+   */
+  async serviceOwners(
+    entity: Entity,
+    identity: ServiceIdentity | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    if (!identity) return;
+    const ref = stringifyEntityRef(entity);
+    const permission = monitoringRulesWritePermission;
+    // Looked up as the backend: the other owners may be entities the initiator cannot see.
+    const { items } = await this.deps.catalog.getEntities(
+      { filter: claimantFilter(identity.service), fields: CLAIMANT_FIELDS },
+      { credentials: await this.deps.auth.getOwnServiceCredentials() },
+    );
+    const others = refsToAuthorize(
+      ref,
+      this.deps.trusted.trusts(entity),
+      identity,
+      toClaimants(items, stringifyEntityRef, this.deps.trusted),
+    );
+    const denied = await this.authorize(credentials, permission, others);
+    if (denied > 0) {
+      throw new NotAllowedError(
+        `${who(credentials)} may not change the alert rules of ${ref}: its service "${identity.service.slice(0, 64)}" ` +
+          `is also owned by ${denied} other entit${denied === 1 ? 'y' : 'ies'} on which permission ${permission.name} was denied`,
+      );
+    }
+  }
+
+  /**
    * Throws unless the initiator may render or apply the monitoring stack of `cluster`:
-   * `monitoring.stack.write` on its `Resource` entity when the catalog has it (as they see it),
-   * else `monitoring.stack.create`.
+   * `monitoring.stack.write` on its `Resource` entity when the catalog has it (whether or not they
+   * may see it), else `monitoring.stack.create`.
    */
   async stack(
     cluster: string,
@@ -143,7 +171,11 @@ export class InitiatorAuthorization {
       namespace: CLUSTER_ENTITY_NAMESPACE,
       name: cluster,
     });
-    const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
+    // Whether the cluster exists is the backend's question: a cluster hidden from the initiator
+    // must not look new (then stack.create would do).
+    const entity = await this.deps.catalog.getEntityByRef(ref, {
+      credentials: await this.deps.auth.getOwnServiceCredentials(),
+    });
     if (entity) {
       const permission = monitoringStackWritePermission;
       if ((await this.authorize(credentials, permission, [ref])) > 0) {

@@ -132,6 +132,7 @@ describe('no secret value in the workspace', () => {
           'cluster',
           'entityRef',
           'files',
+          'identity',
           'mac',
           'role',
           'task',

@@ -4,7 +4,8 @@ import {
   resolveSafeChildPath,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { serviceIdentity } from '@hubspoke/backstage-plugin-monitoring-common';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
@@ -103,9 +104,10 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
       );
       // Before anything is read or written: the initiator may change this service's rules, and
       // the component is the catalog's, as they may read it (never an object from the input).
-      const catalogEntity = await options.authorization.serviceEntity(
+      const credentials = await ctx.getInitiatorCredentials();
+      const catalogEntity = await options.authorization.component(
         entityRef,
-        await ctx.getInitiatorCredentials(),
+        credentials,
       );
       // Parsing with zod applies the defaults and the checks JSON schema cannot express.
       const built = buildServiceRules({
@@ -113,6 +115,14 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
         entity: catalogEntity as ServiceRulesInput['entity'],
       });
       const { options: o, target } = built;
+      // The service the rules select once the input's annotations are merged (kubernetesId may
+      // name another one): its other owners must allow it too, before anything is written.
+      const identity = serviceIdentity(built.entity as Entity);
+      await options.authorization.serviceOwners(
+        catalogEntity,
+        identity,
+        credentials,
+      );
       const ruleName = built.rule.metadata.name;
       ctx.logger.info(
         `Component ${o.entity.metadata.name}: service "${target.service}", profile ${target.profile}, ` +
@@ -158,6 +168,7 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
         ],
         task: ctx.task.id,
         entityRef: stringifyEntityRef(catalogEntity),
+        identity,
         secrets: [],
         logger: ctx.logger,
         seal: options.seal ?? RenderSeal.forProcess(),

@@ -111,6 +111,8 @@ export async function writeManifests(opts: {
   task: string;
   /** For a service's rules: the component they belong to (bound into the seal). */
   entityRef?: string;
+  /** For a service's rules: the service (and namespace) they select (bound into the seal). */
+  identity?: { service: string; namespace?: string };
 }): Promise<WriteResult> {
   const all = opts.sets.flatMap(s => s.objects);
   // Nothing is written unless every object is valid.
@@ -168,6 +170,7 @@ export async function writeManifests(opts: {
         task: opts.task,
         cluster: set.cluster,
         entityRef: opts.entityRef,
+        identity: opts.identity,
       }),
     );
   }

@@ -166,9 +166,11 @@ export class Applier {
     // A rule rendered for one catalog entity never replaces another entity's, forced or not.
     const owner = live?.metadata?.annotations?.[SOURCE_ENTITY_ANNOTATION];
     const mine = obj.metadata.annotations?.[SOURCE_ENTITY_ANNOTATION];
-    if (owner && mine && owner !== mine) {
+    // A live object without the annotation (the hub's own rules, or one made elsewhere) is no
+    // entity's either: a service's render never replaces it.
+    if (live && mine && owner !== mine) {
       throw new ConflictError(
-        `${displayRef(obj)} in cluster ${this.opts.cluster} belongs to ${owner.slice(0, 200)}, not ${mine.slice(0, 200)}: ` +
+        `${displayRef(obj)} in cluster ${this.opts.cluster} belongs to ${owner ? owner.slice(0, 200) : 'no catalog entity (the hub or another tool made it)'}, not ${mine.slice(0, 200)}: ` +
           'choose another ruleName',
       );
     }

@@ -135,6 +135,8 @@ export interface LoadedFolder {
   secretRequirements?: string;
   /** For a service's rules: the component the render was for (bound into the seal). */
   entityRef?: string;
+  /** For a service's rules: the service (and namespace) they select (bound into the seal). */
+  identity?: { service: string; namespace?: string };
 }
 
 /**
@@ -229,6 +231,7 @@ export async function loadManifests(
   return {
     objects,
     ...(sealed.entityRef !== undefined ? { entityRef: sealed.entityRef } : {}),
+    ...(sealed.identity !== undefined ? { identity: sealed.identity } : {}),
     secretRequirements: contents
       .get(SECRET_REQUIREMENTS_FILE)
       ?.toString('utf8'),

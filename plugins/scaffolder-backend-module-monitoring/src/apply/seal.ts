@@ -35,6 +35,8 @@ export interface SealBinding {
   cluster?: string;
   /** For a service's rules: the component (entity ref) they were rendered for. */
   entityRef?: string;
+  /** For a service's rules: the service (and namespace) their alerts select. */
+  identity?: { service: string; namespace?: string };
 }
 
 interface SealFile {
@@ -44,6 +46,8 @@ interface SealFile {
   task: string;
   cluster: string | null;
   entityRef: string | null;
+  /** `[service, namespace or null]` of a service's rules. */
+  identity: [string, string | null] | null;
   /** SHA-256 (hex) of each file, by path relative to the folder. */
   files: Record<string, string>;
   /** HMAC-SHA256 (hex) of version, role, binding and the whole file list: no entry can be added, dropped or moved. */
@@ -68,6 +72,8 @@ export interface OpenedSeal {
   files: Set<string>;
   /** For a service's rules: the component they were rendered for (as the render checked it). */
   entityRef?: string;
+  /** For a service's rules: the service (and namespace) they select. */
+  identity?: { service: string; namespace?: string };
   verify(file: string, content: Buffer): void;
 }
 
@@ -158,7 +164,12 @@ export class RenderSeal {
 
   private mac(
     role: string,
-    binding: { task: string; cluster: string | null; entityRef: string | null },
+    binding: {
+      task: string;
+      cluster: string | null;
+      entityRef: string | null;
+      identity: [string, string | null] | null;
+    },
     files: Record<string, string>,
   ): string {
     const canonical = JSON.stringify([
@@ -167,6 +178,7 @@ export class RenderSeal {
       binding.task,
       binding.cluster,
       binding.entityRef,
+      binding.identity,
       Object.entries(files).sort(([a], [b]) => byCodeUnits(a, b)),
     ]);
     return createHmac('sha256', this.key).update(canonical).digest('hex');
@@ -185,6 +197,12 @@ export class RenderSeal {
       task: binding.task,
       cluster: binding.cluster ?? null,
       entityRef: binding.entityRef ?? null,
+      identity: binding.identity
+        ? ([binding.identity.service, binding.identity.namespace ?? null] as [
+            string,
+            string | null,
+          ])
+        : null,
     };
     const sealed: SealFile = {
       version: 3,
@@ -222,6 +240,14 @@ export class RenderSeal {
       typeof parsed.task !== 'string' ||
       !(parsed.cluster === null || typeof parsed.cluster === 'string') ||
       !(parsed.entityRef === null || typeof parsed.entityRef === 'string') ||
+      !(
+        parsed.identity === null ||
+        (Array.isArray(parsed.identity) &&
+          parsed.identity.length === 2 &&
+          typeof parsed.identity[0] === 'string' &&
+          (parsed.identity[1] === null ||
+            typeof parsed.identity[1] === 'string'))
+      ) ||
       typeof parsed.mac !== 'string' ||
       !/^[0-9a-f]{64}$/.test(parsed.mac)
     )
@@ -237,6 +263,7 @@ export class RenderSeal {
       task: parsed.task,
       cluster: parsed.cluster,
       entityRef: parsed.entityRef,
+      identity: parsed.identity,
     };
     const expected = Buffer.from(this.mac(role, bound, files), 'hex');
     if (!timingSafeEqual(Buffer.from(parsed.mac, 'hex'), expected))
@@ -259,6 +286,16 @@ export class RenderSeal {
     return {
       files: new Set(Object.keys(files)),
       ...(bound.entityRef !== null ? { entityRef: bound.entityRef } : {}),
+      ...(bound.identity !== null
+        ? {
+            identity: {
+              service: bound.identity[0],
+              ...(bound.identity[1] !== null
+                ? { namespace: bound.identity[1] }
+                : {}),
+            },
+          }
+        : {}),
       verify: (file: string, content: Buffer) => {
         if (files[file] !== sha256(content)) {
           throw new InputError(

@@ -11,6 +11,7 @@ import { KubernetesObjectApi } from '@kubernetes/client-node';
 import {
   K8sObject,
   SecretRequirement,
+  SOURCE_ENTITY_ANNOTATION,
   validateObjects,
 } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { Applier } from './applier';
@@ -63,7 +64,11 @@ export interface PlanOptions {
    * apply each folder: to its cluster, for the entity its seal names (a service's rules) if any.
    */
   authorize(
-    subjects: Array<{ cluster: string; entityRef?: string }>,
+    subjects: Array<{
+      cluster: string;
+      entityRef?: string;
+      identity?: { service: string; namespace?: string };
+    }>,
   ): Promise<void>;
   /**
    * Whether the clusters may be asked (live Secrets read); false in a scaffolder dry-run, where
@@ -198,11 +203,28 @@ export async function planApply(o: PlanOptions): Promise<ApplyTarget[]> {
           ),
     ),
   );
+  // A service's rules hold only that entity's VMRules (so they cannot replace the hub's own).
+  for (const folder of folders) {
+    if (!folder.entityRef) continue;
+    const foreign = folder.objects.find(
+      ({ obj }) =>
+        obj.kind !== 'VMRule' ||
+        // Entity refs compare without case, as the catalog does.
+        obj.metadata.annotations?.[SOURCE_ENTITY_ANNOTATION]?.toLowerCase() !==
+          folder.entityRef!.toLowerCase(),
+    );
+    if (foreign) {
+      throw new NotAllowedError(
+        `${foreign.obj.kind} ${String(foreign.obj.metadata.name).slice(0, 100)} is not a VMRule of ${folder.entityRef}: a service's rules hold nothing else`,
+      );
+    }
+  }
   // Who may apply what, before anything else: no cluster has been called yet.
   await o.authorize(
     sides.map((s, i) => ({
       cluster: s.target.name,
       ...(folders[i].entityRef ? { entityRef: folders[i].entityRef } : {}),
+      ...(folders[i].identity ? { identity: folders[i].identity } : {}),
     })),
   );
   const loaded = sides.map((s, i) => ({
