@@ -1,3 +1,4 @@
+// Over 400 lines: the publish, register and pull-request paths share the running app and forge.
 // The templates for real (not dry-run) through the scaffolder API of the running app: render,
 // publish to a new repository on the stack's local forge with the built-in publish:gitea, and
 // register the cluster with the built-in catalog:register. Then check the repository (git

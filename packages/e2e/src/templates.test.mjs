@@ -43,7 +43,7 @@ const kinds = files =>
     .filter(Boolean);
 
 test(
-  'the hub template dry-runs into the seed hub',
+  "the hub template dry-runs into the architecture's hub",
   { timeout: 120_000 },
   async () => {
     const { body, files } = await dryRun('monitoring-hub', {

@@ -1,3 +1,5 @@
+// Over 400 lines: one request handler keeps the emulated REST semantics together, until real
+// control planes replace the emulator (issue 18).
 /**
  * A Kubernetes API *emulator* for tests. No API server (kind, k3s, envtest) can run in this
  * environment, so this loopback HTTP server (node:http, port 0) follows the documented REST

@@ -1,3 +1,5 @@
+// Over 400 lines: the emulator's REST semantics in one suite, until real control planes
+// replace it (issue 18).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -1,3 +1,5 @@
+// Over 400 lines: the whole API subset in one suite; it goes with the forge when a real Gitea
+// replaces it (issue 19).
 // The forge's Gitea API as Backstage's own pieces use it: the real `publish:gitea` action of
 // @backstage/plugin-scaffolder-backend-module-gitea, and the real URL readers of
 // @backstage/backend-defaults that the catalog reads a registered catalog-info.yaml with.

@@ -1,3 +1,4 @@
+// Over 400 lines: one table per way a rule or an alert concerns an entity.
 import { resolveAlertScope } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertSnapshot } from './AlertSnapshots';
 import {

@@ -151,7 +151,7 @@ describe('GET /stack against the real stack', () => {
       vmselect: 'up 1/1',
       vmstorage: 'up 1/1',
       vmauth: 'up 1/1',
-      vmalert: 'up 2/2', // two replicas, as the seed's Active-Active
+      vmalert: 'up 2/2', // two replicas, active-active (docs/architecture.md)
       vmalertmanager: 'up 1/1',
     });
     for (const port of [8428, 8427, 8880, 8881, 9093]) {

@@ -115,7 +115,7 @@ const replica = (zi: Z, component: keyof typeof D.MAX_REPLICAS) =>
     .min(1, 'must be at least 1')
     .max(
       D.MAX_REPLICAS[component],
-      `must be at most ${D.MAX_REPLICAS[component]} (the seed's scalability limit)`,
+      `must be at most ${D.MAX_REPLICAS[component]} (the architecture's scalability limit, docs/architecture.md)`,
     )
     .optional()
     .describe(`Replicas of ${component} (default ${D.REPLICAS[component]})`);

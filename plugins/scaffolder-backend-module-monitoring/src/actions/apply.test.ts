@@ -1,3 +1,4 @@
+// Over 400 lines: one suite of monitoring:apply against the emulator, sharing its set-up.
 import fs from 'node:fs';
 import path from 'node:path';
 import {

@@ -1,3 +1,4 @@
+// Over 400 lines: one suite of the Secrets apply creates, sharing the emulator set-up.
 /**
  * `monitoring:apply` with the `kubernetes` secret strategy: it creates the Secrets the rendered
  * objects reference, with one generated password shared by a spoke and the hub, kept on

@@ -3,7 +3,7 @@ import { oneStepExample } from './exampleStep';
 
 export const examples: TemplateExample[] = [
   oneStepExample(
-    'Render a hub with the seed defaults (2x vminsert/vmselect/vmstorage, 15d retention, 100Gi per vmstorage)',
+    'Render a hub with the architecture defaults (2x vminsert/vmselect/vmstorage, 15d retention, 100Gi per vmstorage)',
     {
       id: 'render-hub',
       name: 'Render the monitoring hub',
