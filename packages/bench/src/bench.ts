@@ -17,6 +17,7 @@ import { benchEntity } from './metrics';
 import { parseArgs, USAGE } from './args';
 import { renderBench } from './render';
 import { median } from './support';
+import { startStack } from '@internal/monitoring-local-stack';
 
 function benchRender() {
   const runs = Array.from({ length: 5 }, () => renderBench());
@@ -32,12 +33,8 @@ async function main() {
     return;
   }
   const needsStack = parts.some(p => p !== 'render');
-  // Loaded only when a part needs it, so `--help` and `render` start nothing.
-  const env = needsStack
-    ? await (
-        await import('@internal/monitoring-local-stack')
-      ).startStack({ log: () => {} })
-    : undefined;
+  // Started only when a part needs it, so `--help` and `render` start nothing.
+  const env = needsStack ? await startStack({ log: () => {} }) : undefined;
   for (const part of parts) {
     if (part === 'render') benchRender();
     else if (part === 'entity') await benchEntity(env!);
