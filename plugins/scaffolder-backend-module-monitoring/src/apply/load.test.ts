@@ -1,6 +1,21 @@
-import { buildServiceRules } from '@hubspoke/backstage-plugin-monitoring-manifests';
-import { sampleHub, sampleSpoke } from '../__testUtils__/builders';
+import {
+  buildHub,
+  buildServiceRules,
+  buildSpoke,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
+import { exampleInput } from '../__testUtils__/actions';
+import { examples as hubExamples } from '../actions/hubRender.examples';
+import { examples as spokeExamples } from '../actions/spokeRender.examples';
 import { RENDERED_KINDS } from './load';
+
+/** The actions' first examples, with either secret strategy. */
+const sampleHub = (secretStrategy = 'kubernetes') =>
+  buildHub({ ...exampleInput(hubExamples[0].example), secretStrategy } as any);
+const sampleSpoke = (secretStrategy = 'kubernetes') =>
+  buildSpoke({
+    ...exampleInput(spokeExamples[0].example),
+    secretStrategy,
+  } as any);
 
 describe("apply's allow-list of kinds", () => {
   it('holds every kind the builders render (hub with either secret strategy, spoke and hub side, service rule)', () => {
