@@ -1,5 +1,5 @@
 /**
- * The stack's executables: the hub's components built from their Go modules
+ * The stack's executables: the hub's and the clusters' components built from their Go modules
  * (`components.ts`), and Debian's node exporter.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,12 @@ export const BIN = {
   vmauth: component('vmauth'),
   vmalert: component('vmalert'),
   alertmanager: component('alertmanager'),
+  etcd: component('etcd'),
+  kubeApiserver: component('kube-apiserver'),
+  kubeControllerManager: component('kube-controller-manager'),
+  kubeScheduler: component('kube-scheduler'),
+  kubectl: component('kubectl'),
+  kwok: component('kwok'),
   nodeExporter: '/usr/bin/prometheus-node-exporter',
 } as const;
 

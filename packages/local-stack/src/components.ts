@@ -10,7 +10,6 @@
  * (every one tried answers 403), so the hub runs the same release's single-node
  * `victoria-metrics` behind vmauth's tenant paths (see README, "The local stack").
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,21 +21,19 @@ export const ALERTMANAGER_VERSION = 'v0.35.0';
 /** The oldest Go both modules build with (their go.mod `go` lines). */
 export const MIN_GO_VERSION = '1.26.6';
 
+import { buildComponent, go, GoComponent } from './goBuild';
+
+export type { GoComponent } from './goBuild';
+
+/** etcd, the Kubernetes clusters' store. */
+export const ETCD_VERSION = 'v3.6.8';
+/** The Kubernetes control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl). */
+export const KUBERNETES_VERSION = 'v1.37.2';
+/** kwok: the clusters' nodes, and the simulated status of the operator's resources. */
+export const KWOK_VERSION = 'v0.8.0';
+
 const VM_MODULE = 'github.com/VictoriaMetrics/VictoriaMetrics';
 const AM_MODULE = 'github.com/prometheus/alertmanager';
-
-export interface GoComponent {
-  /** Binary name. */
-  name: string;
-  module: string;
-  version: string;
-  /** Package path inside the module. */
-  pkg: string;
-  /** `-X` assignments so `-version` prints the release. */
-  ldflags: string;
-  /** Needs a writable copy of the module (files the module does not ship are added). */
-  copyModule?: (dir: string) => void;
-}
 
 const vmComponent = (name: string): GoComponent => ({
   name,
@@ -62,6 +59,63 @@ function addAlertmanagerUiPlaceholder(dir: string) {
   }
 }
 
+const ETCD_MODULE = 'go.etcd.io/etcd/server/v3';
+const KUBE_MODULE = 'k8s.io/kubernetes';
+
+/** `-X` for the version variables of Kubernetes' two version packages (as its hack/lib/version.sh). */
+const kubeVersionFlags = [
+  'k8s.io/client-go/pkg/version',
+  'k8s.io/component-base/version',
+]
+  .flatMap(pkg => {
+    const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
+    return [
+      `-X ${pkg}.gitVersion=${KUBERNETES_VERSION}`,
+      `-X ${pkg}.gitMajor=${major}`,
+      `-X ${pkg}.gitMinor=${minor}`,
+      `-X ${pkg}.gitTreeState=clean`,
+    ];
+  })
+  .join(' ');
+
+const kubeCommand = (name: string): GoComponent => ({
+  name,
+  module: KUBE_MODULE,
+  version: KUBERNETES_VERSION,
+  pkg: `cmd/${name}`,
+  ldflags: kubeVersionFlags,
+  // Its go.mod points the 33 staging modules (k8s.io/api, ...) at ./staging/src/k8s.io/X;
+  // each is published as k8s.io/X v0.<minor>.<patch>.
+  siblingVersion: () => `v0${KUBERNETES_VERSION.slice(2)}`,
+});
+
+/** The kube clusters' components, in the order they are built (shared Go build cache). */
+export const KUBE_COMPONENTS: readonly GoComponent[] = [
+  {
+    name: 'etcd',
+    module: ETCD_MODULE,
+    release: 'etcd',
+    version: ETCD_VERSION,
+    pkg: '',
+    ldflags: '',
+    // server/v3's go.mod replaces api, client/pkg, client/v3 and pkg by ../<dir>.
+    siblingVersion: () => ETCD_VERSION,
+  },
+  kubeCommand('kube-apiserver'),
+  kubeCommand('kube-controller-manager'),
+  kubeCommand('kube-scheduler'),
+  kubeCommand('kubectl'),
+  {
+    name: 'kwok',
+    module: 'sigs.k8s.io/kwok',
+    version: KWOK_VERSION,
+    pkg: 'cmd/kwok',
+    ldflags: `-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION}`,
+    // The node and pod lifecycles it plays (kwok exits without stages).
+    assets: ['kustomize/stage'],
+  },
+];
+
 export const COMPONENTS: readonly GoComponent[] = [
   vmComponent('victoria-metrics'),
   vmComponent('vmauth'),
@@ -75,6 +129,7 @@ export const COMPONENTS: readonly GoComponent[] = [
     ldflags: `-X github.com/prometheus/common/version.Version=${ALERTMANAGER_VERSION.slice(1)}`,
     copyModule: addAlertmanagerUiPlaceholder,
   },
+  ...KUBE_COMPONENTS,
 ];
 
 export function binCacheDir(): string {
@@ -86,7 +141,7 @@ export function binCacheDir(): string {
 
 /** Where a component's binary lives: one folder per module release. */
 export function binaryPath(c: GoComponent): string {
-  const release = `${path.basename(c.module).toLowerCase()}-${c.version}`;
+  const release = `${c.release ?? path.basename(c.module).toLowerCase()}-${c.version}`;
   return path.join(binCacheDir(), release, c.name);
 }
 
@@ -134,23 +189,6 @@ export function isGoVersionAtLeast(
   return true;
 }
 
-function go(
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-) {
-  return spawnSync('go', args, {
-    cwd: opts.cwd,
-    env: {
-      ...process.env,
-      CGO_ENABLED: '0',
-      GOFLAGS: '-buildvcs=false',
-      ...opts.env,
-    },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-}
-
 /** Throws {@link GoToolchainError} unless a recent enough `go` is on PATH. */
 export function checkGoToolchain(): string {
   const res = go(['env', 'GOVERSION']);
@@ -163,75 +201,9 @@ export function checkGoToolchain(): string {
   return text;
 }
 
-function fail(c: GoComponent, step: string, res: ReturnType<typeof go>): never {
-  const tail = `${res.stderr ?? ''}${res.error?.message ?? ''}`
-    .trim()
-    .split('\n')
-    .slice(-15);
-  throw new Error(
-    `building ${c.name} ${c.version}: ${step} failed\n${tail.join('\n')}`,
-  );
-}
-
-/** Builds one component into its cache folder (written under a temporary name, then renamed). */
-function buildComponent(c: GoComponent): void {
-  const out = binaryPath(c);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const tmp = `${out}.${process.pid}.tmp`;
-  if (!c.copyModule) {
-    // `go install m/pkg@version` builds the release exactly as its go.mod pins it.
-    const gobin = fs.mkdtempSync(path.join(path.dirname(out), '.gobin-'));
-    try {
-      const res = go(
-        [
-          'install',
-          '-trimpath',
-          `-ldflags=-s -w ${c.ldflags}`,
-          `${c.module}/${c.pkg}@${c.version}`,
-        ],
-        {
-          env: { GOBIN: gobin },
-        },
-      );
-      if (res.status !== 0) fail(c, 'go install', res);
-      fs.renameSync(path.join(gobin, path.basename(c.pkg)), tmp);
-    } finally {
-      fs.rmSync(gobin, { recursive: true, force: true });
-    }
-  } else {
-    const dl = go(['mod', 'download', '-json', `${c.module}@${c.version}`]);
-    if (dl.status !== 0) fail(c, 'go mod download', dl);
-    const moduleDir: string = JSON.parse(dl.stdout).Dir;
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), `build-${c.name}-`));
-    try {
-      fs.cpSync(moduleDir, work, { recursive: true });
-      // The module cache is read-only; the copy must be writable for the added files.
-      spawnSync('chmod', ['-R', 'u+w', work]);
-      c.copyModule(work);
-      const res = go(
-        [
-          'build',
-          '-trimpath',
-          `-ldflags=-s -w ${c.ldflags}`,
-          '-o',
-          tmp,
-          `./${c.pkg}`,
-        ],
-        {
-          cwd: work,
-        },
-      );
-      if (res.status !== 0) fail(c, 'go build', res);
-    } finally {
-      fs.rmSync(work, { recursive: true, force: true });
-    }
-  }
-  fs.renameSync(tmp, out);
-}
-
 /**
  * Builds whatever component is missing from the binary cache, printing progress; returns the
- * names built. Warm (everything cached) it only stats five files.
+ * names built. Warm (everything cached) it only stats the binaries.
  */
 export function ensureComponents(
   log: (line: string) => void = console.log,
@@ -249,7 +221,7 @@ export function ensureComponents(
     log(
       `  [${i + 1}/${missing.length}] ${c.name} ${c.version} (${c.module}/${c.pkg}) ...`,
     );
-    buildComponent(c);
+    buildComponent(c, binaryPath(c));
     log(
       `  [${i + 1}/${missing.length}] ${c.name}: built in ${((Date.now() - t) / 1000).toFixed(0)} s`,
     );

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { alertmanagerConfig } from './alertmanagerConfig';
-import { demoServicesDocument } from './demoServices';
+import { DemoPodNames, demoServicesDocument } from './demoServices';
 import { GRAFANA_USER, PORTAL_USER, PORTS } from './endpoints';
 import { ENVIRONMENTS, HUB_AGENT, spokeUser } from './environments';
 import { StackPaths } from './paths';
@@ -77,8 +77,14 @@ export function configPaths(paths: StackPaths) {
   };
 }
 
-/** Writes all config files; returns the names of the processes whose config changed. */
-export function writeConfigFiles(paths: StackPaths): Set<string> {
+/**
+ * Writes all config files; returns the names of the processes whose config changed. `pods`: the
+ * spokes' running demo pods, which the scrape configs and the demo exporter name.
+ */
+export function writeConfigFiles(
+  paths: StackPaths,
+  pods: DemoPodNames = {},
+): Set<string> {
   const files = configPaths(paths);
   const changed = new Set<string>();
   const spokes = ENVIRONMENTS.map(spokeUser);
@@ -108,13 +114,13 @@ export function writeConfigFiles(paths: StackPaths): Set<string> {
   if (removeStaleGenerated(paths.rules, files.rules) || rulesChanged) {
     for (const name of VMALERT_NAMES) changed.add(name);
   }
-  const demo = `${JSON.stringify(demoServicesDocument(), null, 2)}\n`;
+  const demo = `${JSON.stringify(demoServicesDocument(pods), null, 2)}\n`;
   if (writeIfChanged(files.demoServices, demo)) changed.add('demo-exporter');
   for (const env of ENVIRONMENTS) {
     if (
       writeIfChanged(
         files.vmagent(env.name),
-        yamlFile(vmagentScrapeConfig(env)),
+        yamlFile(vmagentScrapeConfig(env, pods)),
       )
     ) {
       changed.add(`vmagent-${env.name}`);

@@ -118,14 +118,23 @@ function stableSuffix(seed: string, length: number): string {
   return out;
 }
 
+/** Pod names by environment and service: the spokes' running pods, read from their clusters. */
+export type DemoPodNames = Partial<
+  Record<EnvironmentName, Record<string, string[]>>
+>;
+
 /**
- * Pod names in the Deployment shape `<service>-<replicaset hash>-<suffix>`, stable per
- * service and environment across restarts.
+ * The service's pods in the environment: the cluster's (so the Kubernetes tab and the metrics
+ * name the same pods), else, for configs rendered without clusters, stable names of the same
+ * Deployment shape `<service>-<replicaset hash>-<suffix>`.
  */
 export function demoPods(
   service: string,
   environment: EnvironmentName,
+  names: DemoPodNames = {},
 ): string[] {
+  const running = names[environment]?.[service];
+  if (running?.length) return running;
   const replicaSet = stableSuffix(`${service}/${environment}`, 5);
   return Array.from(
     { length: PODS_PER_SERVICE },
@@ -142,9 +151,12 @@ export interface DemoPod {
   pod: string;
 }
 
-export function demoPodsFor(environment: EnvironmentName): DemoPod[] {
+export function demoPodsFor(
+  environment: EnvironmentName,
+  names: DemoPodNames = {},
+): DemoPod[] {
   return DEMO_SERVICES.flatMap(s =>
-    demoPods(s.name, environment).map(pod => ({
+    demoPods(s.name, environment, names).map(pod => ({
       environment,
       namespace: DEMO_NAMESPACE,
       service: s.name,
@@ -154,7 +166,7 @@ export function demoPodsFor(environment: EnvironmentName): DemoPod[] {
 }
 
 /** The JSON document `demo-exporter.mjs --services <file>` reads. */
-export function demoServicesDocument() {
+export function demoServicesDocument(names: DemoPodNames = {}) {
   return {
     namespace: DEMO_NAMESPACE,
     /** kube_pod_labels label names for the allow-listed pod labels (all set to the service). */
@@ -165,7 +177,7 @@ export function demoServicesDocument() {
       environments: Object.fromEntries(
         ENVIRONMENTS.map(env => [
           env.name,
-          { ...s.profiles[env.name], pods: demoPods(s.name, env.name) },
+          { ...s.profiles[env.name], pods: demoPods(s.name, env.name, names) },
         ]),
       ),
     })),

@@ -1,11 +1,7 @@
 /** The environment the portal backend (and integration tests) use to reach the local stack. */
 import { HOST, PORTAL_USER, PORTS, SELECT_PATH, URLS } from './endpoints';
 import { ensureForgePassword, FORGE_USER } from './forge';
-import {
-  ensureApplyToken,
-  ensureKubeToken,
-  kubeClusterUrls,
-} from './kubeClusters';
+import { localKubeClusters } from './kube/clusters';
 import { stackPaths } from './paths';
 import { ensurePassword, ensureRenderKey } from './secrets';
 
@@ -21,19 +17,29 @@ export interface StackEnv {
   MONITORING_FORGE_URL: string;
   MONITORING_FORGE_USERNAME: string;
   MONITORING_FORGE_PASSWORD: string;
-  /** Bearer token of the emulated Kubernetes clusters (`serviceAccountToken` in app-config.yaml). */
-  MONITORING_KUBE_TOKEN: string;
-  /** Apply's own bearer token on them (`monitoring.apply.clusters`), another account's. */
-  MONITORING_APPLY_TOKEN: string;
   /** `monitoring.apply.renderKey`: base64 of 32 random bytes, generated once. */
   MONITORING_RENDER_KEY: string;
-  /** `{ cluster name: API URL }` of the emulated clusters, as JSON (for tests). */
+  /** base64 PEM of the stack's CA: the clusters' `caData` (TLS verified, never skipped). */
+  MONITORING_KUBE_CA_DATA: string;
+  /** `{ cluster name: API URL }` of the local clusters, as JSON (for tests). */
   MONITORING_KUBE_CLUSTERS: string;
+  /**
+   * Per cluster (`MONITORING_KUBE_TOKEN_DEV_CLUSTER`, ...): the `backstage-portal` ServiceAccount's
+   * read-only token, the Kubernetes plugin's and the monitoring backend's.
+   */
+  [portal: `MONITORING_KUBE_TOKEN_${string}`]: string;
+  /** Per cluster: the `monitoring-apply` ServiceAccount's token (`monitoring.apply.clusters`). */
+  [apply: `MONITORING_APPLY_TOKEN_${string}`]: string;
 }
+
+/** `dev-cluster` -> `DEV_CLUSTER`, for per-cluster variable names. */
+export const clusterEnvSuffix = (cluster: string) =>
+  cluster.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 /** Reads (creating on first use) the portal and forge passwords from the stack's data dir. */
 export function stackEnv(opts: { dir?: string } = {}): StackEnv {
   const paths = stackPaths(opts.dir);
+  const clusters = localKubeClusters(paths);
   return {
     MONITORING_VMSELECT_URL: `${URLS.vmauth}${SELECT_PATH}`,
     MONITORING_VMSELECT_USERNAME: PORTAL_USER,
@@ -45,10 +51,17 @@ export function stackEnv(opts: { dir?: string } = {}): StackEnv {
     MONITORING_FORGE_URL: URLS.forge,
     MONITORING_FORGE_USERNAME: FORGE_USER,
     MONITORING_FORGE_PASSWORD: ensureForgePassword(paths),
-    MONITORING_KUBE_TOKEN: ensureKubeToken(paths),
-    MONITORING_APPLY_TOKEN: ensureApplyToken(paths),
     MONITORING_RENDER_KEY: ensureRenderKey(paths),
-    MONITORING_KUBE_CLUSTERS: JSON.stringify(kubeClusterUrls()),
+    MONITORING_KUBE_CA_DATA: clusters[0]?.caData ?? '',
+    MONITORING_KUBE_CLUSTERS: JSON.stringify(
+      Object.fromEntries(clusters.map(c => [c.name, c.url])),
+    ),
+    ...Object.fromEntries(
+      clusters.flatMap(c => [
+        [`MONITORING_KUBE_TOKEN_${clusterEnvSuffix(c.name)}`, c.portalToken],
+        [`MONITORING_APPLY_TOKEN_${clusterEnvSuffix(c.name)}`, c.applyToken],
+      ]),
+    ),
   };
 }
 

@@ -53,7 +53,8 @@ export function stackProcessControl(
       await waitUntil(
         `${name} to answer`,
         async () =>
-          (await answers(HOST, spec.port, spec.healthPath)) || 'no answer',
+          (await answers(HOST, spec.port, spec.healthPath, spec.healthCa)) ||
+          'no answer',
         { deadline: Date.now() + timeoutMs, intervalMs: 250 },
       );
     },

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { HOST, PORTS } from './endpoints';
+import { HUB_STAGE } from './kube/processes';
 import { StackPaths } from './paths';
 import type { ProcessSpec } from './processes';
 import { ensurePassword } from './secrets';
@@ -57,7 +58,7 @@ export function forgeProcessSpec(paths: StackPaths): ProcessSpec {
     ],
     port: PORTS.forge,
     healthPath: '/api/healthz',
-    stage: 1,
+    stage: HUB_STAGE,
     identity: [FORGE_SCRIPT],
     dirs: [root],
     reloadsOnSighup: false,

@@ -3,7 +3,9 @@
  * (jestRejectNetworkRequests) blocks `fetch` and the global agents, and integration tests
  * call these through `startStack()`.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 
 export interface HttpResponse {
   status: number;
@@ -17,6 +19,8 @@ export function httpRequest(
     auth?: { username: string; password: string };
     timeoutMs?: number;
     body?: string;
+    /** PEM file of the CA an https URL's certificate must chain to. */
+    caFile?: string;
   } = {},
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
@@ -27,9 +31,16 @@ export function httpRequest(
       ).toString('base64');
       headers.authorization = `Basic ${token}`;
     }
-    const req = http.request(
+    const secure = url.startsWith('https:');
+    const request = secure ? https.request : http.request;
+    const req = request(
       url,
-      { method: opts.method ?? 'GET', headers, agent: false },
+      {
+        method: opts.method ?? 'GET',
+        headers,
+        agent: false,
+        ...(secure && opts.caFile ? { ca: fs.readFileSync(opts.caFile) } : {}),
+      },
       res => {
         const chunks: Buffer[] = [];
         res.on('data', c => chunks.push(c));
@@ -50,15 +61,18 @@ export function httpRequest(
   });
 }
 
-/** Whether `http://127.0.0.1:<port><path>` answers 2xx. */
+/** Whether `http://127.0.0.1:<port><path>` (https verified with `caFile` when given) answers 2xx. */
 export async function answers(
   host: string,
   port: number,
   path: string,
+  caFile?: string,
 ): Promise<boolean> {
   try {
-    const res = await httpRequest(`http://${host}:${port}${path}`, {
+    const scheme = caFile ? 'https' : 'http';
+    const res = await httpRequest(`${scheme}://${host}:${port}${path}`, {
       timeoutMs: 2000,
+      caFile,
     });
     return res.status >= 200 && res.status < 300;
   } catch {

@@ -8,21 +8,46 @@
 export { startStack, type StartOptions } from './start';
 export { stopStack, type StopOptions } from './stop';
 export { stackStatus, formatStatusTable, type ProcessStatus } from './status';
-export { stackEnv, formatEnvExports, type StackEnv } from './env';
+export {
+  stackEnv,
+  formatEnvExports,
+  clusterEnvSuffix,
+  type StackEnv,
+} from './env';
 export { stackPaths } from './paths';
 export { processSpecs, type ProcessSpec } from './processes';
 export { MissingBinariesError, SUDO_INSTALL_COMMAND } from './binaries';
 export { StackStartError } from './wait';
-export { DEMO_NAMESPACE, DEMO_SERVICES, demoPods } from './demoServices';
+export {
+  DEMO_NAMESPACE,
+  DEMO_SERVICES,
+  PODS_PER_SERVICE,
+  demoPods,
+} from './demoServices';
+export { localKubeClusters, type LocalKubeCluster } from './kube/clusters';
+export { KUBE_LAYOUT } from './kube/layout';
+export { startTestKubeCluster, type TestKubeCluster } from './kube/testCluster';
+export { kubeClient, type KubeClient } from './kube/kubeClient';
+export {
+  APPLY_ACCOUNT,
+  BACKSTAGE_NAMESPACE,
+  PORTAL_ACCOUNT,
+} from './kube/rbac';
+export { KUBERNETES_ID_LABEL } from './kube/bootstrap';
+export { STORAGE_CLASSES, SIMULATED_RECONCILE_MS } from './kube/stages';
 export { ENVIRONMENTS, HUB_AGENT } from './environments';
 export { stackRules } from './rules';
 export {
   ALERTMANAGER_VERSION,
+  ETCD_VERSION,
+  KUBERNETES_VERSION,
+  KWOK_VERSION,
   VICTORIAMETRICS_VERSION,
   GoToolchainError,
   ensureComponents,
 } from './components';
 export { PORTS, URLS, SELECT_PATH, INSERT_PATH } from './endpoints';
+export { BIN } from './binaries';
 export { HUB_FLAGS } from './hubFlags';
 export { stackProcessControl, type StackProcessControl } from './faults';
 export { vmauthConfig } from './vmauthConfig';

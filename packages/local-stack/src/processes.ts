@@ -8,7 +8,8 @@ import { configPaths, VMALERT_NAMES } from './configFiles';
 import { HOST, INSERT_PATH, PORTS, URLS } from './endpoints';
 import { ENVIRONMENTS, HUB_AGENT, spokeUser } from './environments';
 import { forgeProcessSpec } from './forge';
-import { kubeClusterSpecs } from './kubeClusters';
+import { KUBE_LAYOUT } from './kube/layout';
+import { HUB_STAGE, kubeProcessSpecs } from './kube/processes';
 import { DEMO_EXPORTER_SCRIPT, StackPaths } from './paths';
 import { BIN } from './binaries';
 import { HUB_FLAGS } from './hubFlags';
@@ -21,7 +22,12 @@ export interface ProcessSpec {
   port: number;
   /** Path that answers 2xx once the process serves. */
   healthPath: string;
-  /** Processes of a lower stage are started (and answer) first. */
+  /** Served over https with a certificate of this CA (PEM file). */
+  healthCa?: string;
+  /**
+   * Processes of a lower stage are started (and answer) first: the clusters' (1-3), then, once
+   * the clusters are bootstrapped, the hub's (from `HUB_STAGE`).
+   */
   stage: number;
   /** argv entries that identify this process (besides `command` as argv[0]). */
   identity: string[];
@@ -52,7 +58,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port: PORTS.victoriaMetrics,
       healthPath: '/health',
-      stage: 1,
+      stage: HUB_STAGE,
       identity: [`-httpListenAddr=${listen(PORTS.victoriaMetrics)}`],
       dirs: [vmData],
       reloadsOnSighup: false,
@@ -68,7 +74,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port: PORTS.alertmanager,
       healthPath: '/-/ready',
-      stage: 1,
+      stage: HUB_STAGE,
       identity: [`--web.listen-address=${listen(PORTS.alertmanager)}`],
       dirs: [amData],
       reloadsOnSighup: true,
@@ -82,7 +88,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port: PORTS.nodeExporter,
       healthPath: '/',
-      stage: 1,
+      stage: HUB_STAGE,
       identity: [`--web.listen-address=${listen(PORTS.nodeExporter)}`],
       dirs: [],
       reloadsOnSighup: false,
@@ -101,7 +107,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port: PORTS.demoExporter,
       healthPath: '/healthz',
-      stage: 1,
+      stage: HUB_STAGE,
       identity: [DEMO_EXPORTER_SCRIPT],
       dirs: [],
       reloadsOnSighup: true,
@@ -115,7 +121,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port: PORTS.vmauth,
       healthPath: '/health',
-      stage: 2,
+      stage: HUB_STAGE + 1,
       identity: [`-httpListenAddr=${listen(PORTS.vmauth)}`],
       dirs: [],
       reloadsOnSighup: true,
@@ -137,13 +143,13 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port,
       healthPath: '/health',
-      stage: 2,
+      stage: HUB_STAGE + 1,
       identity: [`-httpListenAddr=${listen(port)}`],
       dirs: [],
       reloadsOnSighup: true,
     })),
     forgeProcessSpec(paths),
-    ...kubeClusterSpecs(paths),
+    ...kubeProcessSpecs(paths, KUBE_LAYOUT),
   ];
   for (const env of ENVIRONMENTS) {
     const user = spokeUser(env);
@@ -169,7 +175,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
       ],
       port: env.vmagentPort,
       healthPath: '/health',
-      stage: 3,
+      stage: HUB_STAGE + 2,
       identity: [`-httpListenAddr=${listen(env.vmagentPort)}`],
       dirs: [queue],
       reloadsOnSighup: true,
@@ -196,7 +202,7 @@ export function processSpecs(paths: StackPaths): ProcessSpec[] {
     ],
     port: HUB_AGENT.vmagentPort,
     healthPath: '/health',
-    stage: 3,
+    stage: HUB_STAGE + 2,
     identity: [`-httpListenAddr=${listen(HUB_AGENT.vmagentPort)}`],
     dirs: [hubQueue],
     reloadsOnSighup: true,

@@ -6,7 +6,12 @@ import { DATA_CHECKS, runDataCheck } from './dataChecks';
 import { HOST } from './endpoints';
 import { StackEnv, stackEnv } from './env';
 import { ensureForgePassword } from './forge';
-import { ensureApplyToken, ensureKubeToken } from './kubeClusters';
+import {
+  awaitKubeClusters,
+  installKubeObjects,
+  prepareKubeFiles,
+} from './kube/clusters';
+import { HUB_STAGE, KUBE_STAGES } from './kube/processes';
 import { answers, portInUse } from './http';
 import { stackPaths, StackPaths } from './paths';
 import {
@@ -56,10 +61,13 @@ async function ensureProcess(
     // A process that is ours but still booting gets a few seconds before it is restarted.
     let up = false;
     for (let i = 0; i < 10 && !up; i++) {
-      up = await answers(HOST, spec.port, spec.healthPath);
+      up = await answers(HOST, spec.port, spec.healthPath, spec.healthCa);
       if (!up) await sleep(500);
     }
-    if (up) {
+    if (up && changed.has(spec.name) && !spec.reloadsOnSighup) {
+      log(`  ${label}: config changed; restarting it`);
+      await stopProcess(paths, spec);
+    } else if (up) {
       if (changed.has(spec.name) && spec.reloadsOnSighup) {
         process.kill(pid, 'SIGHUP');
         log(`  ${label}: running, pid ${pid}; config changed, sent SIGHUP`);
@@ -83,7 +91,7 @@ async function ensureProcess(
 }
 
 /** Starts the processes of one stage and waits until each answers (or exits). */
-async function startStage(
+export async function startStage(
   paths: StackPaths,
   group: ProcessSpec[],
   changed: Set<string>,
@@ -102,7 +110,8 @@ async function startStage(
       waitUntil(
         `${spec.name} to answer on http://${HOST}:${spec.port}${spec.healthPath}`,
         async () =>
-          (await answers(HOST, spec.port, spec.healthPath)) || 'no answer yet',
+          (await answers(HOST, spec.port, spec.healthPath, spec.healthCa)) ||
+          'no answer yet',
         {
           deadline,
           abort: () =>
@@ -128,22 +137,45 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   if (!fs.existsSync(paths.marker)) {
     fs.writeFileSync(paths.marker, `${MARKER_TEXT}\n`);
   }
-  const changed = writeConfigFiles(paths);
   ensureForgePassword(paths); // the forge reads it from its file at start
-  ensureKubeToken(paths); // so do the emulated clusters
-  ensureApplyToken(paths);
-  log(`Data dir ${paths.dir}; config written to ${paths.config}`);
+  const kubeRestarts = prepareKubeFiles(paths);
+  log(`Data dir ${paths.dir}`);
 
   const specs = processSpecs(paths);
+  const runStages = async (
+    stages: number[],
+    changed: Set<string>,
+  ): Promise<boolean> => {
+    let spawned = false;
+    for (const stage of stages) {
+      const group = specs.filter(s => s.stage === stage);
+      log(`Stage ${stage}: ${group.map(s => s.name).join(', ')}`);
+      if (await startStage(paths, group, changed, deadline, log))
+        spawned = true;
+      log(`  stage ${stage} answers (${secondsSince(t0)})`);
+    }
+    return spawned;
+  };
   const stages = [...new Set(specs.map(s => s.stage))].sort((a, b) => a - b);
-  let spawnedAny = false;
-  for (const stage of stages) {
-    const group = specs.filter(s => s.stage === stage);
-    log(`Stage ${stage}: ${group.map(s => s.name).join(', ')}`);
-    if (await startStage(paths, group, changed, deadline, log))
-      spawnedAny = true;
-    log(`  stage ${stage} answers (${secondsSince(t0)})`);
-  }
+  const left = () => Math.max(deadline - Date.now(), 1000);
+  const clusterSpawned = await runStages(
+    stages.filter(s => s < KUBE_STAGES.kwok),
+    kubeRestarts,
+  );
+  log(
+    'Installing CRDs, kwok nodes, storage classes, ServiceAccounts and demo workloads',
+  );
+  await installKubeObjects(paths, { timeoutMs: left() });
+  const kwokSpawned = await runStages([KUBE_STAGES.kwok], kubeRestarts);
+  const pods = await awaitKubeClusters(paths, { log, timeoutMs: left() });
+  // The demo pods' real names go into the scrape configs and the exporter.
+  const changed = writeConfigFiles(paths, pods);
+  log(`Config written to ${paths.config} (${secondsSince(t0)})`);
+  const hubSpawned = await runStages(
+    stages.filter(s => s >= HUB_STAGE),
+    changed,
+  );
+  const spawnedAny = clusterSpawned || kwokSpawned || hubSpawned;
 
   const env = stackEnv({ dir: paths.dir });
   // Data must come from this run when anything was (re)started, else just be recent.

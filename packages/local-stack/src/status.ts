@@ -20,7 +20,8 @@ export async function stackStatus(
     processSpecs(paths).map(async spec => {
       const pid = runningPid(paths, spec);
       const up =
-        pid !== undefined && (await answers(HOST, spec.port, spec.healthPath));
+        pid !== undefined &&
+        (await answers(HOST, spec.port, spec.healthPath, spec.healthCa));
       return { name: spec.name, pid, port: spec.port, up };
     }),
   );

@@ -19,7 +19,7 @@ import {
   hubComponentJob,
   hubComponentRelabeling,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { demoPodsFor } from './demoServices';
+import { DemoPodNames, demoPodsFor } from './demoServices';
 import { HOST, PORTS } from './endpoints';
 import { HUB_AGENT, SpokeEnvironment } from './environments';
 
@@ -44,8 +44,8 @@ const instanceFromPod: RelabelRule = {
   replacement: `$1:${PORTS.demoExporter}`,
 };
 
-function podTargets(env: SpokeEnvironment) {
-  return demoPodsFor(env.name).map(pod => ({
+function podTargets(env: SpokeEnvironment, names: DemoPodNames) {
+  return demoPodsFor(env.name, names).map(pod => ({
     targets: [DEMO_TARGET],
     labels: {
       __param_environment: env.name,
@@ -60,14 +60,17 @@ function podTargets(env: SpokeEnvironment) {
   }));
 }
 
-export function vmagentScrapeConfig(env: SpokeEnvironment) {
+export function vmagentScrapeConfig(
+  env: SpokeEnvironment,
+  names: DemoPodNames = {},
+) {
   return {
     global: { scrape_interval: LOCAL_SCRAPE_INTERVAL, scrape_timeout: '10s' },
     scrape_configs: [
       {
         job_name: 'kubernetes-pods',
         metrics_path: '/metrics',
-        static_configs: podTargets(env),
+        static_configs: podTargets(env, names),
         relabel_configs: [...podTargetRelabeling(), instanceFromPod],
       },
       {
