@@ -128,6 +128,13 @@ export interface Config {
       laggingAfter?: HumanDuration | string;
       /** ... and down past this; default 10m. */
       downAfter?: HumanDuration | string;
+      /**
+       * How long reading one cluster's VictoriaMetrics resources from its Kubernetes API may
+       * take (the clusters and tokens of `kubernetes.clusterLocatorMethods`, type `config`); a
+       * slower cluster shows as an error. A duration such as `5s` or `1500ms`, from 100ms to 1m;
+       * default 5s.
+       */
+      kubernetesTimeout?: string;
     };
     /** Environments in display order. Series for other environments are shown after them. */
     environments?: string[];

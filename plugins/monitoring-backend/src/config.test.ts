@@ -232,4 +232,73 @@ describe('readMonitoringConfig', () => {
       'monitoring.alertmanager.auth: basic auth needs both username and password',
     );
   });
+
+  it("reads the Kubernetes plugin's clusters and the stack's timeout per cluster", () => {
+    const c = readMonitoringConfig(
+      new ConfigReader({
+        monitoring: {
+          vmselect: { url: 'http://127.0.0.1:8427' },
+          stack: { kubernetesTimeout: '1500ms' },
+        },
+        kubernetes: {
+          clusterLocatorMethods: [
+            { type: 'catalog' },
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'prod',
+                  url: 'https://10.0.0.1:6443',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 't',
+                },
+                { name: 'prod', url: 'https://elsewhere' },
+                {
+                  name: 'gke',
+                  url: 'https://10.0.0.2',
+                  authProvider: 'google',
+                },
+                {
+                  name: 'plain',
+                  url: 'http://127.0.0.1:6443',
+                  serviceAccountToken: 't',
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    expect(c.kubernetesTimeoutMs).toBe(1500);
+    expect(c.clusters).toEqual(['prod', 'gke', 'plain']);
+    expect(c.kubernetesClusters).toEqual([
+      {
+        name: 'prod',
+        url: 'https://10.0.0.1:6443',
+        token: 't',
+        skipTLSVerify: false,
+        caData: undefined,
+      },
+      expect.objectContaining({
+        name: 'gke',
+        problem:
+          'authProvider google is not supported here (serviceAccount only)',
+      }),
+      expect.objectContaining({
+        name: 'plain',
+        problem: 'a plain http url needs skipTLSVerify: true',
+      }),
+    ]);
+    expect(read({ vmselect: { url: 'http://x' } }).kubernetesTimeoutMs).toBe(
+      5000,
+    );
+    for (const bad of ['5', '2h', '50ms', ' 5s']) {
+      expect(() =>
+        read({
+          vmselect: { url: 'http://x' },
+          stack: { kubernetesTimeout: bad },
+        }),
+      ).toThrow(/monitoring\.stack\.kubernetesTimeout must be a duration/);
+    }
+  });
 });

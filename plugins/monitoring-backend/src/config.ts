@@ -14,6 +14,10 @@ import {
   Profiles,
   unknownPlaceholders,
 } from './metrics/profiles';
+import {
+  KubernetesClusterConfig,
+  readKubernetesClusters,
+} from './stack/kubernetesClusters';
 
 export type UpstreamAuth =
   | { type: 'basic'; username: string; password: string }
@@ -78,6 +82,10 @@ export interface MonitoringConfig {
   retentionSeconds: number;
   /** Cluster names from `kubernetes.clusterLocatorMethods` (type `config`), shown even when silent. */
   clusters: string[];
+  /** Those clusters with the portal's credentials: the stack reads their operator resources. */
+  kubernetesClusters: KubernetesClusterConfig[];
+  /** How long one cluster's resources may take to read (`monitoring.stack.kubernetesTimeout`). */
+  kubernetesTimeoutMs: number;
 }
 
 export interface StackThresholds {
@@ -112,19 +120,19 @@ function readStack(config: Config | undefined): StackThresholds {
   return { laggingAfterSeconds, downAfterSeconds };
 }
 
-/** The clusters the Kubernetes plugin is configured with: not declared twice. */
-function readConfiguredClusters(root: Config): string[] {
-  const names = new Set<string>();
-  for (const method of root.getOptionalConfigArray(
-    'kubernetes.clusterLocatorMethods',
-  ) ?? []) {
-    if (method.getOptionalString('type') !== 'config') continue;
-    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
-      const name = cluster.getOptionalString('name');
-      if (name) names.add(name);
-    }
+/** `monitoring.stack.kubernetesTimeout`: from 100ms to 1m; default 5s. */
+export const DEFAULT_KUBERNETES_TIMEOUT_MS = 5000;
+
+function readKubernetesTimeoutMs(config: Config | undefined): number {
+  const raw = config?.getOptionalString('kubernetesTimeout');
+  if (raw === undefined) return DEFAULT_KUBERNETES_TIMEOUT_MS;
+  const ms = parseDurationMs(raw, { units: ['ms', 's', 'm'], compound: true });
+  if (ms === undefined || ms < 100 || ms > 60_000) {
+    throw new Error(
+      'monitoring.stack.kubernetesTimeout must be a duration from 100ms to 1m, e.g. 5s or 1500ms',
+    );
   }
-  return [...names];
+  return ms;
 }
 
 export interface HealthThresholds {
@@ -367,6 +375,7 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
       },
     };
   }
+  const kubernetesClusters = readKubernetesClusters(root);
   return {
     vmselect,
     vmalert: vmalertConfig
@@ -387,6 +396,10 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
     fleetSource: readFleetSource(config.getOptionalString('fleet.source')),
     stack: readStack(config.getOptionalConfig('stack')),
     retentionSeconds: readRetentionSeconds(config),
-    clusters: readConfiguredClusters(root),
+    clusters: kubernetesClusters.map(c => c.name),
+    kubernetesClusters,
+    kubernetesTimeoutMs: readKubernetesTimeoutMs(
+      config.getOptionalConfig('stack'),
+    ),
   };
 }

@@ -20,6 +20,7 @@ import { UpstreamClient } from './lib/UpstreamClient';
 import { EntityMetricsService } from './metrics/EntityMetricsService';
 import { QueryRunner } from './metrics/QueryRunner';
 import { createRouter } from './router';
+import { ClusterResourcesReader } from './stack/ClusterResources';
 import { StackService } from './stack/StackService';
 import { VmSelectClient } from './vmselect/VmSelectClient';
 
@@ -115,11 +116,23 @@ export const monitoringPlugin = createBackendPlugin({
           cache,
           trusted,
         );
+        for (const c of monitoringConfig.kubernetesClusters) {
+          if (c.problem)
+            logger.warn(
+              `monitoring: cluster ${c.name} of kubernetes.clusterLocatorMethods: ${c.problem}; the stack will not read its VictoriaMetrics resources`,
+            );
+        }
         const stack = new StackService(
           client,
           cache,
           monitoringConfig.stack,
           monitoringConfig.clusters,
+          new ClusterResourcesReader(
+            monitoringConfig.kubernetesClusters,
+            cache,
+            monitoringConfig.kubernetesTimeoutMs,
+            logger,
+          ),
         );
         httpRouter.use(
           await createRouter({

@@ -120,10 +120,14 @@ export {
 export type { HubComponent, StackQueries } from './stackSignals';
 export { SPOKE_VERDICT_ORDER } from './stackTypes';
 export type {
+  ClusterResources,
   HubComponentHealth,
   SpokeHealth,
   SpokeVerdict,
   StackResponse,
+  VmResourceHealth,
+  VmResourceKind,
+  VmResourceStatus,
 } from './stackTypes';
 export {
   authorizeInChunks,

@@ -33,6 +33,86 @@ export interface SpokeHealth {
   samplesTrend: Array<number | null>;
   /** Queue bytes over the last hour, as `samplesTrend`. */
   queueTrend: Array<number | null>;
+  /**
+   * The VictoriaMetrics operator's resources in this cluster, read from its Kubernetes API;
+   * absent when the cluster is not among the Kubernetes plugin's configured clusters
+   * (`kubernetes.clusterLocatorMethods`, type `config`).
+   */
+  kubernetes?: ClusterResources;
+}
+
+/**
+ * The kinds of the VictoriaMetrics operator (`operator.victoriametrics.com/v1beta1`) the stack
+ * reads.
+ *
+ * @public
+ */
+export type VmResourceKind =
+  | 'VMCluster'
+  | 'VMSingle'
+  | 'VMAgent'
+  | 'VMAuth'
+  | 'VMAlert'
+  | 'VMAlertmanager';
+
+/**
+ * One resource's readiness as a grade: `ok` (operational, newest spec seen), `progressing`
+ * (expanding, or the operator has not yet seen the newest spec), `failed`, `unknown` (paused,
+ * not reported, or a status the suite does not know).
+ *
+ * @public
+ */
+export type VmResourceHealth = 'ok' | 'progressing' | 'failed' | 'unknown';
+
+/**
+ * One VictoriaMetrics operator resource as the operator reports it in its status.
+ *
+ * @public
+ */
+export interface VmResourceStatus {
+  /** The operator's kind, from the plural listed. */
+  kind: VmResourceKind;
+  /** `metadata.namespace` */
+  namespace: string;
+  /** `metadata.name` */
+  name: string;
+  /**
+   * `status.updateStatus` as the operator writes it: `expanding`, `operational`, `failed`,
+   * `paused`, ...; null when the resource has none (not reported yet).
+   */
+  updateStatus: string | null;
+  /** `status.reason`, when the operator gives one (usually with `failed`). */
+  reason?: string;
+  /** `metadata.creationTimestamp` (ISO-8601); null when absent. */
+  createdAt: string | null;
+  /** Seconds since `createdAt` when the cluster was read; null when unknown. */
+  ageSeconds: number | null;
+  /**
+   * `metadata.generation` minus `status.observedGeneration`: above 0 the operator has not yet
+   * seen the newest spec; null when either is absent.
+   */
+  generationLag: number | null;
+  /** The grade of `updateStatus` and `generationLag` together (see {@link VmResourceHealth}). */
+  health: VmResourceHealth;
+}
+
+/**
+ * One cluster's VictoriaMetrics resources.
+ *
+ * @public
+ */
+export interface ClusterResources {
+  /** ISO-8601: when the cluster was read (answers are shared for a few seconds). */
+  readAt: string;
+  /** By kind (VMCluster, VMSingle, VMAgent, VMAuth, VMAlert, VMAlertmanager), namespace, name. */
+  resources: VmResourceStatus[];
+  /**
+   * Why the cluster, or some of its kinds, could not be read: short and generic (never the
+   * API's body or address). The resources read before the failure are kept.
+   */
+  error?: string;
+  /** A kind had more resources than one list returns: the list is cut. */
+  truncated?: boolean;
 }
 
 /** @public */

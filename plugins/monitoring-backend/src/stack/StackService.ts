@@ -2,6 +2,8 @@
  * `GET /stack`: the health of the monitoring stack from the series its components expose about
  * themselves (the spokes' vmagents, the hub's components as its vmagent scrapes them). A fixed
  * set of grouped queries, shared by every caller for a few seconds (CacheService + coalescing).
+ * Beside each cluster's verdict, the readiness of its VictoriaMetrics operator resources as its
+ * Kubernetes API reports them (`ClusterResources.ts`), read at the same time.
  */
 import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
@@ -21,6 +23,7 @@ import {
 import { StackThresholds } from '../config';
 import { CachedRead } from '../lib/cachedRead';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
+import { ClusterResourcesReader } from './ClusterResources';
 
 export const STACK_TTL_MS = 15_000;
 export const TREND_POINTS = 60;
@@ -97,12 +100,27 @@ export class StackService {
     private readonly thresholds: StackThresholds,
     /** Clusters known from the Kubernetes config: listed (as down) even when they never wrote. */
     private readonly configuredClusters: string[] = [],
+    /** Reads those clusters' VictoriaMetrics resources; without it, none are shown. */
+    private readonly resources?: ClusterResourcesReader,
   ) {
     this.reads = new CachedRead(cache, STACK_TTL_MS);
   }
 
-  getStack(): Promise<StackResponse> {
-    return this.reads.get(`stack:v2:${this.client.baseUrl}`, () => this.load());
+  async getStack(): Promise<StackResponse> {
+    // Both at once: the resources never fail (a cluster's failure is its error), the metrics may.
+    const [metrics, resources] = await Promise.all([
+      this.reads.get(`stack:v2:${this.client.baseUrl}`, () => this.load()),
+      this.resources?.readAll(),
+    ]);
+    if (!resources) return metrics;
+    // The metrics answer is shared by concurrent callers: copied, never changed.
+    return {
+      ...metrics,
+      clusters: metrics.clusters.map(c => {
+        const kubernetes = resources.get(c.cluster);
+        return kubernetes ? { ...c, kubernetes } : c;
+      }),
+    };
   }
 
   private async load(): Promise<StackResponse> {

@@ -1,8 +1,40 @@
 import {
+  ClusterResources,
   HUB_COMPONENTS,
   SpokeHealth,
   StackResponse,
+  VmResourceStatus,
 } from '@hubspoke/backstage-plugin-monitoring-common';
+
+/** An operational resource seen by the operator, two days old. */
+export function vmResource(
+  kind: VmResourceStatus['kind'],
+  name: string,
+  overrides: Partial<VmResourceStatus> = {},
+): VmResourceStatus {
+  return {
+    kind,
+    namespace: 'monitoring',
+    name,
+    updateStatus: 'operational',
+    createdAt: '2026-11-29T12:00:00.000Z',
+    ageSeconds: 2 * 86400,
+    generationLag: 0,
+    health: 'ok',
+    ...overrides,
+  };
+}
+
+/** A cluster's resources: a VMAgent and a VMAuth, both ready. */
+export function clusterResources(
+  overrides: Partial<ClusterResources> = {},
+): ClusterResources {
+  return {
+    readAt: '2026-12-01T12:00:00.000Z',
+    resources: [vmResource('VMAgent', 'spoke'), vmResource('VMAuth', 'spoke')],
+    ...overrides,
+  };
+}
 
 export function spoke(
   cluster: string,

@@ -1,9 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
-import { spoke, stackResponse } from '../../testing/stackFixtures';
+import {
+  clusterResources,
+  spoke,
+  stackResponse,
+  vmResource,
+} from '../../testing/stackFixtures';
 import { fleetRouteRef } from '../../routes';
 import { isMonitoringClusterAvailable } from '../../utils/isMonitoringAvailable';
 import { EntityMonitoringClusterCard } from './EntityMonitoringClusterCard';
@@ -50,6 +55,63 @@ describe('EntityMonitoringClusterCard', () => {
     expect(
       screen.getByRole('link', { name: /The whole stack/ }),
     ).toHaveAttribute('href', '/monitoring/stack');
+  });
+
+  it("shows the cluster's VictoriaMetrics resources, and only its own", async () => {
+    await renderCard(
+      cluster('prod-cluster'),
+      stackResponse({
+        clusters: [
+          spoke('prod-cluster', {
+            kubernetes: clusterResources({
+              resources: [
+                vmResource('VMAgent', 'spoke', {
+                  generationLag: 1,
+                  health: 'progressing',
+                }),
+              ],
+            }),
+          }),
+          spoke('dev-cluster', {
+            kubernetes: clusterResources({
+              error: 'cannot reach the Kubernetes API',
+            }),
+          }),
+        ],
+      }),
+    );
+    const table = await screen.findByRole('table', {
+      name: 'prod-cluster: VictoriaMetrics resources',
+    });
+    expect(
+      within(table).getByRole('row', {
+        name: 'VMAgent monitoring/spoke: progressing',
+      }),
+    ).toHaveTextContent('gen lag 1');
+    expect(
+      screen.queryByText('cannot reach the Kubernetes API'),
+    ).not.toBeInTheDocument();
+  });
+
+  it("shows the cluster's error as a warning row", async () => {
+    await renderCard(
+      cluster('prod-cluster'),
+      stackResponse({
+        clusters: [
+          spoke('prod-cluster', {
+            kubernetes: clusterResources({
+              resources: [],
+              error: 'the cluster refused the token (401)',
+            }),
+          }),
+        ],
+      }),
+    );
+    expect(
+      await screen.findByRole('row', {
+        name: 'prod-cluster: resources not read',
+      }),
+    ).toHaveTextContent('the cluster refused the token (401)');
   });
 
   it("shows the hub's components on the hub", async () => {

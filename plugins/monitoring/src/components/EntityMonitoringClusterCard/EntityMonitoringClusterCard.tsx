@@ -11,7 +11,11 @@ import Typography from '@material-ui/core/Typography';
 import { ANNOTATION_CLUSTER_NAME } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useStackHealth } from '../../hooks/useStackHealth';
 import { useStackLink } from '../../hooks/useStackLink';
-import { HubComponentsTable, SpokeSummary } from '../StackHealth';
+import {
+  HubComponentsTable,
+  ResourcesSection,
+  SpokeSummary,
+} from '../StackHealth';
 
 /** The `cluster` label of a cluster entity: its annotation, else its name. */
 export function clusterNameOf(entity: Entity): string {
@@ -28,8 +32,8 @@ export interface EntityMonitoringClusterCardProps {
 
 /**
  * The monitoring stack's health for a `kubernetes-cluster` Resource: its vmagent's verdict,
- * lag, samples/s, series, queue and drops with the last hour's trends; on the hub, its
- * components too.
+ * lag, samples/s, series, queue and drops with the last hour's trends, the readiness of its
+ * VictoriaMetrics resources as its Kubernetes API reports them; on the hub, its components too.
  */
 export function EntityMonitoringClusterCard(
   props: EntityMonitoringClusterCardProps,
@@ -75,6 +79,7 @@ export function EntityMonitoringClusterCard(
       deepLink={deepLink}
     >
       <SpokeSummary spoke={spoke} countWindow={stack.value.countWindow} />
+      <ResourcesSection spoke={spoke} />
       {spoke.hub && (
         <Box mt={2}>
           <Typography variant="subtitle2" gutterBottom>

@@ -3,7 +3,12 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { StackResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { screen, within } from '@testing-library/react';
 import { monitoringApiRef } from '../../api';
-import { spoke, stackResponse } from '../../testing/stackFixtures';
+import {
+  clusterResources,
+  spoke,
+  stackResponse,
+  vmResource,
+} from '../../testing/stackFixtures';
 import { StackHealthTab } from './StackHealth';
 
 async function renderTab(result: () => Promise<StackResponse>) {
@@ -82,6 +87,61 @@ describe('StackHealthTab', () => {
     expect(within(components).getByLabelText('vmalert: up')).toHaveTextContent(
       '2 / 2',
     );
+  });
+
+  it("shows each cluster's VictoriaMetrics resources beside its verdict, and a cluster's error as a warning row", async () => {
+    await renderTab(async () =>
+      stackResponse({
+        clusters: [
+          spoke('staging-cluster', {
+            verdict: 'down',
+            reason: 'no sample in the last day',
+            kubernetes: clusterResources({
+              resources: [],
+              error: 'no answer within 5s',
+            }),
+          }),
+          spoke('prod-cluster', {
+            kubernetes: clusterResources({
+              resources: [
+                vmResource('VMAgent', 'spoke', {
+                  updateStatus: 'failed',
+                  reason: 'remote write url unreachable',
+                  health: 'failed',
+                }),
+              ],
+            }),
+          }),
+          spoke('legacy-cluster'),
+        ],
+      }),
+    );
+    const staging = await screen.findByRole('table', {
+      name: 'staging-cluster: VictoriaMetrics resources',
+    });
+    expect(
+      within(staging).getByRole('row', {
+        name: 'staging-cluster: resources not read',
+      }),
+    ).toHaveTextContent('no answer within 5s');
+    const prod = screen.getByRole('table', {
+      name: 'prod-cluster: VictoriaMetrics resources',
+    });
+    expect(
+      within(prod).getByRole('row', {
+        name: 'VMAgent monitoring/spoke: failed',
+      }),
+    ).toHaveTextContent('remote write url unreachable');
+    // The verdict stays beside it.
+    expect(screen.getByLabelText('prod-cluster: ok')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', {
+        name: 'legacy-cluster: VictoriaMetrics resources',
+      }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/Not among the Kubernetes plugin's clusters/),
+    ).toBeInTheDocument();
   });
 
   it('says when no hub scrapes its own components, and when no cluster writes at all', async () => {

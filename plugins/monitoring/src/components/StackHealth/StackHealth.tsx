@@ -25,6 +25,7 @@ import {
 import { ReactNode } from 'react';
 import { useStackHealth } from '../../hooks/useStackHealth';
 import { formatValue } from '../../utils/format';
+import { ClusterResourcesTable } from '../ClusterResources';
 import { Sparkline } from '../Sparkline';
 
 const useStyles = makeStyles(theme => ({
@@ -222,7 +223,23 @@ export function HubComponentsTable(props: {
   );
 }
 
-/** A card per cluster (worst first) and the hub's components. */
+/** A cluster's VictoriaMetrics resources as its Kubernetes API reports them, under a heading. */
+export function ResourcesSection(props: { spoke: SpokeHealth }) {
+  const { spoke } = props;
+  return (
+    <Box mt={2}>
+      <Typography variant="subtitle2" gutterBottom>
+        VictoriaMetrics resources
+      </Typography>
+      <ClusterResourcesTable
+        cluster={spoke.cluster}
+        resources={spoke.kubernetes}
+      />
+    </Box>
+  );
+}
+
+/** A card per cluster (worst first) with its resources, and the hub's components. */
 export function StackHealth(props: { response: StackResponse }) {
   const { response } = props;
   if (response.clusters.length === 0) {
@@ -246,6 +263,7 @@ export function StackHealth(props: { response: StackResponse }) {
               .join(' · ')}
           >
             <SpokeSummary spoke={spoke} countWindow={response.countWindow} />
+            <ResourcesSection spoke={spoke} />
           </InfoCard>
         </Grid>
       ))}

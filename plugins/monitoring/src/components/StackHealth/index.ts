@@ -4,4 +4,5 @@ export {
   SpokeSummary,
   HubComponentsTable,
   VerdictStatus,
+  ResourcesSection,
 } from './StackHealth';

@@ -1,0 +1,1 @@
+export { ClusterResourcesTable, formatResourceAge } from './ClusterResources';
