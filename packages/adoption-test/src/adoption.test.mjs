@@ -1,6 +1,7 @@
 // Browser test of the adoption test (run by run.mjs): in the second app, built from the packed
 // tarballs on the new frontend system, a guest opens checkout's Monitoring tab and finds live
-// numbers for every environment, read through that app's own backend from the local stack.
+// numbers for every environment, read through that app's own backend from the local stack; the
+// Kubernetes plugin's /alpha tab sits beside it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -116,5 +117,34 @@ test(
     ];
     assert.equal(rates.length, 3, await row.innerText());
     for (const [, rate] of rates) assert.ok(Number(rate) > 0, `rate ${rate}`);
+  },
+);
+
+test(
+  "the second app's entity page has Backstage's Kubernetes tab beside Monitoring",
+  { timeout: 120_000 },
+  async () => {
+    await page.goto(`${base}/catalog/default/component/checkout`);
+    await signInAsGuest(page);
+    // The tab comes from @backstage/plugin-kubernetes/alpha (its entity content, shown for
+    // entities with backstage.io/kubernetes-id), next to the suite's own.
+    const nav = page.getByRole('navigation', { name: 'Content navigation' });
+    const tab = nav.getByRole('link', { name: 'Kubernetes', exact: true });
+    await tab.waitFor({ timeout: 90_000 });
+    assert.ok(
+      await nav
+        .getByRole('link', { name: 'Monitoring', exact: true })
+        .isVisible(),
+      'the Monitoring tab is beside it',
+    );
+    await tab.click();
+    assert.match(
+      page.url(),
+      /\/catalog\/default\/component\/checkout\/kubernetes$/,
+    );
+    // The plugin's content once the second app's own kubernetes backend has answered.
+    await page
+      .getByRole('heading', { name: 'Your Clusters' })
+      .waitFor({ timeout: 60_000 });
   },
 );

@@ -1,7 +1,8 @@
 // The adoption test: builds and packs (npm pack) the published packages, writes a second,
 // minimal Backstage app into a temporary folder that depends on public packages and those
-// tarballs only (no workspace link into this repository, no relative import), installs and builds
-// it, starts its backend (which serves the built frontend) against the running local stack, and
+// tarballs only (no workspace link into this repository, no relative import), with Backstage's
+// Kubernetes plugin beside the suite's and the example app's clusters, installs and builds it,
+// starts its backend (which serves the built frontend) against the running local stack, and
 // runs adoption.test.mjs in Chromium against it.
 // Usage: npm run test:adoption -- [results.json]. Keeps the folder when ADOPTION_KEEP=1 or on failure.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import {
   portInUse,
   runNodeTests,
@@ -155,6 +157,7 @@ function writeAppPackages(tarballs) {
         '@backstage/frontend-plugin-api',
         '@backstage/plugin-app-react',
         '@backstage/plugin-catalog',
+        '@backstage/plugin-kubernetes',
         '@backstage/ui',
       ]),
       '@hubspoke/backstage-plugin-monitoring': tarball(
@@ -181,6 +184,7 @@ function writeAppPackages(tarballs) {
         '@backstage/plugin-auth-backend',
         '@backstage/plugin-auth-backend-module-guest-provider',
         '@backstage/plugin-catalog-backend',
+        '@backstage/plugin-kubernetes-backend',
         '@backstage/plugin-permission-backend',
         '@backstage/plugin-permission-common',
         '@backstage/plugin-permission-node',
@@ -207,6 +211,22 @@ function writeAppPackages(tarballs) {
     exclude: ['node_modules'],
     compilerOptions: { outDir: 'dist-types', rootDir: '.', jsx: 'react-jsx' },
   });
+}
+
+/**
+ * The Kubernetes tab's clusters: the example app's `kubernetes` block (app-config.yaml), appended
+ * to the second app's config, so both apps read the local stack's clusters the same way (their
+ * tokens and CA are environment variables of `npm run stack -- env`, resolved at start).
+ */
+function addKubernetesConfig() {
+  const { kubernetes } = YAML.parse(
+    fs.readFileSync(path.join(root, 'app-config.yaml'), 'utf8'),
+  );
+  if (!kubernetes) throw new Error('app-config.yaml has no kubernetes block');
+  fs.appendFileSync(
+    path.join(appDir, 'app-config.yaml'),
+    `\n# The example app's clusters (its app-config.yaml), for the Kubernetes tab.\n${YAML.stringify({ kubernetes })}`,
+  );
 }
 
 /** Nothing of the repository may leak into the second app: no link, no path back into it. */
@@ -289,6 +309,7 @@ try {
     path.join(appDir, 'packages/app/public'),
     { recursive: true },
   );
+  addKubernetesConfig();
   writeAppPackages(tarballs);
   await run(
     'npm install (the second app, from the registry and the tarballs)',

@@ -23,6 +23,7 @@ import {
   PermissionCondition,
   PermissionCriteria,
 } from '@backstage/plugin-permission-common';
+import { kubernetesPermissions } from '@backstage/plugin-kubernetes-common';
 import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import policyModule, {
   EXAMPLE_POLICY,
@@ -220,6 +221,15 @@ describe('the example permission policy', () => {
     expect(await decide(SEARCH, basic('monitoring.stack.read', 'read'))).toBe(
       'ALLOW',
     );
+    // The Kubernetes tab: kubernetes.clusters.read, kubernetes.resources.read and
+    // kubernetes.proxy (logs, events) fall under "anything else".
+    expect(kubernetesPermissions.map(p => p.name).sort()).toEqual([
+      'kubernetes.clusters.read',
+      'kubernetes.proxy',
+      'kubernetes.resources.read',
+    ]);
+    for (const permission of kubernetesPermissions)
+      expect(await decide(SEARCH, permission)).toBe('ALLOW');
   });
 
   it('keeps the hub and spoke actions, and apply beyond the hub, to the platform team', async () => {

@@ -10,6 +10,10 @@ import {
   isOrphan,
 } from '@backstage/plugin-catalog';
 import {
+  EntityKubernetesContent,
+  isKubernetesAvailable,
+} from '@backstage/plugin-kubernetes';
+import {
   EntityMembersListCard,
   EntityOwnershipCard,
   EntityGroupProfileCard,
@@ -66,6 +70,14 @@ const componentPage = (
     </EntityLayout.Route>
     <EntityLayout.Route path="/monitoring" title="Monitoring">
       <EntityMonitoringContent />
+    </EntityLayout.Route>
+    {/* The same pods from the Kubernetes API (backstage.io/kubernetes-id), beside their metrics. */}
+    <EntityLayout.Route
+      path="/kubernetes"
+      title="Kubernetes"
+      if={isKubernetesAvailable}
+    >
+      <EntityKubernetesContent />
     </EntityLayout.Route>
   </EntityLayout>
 );

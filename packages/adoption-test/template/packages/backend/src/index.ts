@@ -1,5 +1,6 @@
 // A minimal backend wired as the packages' READMEs say: the monitoring backend plugin and the
-// scaffolder module, next to the catalog, auth (guest, for loopback) and permissions.
+// scaffolder module, next to the catalog, kubernetes (for the Kubernetes tab), auth (guest, for
+// loopback) and permissions.
 import { createBackend } from '@backstage/backend-defaults';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -33,5 +34,6 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring'),
 );
+backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@hubspoke/backstage-plugin-monitoring-backend'));
 backend.start();
