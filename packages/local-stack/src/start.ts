@@ -165,7 +165,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   log(
     'Installing CRDs, kwok nodes, storage classes, ServiceAccounts and demo workloads',
   );
-  await installKubeObjects(paths, { timeoutMs: left() });
+  await installKubeObjects(paths, { timeoutMs: left(), demoSpokes: true });
   const kwokSpawned = await runStages([KUBE_STAGES.kwok], kubeRestarts);
   const pods = await awaitKubeClusters(paths, { log, timeoutMs: left() });
   // The demo pods' real names go into the scrape configs and the exporter.

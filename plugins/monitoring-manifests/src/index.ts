@@ -67,7 +67,7 @@ export { toOperatorRelabel } from './builders/relabel';
 export type { OperatorRelabelRule } from './builders/relabel';
 
 // What the applier rebuilds to compare against (the only cluster-scoped RBAC the builders make).
-export { commonLabels } from './builders/common';
+export { APPLY_FIELD_MANAGER, commonLabels } from './builders/common';
 export { KUBE_STATE_METRICS, kubeStateMetrics } from './builders/exporters';
 export type { ExporterContext } from './builders/exporters';
 

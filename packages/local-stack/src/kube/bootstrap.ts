@@ -202,6 +202,32 @@ export async function runningDemoPods(
  * First half of the bootstrap, before kwok starts (kwok needs the operator's kinds served to load
  * their stages): the objects are applied, CRDs established.
  */
+/**
+ * Deletes demo pods that run but are not Ready (their ReplicaSets replace them at once): while a
+ * stopped stack's nodes missed their heartbeats the node lifecycle controller marked them
+ * NotReady, and kwok, unlike a kubelet, does not reliably mark a running pod Ready again.
+ */
+async function replaceStaleDemoPods(client: KubeClient): Promise<void> {
+  const list = await client.core.listNamespacedPod({
+    namespace: DEMO_NAMESPACE,
+  });
+  for (const pod of list.items) {
+    const ready = pod.status?.conditions?.some(
+      c => c.type === 'Ready' && c.status === 'True',
+    );
+    if (
+      pod.status?.phase === 'Running' &&
+      !ready &&
+      !pod.metadata?.deletionTimestamp
+    )
+      await client.core.deleteNamespacedPod({
+        namespace: DEMO_NAMESPACE,
+        name: pod.metadata!.name!,
+        gracePeriodSeconds: 0,
+      });
+  }
+}
+
 export async function installClusterObjects(
   client: KubeClient,
   cluster: KubeClusterLayout,
@@ -261,6 +287,7 @@ export async function awaitClusterReady(
     () => accountToken(client, APPLY_ACCOUNT),
     timeoutMs,
   );
+  if (cluster.environment) await replaceStaleDemoPods(client);
   const pods = cluster.environment
     ? await waitFor(
         `the demo pods to run in ${cluster.name}`,

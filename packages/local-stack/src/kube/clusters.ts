@@ -8,6 +8,7 @@ import { DemoPodNames } from '../demoServices';
 import { StackPaths } from '../paths';
 import { ensurePassword } from '../secrets';
 import { awaitClusterReady, installClusterObjects } from './bootstrap';
+import { applyDemoSpoke, PREAPPLIED_SPOKE_ENVIRONMENTS } from './demoSpokes';
 import {
   KUBE_ADMIN,
   kubeconfigFile,
@@ -115,17 +116,23 @@ export async function installKubeObjects(
     layout?: KubeLayout;
     timeoutMs?: number;
     operatorCrds?: boolean;
+    /** Apply the spoke's objects to the staging and production clusters (the stack's demo). */
+    demoSpokes?: boolean;
   } = {},
 ): Promise<void> {
   const layout = opts.layout ?? KUBE_LAYOUT;
   const clients = adminClients(paths, layout);
   await Promise.all(
-    layout.clusters.map((cluster, i) =>
-      installClusterObjects(clients[i], cluster, {
-        ...opts,
-        kubeconfig: kubeconfigFile(paths, cluster, KUBE_ADMIN),
-      }),
-    ),
+    layout.clusters.map(async (cluster, i) => {
+      const kubeconfig = kubeconfigFile(paths, cluster, KUBE_ADMIN);
+      await installClusterObjects(clients[i], cluster, { ...opts, kubeconfig });
+      if (
+        opts.demoSpokes &&
+        cluster.environment &&
+        PREAPPLIED_SPOKE_ENVIRONMENTS.includes(cluster.environment)
+      )
+        await applyDemoSpoke(cluster, kubeconfig, kubeDir(paths));
+    }),
   );
 }
 

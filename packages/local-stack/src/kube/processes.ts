@@ -195,6 +195,8 @@ function kwokSpec(
       `--kubeconfig=${kubeconfig}`,
       `--config=${kwokStagesFile(paths)}`,
       '--manage-all-nodes=false',
+      // Node leases, renewed as a kubelet does (without them the nodes go NotReady in ~50 s).
+      '--node-lease-duration-seconds=40',
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       `--server-address=${address}`,
       '--node-ip=10.0.0.1',

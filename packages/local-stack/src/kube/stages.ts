@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { BIN } from '../binaries';
 import { StackPaths } from '../paths';
 import { operatorKinds } from './crds';
@@ -34,7 +34,6 @@ export const SIMULATED_RECONCILE_MS = 1500;
 const KWOK_STAGE_FILES = [
   'node/fast/node-initialize.yaml',
   'node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
-  'pod/fast/pod-ready.yaml',
   'pod/fast/pod-complete.yaml',
   'pod/fast/pod-delete.yaml',
 ];
@@ -227,6 +226,29 @@ function operatorStages() {
   });
 }
 
+/**
+ * kwok's pod-ready, also for a Running pod that is not Ready: the node lifecycle controller marks
+ * pods NotReady while their node misses heartbeats (a restarted stack), and no kubelet is there
+ * to mark them Ready again.
+ */
+function podReadyStage(kwokStageDir: string): string {
+  const doc = parseDocument(
+    fs.readFileSync(path.join(kwokStageDir, 'pod/fast/pod-ready.yaml'), 'utf8'),
+  );
+  const expressions = doc.toJS().spec.selector.matchExpressions as {
+    key?: string;
+    values?: string[];
+  }[];
+  const phase = expressions.findIndex(e => e.key === '.status.phase');
+  if (phase < 0)
+    throw new Error("kwok's pod-ready stage has no phase selector");
+  doc.setIn(
+    ['spec', 'selector', 'matchExpressions', phase, 'values'],
+    ['Pending', 'Running'],
+  );
+  return doc.toString().trim();
+}
+
 /** The stages kwok loads, as one multi-document YAML. */
 export function kwokStagesYaml(opts: { operator: boolean }): string {
   const kwokStageDir = path.join(path.dirname(BIN.kwok), 'kustomize', 'stage');
@@ -237,7 +259,7 @@ export function kwokStagesYaml(opts: { operator: boolean }): string {
     ...volumeStages(),
     ...(opts.operator ? operatorStages() : []),
   ].map(s => stringify(s, { lineWidth: 0 }).trim());
-  return `${[...own, ...ours].join('\n---\n')}\n`;
+  return `${[...own, podReadyStage(kwokStageDir), ...ours].join('\n---\n')}\n`;
 }
 
 /** Writes the stages file; whether it changed (kwok then needs a restart to read it). */

@@ -7,6 +7,14 @@ import { K8sObject } from './types';
 export { OPERATOR_API_VERSION };
 
 /**
+ * The server-side apply field manager of what the suite applies (`monitoring:apply`'s default),
+ * so another tool's apply of the same objects shows up as a conflict, not a silent takeover.
+ *
+ * @public
+ */
+export const APPLY_FIELD_MANAGER = 'backstage-monitoring';
+
+/**
  * Labels on every rendered object, so the apply step can find (and prune) what it owns.
  *
  * @public

@@ -1,0 +1,70 @@
+/**
+ * The spokes' monitoring objects in the staging and production clusters, as the spoke template
+ * renders them and with the suite's field manager, so the Stack tab and the cluster cards show a
+ * VMAgent and its scrapes there (their status from the simulated operator; the vmagents that
+ * really scrape and write are the stack's own processes). dev-cluster and hub-cluster are left
+ * to the templates' Apply, whose first run there creates.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import {
+  APPLY_FIELD_MANAGER,
+  buildSpoke,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
+import { BIN } from '../binaries';
+import { KubeClusterLayout } from './layout';
+
+/** The environments whose clusters get the spoke at bootstrap. */
+export const PREAPPLIED_SPOKE_ENVIRONMENTS = ['staging', 'production'];
+
+/** A name only: the VMAgent's remote write is never followed here (see above). */
+const SIMULATED_HUB_URL = 'https://vmauth.hub-cluster.example.com';
+
+export function demoSpokeObjects(cluster: KubeClusterLayout) {
+  return buildSpoke({
+    clusterName: cluster.name,
+    environment: cluster.environment!,
+    hubUrl: SIMULATED_HUB_URL,
+    storageClass: 'gp3',
+  } as any).spoke;
+}
+
+/** Applies the spoke's objects with kubectl (server-side, the suite's field manager). */
+export async function applyDemoSpoke(
+  cluster: KubeClusterLayout,
+  kubeconfig: string,
+  workDir: string,
+): Promise<void> {
+  const file = path.join(workDir, `spoke-${cluster.name}.yaml`);
+  fs.writeFileSync(
+    file,
+    demoSpokeObjects(cluster)
+      .map(o => stringify(o))
+      .join('---\n'),
+  );
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      BIN.kubectl,
+      [
+        `--kubeconfig=${kubeconfig}`,
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        `--field-manager=${APPLY_FIELD_MANAGER}`,
+        '-f',
+        file,
+      ],
+      { timeout: 60_000 },
+      (err, _stdout, stderr) =>
+        err
+          ? reject(
+              new Error(
+                `applying the demo spoke to ${cluster.name} failed: ${String(stderr).trim().split('\n').slice(-3).join(' ')}`,
+              ),
+            )
+          : resolve(),
+    ),
+  );
+}
