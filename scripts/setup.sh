@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh machine: Debian packages (node exporter, git, and
-# Chromium for browser tests with --browser), the npm workspace, and the hub's components
-# (VictoriaMetrics, vmagent, vmalert, vmauth, Alertmanager) built from their Go modules.
+# Installs what the project needs on a fresh machine: Debian packages (node exporter, git,
+# openssl, and Chromium for browser tests with --browser), the npm workspace, and the stack's
+# components built from their Go modules: the hub's (VictoriaMetrics, vmagent, vmalert, vmauth,
+# Alertmanager) and the Kubernetes clusters' (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok).
 # Safe to re-run: it only installs or builds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,8 @@ fi
 
 packages=()
 command -v prometheus-node-exporter >/dev/null || packages+=(prometheus-node-exporter)
+# The local clusters' CA and certificates.
+command -v openssl >/dev/null || packages+=(openssl)
 # The local forge serves repositories with `git http-backend` (the templates publish there).
 [ -x "$(git --exec-path 2>/dev/null)/git-http-backend" ] || packages+=(git)
 if $want_browser && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi
@@ -47,6 +51,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The hub's components, from their Go modules (pinned in packages/local-stack/src/components.ts), into a
-# binary cache keyed by version: minutes the first time, a file check afterwards.
+# The stack's components, from their Go modules (pinned in packages/local-stack/src/components.ts),
+# into a binary cache keyed by version: ~11 minutes the first time on 2 cores, a file check
+# afterwards.
 npm run -s stack -- build

@@ -22,9 +22,11 @@ export const BIN = {
   kubectl: component('kubectl'),
   kwok: component('kwok'),
   nodeExporter: '/usr/bin/prometheus-node-exporter',
+  /** Makes the clusters' CA and certificates (kube/pki.ts). */
+  openssl: '/usr/bin/openssl',
 } as const;
 
-const DEBIAN_PACKAGES = 'prometheus-node-exporter';
+const DEBIAN_PACKAGES = 'prometheus-node-exporter openssl';
 export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}`;
 export const SUDO_INSTALL_COMMAND = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}`;
 
@@ -56,15 +58,15 @@ export function missingBinaries(): string[] {
  */
 export function ensureBinaries(log: (line: string) => void): void {
   ensureComponents(log);
-  if (isExecutable(BIN.nodeExporter)) return;
-  if (process.getuid?.() !== 0)
-    throw new MissingBinariesError([BIN.nodeExporter]);
-  log(`missing ${BIN.nodeExporter}: running ${INSTALL_COMMAND}`);
+  const missing = [BIN.nodeExporter, BIN.openssl].filter(b => !isExecutable(b));
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) throw new MissingBinariesError(missing);
+  log(`missing ${missing.join(', ')}: running ${INSTALL_COMMAND}`);
   const res = spawnSync('sh', ['-c', INSTALL_COMMAND], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
-  if (res.status !== 0 || !isExecutable(BIN.nodeExporter)) {
+  if (res.status !== 0 || missing.some(bin => !isExecutable(bin))) {
     throw new Error(
       `installing ${DEBIAN_PACKAGES} failed (exit ${res.status})`,
     );
