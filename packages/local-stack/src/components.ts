@@ -219,7 +219,7 @@ export function ensureComponents(
   missing.forEach((c, i) => {
     const t = Date.now();
     log(
-      `  [${i + 1}/${missing.length}] ${c.name} ${c.version} (${c.module}/${c.pkg}) ...`,
+      `  [${i + 1}/${missing.length}] ${c.name} ${c.version} (${c.pkg ? `${c.module}/${c.pkg}` : c.module}) ...`,
     );
     buildComponent(c, binaryPath(c));
     log(

@@ -75,9 +75,10 @@ async function ensureProcess(
         log(`  ${label}: already running, pid ${pid}`);
       }
       return { pid, spawned: false };
+    } else {
+      log(`  ${label}: pid ${pid} does not answer; restarting it`);
+      await stopProcess(paths, spec);
     }
-    log(`  ${label}: pid ${pid} does not answer; restarting it`);
-    await stopProcess(paths, spec);
   }
   if (await portInUse(HOST, spec.port)) {
     throw new StackStartError(

@@ -31,3 +31,7 @@ export const operatorCrdNames = (): string[] =>
 /** The kinds they define (the operator's resources the clusters serve). */
 export const operatorKinds = (): string[] =>
   bundle().map(d => d.spec.names.kind);
+
+/** Their resource names (`vmagents`, ...), for RBAC rules that name them. */
+export const operatorPlurals = (): string[] =>
+  bundle().map(d => d.spec.names.plural);

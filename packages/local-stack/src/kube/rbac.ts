@@ -8,13 +8,21 @@
  * - `monitoring-apply`: the templates' Apply. Exactly the kinds the builders render, with the
  *   verbs server-side apply and its dry run need (`get` to tell created from unchanged, `patch`
  *   for apply and `create` for a new object), `list` where readiness explains a wait (the pods of
- *   a workload, their claims and events), and the one ClusterRole kube-state-metrics needs:
- *   `escalate`/`bind` only on that name, so apply cannot grant itself or anyone anything else.
+ *   a workload, their claims and events), and kube-state-metrics' ClusterRole and binding by
+ *   name. No `escalate`: Kubernetes lets apply write that role only with rules apply holds itself,
+ *   so it also holds the role's own reads (list/watch, no Secrets); `bind` lets it bind that role
+ *   only, which grants nothing apply does not have.
  *
  * Both are bound cluster-wide: a RoleBinding cannot exist before its namespace, and apply
- * creates the namespace; the suite's `allowedNamespaces` keeps apply to its namespaces.
+ * creates the namespace; the suite's `allowedNamespaces` keeps apply to its namespaces. What RBAC
+ * cannot express the cluster refuses at admission (`applyGuard`): writes in the system
+ * namespaces, and ServiceAccount token Secrets (which would mint another account's token).
  */
-import { KUBE_STATE_METRICS } from '@hubspoke/backstage-plugin-monitoring-manifests';
+import {
+  KUBE_STATE_METRICS,
+  kubeStateMetrics,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
+import { operatorPlurals } from './crds';
 
 export const BACKSTAGE_NAMESPACE = 'backstage-system';
 export const PORTAL_ACCOUNT = 'backstage-portal';
@@ -60,7 +68,7 @@ export const PORTAL_RULES: Rule[] = [
   },
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: READ },
-  { apiGroups: [OPERATOR_GROUP], resources: ['*'], verbs: READ },
+  { apiGroups: [OPERATOR_GROUP], resources: operatorPlurals(), verbs: READ },
 ];
 
 const ksmClusterRole = `${KUBE_STATE_METRICS}-${APPLY_NAMESPACE}`;
@@ -72,10 +80,15 @@ export const APPLY_RULES: Rule[] = [
     resources: ['namespaces'],
     verbs: ['get', 'create', 'patch'],
   },
+  // Secrets: read one by name (to keep a value that exists), never list them.
+  {
+    apiGroups: [''],
+    resources: ['secrets'],
+    verbs: ['get', 'create', 'patch'],
+  },
   {
     apiGroups: [''],
     resources: [
-      'secrets',
       'configmaps',
       'serviceaccounts',
       'services',
@@ -92,7 +105,7 @@ export const APPLY_RULES: Rule[] = [
   },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: APPLY },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: APPLY },
-  { apiGroups: [OPERATOR_GROUP], resources: ['*'], verbs: APPLY },
+  { apiGroups: [OPERATOR_GROUP], resources: operatorPlurals(), verbs: APPLY },
   {
     apiGroups: ['external-secrets.io'],
     resources: ['externalsecrets'],
@@ -108,10 +121,85 @@ export const APPLY_RULES: Rule[] = [
   {
     apiGroups: ['rbac.authorization.k8s.io'],
     resources: ['clusterroles'],
-    verbs: ['escalate', 'bind'],
+    verbs: ['bind'],
     resourceNames: [ksmClusterRole],
   },
+  // What that role grants (RBAC refuses to let apply write rules it does not hold itself).
+  ...ksmRules(),
 ];
+
+/** kube-state-metrics' ClusterRole rules, as the builders render them. */
+function ksmRules(): Rule[] {
+  const role = kubeStateMetrics({
+    namespace: APPLY_NAMESPACE,
+    labels: {},
+  }).find(o => o.kind === 'ClusterRole');
+  return (role?.rules as Rule[]) ?? [];
+}
+
+/** Namespaces no Backstage identity writes in. */
+export const PROTECTED_NAMESPACES = [
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  BACKSTAGE_NAMESPACE,
+];
+
+const applyUser = () =>
+  `system:serviceaccount:${BACKSTAGE_NAMESPACE}:${APPLY_ACCOUNT}`;
+
+/**
+ * A ValidatingAdmissionPolicy (GA since 1.30) and its binding: what RBAC cannot say about apply's
+ * writes. Evaluated for dry runs too.
+ */
+export function applyGuard(): Record<string, any>[] {
+  const name = `${APPLY_ACCOUNT}-guard`;
+  const quoted = PROTECTED_NAMESPACES.map(n => `'${n}'`).join(', ');
+  return [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['*'],
+              apiVersions: ['*'],
+              operations: ['CREATE', 'UPDATE', 'DELETE'],
+              resources: ['*'],
+            },
+          ],
+        },
+        matchConditions: [
+          {
+            name: 'is-monitoring-apply',
+            expression: `request.userInfo.username == '${applyUser()}'`,
+          },
+        ],
+        validations: [
+          {
+            // Cluster-scoped requests carry no namespace field.
+            expression: `!(has(request.namespace) && request.namespace in [${quoted}]) && !(request.resource.resource == 'namespaces' && request.name in [${quoted}])`,
+            message: `${APPLY_ACCOUNT} may not write in the cluster's system namespaces`,
+          },
+          {
+            expression:
+              "request.resource.resource != 'secrets' || object == null || !has(object.type) || object.type != 'kubernetes.io/service-account-token'",
+            message: `${APPLY_ACCOUNT} may not create ServiceAccount token Secrets`,
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    },
+  ];
+}
 
 const tokenSecretName = (account: string) => `${account}-token`;
 
@@ -160,7 +248,7 @@ export function accountObjects(): Record<string, any>[] {
       },
     );
   }
-  return objects;
+  return [...objects, ...applyGuard()];
 }
 
 export { tokenSecretName };

@@ -125,6 +125,19 @@ capacity:
         },
       ],
     }),
+    // A released volume of our classes goes, as its reclaim policy says (kwok's pv-delete).
+    stage('pv-delete', {
+      resourceRef: { apiGroup: 'v1', kind: 'PersistentVolume' },
+      selector: {
+        matchExpressions: [
+          ourClass,
+          notDeleted,
+          cel("self.spec.persistentVolumeReclaimPolicy == 'Delete'"),
+          cel("has(self.status.phase) && self.status.phase == 'Released'"),
+        ],
+      },
+      steps: [{ delete: true }],
+    }),
     stage('pv-bind', {
       resourceRef: { apiGroup: 'v1', kind: 'PersistentVolume' },
       selector: {
@@ -175,7 +188,7 @@ function operatorStages() {
               root: 'status',
               subresource: 'status',
               template:
-                'updateStatus: expanding\nobservedGeneration: {{ .metadata.generation }}\nreason: ""\n',
+                'updateStatus: expanding\nobservedGeneration: {{ .metadata.generation }}\nreason: null\n',
             },
           },
         ],

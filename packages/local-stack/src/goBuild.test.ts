@@ -1,0 +1,38 @@
+import { siblingReplaces } from './goBuild';
+
+describe('the wrapper module of a component whose go.mod replaces its siblings', () => {
+  const goMod = `module go.etcd.io/etcd/server/v3
+
+go 1.24
+
+require (
+\tgo.etcd.io/etcd/api/v3 v3.6.8
+\tgo.etcd.io/etcd/client/pkg/v3 v3.6.8 // indirect
+\tgithub.com/other/mod v1.2.3
+)
+
+require k8s.io/api v0.0.0
+
+replace (
+\tgo.etcd.io/etcd/api/v3 => ../api
+\tgo.etcd.io/etcd/client/pkg/v3 => ../client/pkg
+)
+
+replace k8s.io/api => ./staging/src/k8s.io/api
+
+// Bad imports are sometimes causing attempts to pull that code.
+replace go.etcd.io/etcd => ./FORBIDDEN_DEPENDENCY
+
+replace github.com/other/mod => github.com/fork/mod v1.2.4
+`;
+
+  it('points each relative replace of a required module at its published version', () => {
+    expect(
+      siblingReplaces(goMod, m => (m.startsWith('k8s') ? 'v0.37.2' : 'v3.6.8')),
+    ).toEqual([
+      'replace go.etcd.io/etcd/api/v3 => go.etcd.io/etcd/api/v3 v3.6.8',
+      'replace go.etcd.io/etcd/client/pkg/v3 => go.etcd.io/etcd/client/pkg/v3 v3.6.8',
+      'replace k8s.io/api => k8s.io/api v0.37.2',
+    ]);
+  });
+});
