@@ -1,4 +1,4 @@
-import { siblingReplaces } from './goBuild';
+import { moduleReplaces, siblingReplaces } from './goBuild';
 
 describe('the wrapper module of a component whose go.mod replaces its siblings', () => {
   const goMod = `module go.etcd.io/etcd/server/v3
@@ -33,6 +33,24 @@ replace github.com/other/mod => github.com/fork/mod v1.2.4
       'replace go.etcd.io/etcd/api/v3 => go.etcd.io/etcd/api/v3 v3.6.8',
       'replace go.etcd.io/etcd/client/pkg/v3 => go.etcd.io/etcd/client/pkg/v3 v3.6.8',
       'replace k8s.io/api => k8s.io/api v0.37.2',
+    ]);
+  });
+});
+
+describe('the wrapper module of a component whose go.mod replaces modules by other modules', () => {
+  it('repeats those replaces as they are, and no relative one', () => {
+    const goMod = `module code.gitea.io/gitea
+
+replace github.com/nektos/act => gitea.com/gitea/act v0.261.10 // gitea maintains its own package
+
+replace (
+\tgithub.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1
+\tgo.etcd.io/etcd/api/v3 => ../api
+)
+`;
+    expect(moduleReplaces(goMod)).toEqual([
+      'replace github.com/nektos/act => gitea.com/gitea/act v0.261.10',
+      'replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1',
     ]);
   });
 });
