@@ -1,6 +1,7 @@
 // Reads the local stack's Kubernetes clusters as their admin, to check what a template applied:
-// the kubeconfig the stack writes for each cluster (.stack/kube/<cluster>/kube-admin-token.kubeconfig,
-// its API server's URL, the stack's CA and the admin's token), over TLS verified with that CA.
+// the kubeconfig the stack writes for each cluster (<stack dir>/kube/<cluster>/kube-admin-token.kubeconfig,
+// its API server's URL, the stack's CA and the admin's token), over TLS verified with that CA. The
+// stack dir is `$MONITORING_STACK_DIR`, or `<repo>/.stack` (as packages/local-stack/src/paths.ts).
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -11,11 +12,14 @@ const root = path.resolve(
   '../../../..',
 );
 
+/** The local stack's data dir: `$MONITORING_STACK_DIR`, or `<repo>/.stack`. */
+const stackDir = () =>
+  path.resolve(process.env.MONITORING_STACK_DIR || path.join(root, '.stack'));
+
 /** The admin kubeconfig of a local cluster: `{ server, ca, token }`. */
 export function adminAccess(cluster) {
   const file = path.join(
-    root,
-    '.stack',
+    stackDir(),
     'kube',
     cluster,
     'kube-admin-token.kubeconfig',

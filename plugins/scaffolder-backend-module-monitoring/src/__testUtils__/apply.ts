@@ -14,7 +14,6 @@ import {
   buildHub,
   buildSpoke,
   K8sObject,
-  KUBE_STATE_METRICS,
 } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { exampleInput } from './actions';
 import { examples as hubExamples } from '../actions/hubRender.examples';
@@ -103,56 +102,6 @@ export function configFor(
         },
       },
     },
-  });
-}
-
-/**
- * Lets apply's ServiceAccount make kube-state-metrics' ClusterRole of a hub or spoke in each of
- * these namespaces, as a cluster admin does for every namespace apply may write one into (the
- * stack's role names only `monitoring`'s): by name, with `bind`, and no `escalate` (apply holds
- * the role's reads itself). So tests can each apply into a namespace of their own.
- */
-export async function allowHubNamespaces(
-  cluster: TestKubeCluster,
-  namespaces: string[],
-) {
-  const name = 'monitoring-apply-test-hub-namespaces';
-  const resourceNames = namespaces.map(ns => `${KUBE_STATE_METRICS}-${ns}`);
-  await cluster.admin.apply({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name },
-    rules: [
-      {
-        apiGroups: ['rbac.authorization.k8s.io'],
-        resources: ['clusterroles', 'clusterrolebindings'],
-        verbs: ['get', 'create', 'patch'],
-        resourceNames,
-      },
-      {
-        apiGroups: ['rbac.authorization.k8s.io'],
-        resources: ['clusterroles'],
-        verbs: ['bind'],
-        resourceNames,
-      },
-    ],
-  });
-  await cluster.admin.apply({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name },
-    roleRef: {
-      apiGroup: 'rbac.authorization.k8s.io',
-      kind: 'ClusterRole',
-      name,
-    },
-    subjects: [
-      {
-        kind: 'ServiceAccount',
-        name: APPLY_ACCOUNT,
-        namespace: BACKSTAGE_NAMESPACE,
-      },
-    ],
   });
 }
 

@@ -20,7 +20,6 @@ import {
 } from '@internal/monitoring-local-stack';
 import { exampleInput, mockContext } from '../__testUtils__/actions';
 import {
-  allowHubNamespaces,
   auditFrom,
   CLUSTER_TEST_TIMEOUT_MS,
   configFor,
@@ -60,7 +59,10 @@ describe('monitoring:apply on real clusters (acceptance)', () => {
   beforeAll(async () => {
     [infra, prod] = await Promise.all([
       startTestKubeCluster({ name: 'infra' }),
-      startTestKubeCluster({ name: 'prod-eu-1' }),
+      startTestKubeCluster({
+        name: 'prod-eu-1',
+        applyNamespaces: ['monitoring', 'broken'],
+      }),
     ]);
     hub = await renderHub(workspace);
     spoke = await renderSpoke(workspace);
@@ -302,7 +304,6 @@ describe('monitoring:apply on real clusters (acceptance)', () => {
   it("fails the wait within its waitTimeout when a storage class is missing, naming the claim, its class and the operator's reason", async () => {
     // A hub in prod-eu-1, where the spoke's node-exporter would hold the nodes' host ports.
     await removeNodeExporters(prod);
-    await allowHubNamespaces(prod, ['broken']);
     await renderHub(
       workspace,
       'broken',
@@ -347,14 +348,11 @@ describe('monitoring:apply on real clusters (acceptance)', () => {
     });
     const dir = path.join(workspace, 'published');
     expect(fs.readdirSync(dir)).toContain('kustomization.yaml');
-    const ca = path.join(mockDir.path, 'ca.crt');
-    fs.writeFileSync(ca, Buffer.from(prod.caData, 'base64'));
+    // The admin's kubeconfig (0600): a token on the command line would show in ps.
     const { stdout } = await execFileAsync(
       BIN.kubectl,
       [
-        `--server=${prod.url}`,
-        `--certificate-authority=${ca}`,
-        `--token=${prod.adminToken}`,
+        `--kubeconfig=${prod.adminKubeconfig}`,
         'apply',
         '-k',
         dir,

@@ -12,7 +12,6 @@ import {
 } from '@internal/monitoring-local-stack';
 import { mockContext } from '../__testUtils__/actions';
 import {
-  allowHubNamespaces,
   auditFrom,
   CLUSTER_TEST_TIMEOUT_MS,
   configFor,
@@ -39,10 +38,12 @@ describe('monitoring:apply when the cluster refuses', () => {
 
   beforeAll(async () => {
     [infra, bare] = await Promise.all([
-      startTestKubeCluster({ name: 'infra' }),
+      startTestKubeCluster({
+        name: 'infra',
+        applyNamespaces: ['monitoring', 'retry'],
+      }),
       startTestKubeCluster({ name: 'bare', operatorCrds: false }),
     ]);
-    await allowHubNamespaces(infra, ['retry']);
     await renderHub(workspace, 'bare-hub', {}, 'bare');
   });
   afterAll(() =>

@@ -17,7 +17,6 @@ import {
 import { stringify } from 'yaml';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import {
-  allowHubNamespaces,
   auditFrom,
   CLUSTER_TEST_TIMEOUT_MS,
   configFor,
@@ -82,10 +81,15 @@ describe('monitoring:apply creates the Secrets of a spoke (kubernetes strategy)'
 
   beforeAll(async () => {
     [hub, spoke] = await Promise.all([
-      startTestKubeCluster({ name: 'infra' }),
-      startTestKubeCluster({ name: 'prod-eu-1' }),
+      startTestKubeCluster({
+        name: 'infra',
+        applyNamespaces: ['monitoring', ...SPOKES],
+      }),
+      startTestKubeCluster({
+        name: 'prod-eu-1',
+        applyNamespaces: ['monitoring', ...SPOKES],
+      }),
     ]);
-    await allowHubNamespaces(spoke, SPOKES);
     // The hub is running: its namespace exists.
     await hub.admin.objects.patch(
       {

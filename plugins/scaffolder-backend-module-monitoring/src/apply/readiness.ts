@@ -93,10 +93,13 @@ function workloadReason(live: Record<string, any>): string | undefined {
   if (lag) return lag;
   const status = live.status ?? {};
   if (live.kind === 'DaemonSet') {
+    const desired = count(status.desiredNumberScheduled);
+    // With OnDelete, pods are replaced only when deleted: nothing to wait for but readiness.
+    const onDelete = live.spec?.updateStrategy?.type === 'OnDelete';
     return rollout(
-      count(status.desiredNumberScheduled),
+      desired,
       {
-        updated: count(status.updatedNumberScheduled),
+        updated: onDelete ? desired : count(status.updatedNumberScheduled),
         ready: count(status.numberReady),
         available: count(status.numberAvailable),
       },
