@@ -161,10 +161,8 @@ export async function awaitKubeClusters(
       writeSecret(paths, applySecret(cluster), done.applyToken);
       if (cluster.environment) pods[cluster.environment] = done.pods;
       const count = Object.values(done.pods).flat().length;
-      log(
-        `  ${cluster.name}: 3 kwok nodes, ServiceAccount tokens` +
-          (cluster.environment ? `, ${count} demo pods Running` : ''),
-      );
+      const demo = cluster.environment ? `, ${count} demo pods Running` : '';
+      log(`  ${cluster.name}: 3 kwok nodes, ServiceAccount tokens${demo}`);
     }),
   );
   return pods;

@@ -35,10 +35,13 @@ export function kubePki(kubeDir: string): KubePki {
 function openssl(args: string[], input?: string) {
   const res = spawnSync('openssl', args, { encoding: 'utf8', input });
   if (res.error || res.status !== 0) {
-    throw new Error(
-      `openssl ${args[0]} failed: ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' ')}` +
-        (res.error ? ' (is the Debian package openssl installed?)' : ''),
-    );
+    const tail = (res.stderr || res.error?.message || '')
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ');
+    const hint = res.error ? ' (is the Debian package openssl installed?)' : '';
+    throw new Error(`openssl ${args[0]} failed: ${tail}${hint}`);
   }
 }
 

@@ -41,6 +41,15 @@ const AUDIT_POLICY = JSON.stringify({
   rules: [{ level: 'Metadata' }],
 });
 
+export const auditPolicyFile = (paths: StackPaths) =>
+  path.join(kubeDir(paths), 'audit-policy.json');
+
+/** Writes the audit policy the API servers read when `audit` is on. */
+export function writeAuditPolicy(paths: StackPaths): void {
+  fs.mkdirSync(kubeDir(paths), { recursive: true });
+  fs.writeFileSync(auditPolicyFile(paths), AUDIT_POLICY);
+}
+
 export const auditLogFile = (paths: StackPaths, cluster: KubeClusterLayout) =>
   path.join(kubeDir(paths), cluster.name, 'audit.log');
 
@@ -171,15 +180,6 @@ export function kubeProcessSpecs(
     );
   }
   return specs;
-}
-
-export const auditPolicyFile = (paths: StackPaths) =>
-  path.join(kubeDir(paths), 'audit-policy.json');
-
-/** Writes the audit policy the API servers read when `audit` is on. */
-export function writeAuditPolicy(paths: StackPaths): void {
-  fs.mkdirSync(kubeDir(paths), { recursive: true });
-  fs.writeFileSync(auditPolicyFile(paths), AUDIT_POLICY);
 }
 
 function kwokSpec(

@@ -175,6 +175,37 @@ export async function versions(cluster: TestKubeCluster, objects: K8sObject[]) {
   return out;
 }
 
+/**
+ * Waits until the (simulated) operator has settled every operator object of the list: its status
+ * reports the current generation as operational or failed. Status writes bump resourceVersions, so
+ * a test comparing them starts from here.
+ */
+export async function operatorSettled(
+  cluster: TestKubeCluster,
+  objects: K8sObject[],
+  timeoutMs = 30_000,
+) {
+  const operator = objects.filter(o =>
+    o.apiVersion.startsWith('operator.victoriametrics.com/'),
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending: string[] = [];
+    for (const obj of operator) {
+      const current = await live(cluster, obj);
+      const status = current?.status ?? {};
+      const done =
+        status.observedGeneration === current?.metadata?.generation &&
+        ['operational', 'failed'].includes(status.updateStatus);
+      if (!done) pending.push(`${obj.kind}/${obj.metadata.name}`);
+    }
+    if (pending.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`not settled: ${pending.join(', ')}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
 /** The objects of these kinds in a namespace, as the admin lists them. */
 export async function listed(
   cluster: TestKubeCluster,

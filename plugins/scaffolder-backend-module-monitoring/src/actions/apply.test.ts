@@ -28,6 +28,7 @@ import {
   renderHub,
   reseal,
   secretRefs,
+  operatorSettled,
   versions,
 } from '../__testUtils__/apply';
 import { Applier } from '../apply/applier';
@@ -189,6 +190,7 @@ describe('monitoring:apply', () => {
     });
 
     it('dry-runs every object once their namespace exists, and reports a re-run unchanged without bumping any resourceVersion', async () => {
+      await operatorSettled(cluster, hubObjects);
       const before = await versions(cluster, hubObjects);
       audit.reset();
       const { outputs, logged } = await run({});

@@ -30,6 +30,7 @@ import {
   renderHub,
   renderSpoke,
   secretRefs,
+  operatorSettled,
   versions,
 } from '../__testUtils__/apply';
 import { testAuthorization } from '../__testUtils__/authorization';
@@ -193,6 +194,8 @@ describe('monitoring:apply on real clusters (acceptance)', () => {
   });
 
   it('re-applies the hub and the spoke unchanged, bumping no resourceVersion', async () => {
+    await operatorSettled(infra, onInfra);
+    await operatorSettled(prod, onProd);
     const before = [
       await versions(infra, onInfra),
       await versions(prod, onProd),
@@ -224,6 +227,8 @@ describe('monitoring:apply on real clusters (acceptance)', () => {
       true,
       PatchStrategy.ServerSideApply,
     );
+    // The operator reconciles that new generation (status writes) before the comparison starts.
+    await operatorSettled(infra, onInfra);
     const before = await versions(infra, onInfra);
     const audit = auditFrom(infra);
     const refused = example(0);
