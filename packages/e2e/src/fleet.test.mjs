@@ -79,7 +79,9 @@ test(
     await page.goto(`${base}/monitoring/stack`);
     await signInAsGuest(page);
     for (const cluster of ['dev-cluster', 'staging-cluster', 'prod-cluster']) {
-      await page.getByLabel(`${cluster}: ok`).waitFor({ timeout: 90_000 });
+      await page
+        .getByLabel(`${cluster}: ok`, { exact: true })
+        .waitFor({ timeout: 90_000 });
       // Its trend chart is drawn (gaps, e.g. a restart, split the line into several paths).
       assert.ok(
         (await page
@@ -97,7 +99,9 @@ test(
       'vmalert',
       'Alertmanager',
     ]) {
-      await components.getByLabel(`${name}: up`).waitFor({ timeout: 30_000 });
+      await components
+        .getByLabel(`${name}: up`, { exact: true })
+        .waitFor({ timeout: 30_000 });
     }
     await page.screenshot({ path: '.e2e/stack.png', fullPage: true });
   },
@@ -109,7 +113,9 @@ test(
   async () => {
     await page.goto(`${base}/catalog/default/resource/prod-cluster`);
     await signInAsGuest(page);
-    await page.getByLabel('prod-cluster: ok').waitFor({ timeout: 60_000 });
+    await page
+      .getByLabel('prod-cluster: ok', { exact: true })
+      .waitFor({ timeout: 60_000 });
     assert.equal(
       await page.getByText('spoke · cluster="prod-cluster"').count(),
       1,

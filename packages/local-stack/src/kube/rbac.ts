@@ -67,11 +67,11 @@ export const PORTAL_RULES: Rule[] = [
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: READ },
   // Only the kinds whose status the Stack tab shows (not VMUser, whose spec may hold a password).
+  // (All of them, installed or not: the API server answers a kind it lacks with 403, not 404,
+  // when the caller may not list it, and the backend skips only a 404.)
   {
     apiGroups: [OPERATOR_GROUP],
-    resources: operatorPlurals().filter(p =>
-      Object.values(VM_RESOURCE_PLURALS).includes(p),
-    ),
+    resources: Object.values(VM_RESOURCE_PLURALS),
     verbs: READ,
   },
 ];
