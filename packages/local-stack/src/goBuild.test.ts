@@ -1,4 +1,4 @@
-import { siblingReplaces } from './goBuild';
+import { moduleReplaces, siblingReplaces } from './goBuild';
 
 describe('the wrapper module of a component whose go.mod replaces its siblings', () => {
   const goMod = `module go.etcd.io/etcd/server/v3
@@ -33,6 +33,38 @@ replace github.com/other/mod => github.com/fork/mod v1.2.4
       'replace go.etcd.io/etcd/api/v3 => go.etcd.io/etcd/api/v3 v3.6.8',
       'replace go.etcd.io/etcd/client/pkg/v3 => go.etcd.io/etcd/client/pkg/v3 v3.6.8',
       'replace k8s.io/api => k8s.io/api v0.37.2',
+    ]);
+  });
+});
+
+describe('the wrapper module of a component whose go.mod replaces modules by other versions', () => {
+  // Gitea v1.26.0's replace lines (comments and all), beside relative ones that are not copied.
+  const goMod = `module code.gitea.io/gitea
+
+go 1.26.2
+
+require github.com/urfave/cli/v3 v3.6.2
+
+replace github.com/jaytaylor/html2text => github.com/Necoro/html2text v0.0.0-20250804200300-7bf1ce1c7347 // jaytaylor/html2text is unmaintained
+
+replace github.com/nektos/act => gitea.com/gitea/act v0.261.10 // gitea maintains its own package
+
+replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1 // v3.6.2 breaks -c flag parsing in help commands
+
+replace (
+\tgo.yaml.in/yaml/v4 v4.0.0-rc.4 => go.yaml.in/yaml/v4 v4.0.0-rc.3
+\tgithub.com/local/mod => ../mod
+)
+
+replace example.com/forbidden => ./FORBIDDEN_DEPENDENCY
+`;
+
+  it('repeats every replace to a module version as it is, and no relative one', () => {
+    expect(moduleReplaces(goMod)).toEqual([
+      'replace github.com/jaytaylor/html2text => github.com/Necoro/html2text v0.0.0-20250804200300-7bf1ce1c7347',
+      'replace github.com/nektos/act => gitea.com/gitea/act v0.261.10',
+      'replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1',
+      'replace go.yaml.in/yaml/v4 v4.0.0-rc.4 => go.yaml.in/yaml/v4 v4.0.0-rc.3',
     ]);
   });
 });

@@ -25,6 +25,12 @@ export interface GoComponent {
    * `replace X => X <this(X)>` (the sibling module at the release's version).
    */
   siblingVersion?: (modulePath: string) => string;
+  /** Built in a wrapper module that repeats the module's own (non-relative) `replace`s. */
+  copyReplaces?: boolean;
+  /** Build tags. */
+  tags?: string[];
+  /** Needs cgo (and a C compiler): Gitea's SQLite driver. */
+  cgo?: boolean;
   /** Files the binary needs at run time, copied from the module beside it (kwok's stages). */
   assets?: string[];
   /** Cache folder name, when the module path's last element is not (etcd's `v3`). */
@@ -87,6 +93,13 @@ export function siblingReplaces(
   return lines;
 }
 
+/** The module's `replace`s to another module version, repeated as they are. */
+export function moduleReplaces(goMod: string): string[] {
+  const re =
+    /^[ \t]*(?:replace[ \t]+)?(\S+(?:[ \t]+v\S+)?)[ \t]+=>[ \t]+([^.\s/]\S*[ \t]+v\S+)/gm;
+  return [...goMod.matchAll(re)].map(m => `replace ${m[1]} => ${m[2]}`);
+}
+
 /**
  * The wrapper module, kept in the cache beside the binaries so the commands of one release
  * (kube-apiserver, kube-controller-manager, ...) share one `go mod tidy`.
@@ -118,7 +131,8 @@ function wrapperModule(c: GoComponent, outDir: string): string {
       '',
       `require ${c.module} ${c.version}`,
       '',
-      ...siblingReplaces(upstream, c.siblingVersion!),
+      ...(c.siblingVersion ? siblingReplaces(upstream, c.siblingVersion) : []),
+      ...(c.copyReplaces ? moduleReplaces(upstream) : []),
       '',
     ].join('\n'),
   );
@@ -137,10 +151,17 @@ export function buildComponent(c: GoComponent, out: string): void {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const ldflags = `-ldflags=-s -w ${c.ldflags}`;
-  if (c.siblingVersion) {
+  const flags = [
+    '-trimpath',
+    ldflags,
+    ...(c.tags?.length ? [`-tags=${c.tags.join(',')}`] : []),
+  ];
+  const env = c.cgo ? { CGO_ENABLED: '1' } : {};
+  if (c.siblingVersion || c.copyReplaces) {
     const dir = wrapperModule(c, path.dirname(out));
-    const res = go(['build', '-trimpath', ldflags, '-o', tmp, importPath(c)], {
+    const res = go(['build', ...flags, '-o', tmp, importPath(c)], {
       cwd: dir,
+      env,
     });
     if (res.status !== 0) fail(c, 'go build', res);
   } else if (!c.copyModule) {
@@ -165,8 +186,9 @@ export function buildComponent(c: GoComponent, out: string): void {
       // The module cache is read-only; the copy must be writable for the added files.
       spawnSync('chmod', ['-R', 'u+w', work]);
       c.copyModule(work);
-      const res = go(['build', '-trimpath', ldflags, '-o', tmp, `./${c.pkg}`], {
+      const res = go(['build', ...flags, '-o', tmp, `./${c.pkg}`], {
         cwd: work,
+        env,
       });
       if (res.status !== 0) fail(c, 'go build', res);
     } finally {
