@@ -1,6 +1,6 @@
 /**
- * The stack's executables: the hub's and the clusters' components built from their Go modules
- * (`components.ts`), and Debian's node exporter.
+ * The stack's executables: the hub's and the clusters' components and Gitea, built from their Go
+ * modules (`components.ts`), and Debian's node exporter.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ export const BIN = {
   kubeScheduler: component('kube-scheduler'),
   kubectl: component('kubectl'),
   kwok: component('kwok'),
+  gitea: component('gitea'),
   nodeExporter: '/usr/bin/prometheus-node-exporter',
   /** Makes the clusters' CA and certificates (kube/pki.ts). */
   openssl: '/usr/bin/openssl',

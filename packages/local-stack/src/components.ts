@@ -10,6 +10,7 @@
  * (every one tried answers 403), so the hub runs the same release's single-node
  * `victoria-metrics` behind vmauth's tenant paths (see README, "The local stack").
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,6 +32,12 @@ export const ETCD_VERSION = 'v3.6.8';
 export const KUBERNETES_VERSION = 'v1.37.2';
 /** kwok: the clusters' nodes, and the simulated status of the operator's resources. */
 export const KWOK_VERSION = 'v0.8.0';
+/**
+ * Gitea: the forge the templates publish to and open pull requests on. v1.26 is the newest
+ * release the Go module proxy serves as `code.gitea.io/gitea`: v1.27 declares its module path
+ * `gitea.dev`, which the proxy refuses.
+ */
+export const GITEA_VERSION = 'v1.26.0';
 
 const VM_MODULE = 'github.com/VictoriaMetrics/VictoriaMetrics';
 const AM_MODULE = 'github.com/prometheus/alertmanager';
@@ -116,6 +123,27 @@ export const KUBE_COMPONENTS: readonly GoComponent[] = [
   },
 ];
 
+/**
+ * Built in a wrapper module that repeats the 7 `replace` lines of Gitea's go.mod (forks and
+ * pinned versions: `go install` ignores a dependency's replaces, and the build fails without
+ * them), with cgo for its SQLite driver (tags `sqlite sqlite_unlock_notify`, as its Makefile
+ * builds it). Gitea reads its locales (`options/`), page templates and `public/` from disk at run
+ * time (`[server] STATIC_ROOT_PATH`): they are copied from the module beside the binary. The web
+ * bundle (`public/assets/js`, `css`) is not in the module and not built (see
+ * docs/local-stack.md).
+ */
+export const GITEA_COMPONENT: GoComponent = {
+  name: 'gitea',
+  module: 'code.gitea.io/gitea',
+  version: GITEA_VERSION,
+  pkg: '',
+  ldflags: `-X main.Version=${GITEA_VERSION.slice(1)}`,
+  copyReplaces: true,
+  tags: ['sqlite', 'sqlite_unlock_notify'],
+  cgo: true,
+  assets: ['options', 'templates', 'public'],
+};
+
 export const COMPONENTS: readonly GoComponent[] = [
   vmComponent('victoria-metrics'),
   vmComponent('vmauth'),
@@ -130,6 +158,7 @@ export const COMPONENTS: readonly GoComponent[] = [
     copyModule: addAlertmanagerUiPlaceholder,
   },
   ...KUBE_COMPONENTS,
+  GITEA_COMPONENT,
 ];
 
 export function binCacheDir(): string {
@@ -201,6 +230,17 @@ export function checkGoToolchain(): string {
   return text;
 }
 
+/** cgo builds (Gitea's SQLite driver) need a C compiler: `gcc` from Debian's `gcc` package. */
+export function checkCCompiler(): void {
+  const cc = go(['env', 'CC']).stdout?.trim() || 'gcc';
+  const res = spawnSync(cc, ['--version'], { encoding: 'utf8' });
+  if (res.error || res.status !== 0)
+    throw new Error(
+      `building Gitea (cgo, for SQLite) needs a C compiler; \`${cc}\` is missing: ` +
+        'sudo apt-get install -y --no-install-recommends gcc libc6-dev',
+    );
+}
+
 /**
  * Builds whatever component is missing from the binary cache, printing progress; returns the
  * names built. Warm (everything cached) it only stats the binaries.
@@ -211,6 +251,7 @@ export function ensureComponents(
   const missing = missingComponents();
   if (missing.length === 0) return [];
   const goVersion = checkGoToolchain();
+  if (missing.some(c => c.cgo)) checkCCompiler();
   log(
     `Building ${missing.map(c => c.name).join(', ')} from their Go modules with ${goVersion} ` +
       `into ${binCacheDir()} (cold: a few minutes on 2 cores; cached by version afterwards)`,
