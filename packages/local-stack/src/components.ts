@@ -23,6 +23,7 @@ export const ALERTMANAGER_VERSION = 'v0.35.0';
 export const MIN_GO_VERSION = '1.26.6';
 
 import { buildComponent, go, GoComponent } from './goBuild';
+import { buildGiteaWebBundle, giteaWebBundleReady } from './giteaWeb';
 
 export type { GoComponent } from './goBuild';
 
@@ -129,8 +130,8 @@ export const KUBE_COMPONENTS: readonly GoComponent[] = [
  * them), with cgo for its SQLite driver (tags `sqlite sqlite_unlock_notify`, as its Makefile
  * builds it). Gitea reads its locales (`options/`), page templates and `public/` from disk at run
  * time (`[server] STATIC_ROOT_PATH`): they are copied from the module beside the binary. The web
- * bundle (`public/assets/js`, `css`) is not in the module and not built (see
- * docs/local-stack.md).
+ * bundle (`public/assets/js`, `css`) is not in the module: `giteaWeb.ts` builds it from the
+ * module's sources.
  */
 export const GITEA_COMPONENT: GoComponent = {
   name: 'gitea',
@@ -249,7 +250,7 @@ export function ensureComponents(
   log: (line: string) => void = console.log,
 ): string[] {
   const missing = missingComponents();
-  if (missing.length === 0) return [];
+  if (missing.length === 0) return ensureGiteaWebBundle(log);
   const goVersion = checkGoToolchain();
   if (missing.some(c => c.cgo)) checkCCompiler();
   log(
@@ -270,5 +271,32 @@ export function ensureComponents(
   log(
     `Built ${missing.length} component(s) in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
-  return missing.map(c => c.name);
+  return [...missing.map(c => c.name), ...ensureGiteaWebBundle(log)];
+}
+
+/**
+ * Gitea's web bundle beside its binary (`giteaWeb.ts`), built when missing. Its pages are all it
+ * serves: a failure (no npm registry) is reported and the stack goes on without it (the API
+ * works the same); the next build tries again.
+ */
+function ensureGiteaWebBundle(log: (line: string) => void): string[] {
+  const binDir = path.dirname(binaryPath(GITEA_COMPONENT));
+  if (giteaWebBundleReady(binDir) || !isExecutable(binaryPath(GITEA_COMPONENT)))
+    return [];
+  const t = Date.now();
+  log(
+    `  gitea web bundle ${GITEA_VERSION} (pnpm install + vite build from the module's web_src/, packages from the npm registry) ...`,
+  );
+  try {
+    buildGiteaWebBundle(GITEA_COMPONENT, binDir);
+  } catch (e) {
+    log(
+      "  gitea web bundle: NOT built; Gitea's pages stay unstyled and without scripts, its API is " +
+        'unaffected. `npm run stack -- build` tries again. What failed:',
+    );
+    for (const line of String(e.message).split('\n')) log(`    ${line}`);
+    return [];
+  }
+  log(`  gitea web bundle: built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  return ['gitea web bundle'];
 }

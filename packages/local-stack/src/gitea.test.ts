@@ -10,6 +10,11 @@ import {
   GiteaLayout,
   writeGiteaConfig,
 } from './gitea';
+import {
+  GITEA_WEB_NODE_VERSION,
+  giteaWebManifest,
+  nodeIsRecentEnough,
+} from './giteaWeb';
 import { stackPaths } from './paths';
 
 const layout: GiteaLayout = {
@@ -117,5 +122,21 @@ describe("the stack's forge", () => {
       identity: ['/srv/stack/gitea/app.ini'],
       reloadsOnSighup: false,
     });
+  });
+});
+
+describe("Gitea's web bundle", () => {
+  it("builds with the running Node only when it meets Gitea's engines (>= 22.18), else a pinned one", () => {
+    expect(nodeIsRecentEnough('20.20.2')).toBe(false);
+    expect(nodeIsRecentEnough('22.17.9')).toBe(false);
+    expect(nodeIsRecentEnough('22.18.0')).toBe(true);
+    expect(nodeIsRecentEnough('24.1.0')).toBe(true);
+    expect(nodeIsRecentEnough(GITEA_WEB_NODE_VERSION)).toBe(true);
+  });
+
+  it('counts as built once vite wrote its manifest beside the binary', () => {
+    expect(giteaWebManifest('/cache/gitea-v1.26.0')).toBe(
+      '/cache/gitea-v1.26.0/public/assets/.vite/manifest.json',
+    );
   });
 });
