@@ -58,7 +58,7 @@ export function missingBinaries(): string[] {
  * when it is missing and we are root (otherwise throws `MissingBinariesError` with the command).
  */
 export function ensureBinaries(log: (line: string) => void): void {
-  ensureComponents(log);
+  ensureComponents(log, { webBundle: true });
   const missing = [BIN.nodeExporter, BIN.openssl].filter(b => !isExecutable(b));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new MissingBinariesError(missing);

@@ -244,13 +244,16 @@ export function checkCCompiler(): void {
 
 /**
  * Builds whatever component is missing from the binary cache, printing progress; returns the
- * names built. Warm (everything cached) it only stats the binaries.
+ * names built. Warm (everything cached) it only stats the binaries. With `webBundle` (setup and
+ * `start`; tests need only Gitea's API) Gitea's web bundle too.
  */
 export function ensureComponents(
   log: (line: string) => void = console.log,
+  opts: { webBundle?: boolean } = {},
 ): string[] {
+  const bundle = () => (opts.webBundle ? ensureGiteaWebBundle(log) : []);
   const missing = missingComponents();
-  if (missing.length === 0) return ensureGiteaWebBundle(log);
+  if (missing.length === 0) return bundle();
   const goVersion = checkGoToolchain();
   if (missing.some(c => c.cgo)) checkCCompiler();
   log(
@@ -271,7 +274,7 @@ export function ensureComponents(
   log(
     `Built ${missing.length} component(s) in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
-  return [...missing.map(c => c.name), ...ensureGiteaWebBundle(log)];
+  return [...missing.map(c => c.name), ...bundle()];
 }
 
 /**
