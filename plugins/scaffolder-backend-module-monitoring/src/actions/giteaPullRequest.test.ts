@@ -1,3 +1,4 @@
+// Over 400 lines: one suite of the action against one msw Gitea, each answer of its API beside the others.
 /**
  * `monitoring:gitea:pull-request` against Gitea's API as msw serves it (the git helpers replaced
  * by fakes that record what would be pushed): the examples, the input refused before any call,
