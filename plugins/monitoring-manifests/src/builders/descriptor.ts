@@ -41,7 +41,9 @@ export interface DescriptorLocation {
  * @public
  */
 export interface GiteaHost {
+  /** The host as a `repoUrl` names it (`integrations.gitea[].host`), e.g. `gitea.example.com`. */
   host: string;
+  /** Where its pages are (`integrations.gitea[].baseUrl`), e.g. `https://gitea.example.com`. */
   baseUrl: string;
 }
 

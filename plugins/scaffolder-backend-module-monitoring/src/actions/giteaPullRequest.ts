@@ -28,12 +28,19 @@ import {
  * @public
  */
 export interface GitHelpers {
+  /** Clones the target (or the existing) branch, shallow. */
   cloneRepo: typeof cloneRepo;
+  /** Stages the written files. */
   addFiles: typeof addFiles;
+  /** Commits and pushes to the pull request's branch. */
   commitAndPushBranch: typeof commitAndPushBranch;
 }
 
-/** @public */
+/**
+ * What `monitoring:gitea:pull-request` needs from the backend.
+ *
+ * @public
+ */
 export interface GiteaPullRequestActionOptions {
   /** `integrations.gitea`: the host's `baseUrl`, `username` and `password` (or access token). */
   integrations: ScmIntegrationRegistry;
