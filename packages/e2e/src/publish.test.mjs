@@ -527,22 +527,48 @@ test(
       `url:${target}`,
     );
 
-    const task = await runCompletedTask(
-      'monitor-a-service',
-      {
-        component: `component:default/${name}`,
-        errorRatioThreshold: 0.05,
-        errorRatioFor: '5m',
-        latencyP95ThresholdSeconds: 0.5,
-        latencyFor: '10m',
-        severity: 'warning',
-        environments: ['production'],
-        hubNamespace: 'monitoring',
-        hubName: 'hub',
-        pullRequest: true,
-      },
-      t,
-      e => e.spec.steps.some(s => s.id === 'pull-request-gitea'),
+    const values = {
+      component: `component:default/${name}`,
+      errorRatioThreshold: 0.05,
+      errorRatioFor: '5m',
+      latencyP95ThresholdSeconds: 0.5,
+      latencyFor: '10m',
+      severity: 'warning',
+      environments: ['production'],
+      hubNamespace: 'monitoring',
+      hubName: 'hub',
+      pullRequest: true,
+    };
+    const template = await waitForTemplate('monitor-a-service', headers, e =>
+      e.spec.steps.some(s => s.id === 'pull-request-gitea'),
+    );
+
+    // A dry run reads no descriptor and opens nothing: neither pull request step runs.
+    const dry = await fetch(`${backend}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        template,
+        values,
+        secrets: {},
+        directoryContents: [],
+      }),
+    });
+    const dryBody = await dry.json();
+    assert.equal(dry.status, 200, JSON.stringify(dryBody).slice(0, 500));
+    const dryLog = dryBody.log.map(l => l.body.message ?? '').join('\n');
+    assert.doesNotMatch(
+      dryLog,
+      /Running (publish:github:pull-request|monitoring:gitea:pull-request)/,
+    );
+    assert.equal(
+      (await giteaApi('GET', `/repos/${gitea.org}/${repo}/branches`)).json
+        .length,
+      1,
+    );
+
+    const task = await runCompletedTask('monitor-a-service', values, t, e =>
+      e.spec.steps.some(s => s.id === 'pull-request-gitea'),
     );
     assert.deepEqual(
       [
