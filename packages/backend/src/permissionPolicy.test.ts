@@ -221,15 +221,22 @@ describe('the example permission policy', () => {
     expect(await decide(SEARCH, basic('monitoring.stack.read', 'read'))).toBe(
       'ALLOW',
     );
-    // The Kubernetes tab: kubernetes.clusters.read, kubernetes.resources.read and
-    // kubernetes.proxy (logs, events) fall under "anything else".
+    // The Kubernetes tab: kubernetes.clusters.read and kubernetes.resources.read fall under
+    // "anything else"; kubernetes.proxy (any GET with the cluster's token) is the platform's.
     expect(kubernetesPermissions.map(p => p.name).sort()).toEqual([
       'kubernetes.clusters.read',
       'kubernetes.proxy',
       'kubernetes.resources.read',
     ]);
     for (const permission of kubernetesPermissions)
-      expect(await decide(SEARCH, permission)).toBe('ALLOW');
+      expect([permission.name, await decide(SEARCH, permission)]).toEqual([
+        permission.name,
+        permission.name === 'kubernetes.proxy' ? 'DENY' : 'ALLOW',
+      ]);
+    const proxy = kubernetesPermissions.find(
+      p => p.name === 'kubernetes.proxy',
+    )!;
+    expect(await decide(PLATFORM, proxy)).toBe('ALLOW');
   });
 
   it('keeps the hub and spoke actions, and apply beyond the hub, to the platform team', async () => {

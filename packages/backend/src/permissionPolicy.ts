@@ -29,6 +29,7 @@ import {
   createScaffolderActionConditionalDecision,
   scaffolderActionConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   monitoringAlertsSilencePermission,
@@ -55,6 +56,7 @@ export const EXAMPLE_POLICY: Array<{ permission: string; who: string }> = [
     who: `the platform team; others every action but monitoring:hub:render, monitoring:spoke:render, and monitoring:apply other than to ${HUB_CLUSTER}`,
   },
   { permission: 'catalog.location.create', who: 'the platform team' },
+  { permission: 'kubernetes.proxy', who: 'the platform team' },
   { permission: 'anything else', who: 'everyone signed in' },
 ];
 
@@ -87,7 +89,10 @@ export class MonitoringExamplePolicy implements PermissionPolicy {
     }
     if (
       isPermission(permission, monitoringStackCreatePermission) ||
-      isPermission(permission, catalogLocationCreatePermission)
+      isPermission(permission, catalogLocationCreatePermission) ||
+      // The proxy sends any GET with the cluster's token: not for everyone (the tab's pods,
+      // Deployments and events come through kubernetes.resources.read).
+      isPermission(permission, kubernetesProxyPermission)
     ) {
       return {
         result: platform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,

@@ -1,17 +1,22 @@
-// The templates' "Apply" through the running app's scaffolder, for real (not dry-run): the
-// clusters of the app's kubernetes config are the Kubernetes API emulators of the local stack
-// (no API server can run here). The hub first, as a platform team would; then a
-// spoke joins it. Checks what reached the clusters - the spoke's
-// vmagent, the hub-side VMUser, one generated password on both sides, the operator-provided
-// database password - and that no secret value is in the task's log or output.
+// The templates' "Apply" through the running app's scaffolder, for real (not dry-run), to the
+// local stack's real Kubernetes clusters (kube-apiserver with kwok nodes; the VictoriaMetrics
+// operator's status simulated by kwok stages), with the apply ServiceAccount's token of each
+// cluster (MONITORING_APPLY_TOKEN_<CLUSTER> in the app's monitoring.apply.clusters). The hub
+// first, as a platform team would; then a spoke joins it. Checks what reached the clusters, read
+// as their admin - the spoke's vmagent, the hub-side VMUser, one generated password on both
+// sides, the operator-provided database password - that the hub's run shows its readiness
+// progress, and that no secret value is in the task's log or output.
+//
+// The stack keeps running between test runs, so the clusters may hold what an earlier run
+// applied: a first apply creates, a later one finds objects unchanged (or configured).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { guestHeaders, runTask, waitForTemplate } from './support/app.mjs';
+import { kubeList, kubeRead } from './support/kube.mjs';
 
 const clusters = JSON.parse(process.env.MONITORING_KUBE_CLUSTERS ?? '{}');
-const kubeAuth = {
-  authorization: `Bearer ${process.env.MONITORING_KUBE_TOKEN}`,
-};
+const OPERATOR =
+  '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring';
 let headers;
 
 before(async () => {
@@ -22,14 +27,12 @@ before(async () => {
   headers = await guestHeaders();
 });
 
-/** A collection from an emulated cluster, e.g. `/api/v1/namespaces/monitoring/secrets`. */
-async function list(cluster, apiPath) {
-  const res = await fetch(`${clusters[cluster]}${apiPath}`, {
-    headers: kubeAuth,
-  });
-  assert.equal(res.status, 200, `${cluster} ${apiPath}: ${res.status}`);
-  return (await res.json()).items;
-}
+/** A collection from a local cluster, read as its admin. */
+const list = (cluster, apiPath) => kubeList(cluster, apiPath);
+
+/** The task's log lines. */
+const logLines = events =>
+  events.map(e => e.body?.message).filter(m => typeof m === 'string');
 
 // What an operator pastes into the form's secret field (flow YAML fits its one line).
 const ALERTMANAGER_CONFIG =
@@ -45,11 +48,15 @@ async function runApplyTask(template, values, secrets = {}) {
 }
 
 test(
-  "the hub template applies the hub with the database password and Alertmanager configuration from the form's secret fields",
+  "the hub template applies the hub with the database password and Alertmanager configuration from the form's secret fields, and its run shows the readiness progress",
   { timeout: 300_000 },
   async () => {
     const databasePassword = `E2e-Db-${Date.now().toString(36)}-Secret`;
-    const { status, log } = await runApplyTask(
+    // A retention other than the live one, so the VMCluster changes in every run (created on a
+    // fresh stack, configured after) and the wait has a generation to see the operator observe.
+    const live = await kubeRead('hub-cluster', `${OPERATOR}/vmclusters/hub`);
+    const retention = live?.spec?.retentionPeriod === '15d' ? '16d' : '15d';
+    const { status, log, events } = await runApplyTask(
       'monitoring-hub',
       {
         name: 'hub',
@@ -58,10 +65,11 @@ test(
         grafanaDomain: 'grafana.example.com',
         storageClass: 'gp3',
         sharedStorageClass: 'efs',
+        retention,
         secretStrategy: 'kubernetes',
         apply: true,
         databaseHost: 'postgres.example.internal:5432',
-        waitTimeout: '1m',
+        waitTimeout: '2m',
       },
       { databasePassword, alertmanagerConfig: ALERTMANAGER_CONFIG },
     );
@@ -83,11 +91,53 @@ test(
       decode(alertmanager.data['alertmanager.yaml']),
       ALERTMANAGER_CONFIG,
     );
-    const clusterObjects = await list(
+    const vmCluster = await kubeRead(
       'hub-cluster',
-      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmclusters',
+      `${OPERATOR}/vmclusters/hub`,
     );
-    assert.equal(clusterObjects[0].spec.retentionPeriod, '15d');
+    assert.equal(vmCluster.spec.retentionPeriod, retention);
+    assert.equal(vmCluster.status.updateStatus, 'operational');
+    assert.equal(
+      vmCluster.status.observedGeneration,
+      vmCluster.metadata.generation,
+    );
+
+    // The readiness progress: the VMCluster waited for (its new generation not yet observed,
+    // or the operator still expanding), then each of the hub's workloads ready.
+    const lines = logLines(events);
+    assert.ok(
+      lines.some(l =>
+        /applied VMCluster monitoring\/hub \((created|configured)\)/.test(l),
+      ),
+      'the VMCluster was not created or configured',
+    );
+    const waiting = lines.findIndex(l =>
+      l.includes('waiting for VMCluster monitoring/hub: '),
+    );
+    assert.ok(waiting >= 0, 'no waiting line for the VMCluster in the log');
+    assert.ok(
+      lines.findIndex(l => l.includes('ready VMCluster monitoring/hub')) >
+        waiting,
+      'the VMCluster was not reported ready after the wait',
+    );
+    for (const ready of [
+      'VMAuth monitoring/hub',
+      'VMAlert monitoring/hub',
+      'VMAlertmanager monitoring/hub',
+      'VMAgent monitoring/hub',
+      'Deployment monitoring/hub-grafana',
+      'Deployment monitoring/kube-state-metrics',
+      'DaemonSet monitoring/node-exporter',
+    ])
+      assert.ok(
+        lines.some(l => l.includes(`ready ${ready}`)),
+        `no "ready ${ready}" in the log`,
+      );
+    assert.ok(
+      lines.some(l =>
+        l.includes('All objects are ready in cluster hub-cluster'),
+      ),
+    );
 
     const generated = ['hub-vmuser-portal', 'hub-vmuser-grafana'].map(n =>
       decode(secrets.find(s => s.metadata.name === n).data.password),
@@ -111,24 +161,18 @@ test(
       storageClass: 'gp3',
       secretStrategy: 'kubernetes',
       apply: true,
-      waitTimeout: '1m',
+      waitTimeout: '2m',
     });
     assert.equal(status, 'completed', log.slice(-2000));
 
-    const agents = await list(
-      'dev-cluster',
-      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmagents',
-    );
+    const agents = await list('dev-cluster', `${OPERATOR}/vmagents`);
     assert.equal(agents.length, 1);
     assert.equal(
       agents[0].spec.remoteWriteSettings.label.cluster,
       'dev-cluster',
     );
     assert.equal(agents[0].spec.remoteWriteSettings.label.environment, 'dev');
-    const users = await list(
-      'hub-cluster',
-      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmusers',
-    );
+    const users = await list('hub-cluster', `${OPERATOR}/vmusers`);
     const user = users.find(u => u.spec.username === 'spoke-dev-cluster');
     assert.ok(
       user,
@@ -151,10 +195,12 @@ test(
       !log.includes(password) && !log.includes(spokeSecret.data.password),
       'a secret value is in the task log',
     );
+    // Created by the first run on a fresh stack, kept as it is by later ones.
     assert.match(
       log,
-      /applied Secret monitoring\/vmagent-remote-write \(created\) in cluster dev-cluster/,
+      /applied Secret monitoring\/vmagent-remote-write \((created|unchanged)\) in cluster dev-cluster/,
     );
+    assert.equal(agents[0].status.updateStatus, 'operational');
     assert.match(
       log,
       /All objects are ready in cluster hub-cluster and dev-cluster/,
@@ -183,10 +229,7 @@ test(
       hubCluster: 'hub-cluster',
     });
     assert.equal(status, 'completed', log.slice(-2000));
-    const rules = await list(
-      'hub-cluster',
-      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules',
-    );
+    const rules = await list('hub-cluster', `${OPERATOR}/vmrules`);
     const rule = rules.find(r =>
       /^payments-alerts-[0-9a-f]{6}$/.test(r.metadata.name),
     );
@@ -230,10 +273,7 @@ test(
       log,
       /user:default\/guest may not change the alert rules of component:default\/search: permission monitoring\.rules\.write on component:default\/search was denied/,
     );
-    const rules = await list(
-      'hub-cluster',
-      '/apis/operator.victoriametrics.com/v1beta1/namespaces/monitoring/vmrules',
-    );
+    const rules = await list('hub-cluster', `${OPERATOR}/vmrules`);
     assert.deepEqual(
       rules
         .filter(r => r.metadata.name.startsWith('search-'))

@@ -1,5 +1,6 @@
 /**
- * The hub's components, built from their Go modules: one pinned release each, in one place.
+ * The stack's components, built from their Go modules: one pinned release each, in one place
+ * (the hub's: VictoriaMetrics, Alertmanager; the clusters': etcd, Kubernetes, kwok; and Gitea).
  *
  * Go keeps its own module and build caches; the binaries go to a cache keyed by version
  * (`$MONITORING_BIN_CACHE`, else `$XDG_CACHE_HOME/backstage-monitoring-suite`, else
@@ -14,18 +15,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildComponent, go, GoComponent } from './goBuild';
+import { buildGiteaWebBundle, giteaWebBundleReady } from './giteaWeb';
+
+export type { GoComponent } from './goBuild';
 
 /** The VictoriaMetrics release of every VM component (vmagent, vmalert, vmauth, the database). */
 export const VICTORIAMETRICS_VERSION = 'v1.151.0';
 /** The Alertmanager release. */
 export const ALERTMANAGER_VERSION = 'v0.35.0';
-/** The oldest Go both modules build with (their go.mod `go` lines). */
+/** The oldest Go every component builds with (the newest of their go.mod `go` lines). */
 export const MIN_GO_VERSION = '1.26.6';
-
-import { buildComponent, go, GoComponent } from './goBuild';
-import { buildGiteaWebBundle, giteaWebBundleReady } from './giteaWeb';
-
-export type { GoComponent } from './goBuild';
 
 /** etcd, the Kubernetes clusters' store. */
 export const ETCD_VERSION = 'v3.6.8';

@@ -32,7 +32,7 @@ export function spokeUser(env: SpokeEnvironment): string {
 /**
  * The hub's own vmagent: it scrapes the hub's components (as the hub template's VMAgent scrapes
  * the operator's self-scrape objects) and writes them with the hub's `cluster` label. The hub's
- * name is the emulated `hub-cluster`'s, so the cluster's catalog entity finds its components.
+ * name is the local `hub-cluster`'s, so the cluster's catalog entity finds its components.
  */
 export const HUB_AGENT = {
   name: 'hub',

@@ -37,8 +37,26 @@ replace github.com/other/mod => github.com/fork/mod v1.2.4
   });
 });
 
-describe('the wrapper module of a component whose go.mod replaces modules by other versions', () => {
-  // Gitea v1.26.0's replace lines (comments and all), beside relative ones that are not copied.
+describe('the wrapper module of a component whose go.mod replaces modules by other modules', () => {
+  it('repeats those replaces as they are, and no relative one', () => {
+    const goMod = `module code.gitea.io/gitea
+
+replace github.com/nektos/act => gitea.com/gitea/act v0.261.10 // gitea maintains its own package
+
+replace (
+\tgithub.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1
+\tgo.etcd.io/etcd/api/v3 => ../api
+)
+`;
+    expect(moduleReplaces(goMod)).toEqual([
+      'replace github.com/nektos/act => gitea.com/gitea/act v0.261.10',
+      'replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1',
+    ]);
+  });
+});
+
+describe("Gitea v1.26.0's replace lines", () => {
+  // As its go.mod has them (comments and all), a versioned left side, and relative ones beside.
   const goMod = `module code.gitea.io/gitea
 
 go 1.26.2
@@ -46,8 +64,6 @@ go 1.26.2
 require github.com/urfave/cli/v3 v3.6.2
 
 replace github.com/jaytaylor/html2text => github.com/Necoro/html2text v0.0.0-20250804200300-7bf1ce1c7347 // jaytaylor/html2text is unmaintained
-
-replace github.com/nektos/act => gitea.com/gitea/act v0.261.10 // gitea maintains its own package
 
 replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1 // v3.6.2 breaks -c flag parsing in help commands
 
@@ -59,10 +75,9 @@ replace (
 replace example.com/forbidden => ./FORBIDDEN_DEPENDENCY
 `;
 
-  it('repeats every replace to a module version as it is, and no relative one', () => {
+  it('are repeated with their versions, the relative ones left out', () => {
     expect(moduleReplaces(goMod)).toEqual([
       'replace github.com/jaytaylor/html2text => github.com/Necoro/html2text v0.0.0-20250804200300-7bf1ce1c7347',
-      'replace github.com/nektos/act => gitea.com/gitea/act v0.261.10',
       'replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1',
       'replace go.yaml.in/yaml/v4 v4.0.0-rc.4 => go.yaml.in/yaml/v4 v4.0.0-rc.3',
     ]);

@@ -109,11 +109,11 @@ function wrapperModule(c: GoComponent, outDir: string): string {
   const goModFile = path.join(dir, 'go.mod');
   const tools = path.join(dir, 'tools.go');
   const wanted = `\t_ "${importPath(c)}"\n`;
-  if (
-    fs.existsSync(goModFile) &&
-    fs.readFileSync(tools, 'utf8').includes(wanted)
-  )
+  // Written only after `go mod tidy` succeeded: a failed tidy leaves no module that looks usable.
+  const tidied = path.join(dir, '.tidied');
+  if (fs.existsSync(tidied) && fs.readFileSync(tools, 'utf8').includes(wanted))
     return dir;
+  fs.rmSync(tidied, { force: true });
   fs.mkdirSync(dir, { recursive: true });
   const upstream = fs.readFileSync(path.join(moduleDir(c), 'go.mod'), 'utf8');
   const goLine = /^go\s+(\S+)/m.exec(upstream)?.[1] ?? '1.26';
@@ -143,6 +143,7 @@ function wrapperModule(c: GoComponent, outDir: string): string {
   );
   const tidy = go(['mod', 'tidy'], { cwd: dir });
   if (tidy.status !== 0) fail(c, 'go mod tidy (wrapper module)', tidy);
+  fs.writeFileSync(tidied, '');
   return dir;
 }
 

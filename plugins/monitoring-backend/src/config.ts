@@ -17,6 +17,7 @@ import {
 import {
   KubernetesClusterConfig,
   readKubernetesClusters,
+  readKubernetesTimeoutMs,
 } from './stack/kubernetesClusters';
 
 export type UpstreamAuth =
@@ -84,7 +85,7 @@ export interface MonitoringConfig {
   clusters: string[];
   /** Those clusters with the portal's credentials: the stack reads their operator resources. */
   kubernetesClusters: KubernetesClusterConfig[];
-  /** How long one cluster's resources may take to read (`monitoring.stack.kubernetesTimeout`). */
+  /** How long /stack waits for each cluster's resources, queueing included (`monitoring.stack.kubernetesTimeout`). */
   kubernetesTimeoutMs: number;
 }
 
@@ -118,21 +119,6 @@ function readStack(config: Config | undefined): StackThresholds {
     );
   }
   return { laggingAfterSeconds, downAfterSeconds };
-}
-
-/** `monitoring.stack.kubernetesTimeout`: from 100ms to 1m; default 5s. */
-export const DEFAULT_KUBERNETES_TIMEOUT_MS = 5000;
-
-function readKubernetesTimeoutMs(config: Config | undefined): number {
-  const raw = config?.getOptionalString('kubernetesTimeout');
-  if (raw === undefined) return DEFAULT_KUBERNETES_TIMEOUT_MS;
-  const ms = parseDurationMs(raw, { units: ['ms', 's', 'm'], compound: true });
-  if (ms === undefined || ms < 100 || ms > 60_000) {
-    throw new Error(
-      'monitoring.stack.kubernetesTimeout must be a duration from 100ms to 1m, e.g. 5s or 1500ms',
-    );
-  }
-  return ms;
 }
 
 export interface HealthThresholds {

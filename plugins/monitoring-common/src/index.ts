@@ -118,7 +118,7 @@ export {
   stackTrendQueries,
 } from './stackSignals';
 export type { HubComponent, StackQueries } from './stackSignals';
-export { SPOKE_VERDICT_ORDER } from './stackTypes';
+export { SPOKE_VERDICT_ORDER, VM_RESOURCE_PLURALS } from './stackTypes';
 export type {
   ClusterResources,
   HubComponentHealth,

@@ -56,6 +56,21 @@ export type VmResourceKind =
   | 'VMAlertmanager';
 
 /**
+ * The resource name (plural) of each kind the stack reads from the clusters: what the portal's
+ * identity must be allowed to list in each cluster, and nothing more of the operator's kinds.
+ *
+ * @public
+ */
+export const VM_RESOURCE_PLURALS: Readonly<Record<VmResourceKind, string>> = {
+  VMCluster: 'vmclusters',
+  VMSingle: 'vmsingles',
+  VMAgent: 'vmagents',
+  VMAuth: 'vmauths',
+  VMAlert: 'vmalerts',
+  VMAlertmanager: 'vmalertmanagers',
+};
+
+/**
  * One resource's readiness as a grade: `ok` (operational, newest spec seen), `progressing`
  * (expanding, or the operator has not yet seen the newest spec), `failed`, `unknown` (paused,
  * not reported, or a status the suite does not know).

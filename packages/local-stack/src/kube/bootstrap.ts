@@ -5,7 +5,11 @@
  * tokens, and, in the spokes, the demo services as Deployments whose pods the hub scrapes.
  */
 import { execFile } from 'node:child_process';
-import { SERVICE_POD_LABELS } from '@hubspoke/backstage-plugin-monitoring-common';
+import type { V1Pod } from '@kubernetes/client-node';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  SERVICE_POD_LABELS,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import {
   DEMO_NAMESPACE,
   DEMO_SERVICES,
@@ -26,8 +30,8 @@ import { OPERATOR_CRDS_DIR, operatorCrdNames } from './crds';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-/** The label the Kubernetes plugin finds an entity's objects by. */
-export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+/** The label the Kubernetes plugin finds an entity's objects by (the annotation's key). */
+export const KUBERNETES_ID_LABEL = ANNOTATION_KUBERNETES_ID;
 
 /**
  * Installs the bundle with the stack's own kubectl: the typed client re-serialises a CRD
@@ -173,6 +177,11 @@ async function accountToken(client: KubeClient, account: string) {
   return token ? Buffer.from(token, 'base64').toString('utf8') : undefined;
 }
 
+const isReady = (pod: V1Pod) =>
+  pod.status?.conditions?.some(
+    c => c.type === 'Ready' && c.status === 'True',
+  ) ?? false;
+
 /** Running, Ready demo pods by service, once every service has all its replicas. */
 export async function runningDemoPods(
   client: KubeClient,
@@ -183,10 +192,7 @@ export async function runningDemoPods(
   const pods: Record<string, string[]> = {};
   for (const pod of list.items) {
     const service = pod.metadata?.labels?.[KUBERNETES_ID_LABEL];
-    const ready = pod.status?.conditions?.some(
-      c => c.type === 'Ready' && c.status === 'True',
-    );
-    if (!service || pod.status?.phase !== 'Running' || !ready) continue;
+    if (!service || pod.status?.phase !== 'Running' || !isReady(pod)) continue;
     if (pod.metadata?.deletionTimestamp) continue;
     (pods[service] ??= []).push(pod.metadata!.name!);
   }
@@ -199,10 +205,6 @@ export async function runningDemoPods(
 }
 
 /**
- * First half of the bootstrap, before kwok starts (kwok needs the operator's kinds served to load
- * their stages): the objects are applied, CRDs established.
- */
-/**
  * Deletes demo pods that run but are not Ready (their ReplicaSets replace them at once): while a
  * stopped stack's nodes missed their heartbeats the node lifecycle controller marked them
  * NotReady, and kwok, unlike a kubelet, does not reliably mark a running pod Ready again.
@@ -212,12 +214,9 @@ async function replaceStaleDemoPods(client: KubeClient): Promise<void> {
     namespace: DEMO_NAMESPACE,
   });
   for (const pod of list.items) {
-    const ready = pod.status?.conditions?.some(
-      c => c.type === 'Ready' && c.status === 'True',
-    );
     if (
       pod.status?.phase === 'Running' &&
-      !ready &&
+      !isReady(pod) &&
       !pod.metadata?.deletionTimestamp
     )
       await client.core.deleteNamespacedPod({
@@ -228,6 +227,10 @@ async function replaceStaleDemoPods(client: KubeClient): Promise<void> {
   }
 }
 
+/**
+ * First half of the bootstrap, before kwok starts (kwok needs the operator's kinds served to load
+ * their stages): the objects are applied, CRDs established.
+ */
 export async function installClusterObjects(
   client: KubeClient,
   cluster: KubeClusterLayout,
@@ -237,6 +240,8 @@ export async function installClusterObjects(
     operatorCrds?: boolean;
     /** The admin's kubeconfig (kubectl installs the CRDs). */
     kubeconfig: string;
+    /** Where apply may write (its RBAC names and admission policy); default `monitoring`. */
+    applyNamespaces?: string[];
   },
 ): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 90_000;
@@ -263,7 +268,7 @@ export async function installClusterObjects(
   for (const obj of [
     ...storageClasses(),
     ...kwokNodes(cluster),
-    ...accountObjects(),
+    ...accountObjects(opts.applyNamespaces),
   ])
     await client.apply(obj);
   if (cluster.environment)

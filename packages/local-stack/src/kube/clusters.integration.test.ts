@@ -126,13 +126,22 @@ beforeAll(async () => {
       throw new Error(`${c.name} is not up: npm run stack -- start first`);
     const namespace = { metadata: { name: scratch } };
     await admin(c, 'POST', '/api/v1/namespaces', namespace);
+    // Apply's own namespace (kept: the templates apply into it), for its allowed calls.
+    const own = await call(c, c.adminToken, 'POST', '/api/v1/namespaces', {
+      metadata: { name: 'monitoring' },
+    });
+    if (own.status !== 201 && own.status !== 409)
+      throw new Error(
+        `${c.name}: creating namespace monitoring: ${own.status}`,
+      );
   }
 });
 
 afterAll(async () => {
   for (const c of clusters)
     await call(c, c.adminToken, 'DELETE', `/api/v1/namespaces/${scratch}`);
-  // kwok's stages bind claims but delete no Released volume: the test removes its own.
+  // kwok's pv-delete stage deletes the Released volumes of gp3/efs (the storage test sees it):
+  // this only removes a volume left by a test that failed before its claim was deleted.
   for (const [c, pv] of volumes)
     await call(c, c.adminToken, 'DELETE', `/api/v1/persistentvolumes/${pv}`);
 });
@@ -214,6 +223,7 @@ it('the portal token reads and writes nothing; the apply token applies and keeps
   const ksm = `${KUBE_STATE_METRICS}-monitoring`;
   const bodies: Record<string, unknown> = {
     cm: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+    ns: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } },
     scale: { spec: { replicas: 3 } },
     other: role('monitoring-test-other'),
     ksm: role(ksm),
@@ -243,14 +253,20 @@ it('the portal token reads and writes nothing; the apply token applies and keeps
     `portal GET /api/v1/namespaces/backstage-system/secrets => 403`,
     `portal GET /api/v1/secrets => 403`,
     `portal PATCH /apis/apps/v1/namespaces/shop/deployments/payments scale => 403`,
-    `apply APPLY /api/v1/namespaces/${scratch}/configmaps/x?${ssa} cm => 2xx`,
+    `apply APPLY /api/v1/namespaces/monitoring/configmaps/x?${ssa} cm => 2xx`,
     `apply POST ${roles}?dryRun=All other => 403`,
     `apply APPLY ${roles}/monitoring-test-other?${ssa} other => 403`,
     // Its one ClusterRole (forced: the spoke applied at start may own its rules).
     `apply APPLY ${roles}/${ksm}?${ssa}&force=true ksm => 2xx`,
     `apply APPLY ${roles}/${ksm}?${ssa}&force=true wild => 403`,
-    `apply APPLY /api/v1/namespaces/${scratch}/secrets/t?${ssa} satoken => 422`,
+    `apply APPLY /api/v1/namespaces/monitoring/secrets/t?${ssa} satoken => 422`,
     `apply APPLY /api/v1/namespaces/kube-system/configmaps/x?${ssa} cm => 422`,
+    // Only in its own namespaces (monitoring here), whatever RBAC says cluster-wide.
+    `apply APPLY /api/v1/namespaces/shop/configmaps/x?${ssa} cm => 422`,
+    `apply APPLY /api/v1/namespaces/${scratch}/configmaps/x?${ssa} cm => 422`,
+    `apply APPLY /api/v1/namespaces/other?${ssa} ns => 403`,
+    // Not VMUser: its spec may hold a password.
+    `portal GET ${OP}/vmusers => 403`,
     `apply GET /api/v1/secrets => 403`,
     // (get, not the list kube-state-metrics needs; 403 before any lookup)
     `apply GET /api/v1/nodes/dev-cluster-zone-a => 403`,
@@ -269,12 +285,12 @@ it('the portal token reads and writes nothing; the apply token applies and keeps
     );
     expect([c.name, got]).toEqual([c.name, matrix]);
     // The dry run left nothing behind.
-    const cm = `/api/v1/namespaces/${scratch}/configmaps/x`;
+    const cm = `/api/v1/namespaces/monitoring/configmaps/x`;
     expect((await call(c, c.adminToken, 'GET', cm)).status).toBe(404);
   }
 });
 
-it('storage: a gp3 claim binds to a gp3 volume, a claim of class nope stays Pending', async () => {
+it('storage: a gp3 claim binds to a gp3 volume, which goes with the claim; a claim of class nope stays Pending', async () => {
   const claims = `/api/v1/namespaces/${scratch}/persistentvolumeclaims`;
   const claim = (c: Cluster, name: string, storageClassName: string) =>
     admin(c, 'POST', claims, {
@@ -309,6 +325,18 @@ it('storage: a gp3 claim binds to a gp3 volume, a claim of class nope stays Pend
         );
         await sleep(500);
       }
+      // Deleted, the claim releases its volume, and the reclaim policy (Delete) removes it.
+      await admin(c, 'DELETE', `${claims}/data`);
+      let gone = 0;
+      for (let i = 0; i < 60 && gone !== 404; i++) {
+        if (i) await sleep(500);
+        gone = (
+          await call(c, c.adminToken, 'GET', `${pvs}/${pv.metadata.name}`)
+        ).status;
+      }
+      expect(`${c.name} ${pv.metadata.name} ${gone}`).toBe(
+        `${c.name} ${pv.metadata.name} 404`,
+      );
     }),
   );
 });

@@ -118,6 +118,8 @@ export async function installKubeObjects(
     operatorCrds?: boolean;
     /** Apply the spoke's objects to the staging and production clusters (the stack's demo). */
     demoSpokes?: boolean;
+    /** Where apply may write; default `monitoring`. */
+    applyNamespaces?: string[];
   } = {},
 ): Promise<void> {
   const layout = opts.layout ?? KUBE_LAYOUT;

@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
+import { OPERATOR_API_VERSION } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { BIN } from '../binaries';
 import { StackPaths } from '../paths';
 import { operatorKinds } from './crds';
@@ -26,7 +27,6 @@ export const STORAGE_CLASSES = {
   efs: 'efs.csi.aws.com',
 } as const;
 
-const OPERATOR_GROUP_VERSION = 'operator.victoriametrics.com/v1beta1';
 /** How long a simulated reconcile stays `expanding`. */
 export const SIMULATED_RECONCILE_MS = 1500;
 
@@ -144,7 +144,7 @@ capacity:
         matchExpressions: [
           ourClass,
           notDeleted,
-          cel('has(self.spec.claimRef.name)'),
+          cel('has(self.spec.claimRef) && has(self.spec.claimRef.name)'),
           cel(
             "!has(self.status.phase) || !(self.status.phase in ['Bound', 'Released', 'Failed'])",
           ),
@@ -176,7 +176,7 @@ const missingStorageClass = `has(self.spec.vmstorage) && has(self.spec.vmstorage
 
 function operatorStages() {
   return operatorKinds().flatMap(kind => {
-    const resourceRef = { apiGroup: OPERATOR_GROUP_VERSION, kind };
+    const resourceRef = { apiGroup: OPERATOR_API_VERSION, kind };
     const lower = kind.toLowerCase();
     const stages = [
       stage(`${lower}-reconcile`, {

@@ -72,6 +72,11 @@ export async function startTestKubeCluster(
     demoWorkloads?: boolean;
     /** Install the VictoriaMetrics operator's CRDs (default true). */
     operatorCrds?: boolean;
+    /**
+     * The namespaces the apply ServiceAccount may write into (its RBAC names and admission
+     * policy, as `monitoring.apply.clusters[].allowedNamespaces`); default `monitoring`.
+     */
+    applyNamespaces?: string[];
     timeoutMs?: number;
   } = {},
 ): Promise<TestKubeCluster> {
@@ -123,6 +128,7 @@ export async function startTestKubeCluster(
     await installKubeObjects(paths, {
       layout,
       operatorCrds: opts.operatorCrds,
+      applyNamespaces: opts.applyNamespaces,
       timeoutMs: left(),
     });
     await run([KUBE_STAGES.kwok]);

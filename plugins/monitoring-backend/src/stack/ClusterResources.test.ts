@@ -1,3 +1,4 @@
+/** What /stack shows of each cluster's answer; timeouts, concurrency, TLS and logs: ClusterResources.limits.test.ts. */
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
@@ -18,7 +19,7 @@ import {
 import { startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
 import { caDataProblem } from './kubernetesClusters';
-import { describeFailure, resourceHealth } from './ClusterResources';
+import { resourceHealth } from './ClusterResources';
 
 const DAY = 86_400_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -65,7 +66,7 @@ const byPlural =
       req.path.endsWith(pluralPath(plural)),
     )?.[1];
 
-describe('GET /stack: the VictoriaMetrics resources of each cluster', () => {
+describe('GET /stack: the VictoriaMetrics resources of each cluster, as the clusters answer', () => {
   let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
   const closing: Array<() => Promise<void>> = [];
 
@@ -120,7 +121,7 @@ describe('GET /stack: the VictoriaMetrics resources of each cluster', () => {
     return server;
   }
 
-  /** A cluster entry of the Kubernetes plugin's config, plain http as the local stack's. */
+  /** A cluster entry of the Kubernetes plugin's config: the fakes are plain http, hence skipTLSVerify. */
   const entry = (name: string, url: string, extra: JsonObject = {}) => ({
     name,
     url,
@@ -257,38 +258,6 @@ describe('GET /stack: the VictoriaMetrics resources of each cluster', () => {
     });
   });
 
-  it('answers a cluster that does not answer as an error within the timeout, beside one that does', async () => {
-    const slow = await fake(() => ({ hang: true }));
-    const fast = await fake(
-      byPlural({
-        vmagents: {
-          body: list('VMAgent', [
-            resource('spoke', { updateStatus: 'operational' }),
-          ]),
-        },
-      }),
-    );
-    const server = await start(
-      [entry('slow-cluster', slow.url), entry('fast-cluster', fast.url)],
-      { stack: { kubernetesTimeout: '400ms' } },
-    );
-    const started = Date.now();
-    const body = await getStack(server);
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(350);
-    expect(elapsed).toBeLessThan(2000);
-    expect(kube(body, 'slow-cluster')).toEqual({
-      readAt: expect.any(String),
-      resources: [],
-      error: 'no answer within 400ms',
-    });
-    expect(kube(body, 'fast-cluster').error).toBeUndefined();
-    expect(kube(body, 'fast-cluster').resources.map(r => r.name)).toEqual([
-      'spoke',
-    ]);
-    expect(slow.requests).toHaveLength(6);
-  });
-
   it("reports a 403 or 401 as the cluster's short error, without the API's body or address", async () => {
     const refusal = (code: number) => () => ({
       status: code,
@@ -369,60 +338,6 @@ describe('GET /stack: the VictoriaMetrics resources of each cluster', () => {
     );
   });
 
-  it('verifies TLS with caData, and never skips verification unless the entry says so', async () => {
-    const api = await fake(
-      byPlural({ vmagents: { body: list('VMAgent', [resource('spoke')]) } }),
-      { tls: true },
-    );
-    const tls = (name: string, extra: JsonObject) => {
-      const { skipTLSVerify: _, ...verified } = entry(name, api.url);
-      return { ...verified, ...extra };
-    };
-    const body = await getStack(
-      await start([
-        tls('right-ca', { caData: caDataOf('ca.pem') }),
-        tls('wrong-ca', { caData: caDataOf('other-ca.pem') }),
-        tls('no-ca', {}),
-        tls('skipped', { skipTLSVerify: true }),
-      ]),
-    );
-    expect(kube(body, 'right-ca').error).toBeUndefined();
-    expect(kube(body, 'right-ca').resources).toHaveLength(1);
-    expect(kube(body, 'wrong-ca').error).toBe(
-      'TLS verification of the API server failed',
-    );
-    expect(kube(body, 'no-ca').error).toBe(
-      'TLS verification of the API server failed',
-    );
-    expect(kube(body, 'skipped').resources).toHaveLength(1);
-  });
-
-  it('reads at most 4 clusters at once', async () => {
-    const api = await fake(() => ({
-      delayMs: 150,
-      body: list('VMAgent', []),
-    }));
-    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
-    const body = await getStack(
-      await start(names.map(n => entry(n, `${api.url}/${n}`))),
-    );
-    expect(names.map(n => kube(body, n).error)).toEqual(
-      names.map(() => undefined),
-    );
-    expect(api.requests).toHaveLength(36);
-    expect(api.maxPrefixesInFlight()).toBe(4);
-  });
-
-  it('shares one read per cluster between callers for a few seconds', async () => {
-    const api = await fake(
-      byPlural({ vmagents: { delayMs: 100, body: list('VMAgent', []) } }),
-    );
-    const server = await start([entry('shared', api.url)]);
-    await Promise.all(Array.from({ length: 5 }, () => getStack(server)));
-    await getStack(server);
-    expect(api.requests).toHaveLength(6);
-  });
-
   it('reads nothing for callers without monitoring.stack.read', async () => {
     const api = await fake(() => undefined);
     const server = await start([entry('denied', api.url)], {
@@ -463,20 +378,5 @@ describe('the readiness helpers', () => {
       ),
     ).toMatch(/does not parse/);
     expect(caDataProblem('%%%')).toMatch(/not a base64-encoded PEM/);
-  });
-
-  it('describe network failures without their message', () => {
-    const refused = Object.assign(
-      new Error(
-        'request to https://10.1.2.3:6443/apis failed, reason: connect ECONNREFUSED',
-      ),
-      { code: 'ECONNREFUSED' },
-    );
-    expect(describeFailure(refused, 5000)).toBe(
-      'cannot reach the Kubernetes API',
-    );
-    expect(describeFailure(new Error('boom http://10.1.2.3'), 5000)).toBe(
-      'cannot read the cluster',
-    );
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The VictoriaMetrics operator's resources per cluster, read from each cluster's Kubernetes API
  * (the clusters and the portal's read-only token of the Kubernetes plugin's config), with the
- * readiness the operator reports in their status. A few clusters at once, a timeout per
- * cluster; whatever goes wrong with a cluster is that cluster's short error, never the page's.
+ * readiness the operator reports in their status. A few clusters at once, every one within the
+ * timeout counted from the request's start (time queued behind the others included); whatever
+ * goes wrong with a cluster is that cluster's short error, never the page's.
  * Each cluster's answer is shared by every caller for a few seconds (CacheService + coalescing).
  */
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
@@ -18,6 +19,7 @@ import {
   VmResourceKind,
   VmResourceStatus,
 } from '@hubspoke/backstage-plugin-monitoring-common';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { CachedRead } from '../lib/cachedRead';
 import { KubernetesClusterConfig } from './kubernetesClusters';
@@ -140,6 +142,33 @@ export function describeFailure(e: unknown, timeoutMs: number): string {
   return 'cannot read the cluster';
 }
 
+const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/\S*/gi;
+// IPv6 (bracketed or not), IPv4 and host:port, each with its port.
+const ADDRESS_LIKE =
+  /\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\b[\w.-]+:\d{2,5}\b/gi;
+
+/**
+ * What to log of a failure that is not the API's answer: node-fetch's message names the request's
+ * URL (`request to https://<api>/apis/...?limit=500 failed, reason: ...`), so only its reason is
+ * kept, with anything URL- or address-like replaced, and the error's code.
+ */
+export function sanitisedCause(e: unknown): { cause: string; code?: string } {
+  const message = String((e as any)?.message ?? e);
+  const reason = /\breason:\s*([\s\S]*)$/.exec(message)?.[1] ?? message;
+  const cause = reason
+    .replace(URL_LIKE, '<url>')
+    .replace(ADDRESS_LIKE, '<address>')
+    .replace(/\b(getaddrinfo [A-Z_]+) \S+/g, '$1 <host>')
+    .trim()
+    .slice(0, 300);
+  const rawCode = (e as any)?.code ?? (e as any)?.cause?.code;
+  const code =
+    typeof rawCode === 'string' && /^[A-Z0-9_]{1,64}$/.test(rawCode)
+      ? rawCode
+      : undefined;
+  return { cause: cause || 'unknown', ...(code ? { code } : {}) };
+}
+
 interface Cluster {
   config: KubernetesClusterConfig;
   api?: CustomObjectsApi;
@@ -168,29 +197,74 @@ export class ClusterResourcesReader {
     });
   }
 
-  /** Every configured cluster's resources, by name; never rejects. */
+  /**
+   * Every configured cluster's resources, by name; never rejects. One deadline for the whole
+   * request, started now: a cluster still queued or in flight when it passes is answered as
+   * timed out (its requests aborted; a queued one is then never asked), so the answer comes
+   * within the timeout whatever the number of clusters.
+   */
   async readAll(): Promise<Map<string, ClusterResources>> {
-    const answers = await Promise.all(
-      this.clusters.map(async cluster => {
-        const { name, url } = cluster.config;
-        const answer = await this.reads
-          .get(`stack:kubernetes:v1:${name}:${url}`, () =>
-            this.limit(() => this.read(cluster)),
-          )
-          .catch(() => ({
-            readAt: new Date().toISOString(),
-            resources: [],
-            error: 'cannot read the cluster',
-          }));
-        return [name, answer] as const;
-      }),
-    );
-    return new Map(answers);
+    const deadline = new AbortController();
+    // Each cluster listens for it while queued, and while read.
+    setMaxListeners(2 * this.clusters.length + 10, deadline.signal);
+    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    try {
+      const answers = await Promise.all(
+        this.clusters.map(async cluster => {
+          const { name, url } = cluster.config;
+          const answer = await this.reads
+            .get(`stack:kubernetes:v1:${name}:${url}`, () =>
+              this.readBy(cluster, deadline.signal),
+            )
+            .catch(() => ({
+              readAt: new Date().toISOString(),
+              resources: [],
+              error: 'cannot read the cluster',
+            }));
+          return [name, answer] as const;
+        }),
+      );
+      return new Map(answers);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  private async read(cluster: Cluster): Promise<ClusterResources> {
-    const { config, api } = cluster;
+  /** One cluster's read, queued for a slot, or its timeout when `deadline` aborts first. */
+  private async readBy(
+    cluster: Cluster,
+    deadline: AbortSignal,
+  ): Promise<ClusterResources> {
     const readAt = new Date();
+    let onDeadline = () => {};
+    const timedOut = new Promise<ClusterResources>(resolve => {
+      onDeadline = () =>
+        resolve({
+          readAt: readAt.toISOString(),
+          resources: [],
+          error: this.failed(cluster.config.name, new ClusterTimeout()),
+        });
+    });
+    if (deadline.aborted) onDeadline();
+    else deadline.addEventListener('abort', onDeadline, { once: true });
+    try {
+      return await Promise.race([
+        timedOut,
+        this.limit(() =>
+          deadline.aborted ? timedOut : this.read(cluster, readAt, deadline),
+        ),
+      ]);
+    } finally {
+      deadline.removeEventListener('abort', onDeadline);
+    }
+  }
+
+  private async read(
+    cluster: Cluster,
+    readAt: Date,
+    deadline: AbortSignal,
+  ): Promise<ClusterResources> {
+    const { config, api } = cluster;
     if (config.problem || !api) {
       return {
         readAt: readAt.toISOString(),
@@ -198,21 +272,17 @@ export class ClusterResourcesReader {
         error: `not read: ${config.problem ?? 'unusable configuration'}`,
       };
     }
+    // This cluster's requests end with the read (or the request's deadline).
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(new ClusterTimeout());
-      }, this.timeoutMs);
-    });
+    const stop = () => abort.abort();
+    deadline.addEventListener('abort', stop, { once: true });
     try {
-      const lists = await Promise.race([
-        Promise.allSettled(
-          VM_OPERATOR_PLURALS.map(p => this.list(api, p.plural, abort.signal)),
-        ),
-        timeout,
-      ]);
+      const lists = await Promise.allSettled(
+        VM_OPERATOR_PLURALS.map(p => this.list(api, p.plural, abort.signal)),
+      );
+      // Past the deadline the caller has the timeout already: its aborted requests are not news.
+      if (deadline.aborted)
+        return { readAt: readAt.toISOString(), resources: [] };
       const nowMs = Date.now();
       const resources: VmResourceStatus[] = [];
       let failure: unknown;
@@ -242,14 +312,8 @@ export class ClusterResourcesReader {
         ...(failure ? { error: this.failed(config.name, failure) } : {}),
         ...(truncated ? { truncated } : {}),
       };
-    } catch (e) {
-      return {
-        readAt: readAt.toISOString(),
-        resources: [],
-        error: this.failed(config.name, e),
-      };
     } finally {
-      clearTimeout(timer);
+      deadline.removeEventListener('abort', stop);
       abort.abort();
     }
   }
@@ -294,7 +358,7 @@ export class ClusterResourcesReader {
       `monitoring: could not read the VictoriaMetrics resources of cluster ${cluster}: ${message}`,
       e instanceof ApiException || e instanceof ClusterTimeout
         ? undefined
-        : { cause: String((e as any)?.message ?? e).slice(0, 300) },
+        : sanitisedCause(e),
     );
     return message;
   }

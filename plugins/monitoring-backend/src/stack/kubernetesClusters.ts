@@ -4,6 +4,7 @@
  * resources through them. Clusters are never declared twice.
  */
 import { Config } from '@backstage/config';
+import { parseDurationMs } from '@hubspoke/backstage-plugin-monitoring-common';
 import { X509Certificate } from 'node:crypto';
 
 /** One configured cluster, checked. */
@@ -102,4 +103,23 @@ export function readKubernetesClusters(
     }
   }
   return [...byName.values()];
+}
+
+/** `monitoring.stack.kubernetesTimeout`: from 100ms to 1m; default 5s. */
+export const DEFAULT_KUBERNETES_TIMEOUT_MS = 5000;
+
+/**
+ * How long the stack waits for the clusters' resources (`monitoring.stack.kubernetesTimeout`,
+ * given `monitoring.stack`); a value outside the grammar or the bounds fails start-up.
+ */
+export function readKubernetesTimeoutMs(config: Config | undefined): number {
+  const raw = config?.getOptionalString('kubernetesTimeout');
+  if (raw === undefined) return DEFAULT_KUBERNETES_TIMEOUT_MS;
+  const ms = parseDurationMs(raw, { units: ['ms', 's', 'm'], compound: true });
+  if (ms === undefined || ms < 100 || ms > 60_000) {
+    throw new Error(
+      'monitoring.stack.kubernetesTimeout must be a duration from 100ms to 1m, e.g. 5s or 1500ms',
+    );
+  }
+  return ms;
 }

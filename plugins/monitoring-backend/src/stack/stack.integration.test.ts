@@ -4,6 +4,8 @@
  * stack's env: the portal's tokens and the stack's CA), and reports exactly what the admin reads
  * with kubectl: kinds, namespaces, names, updateStatus, reason, generation lag. A cluster whose
  * token is wrong is that cluster's error only. Needs the running stack (`npm run stack -- start`).
+ * Other tests' scratch namespaces (`monitoring-test-*`, changing meanwhile) are left out of the
+ * comparison.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -53,6 +55,63 @@ const PLURALS = [
   'vmalertmanagers',
 ];
 const HOLD = 'monitoring-test/hold';
+/** Another test's scratch namespace: its resources come and go while this test compares. */
+const othersScratch = (namespace: string) =>
+  namespace.startsWith('monitoring-test-') && namespace !== scratch;
+
+/**
+ * Drops the HOLD finalizer of a VMAgent (retried; done when it is gone): a VMAgent still held
+ * would keep its namespace Terminating for ever once the namespace is deleted.
+ */
+async function release(namespace: string, name: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const held = await admin.read({
+        apiVersion,
+        kind: 'VMAgent',
+        name,
+        namespace,
+      });
+      const finalizers: string[] = held?.metadata?.finalizers ?? [];
+      if (!finalizers.includes(HOLD)) return;
+      await admin.objects.patch(
+        {
+          apiVersion,
+          kind: 'VMAgent',
+          metadata: {
+            name,
+            namespace,
+            finalizers: finalizers.filter(f => f !== HOLD),
+          },
+        } as any,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
+      );
+      return;
+    } catch (e) {
+      if (attempt === 5)
+        throw new Error(
+          `prod-cluster: could not remove the finalizer ${HOLD} of VMAgent ${namespace}/${name} (kubectl patch vmagent ${name} -n ${namespace} --type=merge -p '{"metadata":{"finalizers":null}}'): ${e}`,
+        );
+      await sleep(1000);
+    }
+  }
+}
+
+/** Held VMAgents of earlier runs whose namespace is being deleted (a run cut short, then its namespace deleted by hand): released. */
+async function releaseEarlierRuns() {
+  const agents = await admin.objects.list(apiVersion, 'VMAgent');
+  for (const o of agents.items) {
+    const { name, namespace, finalizers } = o.metadata ?? {};
+    if (!name || !othersScratch(namespace ?? '')) continue;
+    if (!finalizers?.includes(HOLD)) continue;
+    const ns = await admin.core.readNamespace({ name: namespace! });
+    if (ns.metadata?.deletionTimestamp) await release(namespace!, name);
+  }
+}
 
 /** app-config.yaml's blocks with `${VAR}` from the stack's env, as `npm start` runs the app. */
 function appConfig(): { kubernetes: any; monitoring: any } {
@@ -92,19 +151,21 @@ async function kubectlResources(c: LocalKubeCluster) {
   const list = JSON.parse(
     await kubectl('get', plurals.join(','), '-A', '-o=json'),
   );
-  return list.items.map((o: any) => {
-    const { generation } = o.metadata;
-    const observed = o.status?.observedGeneration;
-    return {
-      kind: o.kind,
-      namespace: o.metadata.namespace,
-      name: o.metadata.name,
-      updateStatus: o.status?.updateStatus || null,
-      reason: o.status?.reason || undefined,
-      createdAt: new Date(o.metadata.creationTimestamp).toISOString(),
-      generationLag: observed === undefined ? null : generation - observed,
-    };
-  });
+  return list.items
+    .filter((o: any) => !othersScratch(o.metadata.namespace))
+    .map((o: any) => {
+      const { generation } = o.metadata;
+      const observed = o.status?.observedGeneration;
+      return {
+        kind: o.kind,
+        namespace: o.metadata.namespace,
+        name: o.metadata.name,
+        updateStatus: o.status?.updateStatus || null,
+        reason: o.status?.reason || undefined,
+        createdAt: new Date(o.metadata.creationTimestamp).toISOString(),
+        generationLag: observed === undefined ? null : generation - observed,
+      };
+    });
 }
 
 type Row = Awaited<ReturnType<typeof kubectlResources>>[number];
@@ -161,7 +222,8 @@ function expectEqualToAdmin(
   expected: Row[],
   readAt: number,
 ) {
-  const got = resources.map(r => ({
+  const shown = resources.filter(r => !othersScratch(r.namespace));
+  const got = shown.map(r => ({
     kind: r.kind,
     namespace: r.namespace,
     name: r.name,
@@ -171,7 +233,7 @@ function expectEqualToAdmin(
     generationLag: r.generationLag,
   }));
   expect([c, sorted(got)]).toEqual([c, expected]);
-  for (const r of resources) {
+  for (const r of shown) {
     const row = expected.find(e => key(e) === key(r as Row))!;
     const age = (readAt - Date.parse(row.createdAt)) / 1000;
     expect([c, key(row), r.health]).toEqual([c, key(row), health(row)]);
@@ -182,6 +244,7 @@ function expectEqualToAdmin(
 beforeAll(async () => {
   if (!clusters.every(c => c.portalToken))
     throw new Error('no portal tokens yet: npm run stack -- start first');
+  await releaseEarlierRuns().catch(() => undefined); // best effort: the stack may be down
   await admin
     .apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: scratch } })
     .catch(e => {
@@ -240,21 +303,10 @@ beforeAll(async () => {
   );
 });
 
+// Runs however the rest ended (a failed or timed-out beforeAll or test included). The finalizer
+// goes first, and the namespace is deleted only once it has: never a namespace stuck Terminating.
 afterAll(async () => {
-  await admin.objects
-    .patch(
-      {
-        apiVersion,
-        kind: 'VMAgent',
-        metadata: { name: 'held', namespace: scratch, finalizers: [] },
-      } as any,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      PatchStrategy.MergePatch,
-    )
-    .catch(() => undefined);
+  await release(scratch, 'held');
   await admin.core.deleteNamespace({ name: scratch }).catch(() => undefined);
 });
 

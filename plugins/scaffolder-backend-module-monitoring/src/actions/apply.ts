@@ -13,7 +13,10 @@ import {
 import { applyClusters } from '../apply/clusterTarget';
 import { RenderSeal } from '../apply/seal';
 import { InitiatorAuthorization } from './initiatorAuthorization';
-import { objectRef } from '@hubspoke/backstage-plugin-monitoring-manifests';
+import {
+  APPLY_FIELD_MANAGER,
+  objectRef,
+} from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { examples } from './apply.examples';
 import { HUB_SIDE_DIR } from './spokeRender';
 import { SECRET_REQUIREMENTS_FILE } from './writeManifests';
@@ -104,7 +107,7 @@ export function createApplyAction(options: ApplyActionOptions) {
               FIELD_MANAGER,
               'fieldManager must be backstage-monitoring or start with backstage-monitoring-',
             )
-            .default('backstage-monitoring')
+            .default(APPLY_FIELD_MANAGER)
             .describe(
               "Server-side apply field manager owning the applied fields: backstage-monitoring, or that name with a -suffix (so apply never writes as another tool's manager)",
             ),
@@ -181,7 +184,7 @@ export function createApplyAction(options: ApplyActionOptions) {
         }),
     },
     async handler(ctx) {
-      const fieldManager = ctx.input.fieldManager ?? 'backstage-monitoring';
+      const fieldManager = ctx.input.fieldManager ?? APPLY_FIELD_MANAGER;
       const force = ctx.input.force ?? false;
       const waitTimeout = ctx.input.waitTimeout ?? '10m';
       const timeoutMs = parseDuration(waitTimeout);

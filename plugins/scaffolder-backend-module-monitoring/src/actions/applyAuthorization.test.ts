@@ -6,13 +6,18 @@
  */
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { KubeEmulator } from '@internal/monitoring-kube-emulator';
+import {
+  startTestKubeCluster,
+  TestKubeCluster,
+} from '@internal/monitoring-local-stack';
 import { mockContext } from '../__testUtils__/actions';
 import {
-  ALL_RESOURCES,
+  auditFrom,
+  CLUSTER_TEST_TIMEOUT_MS,
   configFor,
   HUB_PROVIDED,
   fast,
+  listed,
   renderHub,
 } from '../__testUtils__/apply';
 import {
@@ -23,6 +28,8 @@ import {
 } from '../__testUtils__/authorization';
 import { createApplyAction } from './apply';
 import { createServiceRenderAction } from './serviceRender';
+
+jest.setTimeout(CLUSTER_TEST_TIMEOUT_MS);
 
 const OWNER = 'user:default/shop-owner';
 const STRANGER = 'user:default/search-owner';
@@ -37,7 +44,8 @@ const ownersOnly: Decide = (permission, ref, user) =>
 
 describe('monitoring:apply acts for the initiator', () => {
   const mockDir = createMockDirectory();
-  let emu: KubeEmulator;
+  let cluster: TestKubeCluster;
+  let audit: ReturnType<typeof auditFrom>;
   let workspace: string;
   const { authorization, requests } = testAuthorization({
     entities: [
@@ -47,16 +55,30 @@ describe('monitoring:apply acts for the initiator', () => {
     decide: ownersOnly,
   });
 
-  beforeEach(async () => {
+  beforeAll(async () => {
+    cluster = await startTestKubeCluster({ name: 'infra' });
+    audit = auditFrom(cluster);
+  });
+  afterAll(() => cluster?.stop());
+  beforeEach(() => {
     mockDir.clear();
     requests.length = 0;
-    emu = await KubeEmulator.start({
-      resources: ALL_RESOURCES,
-      autoReady: true,
-    });
     workspace = mockDir.resolve('workspace');
+    audit.reset();
   });
-  afterEach(() => emu.close());
+
+  /** No request of apply's (or the portal's) reached the cluster. */
+  const nothingAsked = async () => {
+    expect(await audit.byApply()).toEqual([]);
+    expect(await audit.byPortal()).toEqual([]);
+  };
+  const vmRules = () =>
+    listed(
+      cluster,
+      'operator.victoriametrics.com/v1beta1',
+      'VMRule',
+      'monitoring',
+    );
 
   const apply = (
     input: Record<string, unknown>,
@@ -67,8 +89,8 @@ describe('monitoring:apply acts for the initiator', () => {
     ctx.task = { id: task };
     return createApplyAction({
       authorization,
-      // `other` is a second name for the same emulator: a cluster the render was not for.
-      config: configFor({ infra: emu, other: emu }),
+      // `other` is a second name for the same cluster: one the render was not for.
+      config: configFor({ infra: cluster, other: cluster }),
       pollInterval: fast,
     }).handler(ctx);
   };
@@ -96,22 +118,19 @@ describe('monitoring:apply acts for the initiator', () => {
       { path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED },
       OWNER,
     );
-    emu.requests.length = 0;
+    audit.reset();
     const path = await renderRules('infra');
     const refused = apply({ path, cluster: 'infra' }, STRANGER);
     await expect(refused).rejects.toThrow(NotAllowedError);
     await expect(refused).rejects.toThrow(
       'user:default/search-owner may not change the alert rules of component:default/payments',
     );
-    expect(emu.requests).toEqual([]);
+    await nothingAsked();
 
     await apply({ path, cluster: 'infra', waitTimeout: '5s' }, OWNER);
-    expect(
-      emu
-        .objects()
-        .filter(o => o.kind === 'VMRule')
-        .map(o => o.metadata.name),
-    ).toContainEqual(expect.stringMatching(/^payments-alerts-[0-9a-f]{6}$/));
+    expect((await vmRules()).map(o => o.metadata.name)).toContainEqual(
+      expect.stringMatching(/^payments-alerts-[0-9a-f]{6}$/),
+    );
     // The component is checked again at apply (rules.write), not the hub cluster's stack.
     expect(requests.at(-1)).toEqual({
       permission: 'monitoring.rules.write',
@@ -125,11 +144,11 @@ describe('monitoring:apply acts for the initiator', () => {
       { path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED },
       OWNER,
     );
-    const hubRule = emu
-      .objects()
-      .find(o => o.kind === 'VMRule' && o.metadata.name === 'hub-service-slo')!;
+    const hubRule = (await vmRules()).find(
+      o => o.metadata.name === 'hub-service-slo',
+    )!;
     expect(hubRule).toBeDefined();
-    emu.requests.length = 0;
+    audit.reset();
     // payments' owner names its rule like the hub's.
     const { ctx, outputs } = mockContext(
       workspace,
@@ -150,9 +169,9 @@ describe('monitoring:apply acts for the initiator', () => {
         'belongs to no catalog entity (the hub or another tool made it), not component:default/payments',
       );
     }
-    const after = emu
-      .objects()
-      .find(o => o.kind === 'VMRule' && o.metadata.name === 'hub-service-slo')!;
+    const after = (await vmRules()).find(
+      o => o.metadata.name === 'hub-service-slo',
+    )!;
     expect(after.spec).toEqual(hubRule.spec);
   });
 
@@ -167,7 +186,7 @@ describe('monitoring:apply acts for the initiator', () => {
     await expect(
       apply({ path, cluster: 'infra' }, OWNER, 'another-task'),
     ).rejects.toThrow('was rendered by another task');
-    expect(emu.requests).toEqual([]);
+    await nothingAsked();
   });
 
   it('refuses a render made without a target cluster', async () => {
@@ -175,7 +194,7 @@ describe('monitoring:apply acts for the initiator', () => {
     await expect(apply({ path, cluster: 'infra' }, OWNER)).rejects.toThrow(
       'was rendered without a target cluster, so it cannot be applied',
     );
-    expect(emu.requests).toEqual([]);
+    await nothingAsked();
   });
 
   it("applies the hub only for the target cluster's owners", async () => {
@@ -184,6 +203,6 @@ describe('monitoring:apply acts for the initiator', () => {
     await expect(refused).rejects.toThrow(
       'user:default/search-owner may not apply the monitoring stack to cluster infra: permission monitoring.stack.write on resource:default/infra was denied',
     );
-    expect(emu.requests).toEqual([]);
+    await nothingAsked();
   });
 });

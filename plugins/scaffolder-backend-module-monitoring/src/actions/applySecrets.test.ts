@@ -1,72 +1,146 @@
-// Over 400 lines: one suite of the Secrets apply creates, sharing the emulator set-up.
 /**
- * `monitoring:apply` with the `kubernetes` secret strategy: it creates the Secrets the rendered
- * objects reference, with one generated password shared by a spoke and the hub, kept on
- * re-runs, and no value anywhere but in the clusters.
+ * `monitoring:apply` with the `kubernetes` secret strategy, for a spoke admitted on the hub (two
+ * real clusters): it creates the Secrets the rendered objects reference, with one generated
+ * password shared by the spoke and the hub, kept on re-runs, and no value anywhere but in the
+ * clusters. Each test renders its spoke into a namespace (and under a cluster name) of its own.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { PatchStrategy } from '@kubernetes/client-node';
 import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+  BIN,
+  startTestKubeCluster,
+  TestKubeCluster,
+} from '@internal/monitoring-local-stack';
+import { stringify } from 'yaml';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import {
-  ALL_RESOURCES,
-  HUB_PROVIDED,
-  HUB_PROVIDED_VALUES,
-  applyPatches,
+  auditFrom,
+  CLUSTER_TEST_TIMEOUT_MS,
   configFor,
   fast,
-  renderHub,
+  listed,
+  removeNodeExporters,
   renderSpoke,
-  reseal,
 } from '../__testUtils__/apply';
-import { KubeEmulator } from '@internal/monitoring-kube-emulator';
 import { createApplyAction } from './apply';
 import { testAuthorization } from '../__testUtils__/authorization';
+
+jest.setTimeout(CLUSTER_TEST_TIMEOUT_MS);
 
 /** The initiator may do anything: these tests are about apply itself. */
 const allowAll = testAuthorization().authorization;
 
 const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
 
-describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
-  const mockDir = createMockDirectory();
-  let hub: KubeEmulator;
-  let spoke: KubeEmulator;
-  let workspace: string;
+/** The spokes' namespaces (and cluster names), one per test. */
+const SPOKES = ['admits', 'kept', 'reused', 'foreign', 'empty', 'none', 'ext'];
 
-  beforeEach(async () => {
-    mockDir.clear();
-    workspace = mockDir.resolve('workspace');
-    hub = await KubeEmulator.start({
-      resources: ALL_RESOURCES,
-      autoReady: true,
-    });
-    spoke = await KubeEmulator.start({
-      resources: ALL_RESOURCES,
-      autoReady: true,
-    });
+/** The External Secrets Operator's ExternalSecret kind, as far as these tests need it. */
+const EXTERNAL_SECRET_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'externalsecrets.external-secrets.io' },
+  spec: {
+    group: 'external-secrets.io',
+    names: {
+      kind: 'ExternalSecret',
+      listKind: 'ExternalSecretList',
+      plural: 'externalsecrets',
+      singular: 'externalsecret',
+    },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1beta1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                'x-kubernetes-preserve-unknown-fields': true,
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+describe('monitoring:apply creates the Secrets of a spoke (kubernetes strategy)', () => {
+  const mockDir = createMockDirectory();
+  const workspace = mockDir.resolve('workspace');
+  let hub: TestKubeCluster;
+  let spoke: TestKubeCluster;
+
+  beforeAll(async () => {
+    [hub, spoke] = await Promise.all([
+      startTestKubeCluster({
+        name: 'infra',
+        applyNamespaces: ['monitoring', ...SPOKES],
+      }),
+      startTestKubeCluster({
+        name: 'prod-eu-1',
+        applyNamespaces: ['monitoring', ...SPOKES],
+      }),
+    ]);
+    // The hub is running: its namespace exists.
+    await hub.admin.objects.patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'monitoring' },
+      } as any,
+      undefined,
+      undefined,
+      'kubectl',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
   });
-  afterEach(async () => {
-    await hub.close();
-    await spoke.close();
-  });
+  afterAll(() => Promise.all([hub?.stop(), spoke?.stop()]));
+  // Each spoke's node-exporter takes the nodes' host ports.
+  afterEach(() => removeNodeExporters(spoke));
 
   const action = () =>
     createApplyAction({
       authorization: allowAll,
-      config: configFor({ infra: hub, 'prod-eu-1': spoke }),
+      config: configFor(
+        { infra: hub, 'prod-eu-1': spoke },
+        { allowedNamespaces: ['monitoring', ...SPOKES] },
+      ),
       pollInterval: fast,
     });
+
+  /** Renders a spoke named `name` into namespace `name` (sealed for prod-eu-1 and infra). */
+  async function spokeNamed(name: string, extra: Record<string, unknown> = {}) {
+    const rendered = await renderSpoke(
+      workspace,
+      { clusterName: name, namespace: name, ...extra },
+      { cluster: 'prod-eu-1', hubCluster: 'infra' },
+    );
+    return {
+      ...rendered,
+      input: {
+        path: rendered.outputPath,
+        cluster: 'prod-eu-1',
+        hubCluster: 'infra',
+      },
+      spokeReq: rendered.secrets.find(r => r.cluster === 'spoke')!,
+      hubReq: rendered.secrets.find(r => r.cluster === 'hub')!,
+    };
+  }
 
   /** Runs the action, recording every log line (any level) and every checkpoint. */
   async function run(input: Record<string, unknown>) {
     const m = mockContext(workspace, input);
-    const lines: string[] = [...m.logged];
+    const lines: string[] = [];
     for (const level of ['warn', 'error', 'debug'] as const) {
       jest
         .spyOn(m.ctx.logger, level)
@@ -85,109 +159,25 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
     return { ...m, lines: () => [...m.logged, ...lines], checkpoints };
   }
 
-  /** A spoke joins a running hub: its namespace exists. */
-  const hubRunning = () =>
-    KubernetesObjectApi.makeApiClient(hub.kubeConfig()).patch(
-      {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'monitoring' },
-      } as any,
-      undefined,
-      undefined,
-      'kubectl',
-      false,
-      PatchStrategy.ServerSideApply,
-    );
-
-  const secret = (emu: KubeEmulator, ns: string, name: string) =>
-    emu.get('v1', 'Secret', ns, name);
-
-  it('admits a spoke: one generated password on both sides, hub side first, no value outside the clusters', async () => {
-    await hubRunning();
-    const rendered = await renderSpoke(workspace);
-    const { outputs, lines, checkpoints } = await run({
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
+  const secret = (cluster: TestKubeCluster, ns: string, name: string) =>
+    cluster.admin.read({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: ns,
+      name,
     });
-
-    const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
-    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
-    const spokeSecret = secret(spoke, spokeReq.namespace, spokeReq.name)!;
-    const hubSideSecret = secret(hub, hubReq.namespace, hubReq.name)!;
-    const password = decode(spokeSecret.data.password);
-    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(decode(hubSideSecret.data.password)).toBe(password);
-    // The username is the non-secret identifier the hub's VMUser names.
-    const vmUser = hub.objects().find(o => o.kind === 'VMUser')!;
-    expect(decode(spokeSecret.data.username)).toBe(vmUser.spec.username);
-    expect(spokeSecret.metadata.labels).toEqual({
-      'monitoring.backstage.io/created-by': 'monitoring-apply',
-    });
-    expect(vmUser.spec.passwordRef).toEqual({
-      name: hubReq.name,
-      key: 'password',
-    });
-
-    // Hub side first: every hub object is applied before the first spoke object.
-    const clusters = outputs.applied.map((a: any) => a.cluster);
-    expect(clusters.lastIndexOf('infra')).toBeLessThan(
-      clusters.indexOf('prod-eu-1'),
-    );
-    expect(outputs.applied).toContainEqual({
-      object: `Secret/${spokeReq.namespace}/${spokeReq.name}`,
-      cluster: 'prod-eu-1',
-      result: 'created',
-    });
-
-    // The value is nowhere but in the clusters: not in the workspace, the log, the outputs or the
-    // task state the checkpoints keep.
-    const everywhere = [
-      ...listFiles(workspace).map(f =>
-        fs.readFileSync(path.join(workspace, f), 'utf8'),
-      ),
-      ...lines(),
-      JSON.stringify(outputs),
-      JSON.stringify(checkpoints),
-    ].join('\n');
-    expect(everywhere).not.toContain(password);
-    expect(everywhere).not.toContain(spokeSecret.data.password);
-    expect(checkpoints.every(c => typeof c.value === 'string')).toBe(true);
-    expect(lines()).toContain(
-      `applied Secret ${spokeReq.namespace}/${spokeReq.name} (created) in cluster prod-eu-1`,
-    );
-  });
-
-  it('keeps the passwords on a re-run, reporting the Secrets unchanged', async () => {
-    await hubRunning();
-    const rendered = await renderSpoke(workspace);
-    const input = {
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
-    };
-    await run(input);
-    const req = rendered.secrets.find(r => r.cluster === 'spoke')!;
-    const first = secret(spoke, req.namespace, req.name)!;
-    const { outputs } = await run(input);
-    const again = secret(spoke, req.namespace, req.name)!;
-    expect(again.data).toEqual(first.data);
-    expect(again.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
-    expect(
-      outputs.applied
-        .filter((a: any) => a.object.startsWith('Secret/'))
-        .map((a: any) => a.result),
-    ).toEqual(['unchanged', 'unchanged']);
-  });
+  const password = async (
+    cluster: TestKubeCluster,
+    req: { namespace: string; name: string },
+  ) => decode((await secret(cluster, req.namespace, req.name))!.data.password);
 
   /** Puts a Secret into the hub as `manager`, optionally with the label apply puts on its own. */
-  async function hubSecret(
+  const hubSecret = (
     name: string,
-    password: string,
+    value: string,
     opts: { manager: string; createdByApply: boolean },
-  ) {
-    await KubernetesObjectApi.makeApiClient(hub.kubeConfig()).patch(
+  ) =>
+    hub.admin.objects.patch(
       {
         apiVersion: 'v1',
         kind: 'Secret',
@@ -202,7 +192,7 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
               }
             : {}),
         },
-        data: { password: Buffer.from(password).toString('base64') },
+        data: { password: Buffer.from(value).toString('base64') },
       } as any,
       undefined,
       undefined,
@@ -210,381 +200,179 @@ describe('monitoring:apply creates the Secrets (kubernetes strategy)', () => {
       false,
       PatchStrategy.ServerSideApply,
     );
-  }
+
+  it('admits a spoke: one generated password on both sides, hub side first, no value outside the clusters', async () => {
+    const s = await spokeNamed('admits');
+    const { outputs, lines, checkpoints } = await run(s.input);
+
+    const spokeSecret = (await secret(
+      spoke,
+      s.spokeReq.namespace,
+      s.spokeReq.name,
+    ))!;
+    const value = decode(spokeSecret.data.password);
+    expect(value).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await password(hub, s.hubReq)).toBe(value);
+    // The username is the non-secret identifier the hub's VMUser names.
+    const vmUser = (
+      await listed(
+        hub,
+        'operator.victoriametrics.com/v1beta1',
+        'VMUser',
+        'monitoring',
+      )
+    ).find(u => u.metadata.name === 'hub-spoke-admits')!;
+    expect(decode(spokeSecret.data.username)).toBe(vmUser.spec.username);
+    expect(spokeSecret.metadata.labels).toEqual({
+      'monitoring.backstage.io/created-by': 'monitoring-apply',
+    });
+    expect(vmUser.spec.passwordRef).toEqual({
+      name: s.hubReq.name,
+      key: 'password',
+    });
+
+    // Hub side first: every hub object is applied before the first spoke object.
+    const clusters = outputs.applied.map((a: any) => a.cluster);
+    expect(clusters.lastIndexOf('infra')).toBeLessThan(
+      clusters.indexOf('prod-eu-1'),
+    );
+    expect(outputs.applied).toContainEqual({
+      object: `Secret/admits/${s.spokeReq.name}`,
+      cluster: 'prod-eu-1',
+      result: 'created',
+    });
+
+    // The value is nowhere but in the clusters: not in the workspace, the log, the outputs or the
+    // task state the checkpoints keep.
+    const everywhere = [
+      ...listFiles(workspace).map(f =>
+        fs.readFileSync(path.join(workspace, f), 'utf8'),
+      ),
+      ...lines(),
+      JSON.stringify(outputs),
+      JSON.stringify(checkpoints),
+    ].join('\n');
+    expect(everywhere).not.toContain(value);
+    expect(everywhere).not.toContain(spokeSecret.data.password);
+    expect(checkpoints.every(c => typeof c.value === 'string')).toBe(true);
+    expect(lines()).toContain(
+      `applied Secret admits/${s.spokeReq.name} (created) in cluster prod-eu-1`,
+    );
+  });
+
+  it('keeps the passwords on a re-run, reporting the Secrets unchanged', async () => {
+    const s = await spokeNamed('kept');
+    await run(s.input);
+    const first = (await secret(spoke, 'kept', s.spokeReq.name))!;
+    const { outputs } = await run(s.input);
+    const again = (await secret(spoke, 'kept', s.spokeReq.name))!;
+    expect(again.data).toEqual(first.data);
+    expect(again.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    expect(
+      outputs.applied
+        .filter((a: any) => a.object.startsWith('Secret/'))
+        .map((a: any) => a.result),
+    ).toEqual(['unchanged', 'unchanged']);
+  });
 
   it('re-uses a password it created on one side and repairs the other', async () => {
-    const rendered = await renderSpoke(workspace);
-    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
-    await hubRunning();
-    await hubSecret(hubReq.name, 'existing-hub-password', {
+    const s = await spokeNamed('reused');
+    await hubSecret(s.hubReq.name, 'existing-hub-password', {
       manager: 'backstage-monitoring',
       createdByApply: true,
     });
-    await run({
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
-    });
-    const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
-    expect(
-      decode(secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password),
-    ).toBe('existing-hub-password');
-    expect(
-      decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password),
-    ).toBe('existing-hub-password');
+    await run(s.input);
+    expect(await password(spoke, s.spokeReq)).toBe('existing-hub-password');
+    expect(await password(hub, s.hubReq)).toBe('existing-hub-password');
   });
 
-  it('never copies a Secret it did not create, and an empty password is replaced', async () => {
-    const rendered = await renderSpoke(workspace);
-    const hubReq = rendered.secrets.find(r => r.cluster === 'hub')!;
-    const spokeReq = rendered.secrets.find(r => r.cluster === 'spoke')!;
-    await hubRunning();
-    // Someone else's Secret of the same name: its value must not travel to the spoke; applying
-    // over it is a conflict with its owner, found before anything changes.
-    await hubSecret(hubReq.name, 'someone-elses-password', {
+  it('never copies a Secret it did not create: a conflict with its owner, found before anything changes; forced, a new password', async () => {
+    const s = await spokeNamed('foreign');
+    // Someone else's Secret of the same name: its value must not travel to the spoke.
+    await hubSecret(s.hubReq.name, 'someone-elses-password', {
       manager: 'kubectl',
       createdByApply: false,
     });
-    const { ctx } = mockContext(workspace, {
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
-    });
-    await expect(action().handler(ctx)).rejects.toThrow(
-      /conflict with field manager "kubectl" on \.data\.password/,
+    const audits = [auditFrom(hub), auditFrom(spoke)];
+    await expect(
+      action().handler(mockContext(workspace, s.input).ctx),
+    ).rejects.toThrow(
+      /^server dry-run of Secret\/monitoring\/hub-vmuser-spoke-foreign in cluster infra: conflict with field manager "kubectl" on \.data\.password/,
     );
-    expect(spoke.objects()).toEqual([]);
+    for (const audit of audits) expect(await audit.applies()).toEqual([]);
     // Taking the field over (force) sets a new password on both sides, not the one found.
-    await run({
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
-      force: true,
-    });
-    const taken = decode(
-      secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password,
-    );
+    await run({ ...s.input, force: true });
+    const taken = await password(spoke, s.spokeReq);
     expect(taken).not.toBe('someone-elses-password');
-    expect(
-      decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password),
-    ).toBe(taken);
+    expect(await password(hub, s.hubReq)).toBe(taken);
+  });
 
-    // One of its own, but empty: a new password on both sides.
-    await hub.close();
-    hub = await KubeEmulator.start({
-      resources: ALL_RESOURCES,
-      autoReady: true,
-    });
-    await hubRunning();
-    await hubSecret(hubReq.name, '', {
+  it('replaces an empty password of its own on both sides', async () => {
+    const s = await spokeNamed('empty');
+    await hubSecret(s.hubReq.name, '', {
       manager: 'backstage-monitoring',
       createdByApply: true,
     });
-    await run({
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
-    });
-    const password = decode(
-      secret(spoke, spokeReq.namespace, spokeReq.name)!.data.password,
-    );
-    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(
-      decode(secret(hub, hubReq.namespace, hubReq.name)!.data.password),
-    ).toBe(password);
+    await run(s.input);
+    const value = await password(spoke, s.spokeReq);
+    expect(value).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await password(hub, s.hubReq)).toBe(value);
   });
 
-  it("creates the hub's Secrets with the provided values and generated passwords", async () => {
-    const rendered = await renderHub(workspace);
-    const { lines } = await run({
-      path: 'hub',
-      cluster: 'infra',
-      secretValues: HUB_PROVIDED,
-    });
-    const db = secret(hub, 'monitoring', 'hub-grafana-database')!;
-    expect(
-      Object.fromEntries(
-        Object.entries<string>(db.data).map(([k, v]) => [k, decode(v)]),
-      ),
-    ).toEqual(HUB_PROVIDED_VALUES['monitoring/hub-grafana-database']);
-    const admin = secret(hub, 'monitoring', 'hub-grafana-admin')!;
-    expect(decode(admin.data['admin-user'])).toBe('admin');
-    const portal = decode(
-      secret(hub, 'monitoring', 'hub-vmuser-portal')!.data.password,
-    );
-    const grafana = decode(
-      secret(hub, 'monitoring', 'hub-vmuser-grafana')!.data.password,
-    );
-    expect(portal).not.toBe(grafana);
-    expect(hub.objects().filter(o => o.kind === 'Secret')).toHaveLength(
-      rendered.secrets.length,
-    );
-    const log = lines().join('\n');
-    for (const v of [
-      portal,
-      grafana,
-      HUB_PROVIDED_VALUES['monitoring/hub-grafana-database'].password,
-    ]) {
-      expect(log).not.toContain(v);
-    }
-  });
-
-  it('refuses before changing anything when values only the operator has are missing', async () => {
-    await renderHub(workspace);
-    const { ctx } = mockContext(workspace, {
-      path: 'hub',
-      cluster: 'infra',
-      // An empty value (an unset template secret) counts as not given.
-      secretValues: [
-        {
-          secret: 'monitoring/hub-grafana-database',
-          values: {
-            host: 'pg:5432',
-            database: 'grafana',
-            user: 'grafana',
-            password: '',
-          },
-        },
-      ],
-    });
-    const p = action().handler(ctx);
-    await expect(p).rejects.toThrow(InputError);
-    await expect(p).rejects.toThrow(
-      'These Secrets need values only the operator has: monitoring/hub-grafana-database in cluster infra (password); monitoring/hub-alertmanager in cluster infra (alertmanager.yaml)',
-    );
-    expect(applyPatches(hub)).toEqual([]);
-    expect(hub.objects()).toEqual([]);
-  });
-
-  it('takes operator-provided values that already exist in the cluster', async () => {
-    await renderHub(workspace);
-    await run({ path: 'hub', cluster: 'infra', secretValues: HUB_PROVIDED });
-    // A second run without secretValues finds them in the cluster.
-    const { outputs } = await run({ path: 'hub', cluster: 'infra' });
-    expect(outputs.applied.every((a: any) => a.result === 'unchanged')).toBe(
-      true,
-    );
-  });
-
-  it.each([
-    [
-      'a spoke without hubCluster',
-      async () => ({
-        path: (await renderSpoke(workspace)).outputPath,
-        cluster: 'prod-eu-1',
-      }),
-      /needs Secrets on both the spoke and the hub .* set hubCluster/,
-    ],
-    [
-      'hubCluster for a hub',
-      async () => {
-        await renderHub(workspace);
-        return {
-          path: 'hub',
-          cluster: 'infra',
-          hubCluster: 'infra',
-          secretValues: HUB_PROVIDED,
-        };
-      },
-      'hubCluster is set, but "hub" has no hub-side/ folder',
-    ],
-    [
-      'secretValues for a key no Secret has',
-      async () => {
-        await renderHub(workspace);
-        return {
-          path: 'hub',
-          cluster: 'infra',
-          secretValues: [
-            ...HUB_PROVIDED,
-            { secret: 'monitoring/hub-grafana-admin', values: { token: 'x' } },
-          ],
-        };
-      },
-      'secretValues names keys no rendered Secret has: monitoring/hub-grafana-admin key token',
-    ],
-    [
-      'secretValues for a generated key',
-      async () => {
-        await renderHub(workspace);
-        return {
-          path: 'hub',
-          cluster: 'infra',
-          secretValues: [
-            ...HUB_PROVIDED,
-            {
-              secret: 'monitoring/hub-vmuser-portal',
-              values: { password: 'chosen' },
-            },
-          ],
-        };
-      },
-      'secretValues sets keys that are generated or fixed, not provided by the operator: monitoring/hub-vmuser-portal key password',
-    ],
-    [
-      'a malformed secret-requirements.json',
-      async () => {
-        await renderHub(workspace);
-        fs.writeFileSync(
-          path.join(
-            workspace,
-            'hub',
-            '.monitoring',
-            'secret-requirements.json',
-          ),
-          '[{"cluster":"moon"}]',
-        );
-        reseal(path.join(workspace, 'hub'));
-        return { path: 'hub', cluster: 'infra' };
-      },
-      /hub\/.monitoring\/secret-requirements.json: 0.cluster: Invalid enum value/,
-    ],
-  ])(
-    'rejects %s with an InputError, applying nothing',
-    async (_what, setup, message) => {
-      const { ctx } = mockContext(workspace, await setup());
-      const p = action().handler(ctx);
-      await expect(p).rejects.toThrow(InputError);
-      await expect(p).rejects.toThrow(message);
-      expect(applyPatches(hub)).toEqual([]);
-      expect(applyPatches(spoke)).toEqual([]);
-    },
-  );
-
-  describe('creates Secrets only inside its lane', () => {
-    /** The hub's secret-requirements.json with its third Secret moved to kube-system, sealed. */
-    const strayRequirement = async () => {
-      await renderHub(workspace);
-      const file = path.join(
-        workspace,
-        'hub',
-        '.monitoring',
-        'secret-requirements.json',
-      );
-      const reqs = JSON.parse(fs.readFileSync(file, 'utf8'));
-      reqs[2].namespace = 'kube-system';
-      fs.writeFileSync(file, JSON.stringify(reqs));
-      reseal(path.join(workspace, 'hub')); // refused even when sealed
-      return `kube-system/${reqs[2].name}`;
-    };
-    const refusal = async (
-      a: ReturnType<typeof createApplyAction>,
-      input: Record<string, unknown>,
-    ) => {
-      const p = a.handler(mockContext(workspace, input).ctx);
-      const err = await p.then(
-        () => undefined,
-        e => e,
-      );
-      expect(hub.requests).toEqual([]);
-      expect(spoke.requests).toEqual([]);
-      return err;
-    };
-
-    it("refuses a Secret to create outside the cluster's allowedNamespaces, naming it and the cluster", async () => {
-      const secretRef = await strayRequirement();
-      const err = await refusal(action(), {
-        path: 'hub',
-        cluster: 'infra',
-        secretValues: HUB_PROVIDED,
-      });
-      expect(err).toBeInstanceOf(NotAllowedError);
-      expect(err.message).toBe(
-        `Secret ${secretRef} (created from .monitoring/secret-requirements.json) is outside the namespaces monitoring:apply may write into in cluster infra (monitoring: monitoring.apply.clusters[].allowedNamespaces); nothing was applied`,
-      );
-    });
-
-    it('refuses, where kube-system is allowed, a Secret outside the namespaces of the rendered objects', async () => {
-      await strayRequirement();
-      const wide = createApplyAction({
-        authorization: allowAll,
-        config: configFor(
-          { infra: hub, 'prod-eu-1': spoke },
-          { allowedNamespaces: ['monitoring', 'kube-system'] },
-        ),
-        pollInterval: fast,
-      });
-      const err = await refusal(wide, {
-        path: 'hub',
-        cluster: 'infra',
-        secretValues: HUB_PROVIDED,
-      });
-      expect(err).toBeInstanceOf(InputError);
-      expect(err.message).toMatch(
-        /secret-requirements.json names Secrets outside the namespaces of the objects for cluster infra: kube-system\//,
-      );
-    });
-
-    it("refuses the hub side of a spoke outside the hub cluster's own allowedNamespaces", async () => {
-      const rendered = await renderSpoke(
-        workspace,
-        {},
-        { cluster: 'prod-eu-1', hubCluster: 'infra' },
-      );
-      const data = (configFor({ infra: hub, 'prod-eu-1': spoke }) as any).get();
-      data.monitoring.apply.clusters[0].allowedNamespaces = ['observability'];
-      const err = await refusal(
-        createApplyAction({
-          authorization: allowAll,
-          config: mockServices.rootConfig({ data }),
-          pollInterval: fast,
-        }),
-        {
-          path: rendered.outputPath,
-          cluster: 'prod-eu-1',
-          hubCluster: 'infra',
-        },
-      );
-      expect(err).toBeInstanceOf(NotAllowedError);
-      expect(err.message).toMatch(
-        /^VMUser monitoring\/\S+ is outside the namespaces monitoring:apply may write into in cluster infra \(observability: .*, and 1 more: Secret monitoring\/\S+ \(created from .monitoring\/secret-requirements.json\); nothing was applied$/,
-      );
-    });
-  });
-
-  it('creates no Secret with createSecrets false, in a dry run, or with the external-secrets strategy', async () => {
-    await hubRunning();
-    hub.requests.length = 0;
-    const rendered = await renderSpoke(workspace);
-    const input = {
-      path: rendered.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
-    };
-    const dry = mockContext(workspace, input, true);
+  it('creates no Secret in a dry run, with createSecrets false, or with the external-secrets strategy', async () => {
+    const s = await spokeNamed('none');
+    const audits = [auditFrom(hub), auditFrom(spoke)];
+    const dry = mockContext(workspace, s.input, true);
     await action().handler(dry.ctx);
     expect(
       dry.outputs.applied.filter((a: any) => a.object.startsWith('Secret/')),
     ).toHaveLength(2);
-    expect(
-      hub
-        .objects()
-        .concat(spoke.objects())
-        .filter(o => o.kind !== 'Namespace'),
-    ).toEqual([]);
-    expect(applyPatches(hub).concat(applyPatches(spoke))).toEqual([]);
+    for (const audit of audits) expect(await audit.byApply()).toEqual([]);
 
-    await run({ ...input, createSecrets: false });
-    expect(
-      hub
-        .objects()
-        .concat(spoke.objects())
-        .filter(o => o.kind === 'Secret'),
-    ).toEqual([]);
+    await run({ ...s.input, createSecrets: false });
+    expect(await secret(spoke, 'none', s.spokeReq.name)).toBeUndefined();
+    expect(await secret(hub, 'monitoring', s.hubReq.name)).toBeUndefined();
+    expect(await listed(spoke, 'v1', 'Secret', 'none')).toEqual([]);
 
-    const external = await renderSpoke(
-      workspace,
-      { clusterName: 'dev-1', secretStrategy: 'external-secrets' },
-      { cluster: 'prod-eu-1' },
-    );
-    await run({
-      path: external.outputPath,
-      cluster: 'prod-eu-1',
-      hubCluster: 'infra',
+    // Where the External Secrets Operator runs, its ExternalSecret makes the Secret instead.
+    await removeNodeExporters(spoke);
+    for (const c of [hub, spoke])
+      execFileSync(
+        BIN.kubectl,
+        [
+          `--kubeconfig=${c.adminKubeconfig}`,
+          'apply',
+          '--server-side',
+          '-f',
+          '-',
+        ],
+        { input: stringify(EXTERNAL_SECRET_CRD), timeout: 60_000 },
+      );
+    const external = await spokeNamed('ext', {
+      secretStrategy: 'external-secrets',
     });
-    expect(spoke.objects().filter(o => o.kind === 'Secret')).toEqual([]);
+    await run(external.input);
+    expect(await listed(spoke, 'v1', 'Secret', 'ext')).toEqual([]);
     expect(
-      spoke.objects().filter(o => o.kind === 'ExternalSecret'),
+      await listed(
+        spoke,
+        'external-secrets.io/v1beta1',
+        'ExternalSecret',
+        'ext',
+      ),
     ).toHaveLength(1);
+    expect(
+      (
+        await listed(
+          hub,
+          'external-secrets.io/v1beta1',
+          'ExternalSecret',
+          'monitoring',
+        )
+      ).map(e => e.metadata.name),
+    ).toEqual(['hub-vmuser-spoke-ext']);
+    expect(await secret(hub, 'monitoring', 'hub-vmuser-spoke-ext')).toBe(
+      undefined,
+    );
   });
 });

@@ -13,6 +13,7 @@ import {
 import { isObjectNotFound, mapKubeError, missingNamespace } from './kubeErrors';
 import { needsReadiness, notReadyReason } from './readiness';
 import { LiveSecret, liveSecret } from './secretValues';
+import { explainWait } from './waitReasons';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -54,6 +55,37 @@ function stableJson(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Whether an apply left the object as it was: the same resourceVersion, or (when a controller
+ * wrote its status in between) the same object but for its status, resourceVersion and the
+ * times and status entries of its managed fields.
+ */
+function unchangedBy(
+  before: Record<string, any>,
+  after: Record<string, any>,
+): boolean {
+  if (before.metadata?.resourceVersion === after.metadata?.resourceVersion)
+    return true;
+  const content = (o: Record<string, any>) => {
+    const { status: _status, ...rest } = o;
+    const {
+      resourceVersion: _rv,
+      managedFields,
+      ...metadata
+    } = o.metadata ?? {};
+    return stableJson({
+      ...rest,
+      metadata: {
+        ...metadata,
+        managedFields: (managedFields ?? [])
+          .filter((m: { subresource?: string }) => !m.subresource)
+          .map(({ time: _time, ...m }: { time?: unknown }) => m),
+      },
+    });
+  };
+  return content(before) === content(after);
 }
 
 /** `VMCluster monitoring/hub` or `Namespace monitoring`. */
@@ -111,22 +143,19 @@ export class Applier {
       }
     }
     if (skipped.length > 0) {
+      const namespaces = [...new Set(skipped.map(r => r.split('/')[1]))];
       this.opts.logger.info(
-        `Server dry-run skipped ${skipped.length} objects in namespaces this set creates (checked after the namespace exists)`,
+        `Server dry-run skipped ${skipped.length} objects in namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')}, ` +
+          `which this set creates (the API server checks them when they are applied, after the namespace): ` +
+          `${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? `, and ${skipped.length - 5} more` : ''}`,
       );
     }
     return { checked: objects.length - skipped.length, skipped };
   }
 
-  private async liveOf(obj: K8sObject): Promise<
-    | {
-        metadata?: {
-          resourceVersion?: string;
-          annotations?: Record<string, string>;
-        };
-      }
-    | undefined
-  > {
+  private async liveOf(
+    obj: K8sObject,
+  ): Promise<Record<string, any> | undefined> {
     try {
       return await this.opts.client.read({
         apiVersion: obj.apiVersion,
@@ -174,21 +203,40 @@ export class Applier {
           'choose another ruleName',
       );
     }
-    const before = live?.metadata?.resourceVersion;
-    let after: string | undefined;
+    let applied: Record<string, any>;
     try {
-      const applied = await this.patch(obj, false);
-      after = applied.metadata?.resourceVersion;
+      applied = (await this.patch(obj, false)) as Record<string, any>;
     } catch (err) {
       throw this.map(err, obj, 'applying');
     }
-    if (before === undefined) return 'created';
-    return before === after ? 'unchanged' : 'configured';
+    if (!live) return 'created';
+    return unchangedBy(live, applied) ? 'unchanged' : 'configured';
+  }
+
+  /** Why the object is not ready (with what stands in its way), or undefined when it is. */
+  private async notReady(obj: K8sObject): Promise<string | undefined> {
+    let live: Record<string, any>;
+    try {
+      live = (await this.opts.client.read({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        metadata: {
+          name: obj.metadata.name,
+          namespace: obj.metadata.namespace,
+        },
+      })) as Record<string, any>;
+    } catch (err) {
+      return this.map(err, obj, 'reading').message;
+    }
+    const reason = notReadyReason(live);
+    if (!reason) return undefined;
+    const findings = await explainWait(this.opts.client, live);
+    return [reason, ...findings].join('; ');
   }
 
   /**
-   * Polls the objects that report readiness until all are ready or `timeoutMs` passed; returns the
-   * objects still not ready (with why).
+   * Polls the objects that report readiness until all are ready or `timeoutMs` passed, logging
+   * each object's reason whenever it changes; returns the objects still not ready (with why).
    */
   async waitReady(
     objects: K8sObject[],
@@ -202,22 +250,11 @@ export class Applier {
     for (;;) {
       const still: K8sObject[] = [];
       for (const obj of pending) {
-        let reason: string | undefined;
-        try {
-          const live = await this.opts.client.read({
-            apiVersion: obj.apiVersion,
-            kind: obj.kind,
-            metadata: {
-              name: obj.metadata.name,
-              namespace: obj.metadata.namespace,
-            },
-          });
-          reason = notReadyReason(live as Record<string, any>);
-        } catch (err) {
-          reason = this.map(err, obj, 'reading').message;
-        }
+        const reason = await this.notReady(obj);
         if (reason) {
           still.push(obj);
+          if (reasons.get(obj) !== reason)
+            this.opts.logger.info(`waiting for ${displayRef(obj)}: ${reason}`);
           reasons.set(obj, reason);
         } else {
           this.opts.logger.info(`ready ${displayRef(obj)}`);

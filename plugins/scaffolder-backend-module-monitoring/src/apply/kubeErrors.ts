@@ -63,6 +63,18 @@ export function missingNamespace(err: unknown): string | undefined {
 }
 
 const SAFE_TOKEN = /^[\w.:/\-[\]]+$/;
+/**
+ * The parts of the API server's authorization refusal that are named in the error: the user when
+ * it is a ServiceAccount (not a secret: its namespace and name), the verb and the resource.
+ * Anything else in the Status message is left out.
+ */
+const FORBIDDEN =
+  /^\S{1,253} "[^"]{0,253}" is forbidden: User "([^"]{1,300})" cannot ([a-z]{1,32}) resource "([a-z0-9-]{1,63}(?:\/[a-z0-9-]{1,63})?)" in API group "([a-z0-9.-]{0,253})"/;
+const SERVICE_ACCOUNT =
+  /^system:serviceaccount:([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?):([a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)$/;
+/** An admission refusal of a ResourceQuota: its name. */
+const QUOTA =
+  /^\S{1,253} "[^"]{0,253}" is forbidden: exceeded quota: ([a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?),/;
 
 function crdMessage(obj: K8sObject, cluster: string): string {
   if (obj.apiVersion === OPERATOR_API_VERSION) {
@@ -95,8 +107,14 @@ export function mapKubeError(
   const { code, status } = statusOf(err);
   if (code === undefined) {
     // Not an HTTP answer (connection refused, TLS, DNS): the message names no secrets.
-    // The cause is left out on purpose: its message and stack would be appended in full.
-    const first = message.split('\n')[0].split('; caused by')[0].slice(0, 300);
+    // The cause is left out on purpose: its message and stack would be appended in full, and
+    // so is the client's wording around it (the request's URL).
+    const first = message
+      .split('\n')[0]
+      .split('; caused by')[0]
+      .replace(/^Failed to fetch resource metadata for [^:]{1,200}: /, '')
+      .replace(/^request to \S{1,2000} failed, reason: /, '')
+      .slice(0, 300);
     return new Error(`${where} failed: ${first || 'request failed'}`);
   }
   const reason =
@@ -126,9 +144,28 @@ export function mapKubeError(
       return new NotFoundError(`${where}: namespace ${ns} does not exist`);
     return new NotFoundError(`${where}: not found (${reason})`);
   }
-  if (code === 401 || code === 403) {
+  if (code === 401) {
     return new NotAllowedError(
-      `${where}: the service account of cluster ${ctx.cluster} is not allowed to do this (${reason})`,
+      `${where}: the API server did not accept the token of monitoring.apply.clusters for cluster ${ctx.cluster} (${reason})`,
+    );
+  }
+  if (code === 403) {
+    const quota = QUOTA.exec(status?.message ?? '');
+    if (quota) {
+      return new NotAllowedError(
+        `${where}: refused by ResourceQuota ${quota[1]}${obj.metadata.namespace ? ` of namespace ${obj.metadata.namespace}` : ''} (${reason})`,
+      );
+    }
+    const denied = FORBIDDEN.exec(status?.message ?? '');
+    const account = denied && SERVICE_ACCOUNT.exec(denied[1]);
+    const identity = account
+      ? ` (ServiceAccount ${account[1]}/${account[2]})`
+      : '';
+    const what = denied
+      ? `${denied[2]} ${denied[4] ? `${denied[3]}.${denied[4]}` : denied[3]}`
+      : 'do this';
+    return new NotAllowedError(
+      `${where}: the service account of cluster ${ctx.cluster}${identity} is not allowed to ${what} (${reason})`,
     );
   }
   if (code === 400 || code === 422) {
