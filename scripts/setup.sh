@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine: Debian packages (node exporter, git,
-# openssl, and Chromium for browser tests with --browser), the npm workspace, and the stack's
+# openssl, gcc, and Chromium for browser tests with --browser), the npm workspace, and the stack's
 # components built from their Go modules: the hub's (VictoriaMetrics, vmagent, vmalert, vmauth,
-# Alertmanager) and the Kubernetes clusters' (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok).
+# Alertmanager), the Kubernetes clusters' (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok) and Gitea.
 # Safe to re-run: it only installs or builds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +28,10 @@ packages=()
 command -v prometheus-node-exporter >/dev/null || packages+=(prometheus-node-exporter)
 # The local clusters' CA and certificates.
 command -v openssl >/dev/null || packages+=(openssl)
-# The local forge serves repositories with `git http-backend` (the templates publish there).
-[ -x "$(git --exec-path 2>/dev/null)/git-http-backend" ] || packages+=(git)
+# The local Gitea (where the templates publish) runs git for every repository operation.
+command -v git >/dev/null || packages+=(git)
+# Gitea's SQLite driver is built with cgo.
+command -v gcc >/dev/null || packages+=(gcc libc6-dev)
 if $want_browser && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -52,6 +54,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # The stack's components, from their Go modules (pinned in packages/local-stack/src/components.ts),
-# into a binary cache keyed by version: ~11 minutes the first time on 2 cores, a file check
+# into a binary cache keyed by version: ~17 minutes the first time on 2 cores, a file check
 # afterwards.
 npm run -s stack -- build

@@ -17,7 +17,7 @@ cat <<MSG
   The local stack keeps running after you stop Backstage:
     npm run stack -- status | stop
     vmui: http://127.0.0.1:8428/vmui   vmalert: http://127.0.0.1:8880, :8881   Alertmanager: http://127.0.0.1:9093
-    Local forge (templates publish here, owner team-platform): http://127.0.0.1:3300
+    Gitea (templates publish here, owner team-platform; its API: /api/v1): http://127.0.0.1:3300
 
 MSG
 exec npx backstage-cli repo start

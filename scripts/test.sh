@@ -33,9 +33,6 @@ step "Unit tests"
 npx backstage-cli repo test --ci --watchAll=false --testPathIgnorePatterns '\.(integration|faults)\.test\.' \
   --json --outputFile="$out/unit.json" || failed_steps+=(unit)
 
-step "Local forge tests (Gitea API subset + git over HTTP, with real git)"
-node packages/local-forge/src/run-tests.mjs "$out/forge.json" || failed_steps+=(forge)
-
 step "Local stack (VictoriaMetrics, vmauth, 2 vmalert, Alertmanager, 3 vmagents, built from their Go modules)"
 stack_was_up=false
 npm run -s stack -- status >/dev/null 2>&1 && stack_was_up=true

@@ -23,7 +23,7 @@ backend.add(
   import('@hubspoke/backstage-plugin-scaffolder-backend-module-monitoring'),
 );
 // publish:gitea / publish:github: the templates' optional "publish to a repository" steps,
-// against the hosts in `integrations` (locally the stack's Gitea-compatible forge).
+// against the hosts in `integrations` (locally the stack's Gitea).
 backend.add(import('@backstage/plugin-scaffolder-backend-module-gitea'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));

@@ -1,16 +1,14 @@
-// Over 400 lines: the publish, register and pull-request paths share the running app and forge.
+// Over 400 lines: the publish, register and pull-request paths share the running app and Gitea.
 // The templates for real (not dry-run) through the scaffolder API of the running app: render,
-// publish to a new repository on the stack's local forge with the built-in publish:gitea, and
-// register the cluster with the built-in catalog:register. Then check the repository (git
-// clone), the catalog entity and its relation to the hub, and that no secret value was
-// published. Run by packages/e2e/src/run.mjs, which passes the stack's environment.
+// publish to a new repository on the stack's Gitea with the built-in publish:gitea, and
+// register the cluster with the built-in catalog:register; a second run into the same repository
+// is refused; monitor-a-service opens a pull request on the Gitea repository a component was
+// registered from. Everything is read back through Gitea's API (contents base64, pulls), with
+// the catalog entity and its relation to the hub, and no secret value published. Run by
+// packages/e2e/src/run.mjs, which passes the stack's environment.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { before, test } from 'node:test';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   backend,
   guestHeaders,
@@ -19,37 +17,41 @@ import {
   waitForTemplate,
 } from './support/app.mjs';
 
-const forge = {
+const gitea = {
   url: process.env.MONITORING_FORGE_URL ?? 'http://127.0.0.1:3300',
   user: process.env.MONITORING_FORGE_USERNAME ?? 'backstage',
   password: process.env.MONITORING_FORGE_PASSWORD,
-  org: 'team-platform', // created by the stack's forge at start
+  org: 'team-platform', // created by the stack when Gitea first answers
 };
-const forgeHost = new URL(forge.url).host;
+const giteaHost = new URL(gitea.url).host;
 const HUB = 'resource:default/hub-cluster';
 let headers;
-let forgeAuth;
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-publish-'));
+let giteaAuth;
 
 before(async () => {
   assert.ok(
-    forge.password,
+    gitea.password,
     'MONITORING_FORGE_PASSWORD is not set: run through packages/e2e/src/run.mjs',
   );
-  forgeAuth = `Basic ${Buffer.from(`${forge.user}:${forge.password}`).toString('base64')}`;
+  giteaAuth = `Basic ${Buffer.from(`${gitea.user}:${gitea.password}`).toString('base64')}`;
   headers = await guestHeaders();
 });
-after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 /** A name no earlier run used: the cluster, entity and repository names derive from it. */
 const unique = prefix =>
   `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
-/** Runs a template as a real task, which must complete; resolves with its steps and output. */
-async function runCompletedTask(template, values, t) {
-  await waitForTemplate(template, headers, e =>
-    e.spec.parameters.some(p => p.properties?.publish),
-  );
+/**
+ * Runs a template as a real task, which must complete; resolves with its steps and output.
+ * `ready`: the template as the catalog serves it is this version (default: it can publish).
+ */
+async function runCompletedTask(
+  template,
+  values,
+  t,
+  ready = e => e.spec.parameters.some(p => p.properties?.publish),
+) {
+  await waitForTemplate(template, headers, ready);
   const task = await runTask(headers, template, values);
   t.diagnostic(
     `${template} task ${task.id}: ${task.status} in ${task.seconds} s`,
@@ -62,45 +64,48 @@ async function runCompletedTask(template, values, t) {
   return task;
 }
 
-async function forgeApi(method, apiPath) {
-  return fetch(`${forge.url}/api/v1${apiPath}`, {
+/** Gitea's API as the stack's admin user: status and JSON. */
+async function giteaApi(method, apiPath, body) {
+  const res = await fetch(`${gitea.url}/api/v1${apiPath}`, {
     method,
-    headers: { authorization: forgeAuth },
+    headers: {
+      authorization: giteaAuth,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
   });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json };
 }
 
-/** Clones with the credentials passed through GIT_CONFIG_* (not in the URL or argv). */
-function cloneFiles(repo) {
-  const dir = path.join(workDir, repo);
-  const res = spawnSync(
-    'git',
-    ['clone', '-q', `${forge.url}/${forge.org}/${repo}.git`, dir],
-    {
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH,
-        HOME: workDir,
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraHeader',
-        GIT_CONFIG_VALUE_0: `Authorization: ${forgeAuth}`,
-      },
-    },
+/** A file's text at `ref`, from Gitea's contents API (base64). */
+async function fileAt(repo, file, ref = 'main') {
+  const res = await giteaApi(
+    'GET',
+    `/repos/${gitea.org}/${repo}/contents/${file}?ref=${encodeURIComponent(ref)}`,
   );
-  assert.equal(res.status, 0, `git clone failed: ${res.stderr}`);
+  assert.equal(res.status, 200, `${repo}/${file}@${ref}: ${res.status}`);
+  assert.equal(res.json.encoding, 'base64');
+  return Buffer.from(res.json.content, 'base64').toString('utf8');
+}
+
+/** Every file of the repository's `ref`, by path: its tree, then each file's contents. */
+async function repoFiles(repo, ref = 'main') {
+  const tree = await giteaApi(
+    'GET',
+    `/repos/${gitea.org}/${repo}/git/trees/${ref}?recursive=true&per_page=1000`,
+  );
+  assert.equal(tree.status, 200, `tree of ${repo}: ${tree.status}`);
+  assert.equal(tree.json.truncated, false);
   const files = {};
-  const walk = rel => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), {
-      withFileTypes: true,
-    })) {
-      const p = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.name === '.git') continue;
-      if (entry.isDirectory()) walk(p);
-      else files[p] = fs.readFileSync(path.join(dir, p), 'utf8');
-    }
-  };
-  walk('');
+  for (const entry of tree.json.tree.filter(e => e.type === 'blob'))
+    files[entry.path] = await fileAt(repo, entry.path, ref);
   return files;
 }
 
@@ -117,7 +122,7 @@ const docs = text =>
  */
 function secretScan(files) {
   const known = [
-    forge.password,
+    gitea.password,
     process.env.MONITORING_VMSELECT_PASSWORD,
   ].filter(Boolean);
   const problems = [];
@@ -162,22 +167,22 @@ function secretScan(files) {
   return { problems, references };
 }
 
-async function waitForEntity(name) {
+async function waitForEntity(name, kind = 'resource') {
   for (let i = 0; i < 120; i++) {
     const res = await fetch(
-      `${backend}/api/catalog/entities/by-name/resource/default/${name}`,
+      `${backend}/api/catalog/entities/by-name/${kind}/default/${name}`,
       { headers },
     );
     if (res.ok) return res.json();
     await sleep(1000);
   }
-  throw new Error(`resource:default/${name} did not appear in the catalog`);
+  throw new Error(`${kind}:default/${name} did not appear in the catalog`);
 }
 
 /** Unregisters the location and deletes the repository, so runs do not pile up. */
-async function cleanUp(name, repo) {
+async function cleanUp(name, repo, kind = 'resource') {
   const loc = await fetch(
-    `${backend}/api/catalog/locations/by-entity/resource/default/${name}`,
+    `${backend}/api/catalog/locations/by-entity/${kind}/default/${name}`,
     { headers },
   );
   if (loc.ok)
@@ -185,11 +190,11 @@ async function cleanUp(name, repo) {
       method: 'DELETE',
       headers,
     });
-  await forgeApi('DELETE', `/repos/${forge.org}/${repo}`);
+  await giteaApi('DELETE', `/repos/${gitea.org}/${repo}`);
 }
 
 test(
-  'the spoke template publishes to the forge and registers the cluster, related to the hub',
+  'the spoke template publishes to Gitea and registers the cluster, related to the hub',
   { timeout: 300_000 },
   async t => {
     const cluster = unique('e2e-spoke');
@@ -207,7 +212,7 @@ test(
         scrapeInterval: '30s',
         secretStrategy: 'kubernetes',
         publish: true,
-        repoUrl: `${forgeHost}?owner=${forge.org}&repo=${repo}`,
+        repoUrl: `${giteaHost}?owner=${gitea.org}&repo=${repo}`,
       },
       t,
     );
@@ -219,7 +224,7 @@ test(
       ],
       ['completed', 'skipped', 'completed'],
     );
-    const repoUrl = `${forge.url}/${forge.org}/${repo}/src/branch/main/`;
+    const repoUrl = `${gitea.url}/${gitea.org}/${repo}/src/branch/main/`;
     assert.deepEqual(output.links, [
       { title: 'Repository', url: repoUrl },
       {
@@ -229,12 +234,12 @@ test(
       },
     ]);
 
-    // The repository exists on the forge and holds the rendered spoke.
-    const meta = await forgeApi('GET', `/repos/${forge.org}/${repo}`);
+    // The repository exists on Gitea and holds the rendered spoke.
+    const meta = await giteaApi('GET', `/repos/${gitea.org}/${repo}`);
     assert.equal(meta.status, 200);
-    const { empty, default_branch } = await meta.json();
+    const { empty, default_branch } = meta.json;
     assert.deepEqual([empty, default_branch], [false, 'main']);
-    const files = cloneFiles(repo);
+    const files = await repoFiles(repo);
     const kinds = Object.entries(files)
       .filter(
         ([p]) => p.startsWith(`spokes/${cluster}/`) && p.endsWith('.yaml'),
@@ -258,7 +263,7 @@ test(
     assert.deepEqual(scan.problems, []);
     assert.ok(scan.references > 0, 'the scan saw no password reference at all');
 
-    // The catalog read it back from the forge: the cluster, dependsOn the hub.
+    // The catalog read it back from Gitea: the cluster, dependsOn the hub.
     const entity = await waitForEntity(cluster);
     t.diagnostic(
       `catalog: ${entity.kind}:${entity.metadata.namespace}/${entity.metadata.name} type ${entity.spec.type}`,
@@ -378,20 +383,20 @@ test(
       github.running.join(', '),
     );
     assert.equal(github.catalogInfoPath, '/catalog-info.yaml');
-    const gitea = await ran(
-      `${forgeHost}?owner=${forge.org}&repo=qa-cluster-manifests`,
+    const onGitea = await ran(
+      `${giteaHost}?owner=${gitea.org}&repo=qa-cluster-manifests`,
     );
     assert.ok(
-      gitea.running.includes('publish:gitea') &&
-        !gitea.running.includes('publish:github'),
-      gitea.running.join(', '),
+      onGitea.running.includes('publish:gitea') &&
+        !onGitea.running.includes('publish:github'),
+      onGitea.running.join(', '),
     );
-    assert.equal(gitea.catalogInfoPath, 'catalog-info.yaml');
+    assert.equal(onGitea.catalogInfoPath, 'catalog-info.yaml');
   },
 );
 
 test(
-  'the hub template publishes to the forge and registers the hub cluster',
+  'the hub template publishes to Gitea and registers the hub cluster; a second run into the same repository is refused',
   { timeout: 300_000 },
   async t => {
     const cluster = unique('e2e-hub');
@@ -409,13 +414,13 @@ test(
         storageSize: '100Gi',
         secretStrategy: 'kubernetes',
         publish: true,
-        repoUrl: `${forgeHost}?owner=${forge.org}&repo=${repo}`,
+        repoUrl: `${giteaHost}?owner=${gitea.org}&repo=${repo}`,
       },
       t,
     );
     assert.equal(stepStatus.register, 'completed');
     assert.equal(output.links?.[1]?.entityRef, `resource:default/${cluster}`);
-    const files = cloneFiles(repo);
+    const files = await repoFiles(repo);
     const kinds = Object.entries(files)
       .filter(([p]) => p.startsWith('hub/') && p.endsWith('.yaml'))
       .flatMap(([, text]) => docs(text).map(o => o.kind));
@@ -436,6 +441,201 @@ test(
       ],
       ['Resource', 'kubernetes-cluster', 'hub'],
     );
+
+    // A second run into the same repository: publish:gitea finds it (Gitea answers 409) and
+    // the task fails before anything is pushed or registered.
+    const main = async () =>
+      (await giteaApi('GET', `/repos/${gitea.org}/${repo}/branches/main`)).json
+        .commit.id;
+    const head = await main();
+    const second = unique('e2e-hub');
+    const again = await runTask(headers, 'monitoring-hub', {
+      name: 'hub',
+      clusterName: second,
+      namespace: 'monitoring',
+      grafanaDomain: 'grafana.example.com',
+      storageClass: 'gp3',
+      sharedStorageClass: 'efs',
+      retention: '15d',
+      storageSize: '100Gi',
+      secretStrategy: 'kubernetes',
+      publish: true,
+      repoUrl: `${giteaHost}?owner=${gitea.org}&repo=${repo}`,
+    });
+    t.diagnostic(`second run: ${again.status}: ${again.failures.join('; ')}`);
+    assert.equal(again.status, 'failed');
+    assert.equal(again.stepStatus['publish-gitea'], 'failed');
+    assert.notEqual(again.stepStatus.register, 'completed');
+    assert.match(again.failures.join('\n'), /Unable to create repository, 409/);
+    assert.ok(!again.log.includes(gitea.password), 'the password is logged');
+    assert.equal(await main(), head, 'the repository was pushed to');
+    const res = await fetch(
+      `${backend}/api/catalog/entities/by-name/resource/default/${second}`,
+      { headers },
+    );
+    assert.equal(res.status, 404);
     await cleanUp(cluster, repo);
+  },
+);
+
+test(
+  'monitor-a-service opens a pull request on the Gitea repository the component was registered from',
+  { timeout: 300_000 },
+  async t => {
+    const name = unique('e2e-svc');
+    const repo = name;
+    t.after(() => cleanUp(name, repo, 'component'));
+    // The component's own repository on Gitea, registered in the catalog from there.
+    const descriptor = [
+      "# Registered from the stack's Gitea by the browser/API tests.",
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      `  name: ${name}`,
+      'spec:',
+      '  type: service',
+      '  lifecycle: experimental',
+      '  owner: team-shop',
+      '',
+    ].join('\n');
+    const created = await giteaApi('POST', `/orgs/${gitea.org}/repos`, {
+      name: repo,
+      auto_init: true,
+      default_branch: 'main',
+    });
+    assert.equal(created.status, 201);
+    const file = await giteaApi(
+      'POST',
+      `/repos/${gitea.org}/${repo}/contents/catalog-info.yaml`,
+      {
+        content: Buffer.from(descriptor).toString('base64'),
+        message: `Register ${name}`,
+        branch: 'main',
+      },
+    );
+    assert.equal(file.status, 201);
+    const target = `${gitea.url}/${gitea.org}/${repo}/src/branch/main/catalog-info.yaml`;
+    const registered = await fetch(`${backend}/api/catalog/locations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'url', target }),
+    });
+    assert.equal(registered.status, 201, await registered.text());
+    const entity = await waitForEntity(name, 'component');
+    assert.equal(
+      entity.metadata.annotations['backstage.io/managed-by-location'],
+      `url:${target}`,
+    );
+
+    const values = {
+      component: `component:default/${name}`,
+      errorRatioThreshold: 0.05,
+      errorRatioFor: '5m',
+      latencyP95ThresholdSeconds: 0.5,
+      latencyFor: '10m',
+      severity: 'warning',
+      environments: ['production'],
+      hubNamespace: 'monitoring',
+      hubName: 'hub',
+      pullRequest: true,
+    };
+    const template = await waitForTemplate('monitor-a-service', headers, e =>
+      e.spec.steps.some(s => s.id === 'pull-request-gitea'),
+    );
+
+    // A dry run reads no descriptor and opens nothing: neither pull request step runs.
+    const dry = await fetch(`${backend}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        template,
+        values,
+        secrets: {},
+        directoryContents: [],
+      }),
+    });
+    const dryBody = await dry.json();
+    assert.equal(dry.status, 200, JSON.stringify(dryBody).slice(0, 500));
+    const dryLog = dryBody.log.map(l => l.body.message ?? '').join('\n');
+    assert.doesNotMatch(
+      dryLog,
+      /Running (publish:github:pull-request|monitoring:gitea:pull-request)/,
+    );
+    assert.equal(
+      (await giteaApi('GET', `/repos/${gitea.org}/${repo}/branches`)).json
+        .length,
+      1,
+    );
+
+    const task = await runCompletedTask('monitor-a-service', values, t, e =>
+      e.spec.steps.some(s => s.id === 'pull-request-gitea'),
+    );
+    assert.deepEqual(
+      [
+        task.stepStatus.render,
+        task.stepStatus.catalog,
+        task.stepStatus['pull-request'],
+        task.stepStatus['pull-request-gitea'],
+      ],
+      ['completed', 'skipped', 'skipped', 'completed'],
+    );
+    assert.ok(!task.log.includes(gitea.password), 'the password is logged');
+
+    // The pull request, read back through Gitea's API.
+    const open = await giteaApi(
+      'GET',
+      `/repos/${gitea.org}/${repo}/pulls?state=open`,
+    );
+    assert.equal(open.status, 200);
+    assert.equal(open.json.length, 1);
+    const [pr] = open.json;
+    t.diagnostic(`pull request ${pr.html_url}`);
+    assert.deepEqual(
+      [pr.head.ref, pr.base.ref, pr.title],
+      [
+        `monitoring/${name}-alerts`,
+        'main',
+        `Monitoring for ${name}: annotations and alerts`,
+      ],
+    );
+    assert.deepEqual(task.output.links?.[0], {
+      title: 'Pull request',
+      url: pr.html_url,
+    });
+    const files = await giteaApi(
+      'GET',
+      `/repos/${gitea.org}/${repo}/pulls/${pr.number}/files`,
+    );
+    const changed = files.json.map(f => `${f.status} ${f.filename}`).sort();
+    const ruleFile = changed
+      .map(c => c.split(' ')[1])
+      .find(f =>
+        /^monitoring\/001-vmrule-.+-alerts-[0-9a-f]{6}\.yaml$/.test(f),
+      );
+    assert.deepEqual(changed, [
+      'added monitoring/.monitoring/render.json',
+      `added ${ruleFile}`,
+      'added monitoring/kustomization.yaml',
+      'changed catalog-info.yaml',
+    ]);
+    const rule = parse(await fileAt(repo, ruleFile, pr.head.ref));
+    assert.equal(rule.kind, 'VMRule');
+    assert.deepEqual(
+      rule.spec.groups[0].rules.map(r => r.alert),
+      ['ServiceErrorRatioAboveThreshold', 'ServiceLatencyP95AboveThreshold'],
+    );
+    assert.ok(
+      rule.spec.groups[0].rules[0].expr.includes(`service="${name}"`),
+      rule.spec.groups[0].rules[0].expr,
+    );
+    const annotated = parse(
+      await fileAt(repo, 'catalog-info.yaml', pr.head.ref),
+    );
+    assert.equal(
+      annotated.metadata.annotations['backstage.io/kubernetes-id'],
+      name,
+    );
+    // main keeps the descriptor until the pull request is merged.
+    assert.equal(await fileAt(repo, 'catalog-info.yaml'), descriptor);
   },
 );

@@ -1,7 +1,9 @@
 // Browser test: a platform engineer fills in the spoke template's form in /create, ticks
-// "Publish", picks a new repository on the stack's local forge, and creates it. The task page
-// must end with links to the repository and to the new cluster in the catalog, and the catalog
-// must then hold the cluster. Run by packages/e2e/src/run.mjs, which passes the stack's environment.
+// "Publish", picks a new repository on the stack's Gitea, and creates it. The task page must end
+// with links to the repository and to the new cluster in the catalog; Gitea's API must then serve
+// the published catalog-info.yaml, the repository link must open Gitea's page (styled: its web
+// bundle is built), and the catalog must hold the cluster. Run by packages/e2e/src/run.mjs,
+// which passes the stack's environment.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -13,11 +15,13 @@ import {
   sleep,
 } from './support/app.mjs';
 
-const forge = {
+const gitea = {
   url: process.env.MONITORING_FORGE_URL ?? 'http://127.0.0.1:3300',
   auth: `Basic ${Buffer.from(`${process.env.MONITORING_FORGE_USERNAME ?? 'backstage'}:${process.env.MONITORING_FORGE_PASSWORD}`).toString('base64')}`,
   org: 'team-platform',
 };
+/** The Gitea host as integrations.gitea names it (the repository picker lists it). */
+const giteaHost = new URL(gitea.url).host;
 let browser;
 let page;
 const pageErrors = [];
@@ -34,7 +38,7 @@ after(async () => {
 const signInAsGuest = () => signIn(page);
 
 test(
-  'the spoke form publishes to the local forge and registers the cluster',
+  'the spoke form publishes to the local Gitea and registers the cluster',
   { timeout: 300_000 },
   async t => {
     t.after(async () => {
@@ -57,9 +61,9 @@ test(
           headers,
         });
       }
-      await fetch(`${forge.url}/api/v1/repos/${forge.org}/${cluster}`, {
+      await fetch(`${gitea.url}/api/v1/repos/${gitea.org}/${cluster}`, {
         method: 'DELETE',
-        headers: { authorization: forge.auth },
+        headers: { authorization: gitea.auth },
       });
     });
     await page.goto(`${base}/create/templates/default/monitoring-spoke`);
@@ -75,13 +79,13 @@ test(
     await page.getByText('Owner', { exact: true }).waitFor({ timeout: 30_000 });
     const host = page.locator('select');
     assert.deepEqual(await host.locator('option').allInnerTexts(), [
-      '127.0.0.1:3300',
+      giteaHost,
       'github.com',
     ]);
-    await host.selectOption('127.0.0.1:3300');
+    await host.selectOption(giteaHost);
     // Typed like a person: the repository field is an autocomplete that ignores a bare fill.
     await page.locator('#ownerInput').click();
-    await page.keyboard.type(forge.org);
+    await page.keyboard.type(gitea.org);
     await page.getByRole('textbox').last().click();
     await page.keyboard.type(cluster);
     await page.keyboard.press('Tab');
@@ -99,7 +103,7 @@ test(
     await repoLink.waitFor({ timeout: 180_000 });
     assert.match(
       await repoLink.getAttribute('href'),
-      new RegExp(`/${forge.org}/${cluster}/src/branch/main/?$`),
+      new RegExp(`/${gitea.org}/${cluster}/src/branch/main/?$`),
     );
     const entityLink = page.getByRole('link', {
       name: 'The cluster in the catalog',
@@ -110,6 +114,46 @@ test(
       new RegExp(`/catalog/default/resource/${cluster}$`),
     );
     t.diagnostic(`task page: ${page.url()}`);
+
+    // What was published, through Gitea's API: the cluster's catalog-info.yaml, base64.
+    const contents = await fetch(
+      `${gitea.url}/api/v1/repos/${gitea.org}/${cluster}/contents/catalog-info.yaml?ref=main`,
+      { headers: { authorization: gitea.auth } },
+    );
+    assert.equal(contents.status, 200);
+    const published = Buffer.from(
+      (await contents.json()).content,
+      'base64',
+    ).toString('utf8');
+    assert.match(published, new RegExp(`name: ${cluster}\\n`));
+
+    // The task page's repository link opens Gitea's page for it, with its stylesheet.
+    const repoPage = await browser.newPage({
+      viewport: { width: 1200, height: 800 },
+    });
+    try {
+      await repoPage.goto(await repoLink.getAttribute('href'));
+      assert.match(
+        await repoPage.title(),
+        new RegExp(`${gitea.org}/${cluster}`),
+      );
+      await repoPage.getByText('catalog-info.yaml').first().waitFor();
+      const css = await repoPage.evaluate(
+        () =>
+          [...document.styleSheets].filter(
+            sheet =>
+              sheet.href?.includes('/assets/css/index') &&
+              sheet.cssRules.length > 0,
+          ).length,
+      );
+      assert.ok(
+        css > 0,
+        "Gitea's page has no stylesheet: is its web bundle built?",
+      );
+      await repoPage.screenshot({ path: '.e2e/gitea-repository.png' });
+    } finally {
+      await repoPage.close();
+    }
     // The page lays out beside the pinned sidebar, not under it (Backstage UI's styles are loaded).
     const sidebar = await page
       .getByRole('link', { name: /^Create/ })

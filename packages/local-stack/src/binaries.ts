@@ -1,6 +1,6 @@
 /**
- * The stack's executables: the hub's and the clusters' components built from their Go modules
- * (`components.ts`), and Debian's node exporter.
+ * The stack's executables: the hub's and the clusters' components and Gitea, built from their Go
+ * modules (`components.ts`), and Debian's node exporter.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ export const BIN = {
   kubeScheduler: component('kube-scheduler'),
   kubectl: component('kubectl'),
   kwok: component('kwok'),
+  gitea: component('gitea'),
   nodeExporter: '/usr/bin/prometheus-node-exporter',
   /** Makes the clusters' CA and certificates (kube/pki.ts). */
   openssl: '/usr/bin/openssl',
@@ -57,7 +58,7 @@ export function missingBinaries(): string[] {
  * when it is missing and we are root (otherwise throws `MissingBinariesError` with the command).
  */
 export function ensureBinaries(log: (line: string) => void): void {
-  ensureComponents(log);
+  ensureComponents(log, { webBundle: true });
   const missing = [BIN.nodeExporter, BIN.openssl].filter(b => !isExecutable(b));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new MissingBinariesError(missing);

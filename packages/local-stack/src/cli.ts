@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'build':
-      if (ensureComponents().length === 0)
+      if (ensureComponents(console.log, { webBundle: true }).length === 0)
         console.log('Components: all built (cached)');
       return 0;
     case 'start':

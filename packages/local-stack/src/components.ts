@@ -1,6 +1,6 @@
 /**
  * The stack's components, built from their Go modules: one pinned release each, in one place
- * (the hub's: VictoriaMetrics, Alertmanager; the clusters': etcd, Kubernetes, kwok).
+ * (the hub's: VictoriaMetrics, Alertmanager; the clusters': etcd, Kubernetes, kwok; and Gitea).
  *
  * Go keeps its own module and build caches; the binaries go to a cache keyed by version
  * (`$MONITORING_BIN_CACHE`, else `$XDG_CACHE_HOME/backstage-monitoring-suite`, else
@@ -11,10 +11,12 @@
  * (every one tried answers 403), so the hub runs the same release's single-node
  * `victoria-metrics` behind vmauth's tenant paths (see README, "The local stack").
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildComponent, go, GoComponent } from './goBuild';
+import { buildGiteaWebBundle, giteaWebBundleReady } from './giteaWeb';
 
 export type { GoComponent } from './goBuild';
 
@@ -31,6 +33,12 @@ export const ETCD_VERSION = 'v3.6.8';
 export const KUBERNETES_VERSION = 'v1.37.2';
 /** kwok: the clusters' nodes, and the simulated status of the operator's resources. */
 export const KWOK_VERSION = 'v0.8.0';
+/**
+ * Gitea: the forge the templates publish to and open pull requests on. v1.26 is the newest
+ * release the Go module proxy serves as `code.gitea.io/gitea`: v1.27 declares its module path
+ * `gitea.dev`, which the proxy refuses.
+ */
+export const GITEA_VERSION = 'v1.26.0';
 
 const VM_MODULE = 'github.com/VictoriaMetrics/VictoriaMetrics';
 const AM_MODULE = 'github.com/prometheus/alertmanager';
@@ -116,6 +124,27 @@ export const KUBE_COMPONENTS: readonly GoComponent[] = [
   },
 ];
 
+/**
+ * Built in a wrapper module that repeats the 7 `replace` lines of Gitea's go.mod (forks and
+ * pinned versions: `go install` ignores a dependency's replaces, and the build fails without
+ * them), with cgo for its SQLite driver (tags `sqlite sqlite_unlock_notify`, as its Makefile
+ * builds it). Gitea reads its locales (`options/`), page templates and `public/` from disk at run
+ * time (`[server] STATIC_ROOT_PATH`): they are copied from the module beside the binary. The web
+ * bundle (`public/assets/js`, `css`) is not in the module: `giteaWeb.ts` builds it from the
+ * module's sources.
+ */
+export const GITEA_COMPONENT: GoComponent = {
+  name: 'gitea',
+  module: 'code.gitea.io/gitea',
+  version: GITEA_VERSION,
+  pkg: '',
+  ldflags: `-X main.Version=${GITEA_VERSION.slice(1)}`,
+  copyReplaces: true,
+  tags: ['sqlite', 'sqlite_unlock_notify'],
+  cgo: true,
+  assets: ['options', 'templates', 'public'],
+};
+
 export const COMPONENTS: readonly GoComponent[] = [
   vmComponent('victoria-metrics'),
   vmComponent('vmauth'),
@@ -130,6 +159,7 @@ export const COMPONENTS: readonly GoComponent[] = [
     copyModule: addAlertmanagerUiPlaceholder,
   },
   ...KUBE_COMPONENTS,
+  GITEA_COMPONENT,
 ];
 
 export function binCacheDir(): string {
@@ -201,16 +231,31 @@ export function checkGoToolchain(): string {
   return text;
 }
 
+/** cgo builds (Gitea's SQLite driver) need a C compiler: `gcc` from Debian's `gcc` package. */
+export function checkCCompiler(): void {
+  const cc = go(['env', 'CC']).stdout?.trim() || 'gcc';
+  const res = spawnSync(cc, ['--version'], { encoding: 'utf8' });
+  if (res.error || res.status !== 0)
+    throw new Error(
+      `building Gitea (cgo, for SQLite) needs a C compiler; \`${cc}\` is missing: ` +
+        'sudo apt-get install -y --no-install-recommends gcc libc6-dev',
+    );
+}
+
 /**
  * Builds whatever component is missing from the binary cache, printing progress; returns the
- * names built. Warm (everything cached) it only stats the binaries.
+ * names built. Warm (everything cached) it only stats the binaries. With `webBundle` (setup and
+ * `start`; tests need only Gitea's API) Gitea's web bundle too.
  */
 export function ensureComponents(
   log: (line: string) => void = console.log,
+  opts: { webBundle?: boolean } = {},
 ): string[] {
+  const bundle = () => (opts.webBundle ? ensureGiteaWebBundle(log) : []);
   const missing = missingComponents();
-  if (missing.length === 0) return [];
+  if (missing.length === 0) return bundle();
   const goVersion = checkGoToolchain();
+  if (missing.some(c => c.cgo)) checkCCompiler();
   log(
     `Building ${missing.map(c => c.name).join(', ')} from their Go modules with ${goVersion} ` +
       `into ${binCacheDir()} (cold: a few minutes on 2 cores; cached by version afterwards)`,
@@ -229,5 +274,32 @@ export function ensureComponents(
   log(
     `Built ${missing.length} component(s) in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
-  return missing.map(c => c.name);
+  return [...missing.map(c => c.name), ...bundle()];
+}
+
+/**
+ * Gitea's web bundle beside its binary (`giteaWeb.ts`), built when missing. Its pages are all it
+ * serves: a failure (no npm registry) is reported and the stack goes on without it (the API
+ * works the same); the next build tries again.
+ */
+function ensureGiteaWebBundle(log: (line: string) => void): string[] {
+  const binDir = path.dirname(binaryPath(GITEA_COMPONENT));
+  if (giteaWebBundleReady(binDir) || !isExecutable(binaryPath(GITEA_COMPONENT)))
+    return [];
+  const t = Date.now();
+  log(
+    `  gitea web bundle ${GITEA_VERSION} (pnpm install + vite build from the module's web_src/, packages from the npm registry) ...`,
+  );
+  try {
+    buildGiteaWebBundle(GITEA_COMPONENT, binDir);
+  } catch (e) {
+    log(
+      "  gitea web bundle: NOT built; Gitea's pages stay unstyled and without scripts, its API is " +
+        'unaffected. `npm run stack -- build` tries again. What failed:',
+    );
+    for (const line of String(e.message).split('\n')) log(`    ${line}`);
+    return [];
+  }
+  log(`  gitea web bundle: built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  return ['gitea web bundle'];
 }

@@ -9,6 +9,7 @@ import { alertmanagerConfig } from './alertmanagerConfig';
 import { DemoPodNames, demoServicesDocument } from './demoServices';
 import { GRAFANA_USER, PORTAL_USER, PORTS } from './endpoints';
 import { ENVIRONMENTS, HUB_AGENT, spokeUser } from './environments';
+import { FORGE_PROCESS, writeForgeConfig } from './forge';
 import { StackPaths } from './paths';
 import { stackRules } from './rules';
 import { ensurePasswords } from './secrets';
@@ -137,5 +138,7 @@ export function writeConfigFiles(
     scrapeChanged
   )
     changed.add(hubAgent);
+  // Gitea's app.ini (0600: it holds Gitea's secrets); Gitea reads it only at start.
+  if (writeForgeConfig(paths)) changed.add(FORGE_PROCESS);
   return changed;
 }

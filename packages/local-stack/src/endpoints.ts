@@ -21,7 +21,7 @@ export const PORTS = {
   alertmanager: 9093,
   nodeExporter: 9100,
   demoExporter: 9400,
-  /** The local forge (Gitea API subset + git over HTTP) the templates publish to. */
+  /** The local Gitea the templates publish to. */
   forge: 3300,
 } as const;
 

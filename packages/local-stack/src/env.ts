@@ -12,7 +12,7 @@ export interface StackEnv {
   MONITORING_VMALERT_URL: string;
   MONITORING_ALERTMANAGER_URL: string;
   MONITORING_VM_DIRECT_URL: string;
-  /** The local forge, for `integrations.gitea` (development credentials, loopback only). */
+  /** The local Gitea, for `integrations.gitea` (development credentials, loopback only). */
   MONITORING_FORGE_HOST: string;
   MONITORING_FORGE_URL: string;
   MONITORING_FORGE_USERNAME: string;
@@ -36,7 +36,7 @@ export interface StackEnv {
 export const clusterEnvSuffix = (cluster: string) =>
   cluster.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
-/** Reads (creating on first use) the portal and forge passwords from the stack's data dir. */
+/** Reads (creating on first use) the portal and Gitea passwords from the stack's data dir. */
 export function stackEnv(opts: { dir?: string } = {}): StackEnv {
   const paths = stackPaths(opts.dir);
   const clusters = localKubeClusters(paths);

@@ -54,3 +54,32 @@ replace (
     ]);
   });
 });
+
+describe("Gitea v1.26.0's replace lines", () => {
+  // As its go.mod has them (comments and all), a versioned left side, and relative ones beside.
+  const goMod = `module code.gitea.io/gitea
+
+go 1.26.2
+
+require github.com/urfave/cli/v3 v3.6.2
+
+replace github.com/jaytaylor/html2text => github.com/Necoro/html2text v0.0.0-20250804200300-7bf1ce1c7347 // jaytaylor/html2text is unmaintained
+
+replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1 // v3.6.2 breaks -c flag parsing in help commands
+
+replace (
+\tgo.yaml.in/yaml/v4 v4.0.0-rc.4 => go.yaml.in/yaml/v4 v4.0.0-rc.3
+\tgithub.com/local/mod => ../mod
+)
+
+replace example.com/forbidden => ./FORBIDDEN_DEPENDENCY
+`;
+
+  it('are repeated with their versions, the relative ones left out', () => {
+    expect(moduleReplaces(goMod)).toEqual([
+      'replace github.com/jaytaylor/html2text => github.com/Necoro/html2text v0.0.0-20250804200300-7bf1ce1c7347',
+      'replace github.com/urfave/cli/v3 => github.com/urfave/cli/v3 v3.4.1',
+      'replace go.yaml.in/yaml/v4 v4.0.0-rc.4 => go.yaml.in/yaml/v4 v4.0.0-rc.3',
+    ]);
+  });
+});

@@ -17,6 +17,8 @@ export function httpRequest(
   opts: {
     method?: string;
     auth?: { username: string; password: string };
+    /** More request headers (`content-type` of a JSON body, a token's `authorization`). */
+    headers?: Record<string, string>;
     timeoutMs?: number;
     body?: string;
     /** PEM file of the CA an https URL's certificate must chain to. */
@@ -24,7 +26,7 @@ export function httpRequest(
   } = {},
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.auth) {
       const token = Buffer.from(
         `${opts.auth.username}:${opts.auth.password}`,

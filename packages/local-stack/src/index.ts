@@ -27,6 +27,8 @@ export {
 export { localKubeClusters, type LocalKubeCluster } from './kube/clusters';
 export { KUBE_LAYOUT } from './kube/layout';
 export { startTestKubeCluster, type TestKubeCluster } from './kube/testCluster';
+export { startTestGitea, type TestGitea } from './testGitea';
+export { FORGE_ORG, FORGE_USER } from './forge';
 export { kubeClient, type KubeClient } from './kube/kubeClient';
 export {
   APPLY_ACCOUNT,
@@ -42,6 +44,7 @@ export {
   ETCD_VERSION,
   KUBERNETES_VERSION,
   KWOK_VERSION,
+  GITEA_VERSION,
   VICTORIAMETRICS_VERSION,
   GoToolchainError,
   ensureComponents,

@@ -5,7 +5,7 @@ import { writeConfigFiles } from './configFiles';
 import { DATA_CHECKS, runDataCheck } from './dataChecks';
 import { HOST } from './endpoints';
 import { StackEnv, stackEnv } from './env';
-import { ensureForgePassword } from './forge';
+import { prepareForge, provisionForge } from './forge';
 import {
   awaitKubeClusters,
   installKubeObjects,
@@ -138,7 +138,6 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   if (!fs.existsSync(paths.marker)) {
     fs.writeFileSync(paths.marker, `${MARKER_TEXT}\n`);
   }
-  ensureForgePassword(paths); // the forge reads it from its file at start
   const kubeRestarts = prepareKubeFiles(paths);
   log(`Data dir ${paths.dir}`);
 
@@ -172,11 +171,15 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
   // The demo pods' real names go into the scrape configs and the exporter.
   const changed = writeConfigFiles(paths, pods);
   log(`Config written to ${paths.config} (${secondsSince(t0)})`);
+  prepareForge(paths); // Gitea's database, before its first start
   const hubSpawned = await runStages(
     stages.filter(s => s >= HUB_STAGE),
     changed,
   );
   const spawnedAny = clusterSpawned || kwokSpawned || hubSpawned;
+  const provisioned = await provisionForge(paths);
+  if (provisioned.length > 0)
+    log(`Gitea: created ${provisioned.join(', ')} (${secondsSince(t0)})`);
 
   const env = stackEnv({ dir: paths.dir });
   // Data must come from this run when anything was (re)started, else just be recent.

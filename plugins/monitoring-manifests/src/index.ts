@@ -47,10 +47,15 @@ export type {
   ServiceRulesOptions,
 } from './builders/serviceRulesInput';
 export {
+  descriptorLocation,
   githubDescriptorLocation,
   mergeAnnotationsIntoDescriptor,
 } from './builders/descriptor';
-export type { DescriptorLocation, EntityName } from './builders/descriptor';
+export type {
+  DescriptorLocation,
+  EntityName,
+  GiteaHost,
+} from './builders/descriptor';
 export type {
   K8sObject,
   SecretKeySource,

@@ -1,7 +1,8 @@
 /**
  * Scaffolder actions that render the VictoriaMetrics hub, spokes and service rules (with the
  * builders of `@hubspoke/backstage-plugin-monitoring-manifests`, every object validated against
- * the operator CRDs and the Kubernetes schemas) and apply them to a cluster.
+ * the operator CRDs and the Kubernetes schemas), apply them to a cluster, and open a pull request
+ * on a Gitea repository.
  *
  * @packageDocumentation
  */
@@ -12,6 +13,11 @@ export { createServiceRenderAction } from './actions/serviceRender';
 export type { ServiceRenderActionOptions } from './actions/serviceRender';
 export { createApplyAction } from './actions/apply';
 export type { ApplyActionOptions } from './actions/apply';
+export { createGiteaPullRequestAction } from './actions/giteaPullRequest';
+export type {
+  GiteaPullRequestActionOptions,
+  GitHelpers,
+} from './actions/giteaPullRequest';
 export { InitiatorAuthorization } from './actions/initiatorAuthorization';
 export { RenderSeal } from './apply/seal';
 export type { OpenedSeal, SealBinding, SealLogger } from './apply/seal';

@@ -3,7 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import scaffolderModuleMonitoring from './index';
 
 describe('scaffolderModuleMonitoring', () => {
-  it('adds the render and apply actions to the scaffolder', async () => {
+  it('adds the render, apply and Gitea pull request actions to the scaffolder', async () => {
     const addActions = jest.fn();
     const backend = await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
@@ -15,6 +15,7 @@ describe('scaffolderModuleMonitoring', () => {
       'monitoring:spoke:render',
       'monitoring:service:render',
       'monitoring:apply',
+      'monitoring:gitea:pull-request',
     ]);
     await backend.stop();
   });

@@ -3,11 +3,13 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import path from 'node:path';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { TrustedLocations } from '@hubspoke/backstage-plugin-monitoring-common';
 import { InitiatorAuthorization } from './actions/initiatorAuthorization';
 import { createApplyAction } from './actions/apply';
+import { createGiteaPullRequestAction } from './actions/giteaPullRequest';
 import { RenderSeal } from './apply/seal';
 import { createHubRenderAction } from './actions/hubRender';
 import { createServiceRenderAction } from './actions/serviceRender';
@@ -15,9 +17,10 @@ import { createSpokeRenderAction } from './actions/spokeRender';
 
 /**
  * Scaffolder module adding the monitoring actions (`monitoring:hub:render`,
- * `monitoring:spoke:render`, `monitoring:service:render`, `monitoring:apply`). The apply action
- * reaches clusters through the `kubernetes.clusterLocatorMethods` config the Kubernetes plugin
- * already uses.
+ * `monitoring:spoke:render`, `monitoring:service:render`, `monitoring:apply`,
+ * `monitoring:gitea:pull-request`). The apply action reaches clusters through the
+ * `kubernetes.clusterLocatorMethods` config the Kubernetes plugin already uses; the pull request
+ * action reaches Gitea through `integrations.gitea`.
  *
  * @public
  */
@@ -55,11 +58,18 @@ export const scaffolderModuleMonitoring = createBackendModule({
             path.resolve(target),
           ),
         });
+        const integrations = ScmIntegrations.fromConfig(config);
         scaffolder.addActions(
           createHubRenderAction({ authorization, seal }),
           createSpokeRenderAction({ authorization, seal }),
-          createServiceRenderAction({ authorization, urlReader, seal }),
+          createServiceRenderAction({
+            authorization,
+            urlReader,
+            seal,
+            integrations,
+          }),
           createApplyAction({ config, authorization, seal }),
+          createGiteaPullRequestAction({ integrations, config }),
         );
       },
     });

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
 import {
+  descriptorLocation,
   githubDescriptorLocation,
   mergeAnnotationsIntoDescriptor,
 } from './descriptor';
@@ -37,6 +38,7 @@ describe('githubDescriptorLocation', () => {
       }),
     ).toEqual({
       url: 'https://github.com/acme/shop/blob/main/services/payments/catalog-info.yaml',
+      provider: 'github',
       repoUrl: 'github.com?owner=acme&repo=shop',
       branch: 'main',
       path: 'services/payments/catalog-info.yaml',
@@ -76,6 +78,71 @@ describe('githubDescriptorLocation', () => {
     );
     expect(() => githubDescriptorLocation(annotations as any)).toThrow(
       /needs the component registered from a file in a github.com repository/,
+    );
+  });
+});
+
+describe('descriptorLocation with the Gitea hosts of integrations.gitea', () => {
+  const giteaHosts = [
+    { host: '127.0.0.1:3300', baseUrl: 'http://127.0.0.1:3300' },
+    { host: 'git.example.com', baseUrl: 'https://git.example.com/gitea/' },
+  ];
+  const at = (url: string) =>
+    descriptorLocation(
+      { 'backstage.io/managed-by-location': `url:${url}` },
+      { giteaHosts },
+    );
+
+  it('reads the repository, branch and path of a file in a Gitea repository (as publish:gitea and catalog:register link it)', () => {
+    expect(
+      at(
+        'http://127.0.0.1:3300/team-platform/shop/src/branch/main/services/payments/catalog-info.yaml',
+      ),
+    ).toEqual({
+      url: 'http://127.0.0.1:3300/team-platform/shop/src/branch/main/services/payments/catalog-info.yaml',
+      provider: 'gitea',
+      repoUrl: '127.0.0.1:3300?owner=team-platform&repo=shop',
+      branch: 'main',
+      path: 'services/payments/catalog-info.yaml',
+    });
+    // A Gitea under a sub-path: the repoUrl names the integration's host.
+    expect(
+      at(
+        'https://git.example.com/gitea/acme/payments/src/branch/release-2/catalog-info.yaml',
+      ),
+    ).toMatchObject({
+      repoUrl: 'git.example.com?owner=acme&repo=payments',
+      branch: 'release-2',
+      path: 'catalog-info.yaml',
+    });
+    // GitHub still works beside them.
+    expect(
+      at('https://github.com/acme/shop/blob/main/catalog-info.yaml'),
+    ).toMatchObject({
+      provider: 'github',
+      repoUrl: 'github.com?owner=acme&repo=shop',
+    });
+  });
+
+  it.each([
+    // Not a configured host (same path shape).
+    'http://127.0.0.1:3301/team-platform/shop/src/branch/main/catalog-info.yaml',
+    'http://127.0.0.1:3300.evil.example/team-platform/shop/src/branch/main/catalog-info.yaml',
+    // A commit or tag, not a branch a pull request can target.
+    'http://127.0.0.1:3300/team-platform/shop/src/commit/0123abc/catalog-info.yaml',
+    'http://127.0.0.1:3300/team-platform/shop/src/tag/v1/catalog-info.yaml',
+    // Climbing out of the repository, or a query.
+    'http://127.0.0.1:3300/team-platform/shop/src/branch/main/../../x/catalog-info.yaml',
+    'http://127.0.0.1:3300/team-platform/shop/src/branch/main/%2e%2e/catalog-info.yaml',
+    'http://127.0.0.1:3300/team-platform/shop/src/branch/main/catalog-info.yaml?ref=x',
+    'http://127.0.0.1:3300/team-platform/shop/src/branch/main/%E0%A4%A.yaml',
+    // A branch git would read as something else.
+    'http://127.0.0.1:3300/team-platform/shop/src/branch/-f/catalog-info.yaml',
+    'http://127.0.0.1:3300/team-platform/shop/src/branch/a..b/catalog-info.yaml',
+  ])('refuses %s, naming the Gitea hosts', url => {
+    expect(() => at(url)).toThrow(InputError);
+    expect(() => at(url)).toThrow(
+      'A pull request needs the component registered from a file in a github.com repository or on a Gitea host of integrations.gitea (127.0.0.1:3300, git.example.com)',
     );
   });
 });

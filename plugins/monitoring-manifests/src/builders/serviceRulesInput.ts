@@ -228,7 +228,7 @@ function serviceRulesFields(zi: Z) {
       .boolean()
       .default(false)
       .describe(
-        "Prepare a pull request on the component's own GitHub repository: read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output's path for publish:github:pull-request",
+        "Prepare a pull request on the component's own repository (github.com, or a Gitea host of integrations.gitea): read its descriptor (backstage.io/managed-by-location), merge the annotations into it keeping everything else, and lay it out with the VMRule under the pullRequest output's path for publish:github:pull-request or monitoring:gitea:pull-request",
       ),
   });
 }

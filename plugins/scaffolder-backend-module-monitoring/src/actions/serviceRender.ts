@@ -9,8 +9,9 @@ import { serviceIdentity } from '@hubspoke/backstage-plugin-monitoring-common';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
+import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
-  githubDescriptorLocation,
+  descriptorLocation,
   mergeAnnotationsIntoDescriptor,
   buildServiceRules,
   parseServiceRenderInput,
@@ -40,10 +41,15 @@ function serviceRenderOutputSchema(zi: typeof z) {
       ),
     pullRequest: zi
       .object({
+        provider: zi
+          .enum(['github', 'gitea'])
+          .describe(
+            "Where the component's repository is hosted: github (publish:github:pull-request) or gitea (monitoring:gitea:pull-request)",
+          ),
         repoUrl: zi
           .string()
           .describe(
-            "The component's repository, as publish:github:pull-request's repoUrl",
+            "The component's repository, as the pull request action's repoUrl (<host>?owner=<owner>&repo=<repo>)",
           ),
         branch: zi
           .string()
@@ -75,6 +81,11 @@ export interface ServiceRenderActionOptions {
   authorization: InitiatorAuthorization;
   /** Reads the component's descriptor for a pull request (Backstage's URL reader). */
   urlReader?: UrlReaderService;
+  /**
+   * `integrations`: a component registered from a file on one of its Gitea hosts gets its pull
+   * request there (without it, only github.com).
+   */
+  integrations?: ScmIntegrationRegistry;
   /** Seals what is written so only that can be applied; by default one per process. */
   seal?: RenderSeal;
 }
@@ -87,6 +98,10 @@ export interface ServiceRenderActionOptions {
  * @public
  */
 export function createServiceRenderAction(options: ServiceRenderActionOptions) {
+  const giteaHosts = (options.integrations?.gitea.list() ?? []).map(g => ({
+    host: g.config.host,
+    baseUrl: g.config.baseUrl ?? `https://${g.config.host}`,
+  }));
   return createTemplateAction({
     id: 'monitoring:service:render',
     description:
@@ -136,9 +151,10 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
           : 'Annotations unchanged: the component already names its service',
       );
       for (const a of built.alerts) ctx.logger.info(`${a.alert}: ${a.expr}`);
-      // Checked before anything is written: a pull request needs a GitHub descriptor.
+      // Checked before anything is written: a pull request needs a descriptor on GitHub or on
+      // a Gitea of integrations.gitea.
       const location = o.pullRequest
-        ? githubDescriptorLocation(o.entity.metadata.annotations)
+        ? descriptorLocation(o.entity.metadata.annotations, { giteaHosts })
         : undefined;
       const outputPath = location
         ? path.posix.join(PULL_REQUEST_DIR, o.outputPath)
@@ -215,6 +231,7 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
           `Annotations merged into ${location.path}; the pull request targets ${location.branch}`,
         );
         ctx.output('pullRequest', {
+          provider: location.provider,
           repoUrl: location.repoUrl,
           branch: location.branch,
           descriptorPath: location.path,

@@ -1,13 +1,15 @@
 /**
  * `monitoring:service:render` with `pullRequest`: the component's own descriptor is read through
  * Backstage's URL reader, the annotations merged into it, and it is laid out with the VMRule as
- * the component's repository for publish:github:pull-request.
+ * the component's repository for publish:github:pull-request or monitoring:gitea:pull-request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { parseAllDocuments } from 'yaml';
 import { listFiles, mockContext } from '../__testUtils__/actions';
 import { testAuthorization } from '../__testUtils__/authorization';
@@ -54,11 +56,20 @@ describe('monitoring:service:render with pullRequest', () => {
       return { buffer: async () => Buffer.from(DESCRIPTOR) } as any;
     },
   } as any;
-  /** The action over a catalog that serves payments as `entity`. */
+  /** The action over a catalog that serves payments as `entity` (one Gitea in integrations). */
   const actionWith = (entity: Entity) =>
     createServiceRenderAction({
       urlReader,
       authorization: testAuthorization({ entities: [entity] }).authorization,
+      integrations: ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: {
+            gitea: [
+              { host: '127.0.0.1:3300', baseUrl: 'http://127.0.0.1:3300' },
+            ],
+          },
+        }),
+      ),
     });
 
   beforeEach(() => {
@@ -77,6 +88,7 @@ describe('monitoring:service:render with pullRequest', () => {
 
     expect(reads).toEqual([LOCATION]);
     expect(outputs.pullRequest).toEqual({
+      provider: 'github',
       repoUrl: 'github.com?owner=acme&repo=shop',
       branch: 'main',
       descriptorPath: 'services/payments/catalog-info.yaml',
@@ -102,7 +114,30 @@ describe('monitoring:service:render with pullRequest', () => {
     expect(merged.startsWith('# Payments: owned by team-shop.')).toBe(true);
   });
 
-  it('refuses a component not registered from a GitHub file, writing nothing', async () => {
+  it('finds a descriptor on a Gitea host of integrations.gitea: the pull request goes there', async () => {
+    const workspace = mockDir.resolve('gitea');
+    const location =
+      'http://127.0.0.1:3300/team-shop/shop/src/branch/main/services/payments/catalog-info.yaml';
+    const { ctx, outputs } = mockContext(workspace, {
+      entityRef: 'component:default/payments',
+      defaultKubernetesId: 'payments',
+      pullRequest: true,
+    });
+    await actionWith(fetched(location)).handler(ctx);
+    expect(reads).toEqual([location]);
+    expect(outputs.pullRequest).toEqual({
+      provider: 'gitea',
+      repoUrl: '127.0.0.1:3300?owner=team-shop&repo=shop',
+      branch: 'main',
+      descriptorPath: 'services/payments/catalog-info.yaml',
+      path: 'pull-request',
+    });
+    expect(listFiles(workspace)).toContain(
+      'pull-request/services/payments/catalog-info.yaml',
+    );
+  });
+
+  it('refuses a component not registered from a GitHub or Gitea file, writing nothing', async () => {
     const workspace = mockDir.resolve('file');
     const entity = {
       ...fetched(''),
@@ -122,7 +157,7 @@ describe('monitoring:service:render with pullRequest', () => {
     const run = actionWith(entity).handler(ctx);
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow(
-      'A pull request needs the component registered from a file in a github.com repository',
+      'A pull request needs the component registered from a file in a github.com repository or on a Gitea host of integrations.gitea (127.0.0.1:3300)',
     );
     expect(reads).toEqual([]);
     expect(listFiles(workspace)).toEqual([]);
