@@ -262,7 +262,7 @@ it('the portal token reads and writes nothing; the apply token applies and keeps
     `apply APPLY /api/v1/namespaces/monitoring/secrets/t?${ssa} satoken => 422`,
     `apply APPLY /api/v1/namespaces/kube-system/configmaps/x?${ssa} cm => 422`,
     // Only in its own namespaces (monitoring here), whatever RBAC says cluster-wide.
-    `apply APPLY /api/v1/namespaces/shop/configmaps/x?${ssa} cm => 422`,
+    `apply APPLY /api/v1/namespaces/default/configmaps/x?${ssa} cm => 422`,
     `apply APPLY /api/v1/namespaces/${scratch}/configmaps/x?${ssa} cm => 422`,
     `apply APPLY /api/v1/namespaces/other?${ssa} ns => 403`,
     // Not VMUser: its spec may hold a password.
