@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 
 export interface HttpResponse {
   status: number;
@@ -110,4 +111,17 @@ export async function instantQuery(
   if (parsed.status !== 'success')
     throw new Error(`query status ${parsed.status}`);
   return parsed.data.result as PromSample[];
+}
+
+/** A free TCP port on 127.0.0.1 (for the test servers the tests start themselves). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -4,7 +4,6 @@
  * in three zones, the storage classes, the portal's and apply's ServiceAccounts with their
  * tokens, and, in the spokes, the demo services as Deployments whose pods the hub scrapes.
  */
-import { execFile } from 'node:child_process';
 import type { V1Pod } from '@kubernetes/client-node';
 import {
   ANNOTATION_KUBERNETES_ID,
@@ -16,7 +15,11 @@ import {
   PODS_PER_SERVICE,
 } from '../demoServices';
 import { BIN } from '../binaries';
-import { KubeClient, STACK_FIELD_MANAGER } from './kubeClient';
+import {
+  KubeClient,
+  kubectlServerSideApply,
+  STACK_FIELD_MANAGER,
+} from './kubeClient';
 import { KubeClusterLayout, KWOK_ZONES } from './layout';
 import {
   accountObjects,
@@ -38,28 +41,12 @@ export const KUBERNETES_ID_LABEL = ANNOTATION_KUBERNETES_ID;
  * through its model and drops `x-kubernetes-*` schema keys, which the API server then refuses.
  */
 function installCrds(kubeconfig: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      BIN.kubectl,
-      [
-        `--kubeconfig=${kubeconfig}`,
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        `--field-manager=${STACK_FIELD_MANAGER}`,
-        '-f',
-        OPERATOR_CRDS_DIR,
-      ],
-      { timeout: 60_000 },
-      (err, _stdout, stderr) =>
-        err
-          ? reject(
-              new Error(
-                `installing the operator's CRDs failed: ${String(stderr).trim().split('\n').slice(-3).join(' ')}`,
-              ),
-            )
-          : resolve(),
-    );
+  return kubectlServerSideApply({
+    kubectl: BIN.kubectl,
+    kubeconfig,
+    fieldManager: STACK_FIELD_MANAGER,
+    path: OPERATOR_CRDS_DIR,
+    what: "installing the operator's CRDs",
   });
 }
 

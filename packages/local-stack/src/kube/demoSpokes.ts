@@ -5,7 +5,6 @@
  * really scrape and write are the stack's own processes). dev-cluster and hub-cluster are left
  * to the templates' Apply, whose first run there creates.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -14,6 +13,7 @@ import {
   buildSpoke,
 } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { BIN } from '../binaries';
+import { kubectlServerSideApply } from './kubeClient';
 import { KubeClusterLayout } from './layout';
 
 /** The environments whose clusters get the spoke at bootstrap. */
@@ -44,27 +44,11 @@ export async function applyDemoSpoke(
       .map(o => stringify(o))
       .join('---\n'),
   );
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      BIN.kubectl,
-      [
-        `--kubeconfig=${kubeconfig}`,
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        `--field-manager=${APPLY_FIELD_MANAGER}`,
-        '-f',
-        file,
-      ],
-      { timeout: 60_000 },
-      (err, _stdout, stderr) =>
-        err
-          ? reject(
-              new Error(
-                `applying the demo spoke to ${cluster.name} failed: ${String(stderr).trim().split('\n').slice(-3).join(' ')}`,
-              ),
-            )
-          : resolve(),
-    ),
-  );
+  await kubectlServerSideApply({
+    kubectl: BIN.kubectl,
+    kubeconfig,
+    fieldManager: APPLY_FIELD_MANAGER,
+    path: file,
+    what: `applying the demo spoke to ${cluster.name}`,
+  });
 }

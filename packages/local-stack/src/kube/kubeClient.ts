@@ -1,4 +1,5 @@
 /** A small client for one local cluster: server-side apply, reads and lists, as the admin. */
+import { execFile } from 'node:child_process';
 import {
   CoreV1Api,
   KubeConfig,
@@ -7,6 +8,39 @@ import {
 } from '@kubernetes/client-node';
 
 export const STACK_FIELD_MANAGER = 'monitoring-local-stack';
+
+/**
+ * `kubectl apply --server-side --force-conflicts` of a file or folder with the stack's own
+ * kubectl; `what` names it in the error (the last lines of kubectl's stderr, never its stdout).
+ */
+export function kubectlServerSideApply(opts: {
+  kubectl: string;
+  kubeconfig: string;
+  fieldManager: string;
+  path: string;
+  what: string;
+}): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      opts.kubectl,
+      [
+        `--kubeconfig=${opts.kubeconfig}`,
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        `--field-manager=${opts.fieldManager}`,
+        '-f',
+        opts.path,
+      ],
+      { timeout: 60_000 },
+      (err, _stdout, stderr) => {
+        if (!err) return resolve();
+        const tail = String(stderr).trim().split('\n').slice(-3).join(' ');
+        return reject(new Error(`${opts.what} failed: ${tail}`));
+      },
+    ),
+  );
+}
 
 export interface KubeClient {
   objects: KubernetesObjectApi;

@@ -5,9 +5,9 @@
  * with the binaries cached; `stop()` kills exactly its processes and deletes the folder.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../http';
 import { stackPaths } from '../paths';
 import { stopProcess } from '../procControl';
 import { startStage } from '../start';
@@ -51,18 +51,6 @@ export interface TestKubeCluster extends LocalKubeCluster {
    */
   auditEvents(): AuditEvent[];
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTestKubeCluster(
