@@ -4,7 +4,6 @@
  * in three zones, the storage classes, the portal's and apply's ServiceAccounts with their
  * tokens, and, in the spokes, the demo services as Deployments whose pods the hub scrapes.
  */
-import type { V1Pod } from '@kubernetes/client-node';
 import {
   ANNOTATION_KUBERNETES_ID,
   SERVICE_POD_LABELS,
@@ -30,6 +29,7 @@ import {
 } from './rbac';
 import { STORAGE_CLASSES } from './stages';
 import { OPERATOR_CRDS_DIR, operatorCrdNames } from './crds';
+import { awaitDemoPods } from './demoPods';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -164,56 +164,6 @@ async function accountToken(client: KubeClient, account: string) {
   return token ? Buffer.from(token, 'base64').toString('utf8') : undefined;
 }
 
-const isReady = (pod: V1Pod) =>
-  pod.status?.conditions?.some(
-    c => c.type === 'Ready' && c.status === 'True',
-  ) ?? false;
-
-/** Running, Ready demo pods by service, once every service has all its replicas. */
-export async function runningDemoPods(
-  client: KubeClient,
-): Promise<Record<string, string[]> | undefined> {
-  const list = await client.core.listNamespacedPod({
-    namespace: DEMO_NAMESPACE,
-  });
-  const pods: Record<string, string[]> = {};
-  for (const pod of list.items) {
-    const service = pod.metadata?.labels?.[KUBERNETES_ID_LABEL];
-    if (!service || pod.status?.phase !== 'Running' || !isReady(pod)) continue;
-    if (pod.metadata?.deletionTimestamp) continue;
-    (pods[service] ??= []).push(pod.metadata!.name!);
-  }
-  const complete = DEMO_SERVICES.every(
-    s => (pods[s.name]?.length ?? 0) === PODS_PER_SERVICE,
-  );
-  if (!complete) return undefined;
-  for (const names of Object.values(pods)) names.sort();
-  return pods;
-}
-
-/**
- * Deletes demo pods that run but are not Ready (their ReplicaSets replace them at once): while a
- * stopped stack's nodes missed their heartbeats the node lifecycle controller marked them
- * NotReady, and kwok, unlike a kubelet, does not reliably mark a running pod Ready again.
- */
-async function replaceStaleDemoPods(client: KubeClient): Promise<void> {
-  const list = await client.core.listNamespacedPod({
-    namespace: DEMO_NAMESPACE,
-  });
-  for (const pod of list.items) {
-    if (
-      pod.status?.phase === 'Running' &&
-      !isReady(pod) &&
-      !pod.metadata?.deletionTimestamp
-    )
-      await client.core.deleteNamespacedPod({
-        namespace: DEMO_NAMESPACE,
-        name: pod.metadata!.name!,
-        gracePeriodSeconds: 0,
-      });
-  }
-}
-
 /**
  * First half of the bootstrap, before kwok starts (kwok needs the operator's kinds served to load
  * their stages): the objects are applied, CRDs established.
@@ -268,7 +218,7 @@ export async function awaitClusterReady(
   cluster: KubeClusterLayout,
   opts: { timeoutMs?: number } = {},
 ): Promise<BootstrappedCluster> {
-  const timeoutMs = opts.timeoutMs ?? 90_000;
+  const timeoutMs = opts.timeoutMs ?? 150_000;
   const portalToken = await waitFor(
     `the ${PORTAL_ACCOUNT} token in ${cluster.name}`,
     () => accountToken(client, PORTAL_ACCOUNT),
@@ -279,13 +229,8 @@ export async function awaitClusterReady(
     () => accountToken(client, APPLY_ACCOUNT),
     timeoutMs,
   );
-  if (cluster.environment) await replaceStaleDemoPods(client);
   const pods = cluster.environment
-    ? await waitFor(
-        `the demo pods to run in ${cluster.name}`,
-        () => runningDemoPods(client),
-        timeoutMs,
-      )
+    ? await awaitDemoPods(client, cluster.name, timeoutMs)
     : {};
   return { portalToken, applyToken, pods };
 }
