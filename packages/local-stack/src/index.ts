@@ -38,7 +38,7 @@ export {
 export { KUBERNETES_ID_LABEL } from './kube/bootstrap';
 export { STORAGE_CLASSES, SIMULATED_RECONCILE_MS } from './kube/stages';
 export { ENVIRONMENTS, HUB_AGENT } from './environments';
-export { stackRules } from './rules';
+export { exampleComponents, exampleSloGroups, stackRules } from './rules';
 export {
   ALERTMANAGER_VERSION,
   ETCD_VERSION,

@@ -28,18 +28,22 @@ export const EXAMPLE_COMPONENTS = path.join(
 /** The demo's period group interval (a hub's default is 5m). */
 const DEMO_PERIOD_INTERVAL = '1m';
 
+/** The example catalog's components (the demo services and their objectives). */
+export function exampleComponents(file = EXAMPLE_COMPONENTS): CatalogEntity[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map(doc => doc.toJS() as CatalogEntity)
+    .filter(e => e?.kind === 'Component');
+}
+
 /** The SLO groups of the example components, as *monitor a service* renders them. */
 export function exampleSloGroups(file = EXAMPLE_COMPONENTS): RuleGroup[] {
-  const entities = parseAllDocuments(fs.readFileSync(file, 'utf8'))
-    .map(doc => doc.toJS() as CatalogEntity)
-    .filter(
-      e => e?.kind === 'Component' && hasSloAnnotations(e.metadata.annotations),
+  return exampleComponents(file)
+    .filter(e => hasSloAnnotations(e.metadata.annotations))
+    .flatMap(entity =>
+      buildServiceRules({ entity }).sloGroups.map(group =>
+        group.interval ? { ...group, interval: DEMO_PERIOD_INTERVAL } : group,
+      ),
     );
-  return entities.flatMap(entity =>
-    buildServiceRules({ entity }).sloGroups.map(group =>
-      group.interval ? { ...group, interval: DEMO_PERIOD_INTERVAL } : group,
-    ),
-  );
 }
 
 export function stackRules() {
