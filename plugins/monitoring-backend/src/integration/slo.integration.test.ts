@@ -84,13 +84,13 @@ describe('SLOs and error budgets against the real stack', () => {
   /** The error ratio of an objective over a window, written out by hand. */
   function handErrorRatio(
     service: string,
-    slo: string,
+    kind: string,
     thresholdSeconds: number | undefined,
     window: string,
   ): string {
     const sel = (extra: string) =>
       `{service="${service}",namespace="shop"${extra}}`;
-    if (slo === 'availability') {
+    if (kind === 'availability') {
       return (
         `sum by (environment) (rate(http_requests_total${sel(',code=~"5.."')}[${window}]))` +
         ` / sum by (environment) (rate(http_requests_total${sel('')}[${window}]))`
