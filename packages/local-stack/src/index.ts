@@ -51,7 +51,7 @@ export {
 } from './components';
 export { PORTS, URLS, SELECT_PATH, INSERT_PATH } from './endpoints';
 export { BIN } from './binaries';
-export { HUB_FLAGS } from './hubFlags';
+export { HUB_FLAGS, LOCAL_HUB_RETENTION } from './hubFlags';
 export { stackProcessControl, type StackProcessControl } from './faults';
 export { vmauthConfig } from './vmauthConfig';
 export { ensurePassword } from './secrets';

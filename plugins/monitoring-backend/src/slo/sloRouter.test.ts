@@ -267,6 +267,8 @@ describe('GET /entity/.../slo', () => {
         vmselect: { url: `${hub.url}/prometheus`, ...vmselect },
         vmalert: { url: `${hub.url}/vmalert` },
         environments: ['dev', 'staging', 'production'],
+        // Longer than the 30-day periods (the hub contract's default keeps 15 days).
+        retention: '90d',
       },
       permissions: permissions as any,
       entities,
@@ -280,6 +282,27 @@ describe('GET /entity/.../slo', () => {
       .set('Authorization', mockCredentials.user.header());
   const vmselectQueries = () =>
     hub.requests.filter(r => r.path.startsWith('/prometheus/'));
+
+  it('warns on each objective when the hub keeps less data than the period', async () => {
+    const { server } = await startMonitoringBackend({
+      monitoring: {
+        vmselect: { url: `${hub.url}/prometheus` },
+        vmalert: { url: `${hub.url}/vmalert` },
+        environments: ['dev', 'staging', 'production'],
+      },
+      permissions: AuthorizeResult.ALLOW,
+      entities,
+    });
+    const res = await get(server, 'checkout');
+    expect(res.status).toBe(200);
+    const body = res.body as EntitySloResponse;
+    expect(body.objectives.map(o => o.warnings.at(-1))).toEqual([
+      expect.stringMatching(
+        /^the hub keeps 15d of data \(monitoring\.retention\), less than the 30d period/,
+      ),
+      expect.stringMatching(/^the hub keeps 15d of data/),
+    ]);
+  });
 
   it("computes checkout's budgets, burn rates and history from the hub's answers", async () => {
     const res = await get(await start(), 'checkout');
@@ -506,7 +529,7 @@ describe('GET /entity/.../slo', () => {
   it.each([
     ['?time=yesterday', /^time must be an ISO-8601 time/],
     [`?time=${T + 7200}`, /^time must not be in the future/],
-    [`?time=${T - 20 * DAY}`, /before the oldest data the hub keeps/],
+    [`?time=${T - 100 * DAY}`, /before the oldest data the hub keeps/],
     ['?time=1&time=2', /single value/],
   ])('answers 400 for %s, before any query', async (query, message) => {
     const res = await get(await start(), 'checkout', query);

@@ -1,5 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { monitoringMetricsReadPermission } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  EntitySloResponse,
+  monitoringMetricsReadPermission,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { EntityAccess } from '../claims/EntityAccess';
@@ -15,6 +18,27 @@ export interface SloRouterOptions {
   bounded: Bounded;
   /** The hub's retention: `time` is no earlier. */
   retentionSeconds?: number;
+}
+
+/**
+ * A period longer than the hub keeps data is read over what it keeps: say so on each objective
+ * (the budget would otherwise look better or worse than the period's without a hint why).
+ */
+export function withRetentionWarning(
+  answer: EntitySloResponse,
+  retentionSeconds: number | undefined,
+): EntitySloResponse {
+  if (!retentionSeconds || answer.periodSeconds <= retentionSeconds)
+    return answer;
+  const days = (s: number) => `${Number((s / 86_400).toFixed(1))}d`;
+  const warning = `the hub keeps ${days(retentionSeconds)} of data (monitoring.retention), less than the ${answer.period} period: the SLI and budget cover only the last ${days(retentionSeconds)}`;
+  return {
+    ...answer,
+    objectives: answer.objectives.map(o => ({
+      ...o,
+      warnings: [...o.warnings, warning],
+    })),
+  };
 }
 
 /** `GET .../slo`: the entity's objectives and error budgets per environment, at `?time=`. */
@@ -36,9 +60,10 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
           monitoringMetricsReadPermission,
           'read the SLOs of',
         );
-        return slo.getSlo(entity, time, signal, {
+        const answer = await slo.getSlo(entity, time, signal, {
           unnamespacedAlerts: claim?.soleOwner,
         });
+        return withRetentionWarning(answer, options.retentionSeconds);
       }),
     );
   });
