@@ -15,6 +15,7 @@ import {
 import request from 'supertest';
 import {
   exampleComponents,
+  LOCAL_HUB_RETENTION,
   startStack,
 } from '@internal/monitoring-local-stack';
 import { component, stackVmselect } from '../__testUtils__/entities';
@@ -44,6 +45,7 @@ describe('SLOs and error budgets against the real stack', () => {
         // Rules come through vmauth and VMSelect's -vmalert.proxyURL, as the portal reads a hub.
         vmselect: stackVmselect(env),
         environments: ENVIRONMENTS,
+        retention: LOCAL_HUB_RETENTION,
       },
       permissions: AuthorizeResult.ALLOW,
       entities,
