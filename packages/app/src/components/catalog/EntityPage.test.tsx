@@ -174,10 +174,13 @@ const paymentsSlo: Awaited<ReturnType<MonitoringApi['getEntitySlo']>> = {
 };
 
 // The overview's monitoring cards; only the SLO card's answer matters here.
-const monitoringApi = {
-  getEntityMetrics: jest.fn(() => new Promise(() => {})),
-  getEntityAlerts: jest.fn(() => new Promise(() => {})),
-  getEntityClaims: jest.fn(async () => ({ claim: null })),
+const never = () => new Promise<never>(() => {});
+const monitoringApi: Partial<MonitoringApi> & {
+  getEntitySlo: jest.Mock;
+} = {
+  getEntityMetrics: never,
+  getEntityAlerts: never,
+  getEntityClaims: async () => ({ claim: null }),
   getEntitySlo: jest.fn(async () => paymentsSlo),
 };
 
