@@ -53,7 +53,10 @@ export interface SloEnvironmentStatus {
    * (errors since the period's start) / (the budget of the whole period's requests). Its last
    * point is `budgetRemaining`.
    */
-  history: Array<{ t: number; budgetRemaining: number | null }>;
+  history: Array<{
+    /** Unix milliseconds: the end of the interval. */ t: number;
+    budgetRemaining: number | null;
+  }>;
 }
 
 /**

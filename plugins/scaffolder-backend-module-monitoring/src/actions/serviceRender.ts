@@ -94,6 +94,13 @@ export interface ServiceRenderActionOptions {
   seal?: RenderSeal;
 }
 
+/** The alerting rules of a VMRule, over all its groups. */
+function alertingRuleCount(rule: object): number {
+  const groups = (rule as { spec?: { groups?: Array<{ rules: object[] }> } })
+    .spec?.groups;
+  return (groups ?? []).flatMap(g => g.rules).filter(r => 'alert' in r).length;
+}
+
 /**
  * `monitoring:service:render`: adds the monitoring annotations to a component and renders a
  * VMRule with its error-ratio and p95 latency alerts per cluster and environment, after
@@ -101,12 +108,6 @@ export interface ServiceRenderActionOptions {
  *
  * @public
  */
-/** The alerting rules of a VMRule, over all its groups. */
-function alertingRuleCount(rule: { spec?: unknown }): number {
-  const groups = (rule.spec as { groups?: Array<{ rules: object[] }> })?.groups;
-  return (groups ?? []).flatMap(g => g.rules).filter(r => 'alert' in r).length;
-}
-
 export function createServiceRenderAction(options: ServiceRenderActionOptions) {
   const giteaHosts = (options.integrations?.gitea.list() ?? []).map(g => ({
     host: g.config.host,
