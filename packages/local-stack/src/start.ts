@@ -1,9 +1,11 @@
 /** `start`: idempotently brings the whole local stack up and waits until data flows. */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BACKFILL_STAMP, backfillDemoHistory } from './backfill';
 import { ensureBinaries } from './binaries';
 import { writeConfigFiles } from './configFiles';
 import { DATA_CHECKS, runDataCheck } from './dataChecks';
-import { HOST } from './endpoints';
+import { HOST, URLS } from './endpoints';
 import { StackEnv, stackEnv } from './env';
 import { prepareForge, provisionForge } from './forge';
 import {
@@ -21,7 +23,7 @@ import {
   spawnProcess,
   stopProcess,
 } from './procControl';
-import { ProcessSpec, processSpecs } from './processes';
+import { ProcessSpec, processSpecs, victoriaMetricsDataDir } from './processes';
 import { StackStartError, waitUntil } from './wait';
 
 export interface StartOptions {
@@ -177,6 +179,16 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
     changed,
   );
   const spawnedAny = clusterSpawned || kwokSpawned || hubSpawned;
+  // The demo's past (once per data dir), continuing the live series of the same pods. It ends
+  // before this start, so the data checks below still wait for live samples.
+  const backfill = await backfillDemoHistory({
+    vmUrl: URLS.victoriaMetrics,
+    nowMs: t0,
+    stampFile: path.join(victoriaMetricsDataDir(paths), BACKFILL_STAMP),
+    names: pods,
+    timeoutMs: left(),
+  });
+  log(`${backfill.summary} (${secondsSince(t0)})`);
   const provisioned = await provisionForge(paths);
   if (provisioned.length > 0)
     log(`Gitea: created ${provisioned.join(', ')} (${secondsSince(t0)})`);
