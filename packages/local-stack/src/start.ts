@@ -17,6 +17,7 @@ import { HUB_STAGE, KUBE_STAGES } from './kube/processes';
 import { answers, portInUse } from './http';
 import { stackPaths, StackPaths } from './paths';
 import {
+  argumentsChanged,
   isOurProcess,
   logTail,
   runningPid,
@@ -66,7 +67,10 @@ async function ensureProcess(
       up = await answers(HOST, spec.port, spec.healthPath, spec.healthCa);
       if (!up) await sleep(500);
     }
-    if (up && changed.has(spec.name) && !spec.reloadsOnSighup) {
+    if (up && argumentsChanged(pid, spec)) {
+      log(`  ${label}: its command line changed; restarting it`);
+      await stopProcess(paths, spec);
+    } else if (up && changed.has(spec.name) && !spec.reloadsOnSighup) {
       log(`  ${label}: config changed; restarting it`);
       await stopProcess(paths, spec);
     } else if (up) {
