@@ -92,7 +92,7 @@ test(
     const burnRates = page.getByRole('table', {
       name: 'payments availability production burn rates',
     });
-    // 20 % errors against a 0.1 % budget: 200x, above 14.4x on the 1 h and 5 m windows.
+    // 20 % errors against a 1 % budget: 20x, above 14.4x on the 1 h and 5 m windows.
     assert.ok(
       (await burnRates.locator('[data-exceeds="page"]').count()) >= 2,
       'the 1h and 5m burn rates are above the page threshold',

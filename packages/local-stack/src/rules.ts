@@ -13,6 +13,7 @@ import {
   CatalogEntity,
   defaultRuleGroups,
   RuleGroup,
+  sloGroupNames,
 } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { hasSloAnnotations } from '@hubspoke/backstage-plugin-monitoring-common';
 import { parseAllDocuments } from 'yaml';
@@ -39,11 +40,15 @@ export function exampleComponents(file = EXAMPLE_COMPONENTS): CatalogEntity[] {
 export function exampleSloGroups(file = EXAMPLE_COMPONENTS): RuleGroup[] {
   return exampleComponents(file)
     .filter(e => hasSloAnnotations(e.metadata.annotations))
-    .flatMap(entity =>
-      buildServiceRules({ entity }).sloGroups.map(group =>
-        group.interval ? { ...group, interval: DEMO_PERIOD_INTERVAL } : group,
-      ),
-    );
+    .flatMap(entity => {
+      const built = buildServiceRules({ entity });
+      const period = sloGroupNames(built.rule.metadata.name).period;
+      return built.sloGroups.map(group =>
+        group.name === period
+          ? { ...group, interval: DEMO_PERIOD_INTERVAL }
+          : group,
+      );
+    });
 }
 
 export function stackRules() {

@@ -164,14 +164,12 @@ export {
   ANNOTATION_SLO_LATENCY,
   ANNOTATION_SLO_LATENCY_THRESHOLD,
   ANNOTATION_SLO_PERIOD,
-  bucketBoundarySpellings,
   budgetRemaining,
   budgetSpent,
   burnRate,
   DEFAULT_SLO_PERIOD,
   errorBudgetMinutes,
   errorBudgetRatio,
-  fleetBudgetQuery,
   hasSloAnnotations,
   InvalidSloError,
   parseSloAnnotations,
@@ -186,7 +184,7 @@ export {
   SLO_LABELS,
   SLO_RECORDS,
   SLO_WINDOWS,
-  sloErrorRatioQuery,
+  SLO_EXHAUSTION_WINDOW,
   sloId,
   timeToExhaustionMs,
 } from './slo';
@@ -196,9 +194,16 @@ export type {
   SloBurnRateAlert,
   SloKind,
   SloObjective,
-  SloQueryOptions,
   SloWindow,
 } from './slo';
+export {
+  bucketBoundarySpellings,
+  fleetBudgetQuery,
+  sloErrorRatioQuery,
+  sloRequestRateQuery,
+  sloThresholdMatcher,
+} from './sloExpressions';
+export type { SloQueryOptions } from './sloExpressions';
 export type {
   EntitySloResponse,
   SloBurnAlert,

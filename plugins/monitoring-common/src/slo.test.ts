@@ -4,14 +4,13 @@ import {
   burnRate,
   errorBudgetMinutes,
   errorBudgetRatio,
-  fleetBudgetQuery,
   hasSloAnnotations,
   InvalidSloError,
   parseSloAnnotations,
   SLO_BURN_RATE_ALERTS,
-  sloErrorRatioQuery,
   timeToExhaustionMs,
 } from './slo';
+import { fleetBudgetQuery, sloErrorRatioQuery } from './sloExpressions';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -10,18 +10,6 @@
  */
 import { parseDurationMs } from './duration';
 import { LABELS } from './labelContract';
-import {
-  buildSelector,
-  escapeRegex,
-  InvalidMatcherError,
-  LabelMatcher,
-} from './promql';
-import {
-  isServiceAlertProfile,
-  SERVICE_ALERT_PROFILES,
-  SERVICE_ALERT_SIGNALS,
-  ServiceAlertProfile,
-} from './serviceAlerts';
 
 /**
  * Availability target in percent, e.g. `99.9`: the share of requests without a server error
@@ -173,13 +161,22 @@ export const SLO_GROUPING: readonly string[] = [
 ];
 
 /**
- * `sloth_id`: `<service>-<slo>`.
+ * `sloth_id`: `<rule>-<slo>`, the VMRule's name and the objective. Sloth writes
+ * `<service>-<slo>`; the rule's name is unique per component, so two components that name one
+ * service (see the claim rules) never write each other's series or read each other's SLIs.
  *
  * @public
  */
-export function sloId(service: string, slo: SloKind): string {
-  return `${service}-${slo}`;
+export function sloId(ruleName: string, slo: SloKind): string {
+  return `${ruleName}-${slo}`;
 }
+
+/**
+ * The window whose burn rate the time to exhaustion is estimated at (the page alert's long one).
+ *
+ * @public
+ */
+export const SLO_EXHAUSTION_WINDOW: SloWindow = '1h';
 
 /** @public */
 export class InvalidSloError extends Error {
@@ -255,8 +252,11 @@ export function parseSloAnnotations(
   annotations: Record<string, string> | undefined,
 ): ServiceSlos {
   const a = annotations ?? {};
-  const period = (a[ANNOTATION_SLO_PERIOD] ?? DEFAULT_SLO_PERIOD).trim();
-  const periodMs = parseSloPeriod(period);
+  const periodMs = parseSloPeriod(
+    a[ANNOTATION_SLO_PERIOD] ?? DEFAULT_SLO_PERIOD,
+  );
+  // As written for series names and labels: `030d` is `30d`.
+  const period = `${periodMs / DAY_MS}d`;
   const objectives: SloObjective[] = [];
   if (a[ANNOTATION_SLO_AVAILABILITY] !== undefined) {
     objectives.push({
@@ -292,10 +292,9 @@ export function parseSloAnnotations(
 export function hasSloAnnotations(
   annotations: Record<string, string> | undefined,
 ): boolean {
-  return (
-    annotations?.[ANNOTATION_SLO_AVAILABILITY] !== undefined ||
-    annotations?.[ANNOTATION_SLO_LATENCY] !== undefined
-  );
+  // Any of them, the period included: a latency threshold alone is a mistake the SLO view
+  // shows (the endpoint's 400), not "no objectives".
+  return SLO_ANNOTATIONS.some(a => annotations?.[a] !== undefined);
 }
 
 // --- budget arithmetic -------------------------------------------------------------------
@@ -368,80 +367,4 @@ export function timeToExhaustionMs(
   if (remaining <= 0) return 0;
   if (!(rate > 0)) return undefined;
   return (remaining * periodMs) / rate;
-}
-
-// --- expressions --------------------------------------------------------------------------
-
-/**
- * Spellings of a bucket boundary: `0.5`; `1` and `1.0` (Go clients write the latter).
- *
- * @public
- */
-export function bucketBoundarySpellings(seconds: number): string[] {
-  const plain = String(seconds);
-  return Number.isInteger(seconds) ? [plain, `${plain}.0`] : [plain];
-}
-
-/** @public */
-export interface SloQueryOptions {
-  profile: ServiceAlertProfile;
-  /** The service's matchers (from `resolveServiceTarget`), escaped when rendered. */
-  matchers: readonly LabelMatcher[];
-  objective: SloObjective;
-  /** A window such as `5m`, or the period such as `30d`. */
-  window: string;
-  /** Default {@link SLO_GROUPING}. */
-  by?: readonly string[];
-}
-
-/**
- * The SLI's error ratio over a window, on the raw series: failed (or too slow) requests over
- * all requests, request-weighted over the whole window. The recording rules and the backend's
- * instant reads use this one expression, so they agree by construction.
- *
- * @public
- */
-export function sloErrorRatioQuery(o: SloQueryOptions): string {
-  if (!isServiceAlertProfile(o.profile)) {
-    throw new InvalidMatcherError(
-      `profile "${String(o.profile).slice(0, 64)}" has no SLI; use one of ${SERVICE_ALERT_PROFILES.join(', ')}`,
-    );
-  }
-  if (parseDurationMs(o.window) === undefined) {
-    throw new InvalidMatcherError(
-      `"${o.window.slice(0, 64)}" is not a window like 5m`,
-    );
-  }
-  const signals = SERVICE_ALERT_SIGNALS[o.profile];
-  const by = (o.by ?? SLO_GROUPING).join(', ');
-  const sum = (metric: string, extra: LabelMatcher[]) =>
-    `sum by (${by}) (rate(${buildSelector([...o.matchers, ...extra], metric)}[${o.window}]))`;
-  if (o.objective.slo === 'availability') {
-    const total = sum(signals.requestsMetric, []);
-    const errors = sum(signals.requestsMetric, [signals.errorMatcher]);
-    // `or total * 0`: a group with requests but no failed-request series reads 0, not nothing.
-    return `(${errors} or ${total} * 0) / ${total}`;
-  }
-  const threshold = o.objective.thresholdSeconds;
-  if (!(threshold !== undefined && threshold > 0)) {
-    throw new InvalidMatcherError('a latency objective needs a threshold');
-  }
-  const le = bucketBoundarySpellings(threshold);
-  const total = sum(signals.durationBucketsMetric, [
-    { name: 'le', op: '=', value: '+Inf' },
-  ]);
-  const fast = sum(signals.durationBucketsMetric, [
-    { name: 'le', op: '=~', value: le.map(escapeRegex).join('|') },
-  ]);
-  return `(${total} - ${fast}) / ${total}`;
-}
-
-/**
- * The fleet's one grouped budget query: the worst objective's remaining budget per service,
- * namespace and environment, from the recorded series (as cheap at 5,000 services as at one).
- *
- * @public
- */
-export function fleetBudgetQuery(): string {
-  return `min by (${[LABELS.service, ...SLO_GROUPING].join(', ')}) (${SLO_RECORDS.budgetRemaining})`;
 }

@@ -8,8 +8,6 @@ import { InputError } from '@backstage/errors';
 import {
   ANNOTATION_SLO_LATENCY_THRESHOLD,
   buildSelector,
-  bucketBoundarySpellings,
-  escapeRegex,
   InvalidMatcherError,
   InvalidSloError,
   isServiceAlertProfile,
@@ -20,9 +18,10 @@ import {
   SERVICE_ALERT_SIGNALS,
   ServiceAlertProfile,
   ServiceSlos,
-  SLO_GROUPING,
   SLO_WINDOWS,
   sloErrorRatioQuery,
+  sloRequestRateQuery,
+  sloThresholdMatcher,
   SloObjective,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { RangeParams } from '../vmselect/VmSelectClient';
@@ -64,25 +63,6 @@ export function durationText(seconds: number): string {
   return `${seconds}s`;
 }
 
-/** The rate of the requests an SLI divides by, grouped as the SLI is. */
-function requestRateQuery(
-  profile: ServiceAlertProfile,
-  matchers: readonly LabelMatcher[],
-  objective: SloObjective,
-  window: string,
-): string {
-  const signals = SERVICE_ALERT_SIGNALS[profile];
-  // The same series as the denominator of sloErrorRatioQuery: every request, or the +Inf bucket.
-  const series =
-    objective.slo === 'availability'
-      ? buildSelector(matchers, signals.requestsMetric)
-      : buildSelector(
-          [...matchers, { name: 'le', op: '=', value: '+Inf' }],
-          signals.durationBucketsMetric,
-        );
-  return `sum by (${SLO_GROUPING.join(', ')}) (rate(${series}[${window}]))`;
-}
-
 /** The histogram's series at the threshold's spellings and at +Inf, counted by `le`. */
 function bucketsQuery(
   profile: ServiceAlertProfile,
@@ -90,12 +70,11 @@ function bucketsQuery(
   thresholdSeconds: number,
 ) {
   const metric = SERVICE_ALERT_SIGNALS[profile].durationBucketsMetric;
-  const le = ['+Inf', ...bucketBoundarySpellings(thresholdSeconds)]
-    .map(escapeRegex)
-    .join('|');
+  const threshold = sloThresholdMatcher(thresholdSeconds);
+  const le = { ...threshold, value: `\\+Inf|${threshold.value}` };
   return {
     metric,
-    query: `count by (le) (${buildSelector([...matchers, { name: 'le', op: '=~', value: le }], metric)})`,
+    query: `count by (le) (${buildSelector([...matchers, le], metric)})`,
   };
 }
 
@@ -142,7 +121,12 @@ export function sloPlan(entity: Entity, time: number): SloPlan {
           period: sli(slos.period),
           history: {
             errorRatio: sli(step),
-            requests: requestRateQuery(profile, matchers, objective, step),
+            requests: sloRequestRateQuery({
+              profile,
+              matchers,
+              objective,
+              window: step,
+            }),
             // Each point is the interval that ends at it: the first starts where the period does.
             range: {
               start: time - periodSeconds + stepSeconds,

@@ -298,7 +298,7 @@ describe('GET /entity/.../slo', () => {
     const body = res.body as EntitySloResponse;
     expect(body.objectives.map(o => o.warnings.at(-1))).toEqual([
       expect.stringMatching(
-        /^the hub keeps 15d of data \(monitoring\.retention\), less than the 30d period/,
+        /^the hub keeps 15d of data \(monitoring\.retention\), less than the 30d period reaches back/,
       ),
       expect.stringMatching(/^the hub keeps 15d of data/),
     ]);

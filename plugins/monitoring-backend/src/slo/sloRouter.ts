@@ -27,11 +27,14 @@ export interface SloRouterOptions {
 export function withRetentionWarning(
   answer: EntitySloResponse,
   retentionSeconds: number | undefined,
+  nowSeconds: number = Date.now() / 1000,
 ): EntitySloResponse {
-  if (!retentionSeconds || answer.periodSeconds <= retentionSeconds)
-    return answer;
+  // An earlier instant reaches further back: its period must still be within what is kept.
+  const reach =
+    nowSeconds - Date.parse(answer.evaluatedAt) / 1000 + answer.periodSeconds;
+  if (!retentionSeconds || reach <= retentionSeconds) return answer;
   const days = (s: number) => `${Number((s / 86_400).toFixed(1))}d`;
-  const warning = `the hub keeps ${days(retentionSeconds)} of data (monitoring.retention), less than the ${answer.period} period: the SLI and budget cover only the last ${days(retentionSeconds)}`;
+  const warning = `the hub keeps ${days(retentionSeconds)} of data (monitoring.retention), less than the ${answer.period} period reaches back: the SLI and budget cover only what it keeps`;
   return {
     ...answer,
     objectives: answer.objectives.map(o => ({

@@ -15,6 +15,7 @@ import {
   SloKind,
   SloObjectiveStatus,
   timeToExhaustionMs,
+  SLO_EXHAUSTION_WINDOW,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { InstantSample, RangeSeries } from '../vmselect/VmSelectClient';
 import { ObjectiveQueries } from './sloQueries';
@@ -163,7 +164,8 @@ export function objectiveStatus(
           burnRate: ratio === undefined ? null : burnRate(ratio, target),
         };
       });
-      const hourly = burnRates.find(b => b.window === '1h')?.burnRate ?? 0;
+      const hourly =
+        burnRates.find(b => b.window === SLO_EXHAUSTION_WINDOW)?.burnRate ?? 0;
       const exhaustion =
         remaining === null
           ? undefined

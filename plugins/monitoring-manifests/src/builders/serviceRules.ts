@@ -361,10 +361,11 @@ export function buildServiceRules(
     severity: o.severity,
     ...(team ? { team } : {}),
   };
-  const labels = {
-    ...own,
-    ...alertSelectorLabels(annotations[ANNOTATION_ALERT_SELECTOR], own),
-  };
+  const selectorLabels = alertSelectorLabels(
+    annotations[ANNOTATION_ALERT_SELECTOR],
+    own,
+  );
+  const labels = { ...own, ...selectorLabels };
 
   const env = environmentMatcher(o.environments);
   let expressions: ServiceAlertExpressions;
@@ -395,12 +396,17 @@ export function buildServiceRules(
     throw e;
   }
   const { severity: _severity, ...alertLabels } = labels;
+  // An alert selector that pins `severity` (only to the service alerts' own) hides every alert
+  // of another severity from the entity: the burn-rate alerts then carry it too.
+  const pinnedSeverity = selectorLabels.severity;
   const sloGroups = serviceSloRuleGroups({
     service: target.service,
     profile: target.profile,
     matchers: env ? [...target.matchers, env] : target.matchers,
     slos,
-    severities: { page: o.sloPageSeverity, ticket: o.sloTicketSeverity },
+    severities: pinnedSeverity
+      ? { page: pinnedSeverity, ticket: pinnedSeverity }
+      : { page: o.sloPageSeverity, ticket: o.sloTicketSeverity },
     alertLabels,
     alertAnnotations: links,
     groupName: name,

@@ -75,7 +75,8 @@ describe('SLO rules of buildServiceRules', () => {
       rule => rule.record === 'slo:sli_error:ratio_rate1h',
     )!;
     expect(oneHour.labels).toEqual({
-      sloth_id: 'payments-availability',
+      // Per rendered rule: two components naming one service never share series.
+      sloth_id: `${r.rule.metadata.name}-availability`,
       sloth_service: 'payments',
       sloth_slo: 'availability',
       sloth_window: '1h',
@@ -92,8 +93,13 @@ describe('SLO rules of buildServiceRules', () => {
     expect(byRecord['slo:objective:ratio'].expr).toBe('vector(0.999)');
     expect(byRecord['slo:error_budget:ratio'].expr).toBe('vector(0.001)');
     expect(byRecord['slo:time_period:days'].expr).toBe('vector(30)');
-    expect(byRecord['slo:period_error_budget_remaining:ratio'].expr).toMatch(
-      /^1 - \(.*\[30d\]\)\)\) \/ 0\.001$/,
+    // The period's ratio is scanned once; budget and burn rate divide the recorded one.
+    expect(byRecord['slo:sli_error:ratio_rate30d'].expr).toContain('[30d]');
+    expect(byRecord['slo:period_error_budget_remaining:ratio'].expr).toBe(
+      `1 - max without (sloth_window) (slo:sli_error:ratio_rate30d{sloth_id="${r.rule.metadata.name}-availability"}) / 0.001`,
+    );
+    expect(byRecord['slo:period_burn_rate:ratio'].expr).toBe(
+      `max without (sloth_window) (slo:sli_error:ratio_rate30d{sloth_id="${r.rule.metadata.name}-availability"}) / 0.001`,
     );
   });
 
@@ -120,7 +126,7 @@ describe('SLO rules of buildServiceRules', () => {
       ['ServiceSLOErrorBudgetBurnTicket', 'ticket', 'warning'],
     ]);
     const sel = (w: string) =>
-      `slo:sli_error:ratio_rate${w}{sloth_id="payments-availability",sloth_service="payments",sloth_slo="availability"}`;
+      `slo:sli_error:ratio_rate${w}{sloth_id="${r.rule.metadata.name}-availability",sloth_service="payments",sloth_slo="availability"}`;
     const above = (w: string, f: number) =>
       `max without (sloth_window) (${sel(w)} > (${f} * 0.001))`;
     expect(alerts[0].expr).toBe(
@@ -166,6 +172,38 @@ describe('SLO rules of buildServiceRules', () => {
     expect(() =>
       buildServiceRules({ entity: component({}), ...input }),
     ).toThrow(message);
+  });
+
+  it('gives the burn-rate alerts the severity an alert selector pins, so the entity still sees them', () => {
+    const r = buildServiceRules({
+      entity: component({
+        ...SLO,
+        'monitoring/alert-selector': 'severity=warning',
+      }),
+    });
+    const alerts = r.sloGroups[0].rules.filter(
+      (rule: Rule) => rule.alert,
+    ) as Rule[];
+    expect(alerts.map(a => a.labels.severity)).toEqual([
+      'warning',
+      'warning',
+      'warning',
+      'warning',
+    ]);
+  });
+
+  it('two components naming one service write distinct series', () => {
+    const a = buildServiceRules({ entity: component(SLO) });
+    const other = component(SLO);
+    other.metadata.name = 'payments-v2';
+    const b = buildServiceRules({ entity: other });
+    const ids = (r: typeof a) =>
+      new Set(
+        r.sloGroups.flatMap(g =>
+          g.rules.map((rule: Rule) => rule.labels.sloth_id),
+        ),
+      );
+    expect([...ids(a)].filter(id => ids(b).has(id))).toEqual([]);
   });
 
   it('restricts the SLIs to the environments asked for', () => {

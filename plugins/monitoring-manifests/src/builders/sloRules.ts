@@ -4,12 +4,12 @@
  * remaining share as series, and the workbook's multi-window, multi-burn-rate alerts.
  *
  * Every SLI is read from the raw series by monitoring-common's `sloErrorRatioQuery` (the same
- * expression the backend's SLO endpoint evaluates), never from another recorded series: vmalert
- * writes a group's results through remote write and VictoriaMetrics hides the newest samples
- * from queries for a while (`-search.latencyOffset`), so a rule that read one recorded in the
- * same round would read the round before. The period's rules run in a group of their own at a
- * slower interval, since they read 30 days of samples. Only the alerts read recorded series (as
- * Sloth's do): a round late is nothing next to their windows.
+ * expression the backend's SLO endpoint evaluates). vmalert writes a group's results through
+ * remote write and VictoriaMetrics hides the newest samples from queries for a while
+ * (`-search.latencyOffset`), so a rule that reads a series recorded in the same round reads the
+ * round before: only the alerts (as Sloth's do) and the period's burn rate and budget read
+ * recorded series, where a round late is nothing next to their windows. The period's rules run
+ * in a group of their own at a slower interval, since they read 30 days of samples.
  */
 import {
   buildSelector,
@@ -84,7 +84,7 @@ function objectiveRules(
   period: RecordingRule[];
   alerts: AlertingRule[];
 } {
-  const id = sloId(o.service, objective.slo);
+  const id = sloId(o.groupName, objective.slo);
   const sloth = {
     [SLO_LABELS.id]: id,
     [SLO_LABELS.service]: o.service,
@@ -128,6 +128,13 @@ function objectiveRules(
     },
   );
   const periodSli = sli(o.slos.period);
+  // The period's ratio is read raw once; its burn rate and the budget left divide the recorded
+  // ratio (a round late, at most the group's interval: nothing against a 30-day period), so a
+  // round scans the period's samples once, not three times.
+  const recordedPeriod = buildSelector(
+    [{ name: SLO_LABELS.id, op: '=', value: id }],
+    SLO_RECORDS.sliErrorRatio(o.slos.period),
+  );
   const period: RecordingRule[] = [
     {
       record: SLO_RECORDS.sliErrorRatio(o.slos.period),
@@ -136,12 +143,12 @@ function objectiveRules(
     },
     {
       record: SLO_RECORDS.periodBurnRate,
-      expr: `(${periodSli}) / ${budget}`,
+      expr: `max without (${SLO_LABELS.window}) (${recordedPeriod}) / ${budget}`,
       labels: sloth,
     },
     {
       record: SLO_RECORDS.budgetRemaining,
-      expr: `1 - (${periodSli}) / ${budget}`,
+      expr: `1 - max without (${SLO_LABELS.window}) (${recordedPeriod}) / ${budget}`,
       labels: sloth,
     },
   ];

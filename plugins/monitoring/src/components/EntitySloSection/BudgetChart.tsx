@@ -23,14 +23,11 @@ import { timeTicks } from '../../utils/timeTicks';
 
 type Point = { t: number; budget: number | null };
 
-/**
- * The history's points in unix milliseconds, oldest first. Like every other point of the
- * monitoring API they are milliseconds; a time below 1e11 (1973 in ms) can only be seconds.
- */
+/** The history's points (unix milliseconds, as every point of the monitoring API), oldest first. */
 function toPoints(history: SloEnvironmentStatus['history']): Point[] {
   return history
     .map(p => ({
-      t: p.t < 1e11 ? p.t * 1000 : p.t,
+      t: p.t,
       budget:
         p.budgetRemaining === null || !Number.isFinite(p.budgetRemaining)
           ? null

@@ -7,7 +7,9 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { monitoringApiRef } from '../../api';
 import {
+  availability,
   checkoutSlo,
+  environmentStatus,
   paymentsSlo,
   sloResponse,
 } from '../../testing/sloFixtures';
@@ -48,6 +50,25 @@ async function renderSection(
 const budgetOf = (label: string) => screen.getByRole('group', { name: label });
 
 describe('EntitySloSection', () => {
+  it('shows one budget per namespace when the service runs in several in one environment', async () => {
+    await renderSection(entity('cart'), async () =>
+      sloResponse([
+        availability([
+          environmentStatus({ namespace: 'shop', budgetRemaining: 0.72 }),
+          environmentStatus({ namespace: 'shop-eu', budgetRemaining: -0.5 }),
+        ]),
+      ]),
+    );
+    const shop = await screen.findByRole('group', {
+      name: 'cart availability production shop budget',
+    });
+    const eu = screen.getByRole('group', {
+      name: 'cart availability production shop-eu budget',
+    });
+    expect(shop.getAttribute('data-budget-health')).toBe('ok');
+    expect(eu.getAttribute('data-budget-health')).toBe('exhausted');
+  });
+
   it('shows an exhausted budget, the firing page alert and the windows above their thresholds', async () => {
     const { api, container } = await renderSection(
       entity('payments'),

@@ -66,7 +66,7 @@ function BurnAlerts(props: { alerts: SloEnvironmentStatus['alerts'] }) {
         const age = since(a.activeAt);
         return (
           <Tooltip
-            key={`${a.alertname}-${a.state}`}
+            key={`${a.alertname}-${a.severity}-${a.state}-${a.activeAt ?? ''}`}
             title={`${a.alertname}${age ? `, ${a.state} for ${age}` : ''}`}
           >
             <span>
@@ -96,7 +96,13 @@ export function SloEnvironmentView(props: {
   const theme = useTheme();
   const health = budgetHealth(status.budgetRemaining);
   const color = budgetColor(theme, health);
-  const label = `${name} ${objective.slo} ${status.environment}`;
+  // The namespace too when the service runs in several: one budget each.
+  const shared =
+    objective.environments.filter(e => e.environment === status.environment)
+      .length > 1;
+  const label = `${name} ${objective.slo} ${status.environment}${
+    shared && status.namespace ? ` ${status.namespace}` : ''
+  }`;
   const budgetText = formatBudget(
     status.budgetRemaining,
     status.budgetRemainingMinutes,

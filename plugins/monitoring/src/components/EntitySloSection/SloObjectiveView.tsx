@@ -67,7 +67,7 @@ export function SloObjectiveView(props: {
         >
           {objective.environments.map(status => (
             <SloEnvironmentView
-              key={status.environment}
+              key={`${status.environment}/${status.namespace ?? ''}`}
               name={name}
               objective={objective}
               status={status}
