@@ -15,6 +15,7 @@ import {
 import request from 'supertest';
 import {
   exampleComponents,
+  exampleSloGroups,
   LOCAL_HUB_RETENTION,
   startStack,
 } from '@internal/monitoring-local-stack';
@@ -178,6 +179,47 @@ describe('SLOs and error budgets against the real stack', () => {
       );
     },
   );
+
+  it('the real vmalert loads every SLO group the example components render, and no rule reports an error', async () => {
+    const expected = exampleSloGroups();
+    let loaded: Array<{
+      name: string;
+      rules: Array<{
+        name: string;
+        lastError?: string;
+        lastEvaluation?: string;
+      }>;
+    }> = [];
+    for (let i = 0; i < 30; i++) {
+      const body = await (
+        await fetch(`${env.MONITORING_VMALERT_URL}/api/v1/rules`)
+      ).json();
+      loaded = body.data.groups.filter((g: { name: string }) =>
+        expected.some(e => e.name === g.name),
+      );
+      // Every rule evaluated at least once (the period group runs every minute here).
+      const evaluated = loaded.every(g =>
+        g.rules.every(
+          r => r.lastEvaluation && !r.lastEvaluation.startsWith('0001'),
+        ),
+      );
+      if (loaded.length === expected.length && evaluated) break;
+      await sleep(5000);
+    }
+    expect(loaded.map(g => g.name).sort()).toEqual(
+      expected.map(g => g.name).sort(),
+    );
+    expect(loaded.map(g => g.rules.length)).toEqual(
+      loaded.map(g => expected.find(e => e.name === g.name)!.rules.length),
+    );
+    expect(
+      loaded.flatMap(g =>
+        g.rules
+          .filter(r => r.lastError)
+          .map(r => `${g.name}/${r.name}: ${r.lastError}`),
+      ),
+    ).toEqual([]);
+  });
 
   it("payments' production pages and its budget is spent; checkout's never pages and its budget is healthy", async () => {
     // The burn-rate alerts read recorded series: the first rounds after a start need a minute.
