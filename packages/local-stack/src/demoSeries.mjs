@@ -4,6 +4,9 @@
  *
  * Counters are rate x elapsed with a smooth +-10% sine over 10 minutes, integrated in closed
  * form, so they only ever grow and need no state. Plain ESM, no dependencies.
+ *
+ * The shapes (load integral, status shares, latency bucket shares) are exported: the local
+ * stack's backfill (backfillSeries.ts) writes the past of the same series with them.
  */
 import { createHash } from 'node:crypto';
 
@@ -12,7 +15,9 @@ const VARIATION = 0.1; // +-10% ...
 const PERIOD_S = 600; // ... over 10 minutes
 const OMEGA = (2 * Math.PI) / PERIOD_S;
 const LATENCY_SIGMA = 0.5; // log-normal: p95 = median * e^(1.645 * 0.5) ~ 2.3 x median
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 const NOT_FOUND_SHARE = { GET: 0.02, POST: 0.01 };
 const SUCCESS_CODE = { GET: '200', POST: '201' };
 const SERVER_ERROR_SPLIT = { 500: 0.7, 503: 0.3 };
@@ -50,9 +55,16 @@ export function podsByEnvironment(doc) {
   return byEnv;
 }
 
-/** Integral over [0, t] of 1 + VARIATION sin(OMEGA s + phase): grows, since the integrand > 0. */
-const loadIntegral = (t, phase) =>
-  t + (VARIATION / OMEGA) * (Math.cos(phase) - Math.cos(OMEGA * t + phase));
+/**
+ * Integral over [0, t] of 1 + VARIATION sin(omega s + phase) with omega = 2 pi / periodS (default
+ * 10 minutes): grows, since the integrand > 0.
+ */
+export function loadIntegral(t, phase, periodS = PERIOD_S) {
+  const omega = periodS === PERIOD_S ? OMEGA : (2 * Math.PI) / periodS;
+  return (
+    t + (VARIATION / omega) * (Math.cos(phase) - Math.cos(omega * t + phase))
+  );
+}
 
 /** Requests the pod has served since the exporter started (floored when exported). */
 const podRequests = (p, t) =>
@@ -74,6 +86,22 @@ function normalCdf(z) {
   const poly = k * a.reduce((acc, c) => acc * k + c, 0);
   const erf = 1 - poly * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * Share of a route's requests at or under each bucket boundary: `[[le, share], ...]` in
+ * BUCKETS order, then `['+Inf', 1]` (log-normal around the profile's median, slower for POST).
+ */
+export function bucketShares(method, medianLatencySeconds) {
+  const factor = method === 'POST' ? POST_LATENCY_FACTOR : 1;
+  const median = medianLatencySeconds * factor;
+  return [
+    ...BUCKETS.map(le => [
+      String(le),
+      normalCdf((Math.log(le) - Math.log(median)) / LATENCY_SIGMA),
+    ]),
+    ['+Inf', 1],
+  ];
 }
 
 // --- exposition format -----------------------------------------------------------------
@@ -103,7 +131,8 @@ class Exposition {
 
 // --- the three endpoints ---------------------------------------------------------------
 
-function statusShares(method, errorRatio) {
+/** Share of a route's requests per status code: `{ code: share }`, summing to 1. */
+export function statusShares(method, errorRatio) {
   const notFound = NOT_FOUND_SHARE[method] ?? 0;
   const ok = 1 - errorRatio;
   return {
@@ -135,15 +164,19 @@ export function podMetrics(p, t, startedAt) {
   out.family(http, 'histogram', 'HTTP request latency in seconds.');
   for (const r of p.routes) {
     const count = total * r.share;
+    const labels = { method: r.method, route: r.route };
+    for (const [le, share] of bucketShares(
+      r.method,
+      p.profile.medianLatencySeconds,
+    )) {
+      out.sample(
+        `${http}_bucket`,
+        { ...labels, le },
+        Math.floor(count * share),
+      );
+    }
     const factor = r.method === 'POST' ? POST_LATENCY_FACTOR : 1;
     const median = p.profile.medianLatencySeconds * factor;
-    const labels = { method: r.method, route: r.route };
-    for (const le of BUCKETS) {
-      const z = (Math.log(le) - Math.log(median)) / LATENCY_SIGMA;
-      const bucket = { ...labels, le: String(le) };
-      out.sample(`${http}_bucket`, bucket, Math.floor(count * normalCdf(z)));
-    }
-    out.sample(`${http}_bucket`, { ...labels, le: '+Inf' }, Math.floor(count));
     const mean = median * Math.exp((LATENCY_SIGMA * LATENCY_SIGMA) / 2);
     out.sample(`${http}_sum`, labels, count * mean);
     out.sample(`${http}_count`, labels, Math.floor(count));

@@ -107,6 +107,37 @@ export const DEMO_SERVICES: readonly DemoService[] = [
   },
 ];
 
+/**
+ * How a service behaved in one environment before the stack started, for the backfill
+ * (backfill.ts): it ran `before` until `startedAgoMs` before the backfill, and its profile above
+ * since (the live exporter serves that one).
+ */
+export interface DemoIncident {
+  service: string;
+  environment: EnvironmentName;
+  /** How long before the stack's first start (the backfill) the profile above took over. */
+  startedAgoMs: number;
+  /** The profile until then. */
+  before: DemoProfile;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo's past, defined once: every service x environment ran its current profile throughout,
+ * except payments in production, which was healthy (staging-like ~0.5 % errors and a 100 ms
+ * median) until three days before the stack started. So its error budget is exhausted and it
+ * has been burning for days, while the others stay within theirs.
+ */
+export const DEMO_INCIDENTS: readonly DemoIncident[] = [
+  {
+    service: 'payments',
+    environment: 'production',
+    startedAgoMs: 3 * DAY_MS,
+    before: p(25, 0.005, 100, 380),
+  },
+];
+
 // Kubernetes' alphabet for generated name suffixes (no vowels, no look-alikes).
 const K8S_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

@@ -38,7 +38,7 @@ export {
 export { KUBERNETES_ID_LABEL } from './kube/bootstrap';
 export { STORAGE_CLASSES, SIMULATED_RECONCILE_MS } from './kube/stages';
 export { ENVIRONMENTS, HUB_AGENT } from './environments';
-export { stackRules } from './rules';
+export { exampleComponents, exampleSloGroups, stackRules } from './rules';
 export {
   ALERTMANAGER_VERSION,
   ETCD_VERSION,
@@ -51,7 +51,7 @@ export {
 } from './components';
 export { PORTS, URLS, SELECT_PATH, INSERT_PATH } from './endpoints';
 export { BIN } from './binaries';
-export { HUB_FLAGS } from './hubFlags';
+export { HUB_FLAGS, LOCAL_HUB_RETENTION } from './hubFlags';
 export { stackProcessControl, type StackProcessControl } from './faults';
 export { vmauthConfig } from './vmauthConfig';
 export { ensurePassword } from './secrets';

@@ -21,9 +21,11 @@ import {
   HUB_AGENT,
   hubRemoteWriteRelabeling,
   hubScrapeConfig,
+  LOCAL_HUB_RETENTION,
   LOCAL_SCRAPE_INTERVAL,
   processSpecs,
   stackPaths,
+  exampleSloGroups,
   stackRules,
   vmauthConfig,
 } from './index';
@@ -50,6 +52,8 @@ const sampleHub = () =>
     sharedStorageClass: 'efs',
     grafanaDomain: 'grafana.infra.example.com',
     secretStrategy: 'kubernetes',
+    // As the local hub keeps it (its demo's 30-day objectives).
+    retention: LOCAL_HUB_RETENTION,
   });
 const sampleSpoke = () =>
   buildSpoke({
@@ -79,7 +83,20 @@ describe('the local hub and the hub template', () => {
     expect(flag('victoria-metrics', 'retentionPeriod')).toBe(
       cluster.spec.retentionPeriod,
     );
-    expect(cluster.spec.retentionPeriod).toBe(RETENTION);
+    expect(cluster.spec.retentionPeriod).toBe(LOCAL_HUB_RETENTION);
+    // The template's default is the hub contract's.
+    expect(
+      findObject(
+        buildHub({
+          name: 'hub',
+          storageClass: 'gp3',
+          sharedStorageClass: 'efs',
+          grafanaDomain: 'grafana.infra.example.com',
+          secretStrategy: 'kubernetes',
+        }).objects,
+        'VMCluster',
+      ).spec.retentionPeriod,
+    ).toBe(RETENTION);
   });
 
   it('deduplicate at the scrape interval of their spokes', () => {
@@ -250,6 +267,9 @@ describe('the local hub and the hub template', () => {
       }));
     const rendered = findAll(hub.objects, 'VMRule').flatMap(r => r.spec.groups);
     expect(rendered.length).toBeGreaterThan(0);
-    expect(shape(stackRules().groups)).toEqual(shape(rendered));
+    // Then the SLO groups monitor-a-service renders for the example components.
+    expect(shape(stackRules().groups)).toEqual(
+      shape([...rendered, ...exampleSloGroups()]),
+    );
   });
 });

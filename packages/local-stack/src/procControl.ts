@@ -55,6 +55,20 @@ export function runningPid(
   return pid !== undefined && isOurProcess(pid, spec) ? pid : undefined;
 }
 
+/**
+ * Whether the running `pid` was started with other arguments than `spec` has now (a flag
+ * changed in a newer checkout, e.g. the hub's retention): a reload would not apply them.
+ */
+export function argumentsChanged(pid: number, spec: ProcessSpec): boolean {
+  const argv = cmdline(pid);
+  if (!argv) return false;
+  const running = argv.slice(1);
+  return (
+    running.length !== spec.args.length ||
+    running.some((arg, i) => arg !== spec.args[i])
+  );
+}
+
 /** Starts `spec` detached, output appended to its log file; writes and returns the pid. */
 export function spawnProcess(paths: StackPaths, spec: ProcessSpec): number {
   for (const dir of [paths.logs, paths.pids, ...spec.dirs])

@@ -39,9 +39,13 @@ export interface ProcessSpec {
 
 const listen = (port: number) => `${HOST}:${port}`;
 
+/** VictoriaMetrics' `-storageDataPath` (the demo's backfill stamp lives in it too). */
+export const victoriaMetricsDataDir = (paths: StackPaths) =>
+  paths.data('victoria-metrics');
+
 export function processSpecs(paths: StackPaths): ProcessSpec[] {
   const files = configPaths(paths);
-  const vmData = paths.data('victoria-metrics');
+  const vmData = victoriaMetricsDataDir(paths);
   const amData = paths.data('alertmanager');
   const specs: ProcessSpec[] = [
     {

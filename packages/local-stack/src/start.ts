@@ -1,9 +1,11 @@
 /** `start`: idempotently brings the whole local stack up and waits until data flows. */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BACKFILL_STAMP, backfillDemoHistory } from './backfill';
 import { ensureBinaries } from './binaries';
 import { writeConfigFiles } from './configFiles';
 import { DATA_CHECKS, runDataCheck } from './dataChecks';
-import { HOST } from './endpoints';
+import { HOST, URLS } from './endpoints';
 import { StackEnv, stackEnv } from './env';
 import { prepareForge, provisionForge } from './forge';
 import {
@@ -15,13 +17,14 @@ import { HUB_STAGE, KUBE_STAGES } from './kube/processes';
 import { answers, portInUse } from './http';
 import { stackPaths, StackPaths } from './paths';
 import {
+  argumentsChanged,
   isOurProcess,
   logTail,
   runningPid,
   spawnProcess,
   stopProcess,
 } from './procControl';
-import { ProcessSpec, processSpecs } from './processes';
+import { ProcessSpec, processSpecs, victoriaMetricsDataDir } from './processes';
 import { StackStartError, waitUntil } from './wait';
 
 export interface StartOptions {
@@ -64,7 +67,10 @@ async function ensureProcess(
       up = await answers(HOST, spec.port, spec.healthPath, spec.healthCa);
       if (!up) await sleep(500);
     }
-    if (up && changed.has(spec.name) && !spec.reloadsOnSighup) {
+    if (up && argumentsChanged(pid, spec)) {
+      log(`  ${label}: its command line changed; restarting it`);
+      await stopProcess(paths, spec);
+    } else if (up && changed.has(spec.name) && !spec.reloadsOnSighup) {
       log(`  ${label}: config changed; restarting it`);
       await stopProcess(paths, spec);
     } else if (up) {
@@ -177,6 +183,16 @@ export async function startStack(opts: StartOptions = {}): Promise<StackEnv> {
     changed,
   );
   const spawnedAny = clusterSpawned || kwokSpawned || hubSpawned;
+  // The demo's past (once per data dir), continuing the live series of the same pods. It ends
+  // before this start, so the data checks below still wait for live samples.
+  const backfill = await backfillDemoHistory({
+    vmUrl: URLS.victoriaMetrics,
+    nowMs: t0,
+    stampFile: path.join(victoriaMetricsDataDir(paths), BACKFILL_STAMP),
+    names: pods,
+    timeoutMs: left(),
+  });
+  log(`${backfill.summary} (${secondsSince(t0)})`);
   const provisioned = await provisionForge(paths);
   if (provisioned.length > 0)
     log(`Gitea: created ${provisioned.join(', ')} (${secondsSince(t0)})`);

@@ -31,6 +31,12 @@ export const LOCAL_SCRAPE_INTERVAL = '15s';
 
 const DEMO_TARGET = `${HOST}:${PORTS.demoExporter}`;
 
+/** The job of the demo pods' own series (`http_*`, `process_*`). */
+export const POD_SCRAPE_JOB = 'kubernetes-pods';
+
+/** The `instance` a demo pod's series carry (see instanceFromPod). */
+export const podInstance = (pod: string) => `${pod}:${PORTS.demoExporter}`;
+
 /**
  * On a real spoke every pod has its own address, so `instance` is unique; here all demo pods
  * share the exporter's address. vmagent 1.79 keeps all of them as separate targets (checked:
@@ -41,7 +47,7 @@ const instanceFromPod: RelabelRule = {
   action: 'replace',
   source_labels: ['__meta_kubernetes_pod_name'],
   target_label: 'instance',
-  replacement: `$1:${PORTS.demoExporter}`,
+  replacement: podInstance('$1'),
 };
 
 function podTargets(env: SpokeEnvironment, names: DemoPodNames) {
@@ -68,7 +74,7 @@ export function vmagentScrapeConfig(
     global: { scrape_interval: LOCAL_SCRAPE_INTERVAL, scrape_timeout: '10s' },
     scrape_configs: [
       {
-        job_name: 'kubernetes-pods',
+        job_name: POD_SCRAPE_JOB,
         metrics_path: '/metrics',
         static_configs: podTargets(env, names),
         relabel_configs: [...podTargetRelabeling(), instanceFromPod],

@@ -20,13 +20,14 @@ import { UpstreamClient } from './lib/UpstreamClient';
 import { EntityMetricsService } from './metrics/EntityMetricsService';
 import { QueryRunner } from './metrics/QueryRunner';
 import { createRouter } from './router';
+import { EntitySloService } from './slo/EntitySloService';
 import { ClusterResourcesReader } from './stack/ClusterResources';
 import { StackService } from './stack/StackService';
 import { VmSelectClient } from './vmselect/VmSelectClient';
 
 /**
  * The `monitoring` backend plugin: a service's metrics per environment from VMSelect, its
- * alerts from vmalert and Alertmanager, and silences.
+ * alerts from vmalert and Alertmanager, silences, and its SLOs' error budgets.
  *
  * @public
  */
@@ -91,6 +92,12 @@ export const monitoringPlugin = createBackendPlugin({
             ? { client: alertmanager, config: amConfig }
             : undefined,
         );
+        const slo = new EntitySloService(
+          runner,
+          snapshots,
+          monitoringConfig.environments,
+          logger,
+        );
 
         permissionsRegistry.addPermissions(monitoringPermissions);
         // Claim rules: owners come from the app config's catalog locations and the configured ones.
@@ -141,6 +148,7 @@ export const monitoringPlugin = createBackendPlugin({
             catalog,
             metrics,
             alerts,
+            slo,
             claims,
             fleet,
             stack,

@@ -15,6 +15,8 @@ import { FleetService } from './fleet/FleetService';
 import { inFlightLimit } from './lib/inFlightLimit';
 import { EntityMetricsService } from './metrics/EntityMetricsService';
 import { createMetricsRouter } from './metrics/metricsRouter';
+import { EntitySloService } from './slo/EntitySloService';
+import { createSloRouter } from './slo/sloRouter';
 import { createStackRouter } from './stack/stackRouter';
 import { StackService } from './stack/StackService';
 
@@ -24,6 +26,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   metrics: EntityMetricsService;
   alerts: EntityAlertsService;
+  slo: EntitySloService;
   claims: ServiceClaims;
   fleet: FleetService;
   stack: StackService;
@@ -35,7 +38,7 @@ export interface RouterOptions {
 
 /**
  * The plugin's routes, one router per feature. The per-principal in-flight limit is one for
- * all of them: a caller's metrics, alerts, claims and fleet requests count together.
+ * all of them: a caller's metrics, alerts, SLO, claims and fleet requests count together.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -59,6 +62,15 @@ export async function createRouter(
       httpAuth,
       access,
       alerts: options.alerts,
+      bounded,
+      retentionSeconds,
+    }),
+  );
+  router.use(
+    createSloRouter({
+      httpAuth,
+      access,
+      slo: options.slo,
       bounded,
       retentionSeconds,
     }),

@@ -36,6 +36,11 @@ export interface FleetCell {
   latencyP95: number | null;
   /** Firing alerts of the service here; null when the alert source did not answer. */
   firingAlerts: number | null;
+  /**
+   * The worst objective's share of its error budget left (negative once overspent), from the
+   * hub's SLO recording rules; null when the service declares no objectives here.
+   */
+  budgetRemaining: number | null;
   /** Request rate over the last 24 h, one value an hour, oldest first (null: no data). */
   sparkline: Array<number | null>;
 }

@@ -160,6 +160,58 @@ export {
 } from './hubContract';
 export type { HealthLevels } from './hubContract';
 export {
+  ANNOTATION_SLO_AVAILABILITY,
+  ANNOTATION_SLO_LATENCY,
+  ANNOTATION_SLO_LATENCY_THRESHOLD,
+  ANNOTATION_SLO_PERIOD,
+  budgetRemaining,
+  budgetSpent,
+  burnRate,
+  DEFAULT_SLO_PERIOD,
+  errorBudgetMinutes,
+  errorBudgetRatio,
+  hasSloAnnotations,
+  InvalidSloError,
+  parseSloAnnotations,
+  parseSloPeriod,
+  parseSloTarget,
+  parseSloThreshold,
+  SLO_ALERT_NAMES,
+  SLO_ANNOTATIONS,
+  SLO_BURN_RATE_ALERTS,
+  SLO_GROUPING,
+  SLO_KINDS,
+  SLO_LABELS,
+  SLO_RECORDS,
+  SLO_WINDOWS,
+  SLO_EXHAUSTION_WINDOW,
+  sloId,
+  timeToExhaustionMs,
+} from './slo';
+export type {
+  ServiceSlos,
+  SloAlertSeverity,
+  SloBurnRateAlert,
+  SloKind,
+  SloObjective,
+  SloWindow,
+} from './slo';
+export {
+  bucketBoundarySpellings,
+  fleetBudgetQuery,
+  sloErrorRatioQuery,
+  sloRequestRateQuery,
+  sloThresholdMatcher,
+} from './sloExpressions';
+export type { SloQueryOptions } from './sloExpressions';
+export type {
+  EntitySloResponse,
+  SloBurnAlert,
+  SloEnvironmentStatus,
+  SloObjectiveStatus,
+  SloWindowBurn,
+} from './sloTypes';
+export {
   DURATION_UNIT_MS,
   durationPattern,
   parseDurationMs,

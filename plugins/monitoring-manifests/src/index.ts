@@ -18,6 +18,8 @@ export {
 } from './builders/serviceRules';
 export type { ServiceAlert, ServiceRulesResult } from './builders/serviceRules';
 export { defaultRuleGroups } from './builders/rules';
+export { serviceSloRuleGroups, sloGroupNames } from './builders/sloRules';
+export type { ServiceSloRulesOptions } from './builders/sloRules';
 export type {
   AlertingRule,
   RecordingRule,

@@ -22,10 +22,12 @@ import monitoringPlugin, {
   monitoringEntityContent,
   monitoringFleetPage,
   monitoringMetricsEntityCard,
+  monitoringSloEntityCard,
 } from './alpha';
 import { MonitoringClient, monitoringApiRef } from './api';
 import { firingResponse, historyResponse } from './testing/alertsFixtures';
 import { fullResponse } from './testing/metricsFixtures';
+import { paymentsSlo } from './testing/sloFixtures';
 
 const service = (annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -51,11 +53,12 @@ function fakeApi() {
     getEntityAlerts: jest.fn(async () => firingResponse()),
     getEntityAlertHistory: jest.fn(async () => historyResponse()),
     getEntityClaims: jest.fn(async () => ({ claim: null })),
+    getEntitySlo: jest.fn(async () => paymentsSlo()),
   };
 }
 
 describe('the new frontend system plugin (/alpha)', () => {
-  it('provides the API, the tab, three cards and the fleet page', () => {
+  it('provides the API, the tab, four cards and the fleet page', () => {
     expect(monitoringPlugin.id).toBe('monitoring');
     const expected: Record<string, { kind: string; name?: string }> = {
       'api:monitoring': { kind: 'api' },
@@ -65,6 +68,7 @@ describe('the new frontend system plugin (/alpha)', () => {
         name: 'metrics',
       },
       'entity-card:monitoring/alerts': { kind: 'entity-card', name: 'alerts' },
+      'entity-card:monitoring/slo': { kind: 'entity-card', name: 'slo' },
       'entity-card:monitoring/cluster': {
         kind: 'entity-card',
         name: 'cluster',
@@ -149,6 +153,35 @@ describe('the new frontend system plugin (/alpha)', () => {
     const [firing] = firingResponse().rules;
     expect(await screen.findAllByText(firing.name)).not.toHaveLength(0);
     expect(api.getEntityAlerts).toHaveBeenCalled();
+  });
+
+  it('shows the SLO card with the budgets, on monitored entities', async () => {
+    const tester = createExtensionTester(monitoringSloEntityCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
+    expect([filter(monitored), filter(unmonitored), filter(cluster)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+
+    const api = fakeApi();
+    await renderInTestApp(
+      <EntityProvider
+        entity={service({
+          'backstage.io/kubernetes-id': 'checkout',
+          'monitoring/slo-availability': '99.9',
+        })}
+      >
+        {tester.reactElement()}
+      </EntityProvider>,
+      { apis: [[monitoringApiRef, api]] },
+    );
+    expect(
+      await screen.findByRole('group', {
+        name: 'checkout availability production budget',
+      }),
+    ).toHaveTextContent('-1,920 % · exhausted');
+    expect(api.getEntitySlo).toHaveBeenCalled();
   });
 
   it('keeps the metrics card to monitored entities and the cluster card to clusters', () => {

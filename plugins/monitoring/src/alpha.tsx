@@ -102,6 +102,22 @@ export const monitoringAlertsEntityCard = EntityCardBlueprint.make({
 });
 
 /**
+ * Overview card: the service level objectives and their error budgets per environment.
+ *
+ * @alpha
+ */
+export const monitoringSloEntityCard = EntityCardBlueprint.make({
+  name: 'slo',
+  params: {
+    filter: isMonitoringAvailable,
+    loader: () =>
+      import('./components/EntityMonitoringSloCard').then(m =>
+        compatWrapper(<m.EntityMonitoringSloCard />),
+      ),
+  },
+});
+
+/**
  * On `kubernetes-cluster` Resources: the stack's health as that cluster reports it.
  *
  * @alpha
@@ -149,6 +165,7 @@ export default createFrontendPlugin({
     monitoringEntityContent,
     monitoringMetricsEntityCard,
     monitoringAlertsEntityCard,
+    monitoringSloEntityCard,
     monitoringClusterEntityCard,
     monitoringFleetPage,
   ],

@@ -9,6 +9,7 @@ export {
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
   EntityMonitoringAlertsCard,
+  EntityMonitoringSloCard,
   MonitoringFleetPage,
   EntityMonitoringClusterCard,
 } from './plugin';
@@ -21,4 +22,5 @@ export { monitoringApiRef, MonitoringClient } from './api';
 export type { FleetFilters, MonitoringApi, MetricsTimeRange } from './api';
 export type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';
 export type { EntityMonitoringAlertsCardProps } from './components/EntityMonitoringAlertsCard';
+export type { EntityMonitoringSloCardProps } from './components/EntityMonitoringSloCard';
 export type { EntityMonitoringClusterCardProps } from './components/EntityMonitoringClusterCard';

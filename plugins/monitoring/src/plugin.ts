@@ -11,6 +11,7 @@ import { fleetRouteRef, rootRouteRef } from './routes';
 import type { EntityMonitoringAlertsCardProps } from './components/EntityMonitoringAlertsCard';
 import type { EntityMonitoringClusterCardProps } from './components/EntityMonitoringClusterCard';
 import type { EntityMonitoringMetricsCardProps } from './components/EntityMonitoringMetricsCard';
+import type { EntityMonitoringSloCardProps } from './components/EntityMonitoringSloCard';
 
 /** @public */
 export const monitoringPlugin = createPlugin({
@@ -80,6 +81,26 @@ export const EntityMonitoringAlertsCard: (
       lazy: () =>
         import('./components/EntityMonitoringAlertsCard').then(
           m => m.EntityMonitoringAlertsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Overview card: the service level objectives per environment, with the error budget left, the
+ * SLI, when the budget runs out and the burn-rate alerts.
+ *
+ * @public
+ */
+export const EntityMonitoringSloCard: (
+  props: EntityMonitoringSloCardProps,
+) => JSX.Element = monitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMonitoringSloCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMonitoringSloCard').then(
+          m => m.EntityMonitoringSloCard,
         ),
     },
   }),

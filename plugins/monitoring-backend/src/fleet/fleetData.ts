@@ -5,6 +5,7 @@
 import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
+  fleetBudgetQuery,
   FleetSource,
   fleetQueries,
   LABELS,
@@ -12,7 +13,10 @@ import {
 import { CachedRead } from '../lib/cachedRead';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
 
-/** Request rate, errors, p95 and a 24 h sparkline per service, namespace and environment. */
+/**
+ * Request rate, errors, p95, the worst objective's budget left and a 24 h sparkline per
+ * service, namespace and environment.
+ */
 export interface FleetSample {
   service: string;
   namespace: string;
@@ -20,6 +24,8 @@ export interface FleetSample {
   requestRate: number;
   errorRate: number;
   latencyP95: number | null;
+  /** From the hub's SLO recording rules; null without objectives (or without those rules). */
+  budgetRemaining: number | null;
   /** One value an hour over the last 24 h, oldest first. */
   sparkline: Array<number | null>;
 }
@@ -64,7 +70,8 @@ export class FleetDataSource {
   }
 
   private key(): string {
-    return `fleet:v2:${this.source}:${this.client.baseUrl}`;
+    // v3: samples carry budgetRemaining.
+    return `fleet:v3:${this.source}:${this.client.baseUrl}`;
   }
 
   private async load(): Promise<FleetData> {
@@ -99,9 +106,11 @@ export class FleetDataSource {
     }
     // Hourly points ending now (to the minute, so callers within a minute share the query).
     const end = Math.floor(now / 60) * 60;
-    const [errors, latency, sparklines] = await Promise.all([
+    // The budgets are recorded series whatever the source: absent, they are null.
+    const [errors, latency, budgets, sparklines] = await Promise.all([
       query(queries.errors),
       query(queries.latencyP95),
+      query(fleetBudgetQuery()),
       this.client.queryRange(queries.hourlyRequests, {
         start: end - (SPARKLINE_POINTS - 1) * HOUR,
         end,
@@ -110,6 +119,7 @@ export class FleetDataSource {
     ]);
     const errorsBy = new Map(errors.map(s => [keyOf(s.metric), s.value]));
     const latencyBy = new Map(latency.map(s => [keyOf(s.metric), s.value]));
+    const budgetBy = new Map(budgets.map(s => [keyOf(s.metric), s.value]));
     const sparkBy = new Map(sparklines.map(s => [keyOf(s.metric), s.points]));
     const samples: FleetSample[] = requests
       .filter(s => s.metric[LABELS.service] && Number.isFinite(s.value))
@@ -119,6 +129,7 @@ export class FleetDataSource {
           (sparkBy.get(key) ?? []).map(([t, v]) => [t / 1000, v]),
         );
         const p95 = latencyBy.get(key);
+        const budget = budgetBy.get(key);
         return {
           service: s.metric[LABELS.service],
           namespace: s.metric[LABELS.namespace] ?? '',
@@ -128,6 +139,8 @@ export class FleetDataSource {
             ? errorsBy.get(key)!
             : 0,
           latencyP95: p95 !== undefined && Number.isFinite(p95) ? p95 : null,
+          budgetRemaining:
+            budget !== undefined && Number.isFinite(budget) ? budget : null,
           sparkline: Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
             const v = points.get(end - (SPARKLINE_POINTS - 1 - i) * HOUR);
             return v === undefined ? null : round(v);

@@ -1,6 +1,9 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
+import {
+  fleetBudgetQuery,
+  FleetResponse,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
@@ -16,10 +19,13 @@ const service = (i: number) => `svc-${i}`;
 function fleetHub(state: {
   count: number;
   recorded: boolean;
+  /** Whether the hub records the SLO budgets. */
+  budgets: boolean;
   firing: Array<Record<string, string>>;
 }) {
   return (req: FakeRequest) => {
     const q = req.params.query ?? '';
+    const budgetQuery = q === fleetBudgetQuery();
     const recordedQuery = q.includes('service_cluster');
     if (req.path.endsWith('/api/v1/rules')) {
       const alerts = state.firing.map(labels => ({
@@ -45,7 +51,7 @@ function fleetHub(state: {
         }),
       };
     }
-    if (recordedQuery && !state.recorded) {
+    if ((recordedQuery && !state.recorded) || (budgetQuery && !state.budgets)) {
       return {
         body: JSON.stringify({
           status: 'success',
@@ -57,6 +63,11 @@ function fleetHub(state: {
       };
     }
     const value = (i: number, env: string) => {
+      // svc-1 overspent its budget in production; svc-2 has none recorded in dev.
+      if (budgetQuery) {
+        if (i === 2 && env === 'dev') return undefined;
+        return i === 1 && env === 'production' ? -0.25 : 0.8;
+      }
       if (q.startsWith('histogram_quantile'))
         return i === 1 && env === 'production' ? 2.5 : 0.1;
       if (q.includes('code=~') || q.includes('_errors:'))
@@ -68,7 +79,9 @@ function fleetHub(state: {
         metric: { service: service(i), namespace: 'shop', environment: env },
         v: value(i, env),
       })),
-    ).flat();
+    )
+      .flat()
+      .filter((s): s is typeof s & { v: number } => s.v !== undefined);
     if (req.path.endsWith('query_range')) {
       const start = Number(req.params.start);
       return {
@@ -106,6 +119,7 @@ describe('GET /fleet', () => {
   const state = {
     count: 10,
     recorded: true,
+    budgets: true,
     firing: [] as Array<Record<string, string>>,
   };
   const batches: number[] = [];
@@ -119,6 +133,7 @@ describe('GET /fleet', () => {
     hub.requests.length = 0;
     state.count = 10;
     state.recorded = true;
+    state.budgets = true;
     state.firing = [];
     batches.length = 0;
     authorizeDelayMs = 0;
@@ -179,7 +194,8 @@ describe('GET /fleet', () => {
     const large = await fleet(await start(1000));
     expect(small.rows).toHaveLength(10);
     expect(large.rows).toHaveLength(1000);
-    expect(forTen).toBe(4);
+    // requests, errors, p95, budgets and the sparklines.
+    expect(forTen).toBe(5);
     expect(upstreamQueries()).toBe(forTen);
     expect(large.source).toBe('recording-rules');
     // The permission backend takes bodies of at most 100 kB: asked in chunks.
@@ -274,11 +290,39 @@ describe('GET /fleet', () => {
     expect(body.rows.slice(1).every(r => r.health === 'ok')).toBe(true);
   });
 
+  it("fills each cell's budget from the one grouped budget query, null where none is recorded", async () => {
+    const body = await fleet(await start(10));
+    expect(
+      hub.requests.filter(r => r.params.query === fleetBudgetQuery()),
+    ).toHaveLength(1);
+    const row = (name: string) => body.rows.find(r => r.name === name)!;
+    expect(row('svc-1').cells.production.budgetRemaining).toBe(-0.25);
+    expect(row('svc-1').cells.dev.budgetRemaining).toBe(0.8);
+    expect(row('svc-2').cells.dev.budgetRemaining).toBeNull();
+    expect(row('svc-2').cells.staging.budgetRemaining).toBe(0.8);
+
+    // Without the SLO recording rules: every budget null, the rest as before.
+    state.budgets = false;
+    hub.requests.length = 0;
+    const none = await fleet(await start(10));
+    expect(
+      none.rows.every(r =>
+        Object.values(r.cells).every(c => c.budgetRemaining === null),
+      ),
+    ).toBe(true);
+    expect(none.rows.find(r => r.name === 'svc-1')!.health).toBe('critical');
+    expect(upstreamQueries()).toBe(5);
+  });
+
   it('falls back to the raw series when the recording rules are absent, and says so', async () => {
     state.recorded = false;
     const body = await fleet(await start(10));
     expect(body.source).toBe('raw');
     expect(body.rows[0].cells.production.requestRate).toBe(10);
+    // The recorded requests (empty), then the raw ones, errors, p95, budgets, sparklines.
+    expect(upstreamQueries()).toBe(6);
+    // The budgets are recorded series only: read the same way from either source.
+    expect(body.rows[0].cells.production.budgetRemaining).toBe(-0.25);
     expect(
       hub.requests.some(r =>
         r.params.query?.includes('rate(http_requests_total{}[2m])'),

@@ -50,6 +50,7 @@ function cellOf(
       errorRatio: null,
       latencyP95: null,
       firingAlerts: firing,
+      budgetRemaining: null,
       sparkline: Array(SPARKLINE_POINTS).fill(null),
     };
   }
@@ -62,6 +63,7 @@ function cellOf(
       errorRatio: s.requestRate > 0 ? s.errorRate / s.requestRate : 0,
       latencyP95: s.latencyP95,
       firingAlerts: firing,
+      budgetRemaining: s.budgetRemaining,
       sparkline: s.sparkline,
     };
     cell.health = classify(cell, t);
@@ -72,6 +74,10 @@ function cellOf(
   // A quantile cannot be added up: over several namespaces the worst one stands for all.
   const latencies = samples
     .map(x => x.latencyP95)
+    .filter((v): v is number => v !== null);
+  // Nor can budgets: the namespace with the least left stands for all.
+  const budgets = samples
+    .map(x => x.budgetRemaining)
     .filter((v): v is number => v !== null);
   const sparkline = Array.from({ length: SPARKLINE_POINTS }, (_, i) => {
     const values = samples
@@ -88,6 +94,7 @@ function cellOf(
     ...cell,
     health: classify(cell, t),
     firingAlerts: firing,
+    budgetRemaining: budgets.length ? Math.min(...budgets) : null,
     sparkline,
   };
 }

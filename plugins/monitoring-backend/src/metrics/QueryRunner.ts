@@ -3,12 +3,13 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'crypto';
 import pLimit from 'p-limit';
 import {
+  InstantSample,
   RangeParams,
   RangeSeries,
   VmSelectClient,
 } from '../vmselect/VmSelectClient';
 
-/** How long a range result is reused. Short: the newest points keep changing. */
+/** How long a result is reused. Short: the newest points keep changing. */
 const CACHE_TTL_MS = 15_000;
 
 /** Thrown to the callers of a query whose every caller went away before it was sent. */
@@ -16,14 +17,14 @@ export class QueryAbandonedError extends Error {
   name = 'QueryAbandonedError';
 }
 
-interface Pending {
-  promise: Promise<RangeSeries[]>;
+interface Pending<T = unknown> {
+  promise: Promise<T>;
   /** The signals of everyone waiting for it; it is sent unless all of them aborted. */
   waiters: Array<AbortSignal | undefined>;
 }
 
 /**
- * Runs range queries through the cache, with request coalescing (the same query in flight is
+ * Runs range and instant queries through the cache, with request coalescing (the same query in flight is
  * asked upstream once), a bound on parallel upstream queries and on queued ones, and without
  * sending a query nobody waits for any more (every caller's request closed).
  */
@@ -73,26 +74,45 @@ export class QueryRunner {
         `${this.client.baseUrl}\n${query}\n${range.start}\n${range.end}\n${range.stepSeconds}`,
       )
       .digest('base64url')}`;
-    const pending = this.inFlight.get(key);
+    return this.run(key, signal, () => this.client.queryRange(query, range));
+  }
+
+  /** An instant query at `time` (unix seconds), cached and coalesced as ranges are. */
+  query(
+    query: string,
+    time: number,
+    signal?: AbortSignal,
+  ): Promise<InstantSample[]> {
+    const key = `instant:${createHash('sha256')
+      .update(`${this.client.baseUrl}\n${query}\n${time}`)
+      .digest('base64url')}`;
+    return this.run(key, signal, () => this.client.query(query, time));
+  }
+
+  private run<T>(
+    key: string,
+    signal: AbortSignal | undefined,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    const pending = this.inFlight.get(key) as Pending<T> | undefined;
     if (pending) {
       pending.waiters.push(signal);
       return pending.promise;
     }
-    const entry: Pending = { promise: undefined as any, waiters: [signal] };
-    entry.promise = this.load(key, query, range, entry).finally(() =>
+    const entry: Pending<T> = { promise: undefined as any, waiters: [signal] };
+    entry.promise = this.load(key, entry, send).finally(() =>
       this.inFlight.delete(key),
     );
     this.inFlight.set(key, entry);
     return entry.promise;
   }
 
-  private async load(
+  private async load<T>(
     key: string,
-    query: string,
-    range: RangeParams,
-    entry: Pending,
-  ): Promise<RangeSeries[]> {
-    const cached = (await this.cache.get(key)) as RangeSeries[] | undefined;
+    entry: Pending<T>,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    const cached = (await this.cache.get(key)) as T | undefined;
     if (cached) return cached;
     const result = await this.limit(() => {
       if (entry.waiters.every(s => s?.aborted)) {
@@ -100,7 +120,7 @@ export class QueryRunner {
           'every request waiting for this query was closed',
         );
       }
-      return this.client.queryRange(query, range);
+      return send();
     });
     await this.cache.set(key, result as any, { ttl: CACHE_TTL_MS });
     return result;

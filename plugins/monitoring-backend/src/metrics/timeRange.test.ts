@@ -4,6 +4,7 @@ import {
   MAX_POINTS,
   parseStep,
   parseTime,
+  resolveInstant,
   resolveRange,
 } from './timeRange';
 
@@ -87,5 +88,34 @@ describe('resolveRange', () => {
     expect(parseStep('5m')).toBe(300);
     expect(parseStep('90')).toBe(90);
     expect(parseTime('from', undefined)).toBeUndefined();
+  });
+});
+
+describe('resolveInstant', () => {
+  const now = 1_800_000_007;
+  it('defaults to now on a 15 s grid', () => {
+    expect(resolveInstant(undefined, now)).toBe(1_800_000_000);
+    expect(resolveInstant('', now)).toBe(1_800_000_000);
+  });
+
+  it('takes ISO times and unix seconds, in whole seconds, up to a minute ahead as now', () => {
+    expect(resolveInstant('2027-01-15T07:00:00Z', now)).toBe(
+      Date.parse('2027-01-15T07:00:00Z') / 1000,
+    );
+    expect(resolveInstant(String(now - 3600.5), now)).toBe(now - 3601);
+    expect(resolveInstant(String(now + 59), now)).toBe(now);
+  });
+
+  it.each([
+    [String(now + 61), /must not be in the future/],
+    ['soon', /time must be an ISO-8601 time/],
+    ['9'.repeat(30), /time must be an ISO-8601 time/],
+    [['1', '2'], /single value/],
+    [String(now - 16 * 86400), /before the oldest data the hub keeps/],
+  ])('rejects %j', (raw, message) => {
+    const resolve = () =>
+      resolveInstant(raw, now, { retentionSeconds: 15 * 86400 });
+    expect(resolve).toThrow(InputError);
+    expect(resolve).toThrow(message);
   });
 });

@@ -119,3 +119,35 @@ export function resolveRange(
     windowSeconds: Math.max(stepSeconds, MIN_WINDOW_SECONDS),
   };
 }
+
+/** How far after now an instant may be asked for (clocks differ); later is refused. */
+const MAX_FUTURE_SECONDS = 60;
+/** The grid a default instant ("now") is put on, so callers within it share the queries. */
+const INSTANT_ALIGN_SECONDS = 15;
+
+/**
+ * Checks a request's `time` (ISO-8601 or unix seconds): the instant a reading is taken at, in
+ * whole unix seconds. Default now, on a 15 s grid; a time up to a minute ahead is read as now,
+ * a later one or one before the hub's retention is refused.
+ */
+export function resolveInstant(
+  raw: unknown,
+  nowSeconds = Date.now() / 1000,
+  opts: { retentionSeconds?: number } = {},
+): number {
+  const time = parseTime('time', raw);
+  if (time === undefined)
+    return (
+      Math.floor(nowSeconds / INSTANT_ALIGN_SECONDS) * INSTANT_ALIGN_SECONDS
+    );
+  if (time > nowSeconds + MAX_FUTURE_SECONDS)
+    throw new InputError('time must not be in the future');
+  if (
+    opts.retentionSeconds !== undefined &&
+    time < nowSeconds - opts.retentionSeconds
+  )
+    throw new InputError(
+      'time is before the oldest data the hub keeps (monitoring.retention)',
+    );
+  return Math.floor(Math.min(time, nowSeconds));
+}

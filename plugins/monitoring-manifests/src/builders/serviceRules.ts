@@ -29,6 +29,9 @@ import {
   resolveServiceTarget,
   serviceAlertExpressions,
   SERVICE_ALERT_PROFILES,
+  InvalidSloError,
+  parseSloAnnotations,
+  ServiceSlos,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { RULE_LABEL } from './alerting';
 import { commonLabels, detach, object, OPERATOR_API_VERSION } from './common';
@@ -38,7 +41,9 @@ import {
   ServiceRulesInput,
   ServiceRulesOptions,
 } from './serviceRulesInput';
-import { AlertingRule } from './rules';
+import { AlertingRule, RuleGroup } from './rules';
+import { sloAnnotationsToSet } from './sloInput';
+import { serviceSloRuleGroups } from './sloRules';
 import { K8sObject } from './types';
 import { DNS_LABEL, LABEL_VALUE } from './patterns';
 
@@ -117,6 +122,10 @@ export interface ServiceRulesResult {
   /** The VMRule, validated by the caller before it is written. */
   rule: K8sObject;
   alerts: ServiceAlert[];
+  /** The objectives the annotations (after the merge) declare; none: no SLO rules. */
+  slos: ServiceSlos;
+  /** The SLO groups of `rule` (recording rules and burn-rate alerts), empty without objectives. */
+  sloGroups: RuleGroup[];
   /** The annotations this run adds or changes. */
   annotationsSet: Record<string, string>;
   /** The component with the annotations merged, as a catalog-info.yaml source. */
@@ -140,7 +149,7 @@ function annotationsToSet(
   if (o.profile) set[ANNOTATION_METRICS_PROFILE] = o.profile;
   if (o.dashboardUrl) set[ANNOTATION_DASHBOARD_URL] = o.dashboardUrl;
   if (o.alertSelector) set[ANNOTATION_ALERT_SELECTOR] = o.alertSelector;
-  return set;
+  return { ...set, ...sloAnnotationsToSet(o) };
 }
 
 function resolveTarget(
@@ -352,10 +361,11 @@ export function buildServiceRules(
     severity: o.severity,
     ...(team ? { team } : {}),
   };
-  const labels = {
-    ...own,
-    ...alertSelectorLabels(annotations[ANNOTATION_ALERT_SELECTOR], own),
-  };
+  const selectorLabels = alertSelectorLabels(
+    annotations[ANNOTATION_ALERT_SELECTOR],
+    own,
+  );
+  const labels = { ...own, ...selectorLabels };
 
   const env = environmentMatcher(o.environments);
   let expressions: ServiceAlertExpressions;
@@ -378,6 +388,29 @@ export function buildServiceRules(
   };
   const rules = alertingRules(o, target, expressions, labels, links);
   const name = ruleNameFor(o);
+  let slos: ServiceSlos;
+  try {
+    slos = parseSloAnnotations(annotations);
+  } catch (e) {
+    if (e instanceof InvalidSloError) fail(`entity: ${e.message}`);
+    throw e;
+  }
+  const { severity: _severity, ...alertLabels } = labels;
+  // An alert selector that pins `severity` (only to the service alerts' own) hides every alert
+  // of another severity from the entity: the burn-rate alerts then carry it too.
+  const pinnedSeverity = selectorLabels.severity;
+  const sloGroups = serviceSloRuleGroups({
+    service: target.service,
+    profile: target.profile,
+    matchers: env ? [...target.matchers, env] : target.matchers,
+    slos,
+    severities: pinnedSeverity
+      ? { page: pinnedSeverity, ticket: pinnedSeverity }
+      : { page: o.sloPageSeverity, ticket: o.sloTicketSeverity },
+    alertLabels,
+    alertAnnotations: links,
+    groupName: name,
+  });
   const rule = object(
     OPERATOR_API_VERSION,
     'VMRule',
@@ -387,7 +420,7 @@ export function buildServiceRules(
       // The hub's vmalert loads VMRules with its hub label, from any namespace.
       labels: { ...commonLabels({ hub: o.hubName }), [RULE_LABEL]: o.hubName },
     },
-    { spec: { groups: [{ name, rules }] } },
+    { spec: { groups: [{ name, rules }, ...sloGroups] } },
   );
   rule.metadata.annotations = {
     [SOURCE_ENTITY_ANNOTATION]: sourceEntityRef(o),
@@ -409,6 +442,8 @@ export function buildServiceRules(
         expr: expressions.latencyP95.alert,
       },
     ],
+    slos,
+    sloGroups,
     annotationsSet,
     entity: sourceEntity(o.entity, annotations),
   };

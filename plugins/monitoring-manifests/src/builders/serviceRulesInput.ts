@@ -9,6 +9,8 @@ import { z } from 'zod/v3';
 import { ALERTS, NAMESPACE } from './defaults';
 import { durationSeconds, ENVIRONMENT } from './inputs';
 import { DNS_LABEL, LABEL_VALUE, NAME } from './patterns';
+import { sloFields } from './sloInput';
+import { optional } from './zodFields';
 
 type Z = typeof z;
 
@@ -37,10 +39,6 @@ const OUTPUT_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._\-/]+$/;
 /** The duration grammar (monitoring-common) with one term of s, m or h. */
 const SHORT_UNITS = 'smh';
 const SHORT_DURATION = new RegExp(durationPattern({ units: SHORT_UNITS }));
-
-/** An optional text field; '' (an empty form field rendered by the template) means absent. */
-const optional = <T extends z.ZodTypeAny>(zi: Z, schema: T) =>
-  zi.union([zi.literal(''), schema]).optional();
 
 const labelValue = (zi: Z) =>
   zi
@@ -224,6 +222,7 @@ function serviceRulesFields(zi: Z) {
       .describe(
         'Workspace folder the VMRule is written to (default monitoring)',
       ),
+    ...sloFields(zi),
     pullRequest: zi
       .boolean()
       .default(false)

@@ -7,6 +7,7 @@ import {
   EntityAlertsResponse,
   EntityClaim,
   EntityMetricsResponse,
+  EntitySloResponse,
   FleetFilters,
   FleetResponse,
   StackResponse,
@@ -61,6 +62,16 @@ export interface MonitoringApi {
   getEntityClaims(
     entityRef: CompoundEntityRef,
   ): Promise<{ claim: EntityClaim | null }>;
+
+  /**
+   * The entity's service level objectives: per objective and environment the SLI, the error
+   * budget left, burn rates, burn-rate alerts and the budget over the period. `time` (unix
+   * seconds, sent as `?time=`) reads them as of that instant instead of now.
+   */
+  getEntitySlo(
+    entityRef: CompoundEntityRef,
+    opts?: { time?: number },
+  ): Promise<EntitySloResponse>;
 
   /** Every monitored service the caller may read, by environment. */
   getFleet(filters?: FleetFilters): Promise<FleetResponse>;

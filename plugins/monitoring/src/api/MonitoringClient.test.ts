@@ -211,6 +211,56 @@ describe('MonitoringClient', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
+  it('reads the SLOs of the entity, as of now or of a given instant', async () => {
+    const slo = {
+      period: '30d',
+      periodSeconds: 2_592_000,
+      evaluatedAt: '2025-01-01T11:00:00.000Z',
+      objectives: [],
+      burnRateAlerts: [],
+    };
+    const { client, fetch } = setup(() => jsonResponse(slo));
+    await expect(client.getEntitySlo(payments)).resolves.toEqual(slo);
+    await client.getEntitySlo(payments, { time: 1735729200 });
+    await client.getEntitySlo({ ...payments, name: 'a b/c' });
+    expect(fetch.mock.calls.map(c => String(c[0]))).toEqual([
+      `${baseUrl}/entity/Component/default/payments/slo`,
+      `${baseUrl}/entity/Component/default/payments/slo?time=1735729200`,
+      `${baseUrl}/entity/Component/default/a%20b%2Fc/slo`,
+    ]);
+  });
+
+  it('turns a failed SLO read into a ResponseError and refuses dot segments', async () => {
+    const { client, fetch } = setup(() =>
+      jsonResponse(
+        {
+          error: {
+            name: 'InputError',
+            message: 'monitoring/slo-availability must be a percentage',
+          },
+          request: {
+            method: 'GET',
+            url: '/entity/Component/default/payments/slo',
+          },
+          response: { statusCode: 400 },
+        },
+        400,
+        'Bad Request',
+      ),
+    );
+    const error = await client.getEntitySlo(payments).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(400);
+    expect(error.body.error.message).toBe(
+      'monitoring/slo-availability must be a percentage',
+    );
+
+    await expect(
+      client.getEntitySlo({ ...payments, namespace: '.' }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
   it('posts a silence as JSON and expires one with DELETE (204, no body)', async () => {
     const { client, fetch } = setup(() =>
       jsonResponse({ silenceId: 's1', endsAt: 'x' }, 201),

@@ -8,6 +8,7 @@ import {
   EntityAlertsResponse,
   EntityClaim,
   EntityMetricsResponse,
+  EntitySloResponse,
   FleetResponse,
   StackResponse,
 } from '@hubspoke/backstage-plugin-monitoring-common';
@@ -107,6 +108,19 @@ export class MonitoringClient implements MonitoringApi {
   ): Promise<{ claim: EntityClaim | null }> {
     return this.request<{ claim: EntityClaim | null }>(
       `/entity/${entityPath(entityRef)}/claims`,
+    );
+  }
+
+  async getEntitySlo(
+    entityRef: CompoundEntityRef,
+    opts: { time?: number } = {},
+  ): Promise<EntitySloResponse> {
+    const query =
+      opts.time !== undefined && Number.isFinite(opts.time)
+        ? `?${new URLSearchParams({ time: String(opts.time) })}`
+        : '';
+    return this.request<EntitySloResponse>(
+      `/entity/${entityPath(entityRef)}/slo${query}`,
     );
   }
 

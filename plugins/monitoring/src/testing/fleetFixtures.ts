@@ -10,6 +10,7 @@ export const fleetCell = (over: Partial<FleetCell> = {}): FleetCell => ({
   errorRatio: 0.001,
   latencyP95: 0.2,
   firingAlerts: 0,
+  budgetRemaining: null,
   sparkline: Array.from({ length: 24 }, (_, i) => 4 + (i % 3)),
   ...over,
 });
@@ -30,7 +31,11 @@ export const fleetRow = (
   ...over,
 });
 
-/** payments critical in production, three healthy services, one owned by another team. */
+/**
+ * payments critical in production, three healthy services, one owned by another team. Budgets:
+ * payments overspent in production (-1,920 %), storefront 5 % left in staging, checkout 72 %
+ * in production, inventory without objectives.
+ */
 export function fleetResponse(extraRows: FleetRow[] = []): FleetResponse {
   return {
     source: 'recording-rules',
@@ -53,16 +58,23 @@ export function fleetResponse(extraRows: FleetRow[] = []): FleetResponse {
             errorRatio: 0.2,
             latencyP95: 2.25,
             firingAlerts: 2,
+            budgetRemaining: -19.2,
           }),
         },
       }),
-      fleetRow('checkout'),
+      fleetRow('checkout', {
+        cells: {
+          dev: fleetCell({ budgetRemaining: 1 }),
+          staging: fleetCell({ budgetRemaining: 0.9 }),
+          production: fleetCell({ budgetRemaining: 0.72 }),
+        },
+      }),
       fleetRow('inventory', { owner: 'team-platform', system: 'warehouse' }),
       fleetRow('storefront', {
         cells: {
           dev: fleetCell({ health: 'no-data', requestRate: null }),
-          staging: fleetCell(),
-          production: fleetCell(),
+          staging: fleetCell({ budgetRemaining: 0.05 }),
+          production: fleetCell({ budgetRemaining: 0.6 }),
         },
       }),
       ...extraRows,

@@ -30,3 +30,64 @@ export function filterFleetRows(
         )),
   );
 }
+
+/** The fleet's order: the backend's (worst health first), or by the worst budget. */
+export type FleetSort =
+  { by: 'health' } | { by: 'budget'; direction: 'asc' | 'desc' };
+
+/** The next order when the budget column's header is clicked: lowest, highest, back to health. */
+export function nextBudgetSort(sort: FleetSort): FleetSort {
+  if (sort.by === 'health') return { by: 'budget', direction: 'asc' };
+  if (sort.direction === 'asc') return { by: 'budget', direction: 'desc' };
+  return { by: 'health' };
+}
+
+/** How the rows are ordered, in words. */
+export function fleetSortLabel(sort: FleetSort): string {
+  if (sort.by === 'health') return 'worst health first';
+  return sort.direction === 'asc'
+    ? 'lowest budget first'
+    : 'highest budget first';
+}
+
+/** The worst (lowest) budget left over `environments`; null when none has objectives. */
+export function worstBudget(
+  row: FleetRow,
+  environments: string[],
+): number | null {
+  let worst: number | null = null;
+  for (const e of environments) {
+    const b = row.cells[e]?.budgetRemaining;
+    if (typeof b === 'number' && !isNaN(b) && (worst === null || b < worst)) {
+      worst = b;
+    }
+  }
+  return worst;
+}
+
+/**
+ * The rows in `sort`'s order: by their worst budget over `environments`, services without
+ * objectives last either way; ties (and the health order) keep the backend's order.
+ */
+export function sortFleetRows(
+  rows: FleetRow[],
+  environments: string[],
+  sort: FleetSort,
+): FleetRow[] {
+  if (sort.by === 'health') return rows;
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  return rows
+    .map((row, index) => ({
+      row,
+      index,
+      budget: worstBudget(row, environments),
+    }))
+    .sort((a, b) => {
+      if (a.budget === null || b.budget === null) {
+        if (a.budget === b.budget) return a.index - b.index;
+        return a.budget === null ? 1 : -1;
+      }
+      return sign * (a.budget - b.budget) || a.index - b.index;
+    })
+    .map(r => r.row);
+}

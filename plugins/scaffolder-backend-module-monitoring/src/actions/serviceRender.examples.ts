@@ -64,4 +64,16 @@ export const examples: TemplateExample[] = [
       defaultKubernetesId: 'shop-docs',
     }),
   },
+  {
+    description:
+      'Set service level objectives: 99.9% of requests without a server error and 99% faster than 500 ms over 30 days; the VMRule gets the SLI recording rules (Sloth names) and the page and ticket burn-rate alerts',
+    example: chain('component:default/storefront', {
+      sloAvailability: '99.9',
+      sloLatency: '99',
+      sloLatencyThreshold: '500ms',
+      sloPeriod: '30d',
+      sloPageSeverity: 'critical',
+      sloTicketSeverity: 'warning',
+    }),
+  },
 ];

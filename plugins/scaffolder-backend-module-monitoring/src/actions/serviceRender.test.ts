@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { parseSloAnnotations } from '@hubspoke/backstage-plugin-monitoring-common';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   expectDocumentedAction,
@@ -102,7 +103,14 @@ describe('monitoring:service:render', () => {
         path: outputPath,
         files: [`${outputPath}/001-vmrule-${ruleName}.yaml`],
         ruleName,
-        ruleCount: 2,
+        // The two service alerts, and a page and a ticket alert per objective.
+        ruleCount:
+          2 +
+          2 *
+            parseSloAnnotations({
+              ...source.metadata.annotations,
+              ...outputs.entity.metadata.annotations,
+            }).objectives.length,
       });
       const rule = parse(
         fs.readFileSync(path.join(workspace, outputs.files[0]), 'utf8'),
@@ -117,6 +125,15 @@ describe('monitoring:service:render', () => {
         'ServiceErrorRatioAboveThreshold',
         'ServiceLatencyP95AboveThreshold',
       ]);
+      // With objectives: the SLI group (windows and burn-rate alerts) and the period's group.
+      const objectives = parseSloAnnotations(
+        outputs.entity.metadata.annotations,
+      ).objectives;
+      expect(rule.spec.groups.map((g: any) => g.name)).toEqual(
+        objectives.length
+          ? [ruleName, `${ruleName}-slo`, `${ruleName}-slo-period`]
+          : [ruleName],
+      );
 
       // The selector comes from the entity's annotations (or the kubernetes id the example sets).
       const service =
@@ -164,6 +181,18 @@ describe('monitoring:service:render', () => {
         ...(source.metadata.annotations?.['backstage.io/kubernetes-id']
           ? {}
           : { 'backstage.io/kubernetes-id': service }),
+        ...(input.sloAvailability
+          ? { 'monitoring/slo-availability': input.sloAvailability }
+          : {}),
+        ...(input.sloLatency
+          ? {
+              'monitoring/slo-latency': input.sloLatency,
+              'monitoring/slo-latency-threshold': input.sloLatencyThreshold,
+            }
+          : {}),
+        ...(input.sloPeriod
+          ? { 'monitoring/slo-period': input.sloPeriod }
+          : {}),
       };
       expect(outputs.entity).toEqual({
         ...source,
@@ -189,7 +218,12 @@ describe('monitoring:service:render', () => {
       true,
     );
     await action.handler(ctx);
-    expect(outputs.ruleCount).toBe(2);
+    expect(outputs.ruleCount).toBe(
+      2 +
+        2 *
+          parseSloAnnotations(outputs.entity.metadata.annotations).objectives
+            .length,
+    );
     expect(logged.some(l => l.includes('[dry run]'))).toBe(true);
     expect(
       listFiles(workspace).filter(f => /\/\d{3}-.*\.yaml$/.test(f)),

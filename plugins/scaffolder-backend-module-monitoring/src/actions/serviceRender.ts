@@ -32,7 +32,11 @@ function serviceRenderOutputSchema(zi: typeof z) {
       .array(zi.string())
       .describe('Written manifest files, relative to the workspace'),
     ruleName: zi.string().describe("Name of the VMRule (namespace: the hub's)"),
-    ruleCount: zi.number().describe('Number of alerting rules in the VMRule'),
+    ruleCount: zi
+      .number()
+      .describe(
+        'Number of alerting rules in the VMRule: the two service alerts and two burn-rate alerts per objective',
+      ),
     service: zi.string().describe('The service label value the alerts select'),
     entity: zi
       .record(zi.unknown())
@@ -88,6 +92,13 @@ export interface ServiceRenderActionOptions {
   integrations?: ScmIntegrationRegistry;
   /** Seals what is written so only that can be applied; by default one per process. */
   seal?: RenderSeal;
+}
+
+/** The alerting rules of a VMRule, over all its groups. */
+function alertingRuleCount(rule: object): number {
+  const groups = (rule as { spec?: { groups?: Array<{ rules: object[] }> } })
+    .spec?.groups;
+  return (groups ?? []).flatMap(g => g.rules).filter(r => 'alert' in r).length;
 }
 
 /**
@@ -151,6 +162,24 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
           : 'Annotations unchanged: the component already names its service',
       );
       for (const a of built.alerts) ctx.logger.info(`${a.alert}: ${a.expr}`);
+      ctx.logger.info(
+        built.slos.objectives.length
+          ? `Service level objectives over ${built.slos.period}: ${built.slos.objectives
+              .map(
+                so =>
+                  `${so.slo} ${Number((so.target * 100).toPrecision(6))}%${
+                    so.thresholdSeconds !== undefined
+                      ? ` under ${Number((so.thresholdSeconds * 1000).toPrecision(6))}ms`
+                      : ''
+                  }`,
+              )
+              .join(
+                ', ',
+              )} (SLI recording rules and burn-rate alerts in ${built.sloGroups
+              .map(g => g.name)
+              .join(', ')})`
+          : 'No service level objectives (no monitoring/slo-* annotations): no SLO rules',
+      );
       // Checked before anything is written: a pull request needs a descriptor on GitHub or on
       // a Gitea of integrations.gitea.
       const location = o.pullRequest
@@ -192,7 +221,7 @@ export function createServiceRenderAction(options: ServiceRenderActionOptions) {
       ctx.output('path', result.path);
       ctx.output('files', result.files);
       ctx.output('ruleName', ruleName);
-      ctx.output('ruleCount', built.alerts.length);
+      ctx.output('ruleCount', alertingRuleCount(built.rule));
       ctx.output('service', target.service);
       ctx.output('entity', built.entity);
 

@@ -33,6 +33,10 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  MonitoringApi,
+  monitoringApiRef,
+} from '@hubspoke/backstage-plugin-monitoring';
 import { entityPage } from './EntityPage';
 
 const SPOKES = ['dev-cluster', 'staging-cluster', 'prod-cluster'];
@@ -134,6 +138,52 @@ const kubernetesAuthProvidersApi: Partial<KubernetesAuthProvidersApi> = {
   getCredentials: jest.fn(async () => ({})),
 };
 
+/** One objective, overspent in production: what the SLO card on the overview shows. */
+const paymentsSlo: Awaited<ReturnType<MonitoringApi['getEntitySlo']>> = {
+  period: '30d',
+  periodSeconds: 2_592_000,
+  evaluatedAt: '2026-12-01T09:00:00Z',
+  objectives: [
+    {
+      slo: 'availability',
+      target: 0.999,
+      budgetMinutes: 43.2,
+      warnings: [],
+      environments: [
+        {
+          environment: 'production',
+          sli: 0.9798,
+          errorRatio: 0.0202,
+          budgetRemaining: -19.2,
+          budgetRemainingMinutes: -829.44,
+          burnRates: [],
+          timeToExhaustionSeconds: 0,
+          alerts: [
+            {
+              alertname: 'ServiceSLOErrorBudgetBurnPage',
+              severity: 'page',
+              state: 'firing',
+            },
+          ],
+          history: [],
+        },
+      ],
+    },
+  ],
+  burnRateAlerts: [],
+};
+
+// The overview's monitoring cards; only the SLO card's answer matters here.
+const never = () => new Promise<never>(() => {});
+const monitoringApi: Partial<MonitoringApi> & {
+  getEntitySlo: jest.Mock;
+} = {
+  getEntityMetrics: never,
+  getEntityAlerts: never,
+  getEntityClaims: async () => ({ claim: null }),
+  getEntitySlo: jest.fn(async () => paymentsSlo),
+};
+
 async function renderPage(entity: Entity, path: string) {
   return renderInTestApp(
     <TestApiProvider
@@ -141,6 +191,7 @@ async function renderPage(entity: Entity, path: string) {
         [kubernetesApiRef, kubernetesApi],
         [kubernetesAuthProvidersApiRef, kubernetesAuthProvidersApi],
         [permissionApiRef, mockApis.permission()],
+        [monitoringApiRef, monitoringApi],
         [starredEntitiesApiRef, new MockStarredEntitiesApi()],
         [catalogApiRef, catalogApiMock()],
         [entityPresentationApiRef, DefaultEntityPresentationApi.createLocal()],
@@ -175,6 +226,27 @@ describe('the component page', () => {
   it('has no Kubernetes tab without the annotation', async () => {
     await renderPage(component('shop-docs', {}), '/');
     expect(tabLabels()).not.toContain('kubernetes');
+  });
+
+  it('shows the SLO card on the overview of a monitored service', async () => {
+    await renderPage(
+      component('payments', {
+        'backstage.io/kubernetes-id': 'payments',
+        'monitoring/slo-availability': '99.9',
+      }),
+      '/',
+    );
+    const budget = await screen.findByRole('group', {
+      name: 'payments availability production budget',
+    });
+    expect(budget.textContent).toContain('Budget remaining');
+    expect(budget.textContent).toContain('-1,920 % · exhausted');
+    expect(within(budget).getByText('firing · page')).toBeTruthy();
+    expect(monitoringApi.getEntitySlo).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'payments',
+    });
   });
 
   it("lists the Deployment's pods per cluster on the Kubernetes tab", async () => {

@@ -23,6 +23,7 @@ import {
   EntityMonitoringClusterCard,
   EntityMonitoringContent,
   EntityMonitoringMetricsCard,
+  EntityMonitoringSloCard,
   isMonitoringAlertsAvailable,
   isMonitoringAvailable,
   isMonitoringClusterAvailable,
@@ -51,6 +52,14 @@ const overviewContent = (
       <EntitySwitch.Case if={isMonitoringAlertsAvailable}>
         <Grid item md={6} xs={12}>
           <EntityMonitoringAlertsCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    {/* Error budgets per objective and environment; says how to declare objectives if none. */}
+    <EntitySwitch>
+      <EntitySwitch.Case if={isMonitoringAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityMonitoringSloCard />
         </Grid>
       </EntitySwitch.Case>
     </EntitySwitch>

@@ -16,6 +16,7 @@ import {
   partialResponse,
 } from '../../testing/metricsFixtures';
 import { noRulesResponse } from '../../testing/alertsFixtures';
+import { checkoutSlo } from '../../testing/sloFixtures';
 import { EntityMonitoringContent } from './EntityMonitoringContent';
 
 // A hostile input under test, not a link we make.
@@ -49,7 +50,12 @@ function fakeApi(result: () => Promise<EntityMetricsResponse>) {
     ReturnType<MonitoringApi['getEntityClaims']>,
     Parameters<MonitoringApi['getEntityClaims']>
   >(async () => ({ claim: null }));
-  return { getEntityMetrics, getEntityAlerts, getEntityClaims };
+  // The SLO section; its own tests are in EntitySloSection.test.tsx.
+  const getEntitySlo = jest.fn<
+    ReturnType<MonitoringApi['getEntitySlo']>,
+    Parameters<MonitoringApi['getEntitySlo']>
+  >(async () => checkoutSlo());
+  return { getEntityMetrics, getEntityAlerts, getEntityClaims, getEntitySlo };
 }
 
 async function renderTab(e: Entity, api: ReturnType<typeof fakeApi>) {
@@ -294,6 +300,36 @@ describe('EntityMonitoringContent', () => {
       firstTo,
     );
     expect(rangeOfCall(api, 1)).toBe(HOUR);
+  });
+
+  it('shows the SLO section below the metrics and reads it again on Refresh', async () => {
+    const api = fakeApi(async () => fullResponse());
+    await renderTab(entity({ 'monitoring/slo-availability': '99.9' }), api);
+    const budget = await screen.findByRole('group', {
+      name: 'checkout availability production budget',
+    });
+    expect(budget).toHaveTextContent('72 % · 31.1 min left of 43.2 min');
+    const summary = await screen.findByRole('table', {
+      name: 'Latest values by environment',
+    });
+    // The section comes after the metrics in the document.
+    expect(
+      summary.compareDocumentPosition(budget) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(api.getEntitySlo).toHaveBeenCalledTimes(1);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(api.getEntitySlo).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows how to declare objectives, without asking, for a service without any', async () => {
+    const api = fakeApi(async () => fullResponse());
+    await renderTab(entity(), api);
+    expect(
+      await screen.findByText('No service level objectives'),
+    ).toBeInTheDocument();
+    expect(api.getEntitySlo).not.toHaveBeenCalled();
   });
 
   it('links the dashboard annotation, but only when it is an http(s) URL', async () => {

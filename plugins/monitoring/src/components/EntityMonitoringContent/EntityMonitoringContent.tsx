@@ -23,6 +23,7 @@ import { useMemo, useState } from 'react';
 import { EntityAlertsSection } from '../EntityAlertsSection';
 import { EntityClaimsWarning } from '../EntityClaimsWarning';
 import { EntityMetricsView } from '../EntityMetricsView';
+import { EntitySloSection } from '../EntitySloSection';
 import { isMonitoringAvailable } from '../../utils/isMonitoringAvailable';
 import { formatDateTime } from '../../utils/format';
 import { safeHttpUrl } from '../../utils/links';
@@ -155,6 +156,9 @@ function MonitoringTab() {
         <EntityAlertsSection entityRef={entityRef} refreshedAt={now} />
       </Grid>
       <Grid item>{body}</Grid>
+      <Grid item>
+        <EntitySloSection refreshedAt={now} />
+      </Grid>
     </Grid>
   );
 }

@@ -2,7 +2,15 @@ import { EmptyState } from '@backstage/core-components';
 import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
 import { useEffect, useMemo, useState } from 'react';
 import { useMonitoringTabPath } from '../../hooks/useMonitoringTabPath';
-import { filterFleetRows, fleetSystems, ownerRef } from '../../utils/fleetRows';
+import {
+  filterFleetRows,
+  fleetSortLabel,
+  FleetSort,
+  fleetSystems,
+  nextBudgetSort,
+  ownerRef,
+  sortFleetRows,
+} from '../../utils/fleetRows';
 import { FLEET_PAGE_SIZE, FleetTable } from './FleetTable';
 import { FleetToolbar, FleetToolbarFilters } from './FleetToolbar';
 
@@ -25,14 +33,23 @@ export function FleetServicesTable(props: {
     mine: owned.length > 0,
   }));
   const { text, system, environment, mine } = filters;
+  const [sort, setSort] = useState<FleetSort>({ by: 'health' });
   const [page, setPage] = useState(0);
-  useEffect(() => setPage(0), [mine, text, system, environment]);
+  useEffect(() => setPage(0), [mine, text, system, environment, sort]);
 
   const systems = useMemo(() => fleetSystems(response.rows), [response.rows]);
-  const environments = environment ? [environment] : response.environments;
+  const environments = useMemo(
+    () => (environment ? [environment] : response.environments),
+    [environment, response.environments],
+  );
   const rows = useMemo(
-    () => filterFleetRows(mine ? owned : response.rows, { system, text }),
-    [mine, owned, response.rows, system, text],
+    () =>
+      sortFleetRows(
+        filterFleetRows(mine ? owned : response.rows, { system, text }),
+        environments,
+        sort,
+      ),
+    [mine, owned, response.rows, system, text, environments, sort],
   );
   // Clamped here too: the reset above lands one render after a filter change.
   const shownPage = Math.min(
@@ -49,6 +66,7 @@ export function FleetServicesTable(props: {
         onChange={change => setFilters(f => ({ ...f, ...change }))}
         ownedCount={owned.length}
         matchCount={rows.length}
+        order={fleetSortLabel(sort)}
       />
       {rows.length === 0 ? (
         <EmptyState
@@ -64,6 +82,8 @@ export function FleetServicesTable(props: {
           entityPath={entityPath}
           page={shownPage}
           onPageChange={setPage}
+          sort={sort}
+          onSortByBudget={() => setSort(nextBudgetSort)}
         />
       )}
     </>

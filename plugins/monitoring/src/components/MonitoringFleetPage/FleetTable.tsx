@@ -5,12 +5,16 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   FleetResponse,
   FleetRow,
 } from '@hubspoke/backstage-plugin-monitoring-common';
+import { FleetSort, worstBudget } from '../../utils/fleetRows';
+import { BudgetIndicator } from './BudgetIndicator';
 import { HealthCell } from './HealthCell';
 
 export const FLEET_PAGE_SIZE = 50;
@@ -27,8 +31,20 @@ export function FleetTable(props: {
   entityPath(row: FleetRow): string;
   page: number;
   onPageChange(page: number): void;
+  sort: FleetSort;
+  /** The budget column's header was clicked. */
+  onSortByBudget(): void;
 }) {
-  const { rows, environments, alerts, entityPath, page, onPageChange } = props;
+  const {
+    rows,
+    environments,
+    alerts,
+    entityPath,
+    page,
+    onPageChange,
+    sort,
+    onSortByBudget,
+  } = props;
   const classes = useStyles();
   const visible = rows.slice(
     page * FLEET_PAGE_SIZE,
@@ -43,6 +59,19 @@ export function FleetTable(props: {
             <TableCell>Owner</TableCell>
             <TableCell>System</TableCell>
             <TableCell>Lifecycle</TableCell>
+            <TableCell
+              sortDirection={sort.by === 'budget' ? sort.direction : false}
+            >
+              <Tooltip title="Error budget left of the worst objective, in the worst environment shown; sort lowest first, highest first, then back to worst health first">
+                <TableSortLabel
+                  active={sort.by === 'budget'}
+                  direction={sort.by === 'budget' ? sort.direction : 'asc'}
+                  onClick={onSortByBudget}
+                >
+                  Budget
+                </TableSortLabel>
+              </Tooltip>
+            </TableCell>
             {environments.map(e => (
               <TableCell key={e}>{e}</TableCell>
             ))}
@@ -65,6 +94,12 @@ export function FleetTable(props: {
               <TableCell className={classes.nowrap}>{row.owner}</TableCell>
               <TableCell className={classes.nowrap}>{row.system}</TableCell>
               <TableCell className={classes.nowrap}>{row.lifecycle}</TableCell>
+              <TableCell aria-label={`${row.name}: worst budget`}>
+                <BudgetIndicator
+                  remaining={worstBudget(row, environments)}
+                  variant="body2"
+                />
+              </TableCell>
               {environments.map(e => (
                 <TableCell key={e}>
                   <HealthCell

@@ -37,9 +37,18 @@ export function FleetToolbar(props: {
   onChange(change: Partial<FleetToolbarFilters>): void;
   ownedCount: number;
   matchCount: number;
+  /** How the rows are ordered, e.g. "worst health first". */
+  order: string;
 }) {
-  const { response, systems, filters, onChange, ownedCount, matchCount } =
-    props;
+  const {
+    response,
+    systems,
+    filters,
+    onChange,
+    ownedCount,
+    matchCount,
+    order,
+  } = props;
   const classes = useStyles();
   return (
     <Box className={classes.filters}>
@@ -90,7 +99,7 @@ export function FleetToolbar(props: {
         label={`My services (${ownedCount})`}
       />
       <Typography variant="caption" color="textSecondary">
-        {matchCount} services · worst health first · from{' '}
+        {matchCount} services · {order} · from{' '}
         {response.source === 'raw'
           ? 'raw series (no recording rules)'
           : 'recording rules'}

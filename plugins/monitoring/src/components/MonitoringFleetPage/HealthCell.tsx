@@ -8,6 +8,7 @@ import {
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { formatValue } from '../../utils/format';
 import { Sparkline } from '../Sparkline';
+import { BudgetIndicator } from './BudgetIndicator';
 
 const useStyles = makeStyles(theme => ({
   cell: {
@@ -48,9 +49,20 @@ export function HealthCell(props: {
   const firing = alerts === 'ok' && cell ? cell.firingAlerts : null;
   if (!cell || cell.health === 'no-data') {
     return (
-      <Typography variant="caption" color="textSecondary" data-health="no-data">
-        no data
-      </Typography>
+      <>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          data-health="no-data"
+        >
+          no data
+        </Typography>
+        {typeof cell?.budgetRemaining === 'number' && (
+          <div>
+            <BudgetIndicator remaining={cell.budgetRemaining} prefix="budget" />
+          </div>
+        )}
+      </>
     );
   }
   const color = healthColor(theme, cell.health);
@@ -75,6 +87,7 @@ export function HealthCell(props: {
       <Typography variant="caption" className={classes.numbers}>
         p95 {formatValue('seconds', cell.latencyP95)}
       </Typography>
+      <BudgetIndicator remaining={cell.budgetRemaining} prefix="budget" />
       <Sparkline
         values={cell.sparkline}
         color={color}

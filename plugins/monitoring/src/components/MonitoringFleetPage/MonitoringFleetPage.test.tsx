@@ -46,6 +46,12 @@ const bodyRows = () =>
     .getAllByRole('row')
     .slice(1);
 
+/** The services' names in the table's order. */
+const names = () =>
+  bodyRows().map(
+    r => within(r).getAllByRole('cell')[0].querySelector('a')!.textContent,
+  );
+
 describe('MonitoringFleetPage', () => {
   it("lists the user's services worst first, with health per environment, linked to their Monitoring tab", async () => {
     await renderPage(fleetResponse());
@@ -82,6 +88,105 @@ describe('MonitoringFleetPage', () => {
       target: { value: 'nothing like it' },
     });
     expect(screen.getByText('No service matches')).toBeInTheDocument();
+  });
+
+  it("shows each environment's error budget, coloured, and the worst one per service", async () => {
+    await renderPage(fleetResponse());
+    await screen.findByRole('table', { name: 'Services by environment' });
+    fireEvent.click(screen.getByLabelText('My services (3)'));
+    const production = screen.getByLabelText(
+      'payments in production: critical',
+    );
+    expect(production).toHaveTextContent('budget -1,920 %');
+    expect(within(production).getByText('budget -1,920 %')).toHaveAttribute(
+      'data-budget-health',
+      'exhausted',
+    );
+    expect(
+      screen.getByRole('cell', { name: 'payments: worst budget' }),
+    ).toHaveTextContent(/^-1,920 %$/);
+    expect(
+      screen.getByRole('cell', { name: 'storefront: worst budget' }),
+    ).toHaveTextContent(/^5\.0 %$/);
+    const checkout = screen.getByRole('cell', {
+      name: 'checkout: worst budget',
+    });
+    expect(checkout).toHaveTextContent(/^72 %$/);
+    expect(within(checkout).getByText('72 %')).toHaveAttribute(
+      'data-budget-health',
+      'ok',
+    );
+    // No objectives: a dash, in the column and in every environment.
+    expect(
+      screen.getByRole('cell', { name: 'inventory: worst budget' }),
+    ).toHaveTextContent(/^–$/);
+    expect(
+      screen.getByLabelText('inventory in production: ok'),
+    ).toHaveTextContent('budget –');
+  });
+
+  it('sorts by the worst budget, lowest or highest first with the services without objectives last, then back to health', async () => {
+    await renderPage(fleetResponse());
+    await screen.findByRole('table', { name: 'Services by environment' });
+    fireEvent.click(screen.getByLabelText('My services (3)'));
+    expect(names()).toEqual([
+      'payments',
+      'checkout',
+      'inventory',
+      'storefront',
+    ]);
+    const header = () => screen.getByRole('columnheader', { name: /Budget/ });
+    expect(header()).not.toHaveAttribute('aria-sort');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
+    expect(names()).toEqual([
+      'payments',
+      'storefront',
+      'checkout',
+      'inventory',
+    ]);
+    expect(header()).toHaveAttribute('aria-sort', 'ascending');
+    expect(screen.getByText(/lowest budget first/)).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
+    expect(names()).toEqual([
+      'checkout',
+      'storefront',
+      'payments',
+      'inventory',
+    ]);
+    expect(header()).toHaveAttribute('aria-sort', 'descending');
+    expect(screen.getByText(/highest budget first/)).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
+    expect(names()).toEqual([
+      'payments',
+      'checkout',
+      'inventory',
+      'storefront',
+    ]);
+    expect(screen.getByText(/worst health first/)).toBeInTheDocument();
+  });
+
+  it('sorts by the budget of the environment shown, and keeps My services and the search', async () => {
+    await renderPage(fleetResponse());
+    await screen.findByRole('table', { name: 'Services by environment' });
+    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
+    // My services: team-shop's three.
+    expect(names()).toEqual(['payments', 'storefront', 'checkout']);
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Environment/ }));
+    fireEvent.click(screen.getByRole('option', { name: 'staging' }));
+    // In staging payments declares no objective: it goes last.
+    expect(names()).toEqual(['storefront', 'checkout', 'payments']);
+    expect(
+      screen.getByRole('cell', { name: 'checkout: worst budget' }),
+    ).toHaveTextContent(/^90 %$/);
+
+    fireEvent.change(screen.getByLabelText('Search services'), {
+      target: { value: 'CHECK' },
+    });
+    expect(names()).toEqual(['checkout']);
   });
 
   it('pages 5,000 services instead of rendering them all', async () => {

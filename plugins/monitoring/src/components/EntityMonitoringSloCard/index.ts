@@ -1,0 +1,2 @@
+export { EntityMonitoringSloCard } from './EntityMonitoringSloCard';
+export type { EntityMonitoringSloCardProps } from './EntityMonitoringSloCard';

@@ -1,0 +1,2 @@
+export { EntitySloSection, SloBody, useSloOfEntity } from './EntitySloSection';
+export { SloSummary } from './SloSummary';
