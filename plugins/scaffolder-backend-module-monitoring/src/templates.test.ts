@@ -11,6 +11,12 @@ import Ajv from 'ajv';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { parse, parseAllDocuments } from 'yaml';
+import {
+  InvalidSloError,
+  parseSloPeriod,
+  parseSloTarget,
+  parseSloThreshold,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import scaffolderModuleMonitoring from './index';
 
 const TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
@@ -232,4 +238,53 @@ describe('software templates', () => {
       });
     },
   );
+
+  it("monitor-a-service's SLO fields accept and refuse what the SLO grammar does", () => {
+    const doc = loadTemplates().find(t => t.dir === 'monitor-a-service')!.doc;
+    const fields = formFields(doc);
+    const accepts = (field: string, value: string) =>
+      new RegExp(fields[field].pattern!).test(value);
+    const parses = (parser: (v: string) => unknown, value: string) => {
+      try {
+        parser(value);
+        return true;
+      } catch (e) {
+        if (e instanceof InvalidSloError) return false;
+        throw e;
+      }
+    };
+    const targets = [
+      '99.9',
+      '99',
+      '50',
+      '99.9999',
+      '100',
+      '49.9',
+      '99.99999',
+      '99.9%',
+      '0.999',
+      '',
+    ];
+    for (const field of ['sloAvailability', 'sloLatency'])
+      expect(targets.map(v => [v, accepts(field, v)])).toEqual(
+        targets.map(v => [v, parses(t => parseSloTarget(t, field), v)]),
+      );
+    const thresholds = ['500ms', '1s', '60s', '250ms', '2m', '0.5s', '61s'];
+    // The form checks the shape; the range (1ms to 60s) is the action's to refuse.
+    expect(thresholds.filter(v => accepts('sloLatencyThreshold', v))).toEqual([
+      '500ms',
+      '1s',
+      '60s',
+      '250ms',
+      '61s',
+    ]);
+    expect(thresholds.filter(v => parses(parseSloThreshold, v))).toEqual([
+      '500ms',
+      '1s',
+      '60s',
+      '250ms',
+    ]);
+    for (const period of fields.sloPeriod.enum as string[])
+      expect(parses(parseSloPeriod, period)).toBe(true);
+  });
 });

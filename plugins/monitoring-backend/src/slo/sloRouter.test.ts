@@ -1,3 +1,5 @@
+// Over 400 lines: one fake hub answers every case of the route (auth, validation before any query,
+// the numbers, alerts, warnings), and its answers are built here beside the cases that read them.
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
