@@ -237,14 +237,22 @@ test(
       rule,
       `no VMRule payments-alerts-<hash> on the hub: ${rules.map(r => r.metadata.name)}`,
     );
-    const alerts = rule.spec.groups.flatMap(g => g.rules.map(r => r.alert));
+    const alerts = rule.spec.groups.flatMap(g =>
+      g.rules.filter(r => r.alert).map(r => r.alert),
+    );
+    // The two service alerts, and payments' two objectives' page and ticket burn-rate alerts.
     assert.deepEqual(alerts.sort(), [
       'ServiceErrorRatioAboveThreshold',
       'ServiceLatencyP95AboveThreshold',
+      'ServiceSLOErrorBudgetBurnPage',
+      'ServiceSLOErrorBudgetBurnPage',
+      'ServiceSLOErrorBudgetBurnTicket',
+      'ServiceSLOErrorBudgetBurnTicket',
     ]);
+    // Every rule, the SLO recording rules included, is payments' own.
     assert.ok(
       rule.spec.groups.every(g =>
-        g.rules.every(r => r.expr.includes('service="payments"')),
+        g.rules.every(r => r.labels?.service === 'payments'),
       ),
     );
   },

@@ -28,7 +28,12 @@ test(
     // The first page of a fresh dev server waits for its bundle.
     await table.waitFor({ timeout: 150_000 });
     const headings = await table.locator('thead th').allInnerTexts();
-    assert.deepEqual(headings.slice(4), ['dev', 'staging', 'production']);
+    assert.deepEqual(headings.slice(4), [
+      'Budget',
+      'dev',
+      'staging',
+      'production',
+    ]);
     // The sidebar has its entry.
     assert.equal(
       (await page.getByRole('link', { name: 'Monitoring' }).count()) > 0,

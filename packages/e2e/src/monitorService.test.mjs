@@ -119,7 +119,8 @@ test(
     assert.equal(entity.metadata.uid, undefined);
     assert.equal(entity.relations, undefined);
 
-    assert.match(JSON.stringify(body.output), /2 alerting rules for service/);
+    // The two service alerts, and a page and a ticket alert for each of payments' two objectives.
+    assert.match(JSON.stringify(body.output), /6 alerting rules for service/);
     const log = body.log.map(l => l.body.message ?? '').join('\n');
     assert.match(
       log,

@@ -10,6 +10,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntityAlertHistoryResponse,
   EntityAlertsResponse,
+  hasSloAnnotations,
+  SLO_ALERT_NAMES,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -129,13 +131,23 @@ describe('GET /alerts and silences against the real vmalert and Alertmanager', (
     );
   });
 
-  it("shows payments' two production alerts firing, with runbooks, and on no other entity", async () => {
+  it("shows payments' production alerts firing, with runbooks, and on no other entity", async () => {
     const payments = await alerts('payments');
+    // The hub's two service alerts per cluster, and, per objective (availability and latency
+    // both burn 20x and more there), the page and the ticket burn-rate alerts per environment.
     expect(firingSet(payments)).toEqual([
       'ServiceHighErrorRatio/production/prod-cluster',
       'ServiceHighLatencyP95/production/prod-cluster',
+      `${SLO_ALERT_NAMES.page}/production/undefined`,
+      `${SLO_ALERT_NAMES.page}/production/undefined`,
+      `${SLO_ALERT_NAMES.ticket}/production/undefined`,
+      `${SLO_ALERT_NAMES.ticket}/production/undefined`,
     ]);
-    expect(payments.rules.slice(0, 2).map(r => r.runbookUrl)).toEqual([
+    const runbook = (name: string) =>
+      payments.rules.find(r => r.name === name)?.runbookUrl;
+    expect(
+      ['ServiceHighErrorRatio', 'ServiceHighLatencyP95'].map(runbook),
+    ).toEqual([
       'https://runbooks.example.com/monitoring/ServiceHighErrorRatio',
       'https://runbooks.example.com/monitoring/ServiceHighLatencyP95',
     ]);
@@ -143,10 +155,14 @@ describe('GET /alerts and silences against the real vmalert and Alertmanager', (
     for (const other of EXAMPLES.filter(e => e.metadata.name !== 'payments')) {
       const r = await alerts(other.metadata.name);
       expect(firingSet(r)).toEqual([]);
-      // "All quiet", not "no rules": the hub's per-service rules cover every service.
-      expect(r.rules.map(x => x.name).sort()).toEqual([
+      // "All quiet", not "no rules": the hub's per-service rules cover every service, and the
+      // burn-rate rules every service with objectives.
+      expect([...new Set(r.rules.map(x => x.name))].sort()).toEqual([
         'ServiceHighErrorRatio',
         'ServiceHighLatencyP95',
+        ...(hasSloAnnotations(other.metadata.annotations)
+          ? [SLO_ALERT_NAMES.page, SLO_ALERT_NAMES.ticket]
+          : []),
       ]);
     }
   });
