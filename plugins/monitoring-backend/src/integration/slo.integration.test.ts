@@ -10,6 +10,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntitySloResponse,
   FleetResponse,
+  parseDurationMs,
   parseSloAnnotations,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
@@ -115,8 +116,27 @@ describe('SLOs and error budgets against the real stack', () => {
     b !== undefined &&
     Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 
+  /**
+   * Equal, or for a window past 3 h close: VictoriaMetrics answers a repeated instant query with
+   * such a window from its cache plus the newest part (`-search.minWindowForInstantRollupOptimization`,
+   * 3h by default), and vmalert repeats the endpoint's very expressions every round, so the
+   * endpoint's answer may be that approximation while the hand-written query is computed afresh.
+   * Measured on a cold start: 2e-3 relative at most (3d window), or 4e-6 absolute on a tiny ratio.
+   */
+  const matches = (
+    window: string,
+    a: number | null | undefined,
+    b: number | undefined,
+  ) =>
+    parseDurationMs(window)! <= 3 * 3_600_000
+      ? close(a, b)
+      : a !== null &&
+        a !== undefined &&
+        b !== undefined &&
+        Math.abs(a - b) <= 1e-2 * Math.abs(b) + 1e-5;
+
   it.each(['payments', 'checkout'])(
-    '%s: every SLI, budget and burn rate equals hand PromQL on the raw series at the same instant',
+    "%s: every SLI equals hand PromQL on the raw series at the same instant (within VictoriaMetrics' instant-rollup cache past 3 h), budgets and burn rates follow exactly",
     async name => {
       const declared = parseSloAnnotations(annotationsOf(name));
       expect(declared.objectives.length).toBeGreaterThan(0);
@@ -150,24 +170,25 @@ describe('SLOs and error budgets against the real stack', () => {
             continue;
           }
           const ratio = period.get(e);
-          if (!close(status.errorRatio, ratio))
+          if (!matches(declared.period, status.errorRatio, ratio))
             mismatches.push(
               `${where}: period ratio ${status.errorRatio} vs ${ratio}`,
             );
-          if (!close(status.budgetRemaining, 1 - ratio! / budget))
+          // The budget is the endpoint's own ratio against the budget, exactly.
+          if (!close(status.budgetRemaining, 1 - status.errorRatio! / budget))
             mismatches.push(
-              `${where}: budget ${status.budgetRemaining} vs ${1 - ratio! / budget}`,
+              `${where}: budget ${status.budgetRemaining} vs ${1 - status.errorRatio! / budget}`,
             );
           for (const w of WINDOWS) {
             const burn = status.burnRates.find(b => b.window === w);
             const expected = byWindow.get(w)!.get(e);
-            if (!close(burn?.errorRatio, expected))
+            if (!matches(w, burn?.errorRatio, expected))
               mismatches.push(
                 `${where} ${w}: ratio ${burn?.errorRatio} vs ${expected}`,
               );
-            if (!close(burn?.burnRate, expected! / budget))
+            if (!close(burn?.burnRate, burn!.errorRatio! / budget))
               mismatches.push(
-                `${where} ${w}: burn ${burn?.burnRate} vs ${expected! / budget}`,
+                `${where} ${w}: burn ${burn?.burnRate} vs ${burn!.errorRatio! / budget}`,
               );
             compared++;
           }
