@@ -4,9 +4,6 @@
  * and the demo's profiles give the budgets the demo promises (payments exhausted in production,
  * checkout and inventory healthy).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import {
   budgetRemaining,
   hasSloAnnotations,
@@ -17,18 +14,14 @@ import {
 import { demoErrorRatio } from './backfillSeries';
 import { BUCKETS } from './demoSeries.mjs';
 import { DEMO_INCIDENTS, DEMO_SERVICES } from './demoServices';
+import { exampleComponents } from './rules';
 
 const DAY = 86_400_000;
 
 /** The example components that name a demo service. */
-const COMPONENTS = parseAllDocuments(
-  fs.readFileSync(
-    path.resolve(__dirname, '../../../examples/components.yaml'),
-    'utf8',
-  ),
-)
-  .map(d => d.toJS())
-  .filter(c => c.metadata.annotations?.['backstage.io/kubernetes-id']);
+const COMPONENTS = exampleComponents().filter(
+  c => c.metadata.annotations?.['backstage.io/kubernetes-id'],
+);
 
 const slosOf = (name: string): ServiceSlos =>
   parseSloAnnotations(
@@ -53,9 +46,8 @@ describe('the example catalog', () => {
       ],
     });
     expect(
-      COMPONENTS.find(c => c.metadata.name === 'payments').metadata.annotations[
-        'monitoring/slo-period'
-      ],
+      COMPONENTS.find(c => c.metadata.name === 'payments')!.metadata
+        .annotations?.['monitoring/slo-period'],
     ).toBe('30d');
     expect(slosOf('checkout')).toEqual({
       period: '30d',
@@ -68,7 +60,7 @@ describe('the example catalog', () => {
     expect(slosOf('inventory').objectives).toEqual([
       { slo: 'availability', target: 0.995 },
     ]);
-    const storefront = COMPONENTS.find(c => c.metadata.name === 'storefront');
+    const storefront = COMPONENTS.find(c => c.metadata.name === 'storefront')!;
     expect(hasSloAnnotations(storefront.metadata.annotations)).toBe(false);
     expect(slosOf('storefront').objectives).toEqual([]);
   });

@@ -5,9 +5,6 @@
  * both of its alerts must fire there and nowhere else, and every alert's value must be there to
  * read in every environment (an alert that matches no series would also "not fire").
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import {
   buildServiceRules,
   ERROR_RATIO_ALERT,
@@ -16,6 +13,7 @@ import {
   validateObjects,
 } from '@hubspoke/backstage-plugin-monitoring-manifests';
 import { startStack } from './index';
+import { exampleComponents } from './rules';
 
 jest.setTimeout(240_000);
 
@@ -32,14 +30,9 @@ interface Sample {
 }
 
 /** The example components that name a service (shop-docs has no metrics). */
-const COMPONENTS = parseAllDocuments(
-  fs.readFileSync(
-    path.resolve(__dirname, '../../../examples/components.yaml'),
-    'utf8',
-  ),
-)
-  .map(d => d.toJS())
-  .filter(c => c.metadata.annotations?.['backstage.io/kubernetes-id']);
+const COMPONENTS = exampleComponents().filter(
+  c => c.metadata.annotations?.['backstage.io/kubernetes-id'],
+);
 
 describe('monitor-a-service alerts on the real stack', () => {
   let vm: string;
