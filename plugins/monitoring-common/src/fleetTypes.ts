@@ -62,28 +62,76 @@ export interface FleetRow {
 }
 
 /**
- * `GET /fleet`
+ * How old the snapshot behind an answer is. The fleet and the stack are computed by one
+ * replica on a fixed cadence and read by every request; a snapshot that could not be refreshed
+ * keeps being served, marked stale, up to `monitoring.snapshots.maxAge`.
+ *
+ * @public
+ */
+export interface SnapshotInfo {
+  /** ISO-8601: when the snapshot was taken. */
+  takenAt: string;
+  /** Seconds between `takenAt` and the answer. */
+  ageSeconds: number;
+  /** Older than two refresh periods: the last refreshes failed. */
+  stale: boolean;
+  /** Why it is stale, in words (no upstream URL or body). */
+  warning?: string;
+}
+
+/**
+ * `GET /fleet`: one page of the rows that match the query, in its order.
  *
  * @public
  */
 export interface FleetResponse {
   /** Which series the numbers came from: the hub's recording rules, or the raw series. */
   source: FleetSource;
+  /** The columns: every environment of the services the caller may see, or the one asked for. */
   environments: string[];
   /** `unavailable`: vmalert did not answer, the alert counts are null. */
   alerts: 'ok' | 'unavailable';
-  /** ISO-8601: when the numbers were read (shared by every caller for a few seconds). */
+  /** ISO-8601: the instant the numbers are for. */
   generatedAt: string;
+  snapshot: SnapshotInfo;
   thresholds: {
     errorRatio: { warning: number; critical: number };
     latencyP95Seconds: { warning: number; critical: number };
   };
-  /** Worst health first. */
+  /** Rows matching every filter. */
+  total: number;
+  /** Rows the caller's groups own among those matching every filter but `mine`. */
+  owned: number;
+  /** The systems of the rows the caller may see, sorted (for a system filter's choices). */
+  systems: string[];
+  /** 0-based. */
+  page: number;
+  pageSize: number;
+  /** This page's rows, in `sort` order. */
   rows: FleetRow[];
 }
 
 /**
- * `GET /fleet` filters (query parameters).
+ * How `GET /fleet` can order its rows. `health`: worst first, then by name; `budget`: the
+ * worst objective's budget left over the shown environments, services without objectives last
+ * either way; `name`: by name.
+ *
+ * @public
+ */
+export const FLEET_SORT_KEYS = ['health', 'budget', 'name'] as const;
+
+/** @public */
+export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
+
+/**
+ * Rows per page: the default and the most one request may ask for.
+ *
+ * @public
+ */
+export const FLEET_PAGE_SIZE = { default: 50, max: 200 } as const;
+
+/**
+ * `GET /fleet` query parameters: filters, order and page.
  *
  * @public
  */
@@ -92,8 +140,20 @@ export interface FleetFilters {
   owner?: string;
   system?: string;
   lifecycle?: string;
-  /** Text in the name, title or service. */
+  /** Text in the name, title, service or owner (case-insensitive). */
   q?: string;
+  /** Only rows of this health (over the shown environments). */
+  health?: FleetHealth;
+  /** Only the services the signed-in user's groups own (their ownership refs). */
+  mine?: boolean;
+  /** Default `health`. */
+  sort?: FleetSortKey;
+  /** Default `asc` (for `health`: worst first). */
+  order?: 'asc' | 'desc';
+  /** 0-based, default 0. A page past the last answers the last one. */
+  page?: number;
+  /** Default FLEET_PAGE_SIZE.default, at most FLEET_PAGE_SIZE.max. */
+  pageSize?: number;
 }
 
 /**

@@ -100,13 +100,20 @@ export {
   fleetRecordingRules,
 } from './fleetSignals';
 export type { FleetQueries, FleetSource } from './fleetSignals';
-export { FLEET_HEALTH_ORDER, ownerEntityRef } from './fleetTypes';
+export {
+  FLEET_HEALTH_ORDER,
+  FLEET_PAGE_SIZE,
+  FLEET_SORT_KEYS,
+  ownerEntityRef,
+} from './fleetTypes';
 export type {
   FleetCell,
   FleetFilters,
   FleetHealth,
   FleetResponse,
   FleetRow,
+  FleetSortKey,
+  SnapshotInfo,
 } from './fleetTypes';
 export {
   COMPONENT_LABEL,

@@ -1,4 +1,5 @@
 /** The stack API of the monitoring backend (`GET /stack`), shared by the backend and the frontend. */
+import type { SnapshotInfo } from './fleetTypes';
 import { HubComponent } from './stackSignals';
 
 /**
@@ -159,6 +160,8 @@ export interface StackResponse {
    * instances when none of it was scraped; empty when no hub scrapes itself.
    */
   components: HubComponentHealth[];
+  /** The snapshot this answer was read from (the stack is refreshed in the background). */
+  snapshot: SnapshotInfo;
 }
 
 /** @public */
