@@ -120,6 +120,24 @@ export interface Config {
        */
       source?: 'auto' | 'recording-rules' | 'raw';
     };
+    /**
+     * The fleet and the stack are computed in the background by one replica (Backstage's
+     * scheduler, scope global) and read by every request from the cache service.
+     */
+    snapshots?: {
+      /** How often they are refreshed; default 30s (from 5s to 10m). */
+      refresh?: HumanDuration | string;
+      /**
+       * How long a snapshot that could not be refreshed is still served, marked stale; default
+       * 10m (at least twice the refresh). Past it the routes answer 503.
+       */
+      maxAge?: HumanDuration | string;
+      /**
+       * How long a request waits for the first snapshot after a cold start (the scheduler runs
+       * the task at once); default 15s.
+       */
+      firstWait?: HumanDuration | string;
+    };
     /** How long the hub keeps data (its retention, default 15d): older ranges are clamped. */
     retention?: HumanDuration | string;
     /** The stack view's verdicts per spoke (`GET /stack`). */

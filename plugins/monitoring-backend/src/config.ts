@@ -79,6 +79,8 @@ export interface MonitoringConfig {
   /** Which series the fleet reads: `auto` (the recording rules, raw series without them). */
   fleetSource: 'auto' | FleetSource;
   stack: StackThresholds;
+  /** The background snapshots of the fleet and the stack. */
+  snapshots: SnapshotSchedule;
   /** How long the hub keeps data (its -retentionPeriod): ranges are clamped to it. */
   retentionSeconds: number;
   /** Cluster names from `kubernetes.clusterLocatorMethods` (type `config`), shown even when silent. */
@@ -87,6 +89,52 @@ export interface MonitoringConfig {
   kubernetesClusters: KubernetesClusterConfig[];
   /** How long /stack waits for each cluster's resources, queueing included (`monitoring.stack.kubernetesTimeout`). */
   kubernetesTimeoutMs: number;
+}
+
+export interface SnapshotSchedule {
+  refreshSeconds: number;
+  maxAgeSeconds: number;
+  firstWaitSeconds: number;
+}
+
+export const DEFAULT_SNAPSHOTS: SnapshotSchedule = {
+  refreshSeconds: 30,
+  maxAgeSeconds: 600,
+  firstWaitSeconds: 15,
+};
+
+function readSnapshots(config: Config | undefined): SnapshotSchedule {
+  const KEYS = {
+    refreshSeconds: 'refresh',
+    maxAgeSeconds: 'maxAge',
+    firstWaitSeconds: 'firstWait',
+  } as const;
+  const seconds = (key: keyof typeof KEYS, fallback: number) =>
+    config
+      ? readDurationMs(config, KEYS[key], 'snapshots', fallback * 1000) / 1000
+      : fallback;
+  const refreshSeconds = seconds(
+    'refreshSeconds',
+    DEFAULT_SNAPSHOTS.refreshSeconds,
+  );
+  if (refreshSeconds < 5 || refreshSeconds > 600)
+    throw new Error('monitoring.snapshots.refresh must be from 5s to 10m');
+  const maxAgeSeconds = seconds(
+    'maxAgeSeconds',
+    Math.max(DEFAULT_SNAPSHOTS.maxAgeSeconds, 2 * refreshSeconds),
+  );
+  if (maxAgeSeconds < 2 * refreshSeconds)
+    throw new Error(
+      'monitoring.snapshots.maxAge must be at least twice monitoring.snapshots.refresh',
+    );
+  return {
+    refreshSeconds,
+    maxAgeSeconds,
+    firstWaitSeconds: seconds(
+      'firstWaitSeconds',
+      DEFAULT_SNAPSHOTS.firstWaitSeconds,
+    ),
+  };
 }
 
 export interface StackThresholds {
@@ -381,6 +429,7 @@ export function readMonitoringConfig(root: Config): MonitoringConfig {
     health: readHealth(config.getOptionalConfig('health')),
     fleetSource: readFleetSource(config.getOptionalString('fleet.source')),
     stack: readStack(config.getOptionalConfig('stack')),
+    snapshots: readSnapshots(config.getOptionalConfig('snapshots')),
     retentionSeconds: readRetentionSeconds(config),
     clusters: kubernetesClusters.map(c => c.name),
     kubernetesClusters,

@@ -44,6 +44,8 @@ export const monitoringPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
       async init({
@@ -55,6 +57,8 @@ export const monitoringPlugin = createBackendPlugin({
         httpRouter,
         permissions,
         permissionsRegistry,
+        scheduler,
+        userInfo,
         catalog,
       }) {
         const monitoringConfig = readMonitoringConfig(config);
@@ -111,36 +115,45 @@ export const monitoringPlugin = createBackendPlugin({
           cache,
           trusted,
         );
-        const fleet = new FleetService(
-          new FleetDataSource(client, cache, monitoringConfig.fleetSource),
-          snapshots,
+        const fleet = new FleetService({
+          data: new FleetDataSource(client, monitoringConfig.fleetSource),
+          alerts: snapshots,
           catalog,
           auth,
           permissions,
-          monitoringConfig.environments,
-          monitoringConfig.health,
-          logger,
+          userInfo,
           cache,
+          scheduler,
+          logger,
+          environments: monitoringConfig.environments,
+          thresholds: monitoringConfig.health,
+          schedule: monitoringConfig.snapshots,
           trusted,
-        );
+        });
         for (const c of monitoringConfig.kubernetesClusters) {
           if (c.problem)
             logger.warn(
               `monitoring: cluster ${c.name} of kubernetes.clusterLocatorMethods: ${c.problem}; the stack will not read its VictoriaMetrics resources`,
             );
         }
-        const stack = new StackService(
+        const stack = new StackService({
           client,
-          cache,
-          monitoringConfig.stack,
-          monitoringConfig.clusters,
-          new ClusterResourcesReader(
+          thresholds: monitoringConfig.stack,
+          configuredClusters: monitoringConfig.clusters,
+          resources: new ClusterResourcesReader(
             monitoringConfig.kubernetesClusters,
             cache,
             monitoringConfig.kubernetesTimeoutMs,
             logger,
           ),
-        );
+          cache,
+          scheduler,
+          logger,
+          schedule: monitoringConfig.snapshots,
+        });
+        // One replica refreshes each snapshot per cadence; every replica reads them.
+        await fleet.start();
+        await stack.start();
         httpRouter.use(
           await createRouter({
             httpAuth,

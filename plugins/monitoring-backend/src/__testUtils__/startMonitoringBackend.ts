@@ -8,6 +8,7 @@ import {
 import {
   BackendFeature,
   PermissionsService,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -35,6 +36,12 @@ export interface MonitoringBackendOptions {
     | AuthorizeResult.DENY
     | Decide
     | ServiceMock<PermissionsService>;
+  /**
+   * The scheduler (`mockServices.scheduler()`), to refresh the fleet's and the stack's
+   * snapshots with `triggerTask`. Either way they are not taken at startup, only when first read
+   * (so a test's upstream sees only the queries of the routes it calls).
+   */
+  scheduler?: SchedulerService;
   /** More features, e.g. service factories. */
   features?: BackendFeature[];
 }
@@ -53,6 +60,27 @@ function permissionsFeature(
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
           })) as any,
+        // A decision per resource is a condition no plugin can evaluate in bulk: callers that
+        // filter lists fall back to asking per resource (`authorize`), i.e. to `decide`.
+        authorizeConditional: async reqs =>
+          reqs.map(r =>
+            r.permission.type === 'resource'
+              ? {
+                  result: AuthorizeResult.CONDITIONAL,
+                  pluginId: 'test',
+                  resourceType: r.permission.resourceType,
+                  conditions: {
+                    rule: 'DECIDED_PER_RESOURCE',
+                    resourceType: r.permission.resourceType,
+                    params: {},
+                  },
+                }
+              : {
+                  result: decide(r.permission.name)
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+                },
+          ) as any,
       }).factory,
     ];
   }
@@ -79,6 +107,10 @@ export function startMonitoringBackend(
       }),
       ...permissionsFeature(options.permissions),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
+      // A MockSchedulerService: its factory is not part of the SchedulerService type.
+      (options.scheduler ?? (mockServices.scheduler() as any)).factory({
+        skipTaskRunOnStartup: true,
+      }),
       ...(options.features ?? []),
     ],
   });

@@ -1,8 +1,8 @@
 /**
  * The fleet's numbers: a fixed set of grouped queries over the whole hub, whatever the number
- * of services, shared by every caller for a few seconds (CacheService + coalescing).
+ * of services, read by the fleet's background snapshot (FleetService).
  */
-import { CacheService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   fleetBudgetQuery,
@@ -10,7 +10,6 @@ import {
   fleetQueries,
   LABELS,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { CachedRead } from '../lib/cachedRead';
 import { VmSelectClient } from '../vmselect/VmSelectClient';
 
 /**
@@ -37,7 +36,6 @@ export interface FleetData {
   samples: FleetSample[];
 }
 
-export const FLEET_TTL_MS = 30_000;
 /** How far back the fleet reads, and the grid its instants are on. */
 const SETTLE_SECONDS = 15;
 const ALIGN_SECONDS = 15;
@@ -55,26 +53,20 @@ const keyOf = (m: Record<string, string>) =>
   ]);
 
 export class FleetDataSource {
-  private readonly reads: CachedRead<FleetData>;
-
   constructor(
     private readonly client: VmSelectClient,
-    cache: CacheService,
     private readonly source: 'auto' | FleetSource = 'auto',
-  ) {
-    this.reads = new CachedRead(cache, FLEET_TTL_MS);
+  ) {}
+
+  /** Which hub and series: part of the snapshot's cache key (no URL in the key itself). */
+  get hub(): string {
+    return createHash('sha256')
+      .update(`${this.source}\n${this.client.baseUrl}`)
+      .digest('base64url')
+      .slice(0, 16);
   }
 
-  get(): Promise<FleetData> {
-    return this.reads.get(this.key(), () => this.load());
-  }
-
-  private key(): string {
-    // v3: samples carry budgetRemaining.
-    return `fleet:v3:${this.source}:${this.client.baseUrl}`;
-  }
-
-  private async load(): Promise<FleetData> {
+  async get(): Promise<FleetData> {
     try {
       return await this.read();
     } catch (e) {

@@ -1,13 +1,17 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogConditions } from '@backstage/plugin-catalog-backend/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   fleetBudgetQuery,
   FleetResponse,
+  stackQueries,
+  stackTrendQueries,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import request from 'supertest';
 import { component } from '../__testUtils__/entities';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
+import { FLEET_SNAPSHOT_TASK } from './FleetService';
 
 const ENVS = ['dev', 'staging', 'production'];
 const service = (i: number) => `svc-${i}`;
@@ -122,8 +126,8 @@ describe('GET /fleet', () => {
     budgets: true,
     firing: [] as Array<Record<string, string>>,
   };
+  /** Sizes of the per-entity `authorize` calls (the fallback for conditions it cannot evaluate). */
   const batches: number[] = [];
-  let authorizeDelayMs = 0;
   let hub: Awaited<ReturnType<typeof startFakeVmSelect>>;
   beforeAll(async () => {
     hub = await startFakeVmSelect(req => fleetHub(state)(req));
@@ -136,13 +140,18 @@ describe('GET /fleet', () => {
     state.budgets = true;
     state.firing = [];
     batches.length = 0;
-    authorizeDelayMs = 0;
   });
 
+  /**
+   * `deny(ref)` per entity: a policy no plugin can evaluate in bulk, so the fleet asks per
+   * entity. `conditional`: the policy answers with catalog conditions instead, evaluated on the
+   * snapshot.
+   */
   async function start(
     count: number,
     deny: (ref: string) => boolean = () => false,
     extra: ReturnType<typeof component>[] = [],
+    conditional?: ReturnType<typeof catalogConditions.isEntityOwner>,
   ) {
     const entities = Array.from({ length: count }, (_, i) =>
       component(service(i), {
@@ -153,15 +162,29 @@ describe('GET /fleet', () => {
     const permissions = mockServices.permissions.mock({
       authorize: async reqs => {
         batches.push(reqs.length);
-        // Slow enough that concurrent requests are in flight together.
-        await new Promise(resolve => setTimeout(resolve, authorizeDelayMs));
         return reqs.map(r => ({
           result: deny((r as any).resourceRef)
             ? AuthorizeResult.DENY
             : AuthorizeResult.ALLOW,
         })) as any;
       },
+      authorizeConditional: async reqs =>
+        reqs.map(r => ({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'catalog',
+          resourceType: 'catalog-entity',
+          conditions: conditional ?? {
+            rule: 'DECIDED_PER_ENTITY',
+            resourceType: 'catalog-entity',
+            params: {},
+          },
+          // Only the metrics permission is conditional; everyone sees the catalog.
+          ...(r.permission.name === 'catalog.entity.read'
+            ? { result: AuthorizeResult.ALLOW }
+            : {}),
+        })) as any,
     });
+    const scheduler = mockServices.scheduler();
     const { server } = await startMonitoringBackend({
       monitoring: {
         vmselect: { url: `${hub.url}/select/0/prometheus` },
@@ -169,63 +192,88 @@ describe('GET /fleet', () => {
       },
       permissions,
       entities,
+      scheduler,
     });
-    return server;
+    return { server, scheduler };
   }
 
-  const fleet = async (server: any, query = '') => {
+  const fleet = async (server: any, query = '', user?: string) => {
     const res = await request(server)
       .get(`/api/monitoring/fleet${query}`)
-      .set('Authorization', mockCredentials.user.header());
+      .set('Authorization', mockCredentials.user.header(user));
     expect({ status: res.status, error: res.body.error?.message }).toEqual({
       status: 200,
       error: undefined,
     });
     return res.body as FleetResponse;
   };
+  // The stack's snapshot reads the same hub: its queries are not the fleet's.
+  const stackOnly = new Set<string>([
+    ...Object.values(stackQueries()),
+    ...Object.values(stackTrendQueries()),
+  ]);
   const upstreamQueries = () =>
-    hub.requests.filter(r => r.path.includes('/api/v1/query')).length;
+    hub.requests.filter(
+      r =>
+        r.path.includes('/api/v1/query') &&
+        !stackOnly.has(r.params.query ?? ''),
+    ).length;
+  const all = '?pageSize=200';
 
-  it('asks VMSelect the same few grouped queries for 10 and for 1,000 services', async () => {
-    const small = await fleet(await start(10));
+  it('asks VMSelect the same few grouped queries per snapshot for 10 and for 1,000 services, and none per request', async () => {
+    const small = await fleet((await start(10)).server, all);
     const forTen = upstreamQueries();
     hub.requests.length = 0;
     state.count = 1000;
-    const large = await fleet(await start(1000));
-    expect(small.rows).toHaveLength(10);
-    expect(large.rows).toHaveLength(1000);
-    // requests, errors, p95, budgets and the sparklines.
+    const { server } = await start(1000);
+    const users = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fleet(server, '', `user:default/u${i}`),
+      ),
+    );
+    expect(small.total).toBe(10);
+    expect(users.every(b => b.total === 1000 && b.rows.length === 50)).toBe(
+      true,
+    );
+    // requests, errors, p95, budgets and the sparklines: once, at the snapshot.
     expect(forTen).toBe(5);
-    expect(upstreamQueries()).toBe(forTen);
-    expect(large.source).toBe('recording-rules');
+    expect(upstreamQueries()).toBe(5);
+    expect(users[0].source).toBe('recording-rules');
     // The permission backend takes bodies of at most 100 kB: asked in chunks.
     expect(Math.max(...batches)).toBeLessThanOrEqual(200);
-    expect(batches.reduce((a, b) => a + b, 0)).toBe(1010);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(20 * 1000 + 10);
   });
 
-  it("shares one answer between a user's identical requests in flight, not between users", async () => {
-    const server = await start(300);
-    authorizeDelayMs = 300;
-    // As many as the per-user limit of requests in flight (6) lets through.
-    const same = await Promise.all(
-      Array.from({ length: 6 }, () => fleet(server)),
+  it('serves the snapshot until the scheduler refreshes it, and says how old it is', async () => {
+    const { server, scheduler } = await start(3);
+    const first = await fleet(server);
+    expect(first.snapshot.stale).toBe(false);
+    expect(first.snapshot.ageSeconds).toBeLessThan(60);
+    state.count = 4;
+    expect((await fleet(server)).snapshot.takenAt).toBe(first.snapshot.takenAt);
+    await new Promise(r => setTimeout(r, 5));
+    await scheduler.triggerTask(FLEET_SNAPSHOT_TASK);
+    const next = await fleet(server);
+    expect(next.snapshot.takenAt > first.snapshot.takenAt).toBe(true);
+    expect(upstreamQueries()).toBe(10);
+  });
+
+  it('evaluates catalog conditions on the snapshot, without a call per entity', async () => {
+    const owned = component('owned', {
+      'backstage.io/kubernetes-id': 'svc-owned',
+    });
+    owned.relations = [
+      { type: 'ownedBy', targetRef: 'group:default/team-mine' },
+    ];
+    const { server } = await start(
+      10,
+      () => true,
+      [owned],
+      catalogConditions.isEntityOwner({ claims: ['group:default/team-mine'] }),
     );
-    expect(same.every(b => b.rows.length === 300)).toBe(true);
-    // One caller's checks: 300 claimants in chunks of 200.
-    expect(batches).toEqual([200, 100]);
-    batches.length = 0;
-    const other = async () => {
-      const res = await request(server)
-        .get('/api/monitoring/fleet')
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/other'),
-        );
-      expect(res.status).toBe(200);
-    };
-    await Promise.all([other(), fleet(server)]);
-    expect(batches.reduce((a, b) => a + b, 0)).toBe(600);
-    authorizeDelayMs = 0;
+    const body = await fleet(server, all);
+    expect(body.rows.map(r => r.name)).toEqual(['owned']);
+    expect(batches).toEqual([]);
   });
 
   it('grades a service without requests but with firing alerts critical, and first', async () => {
@@ -241,7 +289,7 @@ describe('GET /fleet', () => {
       'backstage.io/kubernetes-id': 'svc-down',
       'backstage.io/kubernetes-namespace': 'shop',
     });
-    const body = await fleet(await start(3, () => false, [down]));
+    const body = await fleet((await start(3, () => false, [down])).server);
     const row = body.rows.find(r => r.name === 'svc-down')!;
     expect(row.cells.production).toMatchObject({
       health: 'critical',
@@ -264,13 +312,16 @@ describe('GET /fleet', () => {
       'prometheus.io/labels': `service=${service(2)},namespace=shop`,
     });
     const body = await fleet(
-      await start(10, ref => ref === 'component:default/roadie', [roadie]),
+      (await start(10, ref => ref === 'component:default/roadie', [roadie]))
+        .server,
+      all,
     );
     expect(body.rows.map(r => r.name)).not.toContain(service(2));
+    expect(body.rows.map(r => r.name)).not.toContain('roadie');
   });
 
   it('grades each cell, puts the worst first, and carries a 24-point sparkline', async () => {
-    const body = await fleet(await start(10));
+    const body = await fleet((await start(10)).server);
     expect(body.environments).toEqual(ENVS);
     const [first] = body.rows;
     expect(first.name).toBe('svc-1');
@@ -291,7 +342,7 @@ describe('GET /fleet', () => {
   });
 
   it("fills each cell's budget from the one grouped budget query, null where none is recorded", async () => {
-    const body = await fleet(await start(10));
+    const body = await fleet((await start(10)).server);
     expect(
       hub.requests.filter(r => r.params.query === fleetBudgetQuery()),
     ).toHaveLength(1);
@@ -304,7 +355,7 @@ describe('GET /fleet', () => {
     // Without the SLO recording rules: every budget null, the rest as before.
     state.budgets = false;
     hub.requests.length = 0;
-    const none = await fleet(await start(10));
+    const none = await fleet((await start(10)).server);
     expect(
       none.rows.every(r =>
         Object.values(r.cells).every(c => c.budgetRemaining === null),
@@ -316,7 +367,7 @@ describe('GET /fleet', () => {
 
   it('falls back to the raw series when the recording rules are absent, and says so', async () => {
     state.recorded = false;
-    const body = await fleet(await start(10));
+    const body = await fleet((await start(10)).server);
     expect(body.source).toBe('raw');
     expect(body.rows[0].cells.production.requestRate).toBe(10);
     // The recorded requests (empty), then the raw ones, errors, p95, budgets, sparklines.
@@ -332,10 +383,10 @@ describe('GET /fleet', () => {
 
   it('leaves out what the policy denies, entity by entity', async () => {
     const body = await fleet(
-      await start(10, ref => ref === 'component:default/svc-3'),
+      (await start(10, ref => ref === 'component:default/svc-3')).server,
     );
     expect(body.rows.map(r => r.name)).not.toContain('svc-3');
-    expect(body.rows).toHaveLength(9);
+    expect(body.total).toBe(9);
   });
 
   it("shows a service's numbers only when every entity naming it is readable", async () => {
@@ -344,40 +395,96 @@ describe('GET /fleet', () => {
       'backstage.io/kubernetes-namespace': 'shop',
     });
     const body = await fleet(
-      await start(10, ref => ref === 'component:default/svc-1', [impostor]),
+      (await start(10, ref => ref === 'component:default/svc-1', [impostor]))
+        .server,
+      all,
     );
     // svc-1 is denied; the impostor names svc-1's service, so it shows nothing either.
     expect(body.rows.map(r => r.name)).not.toContain('impostor');
     expect(body.rows.map(r => r.name)).not.toContain('svc-1');
-    const allowed = await fleet(await start(10, () => false, [impostor]));
+    const allowed = await fleet(
+      (await start(10, () => false, [impostor])).server,
+      all,
+    );
     expect(
       allowed.rows.find(r => r.name === 'impostor')!.cells.production
         .requestRate,
     ).toBe(10);
   });
 
-  it('filters by text, owner and environment, and refuses bad parameters', async () => {
-    const server = await start(10);
-    expect((await fleet(server, '?q=SVC-1')).rows.map(r => r.name)).toEqual([
-      'svc-1',
+  it("keeps the caller's own services with mine=true, and counts them either way", async () => {
+    const mine = component('mine', {
+      'backstage.io/kubernetes-id': 'svc-mine',
+    });
+    mine.spec = { ...mine.spec, owner: 'user:default/alice' };
+    const { server } = await start(5, () => false, [mine]);
+    const alice = await fleet(server, '?mine=true', 'user:default/alice');
+    expect(alice).toMatchObject({ total: 1, owned: 1 });
+    expect(alice.rows.map(r => r.name)).toEqual(['mine']);
+    expect(await fleet(server, '', 'user:default/alice')).toMatchObject({
+      total: 6,
+      owned: 1,
+    });
+    expect(await fleet(server, '?mine=true', 'user:default/bob')).toMatchObject(
+      { total: 0, owned: 0 },
+    );
+  });
+
+  it('filters, sorts and pages on the server, and refuses bad parameters', async () => {
+    const { server } = await start(120);
+    expect((await fleet(server, '?q=SVC-11')).rows.map(r => r.name)).toEqual([
+      'svc-11',
+      'svc-110',
+      'svc-111',
+      'svc-112',
+      'svc-113',
+      'svc-114',
+      'svc-115',
+      'svc-116',
+      'svc-117',
+      'svc-118',
+      'svc-119',
     ]);
-    expect(
-      (await fleet(server, '?owner=group:default/team-shop')).rows,
-    ).toHaveLength(10);
-    expect((await fleet(server, '?owner=team-other')).rows).toHaveLength(0);
+    expect((await fleet(server, '?owner=group:default/team-shop')).total).toBe(
+      120,
+    );
+    expect((await fleet(server, '?owner=team-other')).total).toBe(0);
     expect(
       (await fleet(server, '?environment=production')).environments,
     ).toEqual(['production']);
+    expect(
+      (await fleet(server, '?health=critical')).rows.map(r => r.name),
+    ).toEqual(['svc-1']);
+    const page2 = await fleet(server, '?sort=name&pageSize=50&page=2');
+    expect(page2).toMatchObject({ total: 120, page: 2, pageSize: 50 });
+    expect(page2.rows).toHaveLength(20);
+    const byName = Array.from({ length: 120 }, (_, i) => service(i)).sort(
+      (a, b) => a.localeCompare(b),
+    );
+    expect(page2.rows.map(r => r.name)).toEqual(byName.slice(100));
+    // Past the last page: the last page.
+    expect((await fleet(server, '?pageSize=100&page=9')).page).toBe(1);
+    const desc = await fleet(server, '?sort=name&order=desc&pageSize=1');
+    expect(desc.rows[0].name).toBe('svc-99');
+    const budget = await fleet(server, '?sort=budget&pageSize=1');
+    expect(budget.rows[0].name).toBe('svc-1');
     for (const bad of [
       '?q=a&q=b',
       `?q=${'x'.repeat(201)}`,
       '?matchers=x',
       '?q=%00',
+      '?sort=random',
+      '?order=up',
+      '?page=-1',
+      '?pageSize=201',
+      '?pageSize=0',
+      '?health=bad',
+      '?mine=yes',
     ]) {
       const res = await request(server)
         .get(`/api/monitoring/fleet${bad}`)
         .set('Authorization', mockCredentials.user.header());
-      expect(res.status).toBe(400);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
     }
     expect((await request(server).get('/api/monitoring/fleet')).status).toBe(
       401,

@@ -131,8 +131,9 @@ function firingCount(
   ).length;
 }
 
+/** `q` in the row's name, title, service or owner, whatever the case. */
 export const textMatches = (row: FleetRow, q: string) =>
-  [row.name, row.title ?? '', row.service].some(v =>
+  [row.name, row.title ?? '', row.service, row.owner ?? ''].some(v =>
     v.toLowerCase().includes(q.toLowerCase()),
   );
 

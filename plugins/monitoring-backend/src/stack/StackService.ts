@@ -1,11 +1,17 @@
 /**
  * `GET /stack`: the health of the monitoring stack from the series its components expose about
  * themselves (the spokes' vmagents, the hub's components as its vmagent scrapes them). A fixed
- * set of grouped queries, shared by every caller for a few seconds (CacheService + coalescing).
+ * set of grouped queries, computed in the background by one replica (ScheduledSnapshot) and read
+ * by every request.
  * Beside each cluster's verdict, the readiness of its VictoriaMetrics operator resources as its
  * Kubernetes API reports them (`ClusterResources.ts`), read at the same time.
  */
-import { CacheService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
+import {
+  CacheService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   COMPONENT_LABEL,
@@ -20,12 +26,11 @@ import {
   stackQueries,
   stackTrendQueries,
 } from '@hubspoke/backstage-plugin-monitoring-common';
-import { StackThresholds } from '../config';
-import { CachedRead } from '../lib/cachedRead';
+import { SnapshotSchedule, StackThresholds } from '../config';
+import { ScheduledSnapshot } from '../lib/ScheduledSnapshot';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
 import { ClusterResourcesReader } from './ClusterResources';
 
-export const STACK_TTL_MS = 15_000;
 export const TREND_POINTS = 60;
 const TREND_STEP_SECONDS = 60;
 
@@ -91,29 +96,73 @@ function byCluster(samples: InstantSample[]): Map<string, InstantSample> {
   return out;
 }
 
-export class StackService {
-  private readonly reads: CachedRead<StackResponse>;
+/** The scheduler's task that refreshes the stack's snapshot. */
+export const STACK_SNAPSHOT_TASK = 'monitoring-stack-snapshot';
 
-  constructor(
-    private readonly client: VmSelectClient,
-    cache: CacheService,
-    private readonly thresholds: StackThresholds,
+/** The stack's answer but for the snapshot's age, which each read adds. */
+export type StackSnapshotValue = Omit<StackResponse, 'snapshot'>;
+
+export class StackService {
+  private readonly snapshot: ScheduledSnapshot<StackSnapshotValue>;
+
+  constructor(options: {
+    client: VmSelectClient;
+    thresholds: StackThresholds;
     /** Clusters known from the Kubernetes config: listed (as down) even when they never wrote. */
-    private readonly configuredClusters: string[] = [],
+    configuredClusters?: string[];
     /** Reads those clusters' VictoriaMetrics resources; without it, none are shown. */
-    private readonly resources?: ClusterResourcesReader,
-  ) {
-    this.reads = new CachedRead(cache, STACK_TTL_MS);
+    resources?: ClusterResourcesReader;
+    cache: CacheService;
+    scheduler: SchedulerService;
+    logger: LoggerService;
+    schedule: SnapshotSchedule;
+  }) {
+    this.client = options.client;
+    this.thresholds = options.thresholds;
+    this.configuredClusters = options.configuredClusters ?? [];
+    this.resources = options.resources;
+    this.snapshot = new ScheduledSnapshot(
+      {
+        id: STACK_SNAPSHOT_TASK,
+        // v3: the snapshot's value; the hub's URL keeps two hubs on one cache apart.
+        key: `stack:snapshot:v3:${createHash('sha256').update(options.client.baseUrl).digest('base64url').slice(0, 16)}`,
+        what: 'the stack',
+        compute: () => this.compute(),
+        schedule: options.schedule,
+      },
+      options.cache,
+      options.scheduler,
+      options.logger,
+    );
+  }
+
+  private readonly client: VmSelectClient;
+  private readonly thresholds: StackThresholds;
+  private readonly configuredClusters: string[];
+  private readonly resources?: ClusterResourcesReader;
+
+  /** Schedules the snapshot's refresh (at once, then every `schedule.refreshSeconds`). */
+  start(): Promise<void> {
+    return this.snapshot.start();
+  }
+
+  /** Computes a snapshot now (the scheduled task's work). */
+  refresh(): Promise<void> {
+    return this.snapshot.refresh();
   }
 
   async getStack(): Promise<StackResponse> {
+    const { value, info } = await this.snapshot.read();
+    return { ...value, snapshot: info };
+  }
+
+  private async compute(): Promise<StackSnapshotValue> {
     // Both at once: the resources never fail (a cluster's failure is its error), the metrics may.
     const [metrics, resources] = await Promise.all([
-      this.reads.get(`stack:v2:${this.client.baseUrl}`, () => this.load()),
+      this.load(),
       this.resources?.readAll(),
     ]);
     if (!resources) return metrics;
-    // The metrics answer is shared by concurrent callers: copied, never changed.
     return {
       ...metrics,
       clusters: metrics.clusters.map(c => {
@@ -123,7 +172,7 @@ export class StackService {
     };
   }
 
-  private async load(): Promise<StackResponse> {
+  private async load(): Promise<StackSnapshotValue> {
     try {
       return await this.read();
     } catch (e) {
@@ -136,7 +185,7 @@ export class StackService {
     }
   }
 
-  private async read(): Promise<StackResponse> {
+  private async read(): Promise<StackSnapshotValue> {
     const now = Date.now() / 1000;
     const q = stackQueries();
     const trends = stackTrendQueries();

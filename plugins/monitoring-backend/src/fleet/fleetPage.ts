@@ -1,0 +1,141 @@
+/**
+ * One caller's page of the fleet, from the entries it may be shown: the columns, the filters,
+ * the order and the page. Pure, so the same for every replica.
+ */
+import {
+  FLEET_HEALTH_ORDER,
+  FLEET_PAGE_SIZE,
+  FleetFilters,
+  FleetHealth,
+  FleetRow,
+  ownerEntityRef,
+} from '@hubspoke/backstage-plugin-monitoring-common';
+import { FleetEntry } from './fleetSnapshot';
+import { textMatches } from './fleetRows';
+
+export interface FleetPage {
+  environments: string[];
+  total: number;
+  owned: number;
+  systems: string[];
+  page: number;
+  pageSize: number;
+  rows: FleetRow[];
+}
+
+const rank = (h: FleetHealth) => FLEET_HEALTH_ORDER.indexOf(h);
+
+/** The worst health over `columns`. */
+function healthOver(row: FleetRow, columns: string[]): FleetHealth {
+  let worst: FleetHealth = 'no-data';
+  for (const c of columns) {
+    const h = row.cells[c]?.health ?? 'no-data';
+    if (rank(h) < rank(worst)) worst = h;
+  }
+  return worst;
+}
+
+/** The lowest budget left over `columns`; null without objectives there. */
+function budgetOver(row: FleetRow, columns: string[]): number | null {
+  let worst: number | null = null;
+  for (const c of columns) {
+    const b = row.cells[c]?.budgetRemaining;
+    if (typeof b === 'number' && (worst === null || b < worst)) worst = b;
+  }
+  return worst;
+}
+
+/** The row with only `columns`' cells, its health over them. */
+function project(row: FleetRow, columns: string[], health: FleetHealth) {
+  const cells: FleetRow['cells'] = {};
+  for (const c of columns) if (row.cells[c]) cells[c] = row.cells[c];
+  return { ...row, cells, health };
+}
+
+export function fleetPage(
+  entries: FleetEntry[],
+  configuredEnvironments: string[],
+  filters: FleetFilters,
+  ownershipRefs: string[],
+): FleetPage {
+  // Columns: the configured environments and the others of the services the caller may see.
+  const extra = new Set<string>();
+  for (const e of entries)
+    for (const env of e.extraEnvironments ?? []) extra.add(env);
+  const environments = filters.environment
+    ? [filters.environment]
+    : [...configuredEnvironments, ...[...extra].sort()];
+  const systems = [
+    ...new Set(entries.map(e => e.row.system).filter((s): s is string => !!s)),
+  ].sort();
+
+  const ownerFilter =
+    filters.owner !== undefined
+      ? ownerEntityRef(filters.owner, 'default')
+      : undefined;
+  const q = filters.q?.trim();
+  const mineRefs = new Set(ownershipRefs);
+  const matching: Array<{
+    entry: FleetEntry;
+    health: FleetHealth;
+  }> = [];
+  let owned = 0;
+  for (const entry of entries) {
+    const { row } = entry;
+    if (ownerFilter && entry.ownerRef !== ownerFilter) continue;
+    if (filters.system && row.system !== filters.system) continue;
+    if (filters.lifecycle && row.lifecycle !== filters.lifecycle) continue;
+    if (q && !textMatches(row, q)) continue;
+    const health = healthOver(row, environments);
+    if (filters.health && health !== filters.health) continue;
+    const mine = entry.ownerRef !== undefined && mineRefs.has(entry.ownerRef);
+    if (mine) owned++;
+    if (filters.mine && !mine) continue;
+    matching.push({ entry, health });
+  }
+
+  const sort = filters.sort ?? 'health';
+  const sign = filters.order === 'desc' ? -1 : 1;
+  const byName = (a: FleetRow, b: FleetRow) =>
+    a.name.localeCompare(b.name) || a.entityRef.localeCompare(b.entityRef);
+  if (sort === 'budget') {
+    const keyed = matching.map(m => ({
+      ...m,
+      budget: budgetOver(m.entry.row, environments),
+    }));
+    // Services without objectives last in either order.
+    keyed.sort((a, b) =>
+      a.budget === null || b.budget === null
+        ? (a.budget === null ? 1 : 0) - (b.budget === null ? 1 : 0) ||
+          byName(a.entry.row, b.entry.row)
+        : sign * (a.budget - b.budget) || byName(a.entry.row, b.entry.row),
+    );
+    matching.splice(0, matching.length, ...keyed);
+  } else if (sort === 'name') {
+    matching.sort((a, b) => sign * byName(a.entry.row, b.entry.row));
+  } else {
+    matching.sort(
+      (a, b) =>
+        sign * (rank(a.health) - rank(b.health)) ||
+        byName(a.entry.row, b.entry.row),
+    );
+  }
+
+  const pageSize = Math.min(
+    filters.pageSize ?? FLEET_PAGE_SIZE.default,
+    FLEET_PAGE_SIZE.max,
+  );
+  const lastPage = Math.max(0, Math.ceil(matching.length / pageSize) - 1);
+  const page = Math.min(filters.page ?? 0, lastPage);
+  return {
+    environments,
+    total: matching.length,
+    owned,
+    systems,
+    page,
+    pageSize,
+    rows: matching
+      .slice(page * pageSize, (page + 1) * pageSize)
+      .map(m => project(m.entry.row, environments, m.health)),
+  };
+}
