@@ -231,4 +231,52 @@ describe('AlertSnapshots after silence writes of this process', () => {
     });
     expect(reads).toBe(2);
   });
+
+  it("shows another replica's silence on the next read, even when a read that predates it lands later", async () => {
+    const store = new Map<string, unknown>();
+    const cache = {
+      get: async (k: string) => store.get(k),
+      set: async (k: string, v: unknown) => void store.set(k, v),
+      delete: async (k: string) => void store.delete(k),
+      withOptions: () => cache,
+    } as any;
+    let silences: string[] = [];
+    let release = () => {};
+    let slow = false;
+    const vmalert = { alertingRules: async () => [] } as any;
+    const am = {
+      alerts: async () => [],
+      silences: async () => {
+        const seen = [...silences];
+        // Replica B's read takes its time: it answers what Alertmanager had when asked.
+        if (slow) await new Promise<void>(r => (release = r));
+        return seen.map(id => ({
+          id,
+          state: 'active',
+          matchers: [],
+          startsAt: '',
+          endsAt: '2999-01-01T00:00:00Z',
+          createdBy: '',
+          comment: '',
+        }));
+      },
+    } as any;
+    const logger = mockServices.logger.mock();
+    const a = new AlertSnapshots(vmalert, am, cache, logger);
+    const b = new AlertSnapshots(vmalert, am, cache, logger);
+    expect((await b.get()).silences).toEqual([]);
+
+    // B starts a read before the silence exists; A creates it and invalidates; B's read lands.
+    slow = true;
+    await b.invalidate();
+    const before = b.get();
+    await new Promise(r => setTimeout(r, 10));
+    silences = ['s1'];
+    slow = false;
+    await a.invalidate();
+    release();
+    expect((await before).silences).toEqual([]);
+    // B's next read is not served what its older read cached.
+    expect((await b.get()).silences.map(s => s.id)).toEqual(['s1']);
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { quietly } from '../lib/quietly';
@@ -25,6 +25,9 @@ export const ALERT_SNAPSHOT_TTL_MS = 10_000;
  * others of a burst together at its end, so N writes cost one or two reads, not N.
  */
 export const SILENCE_REFRESH_WINDOW_MS = 2_000;
+
+/** How long a generation is kept: far longer than any snapshot (a lost one only means a fresh read). */
+const GENERATION_TTL_MS = 24 * 3600_000;
 
 /** A silence write of this process is overlaid on reads at most this long (normally until seen). */
 const LOCAL_WRITE_MAX_AGE_MS = 60_000;
@@ -168,16 +171,34 @@ export class AlertSnapshots {
     };
   }
 
-  /** The next request reads Alertmanager again. */
+  /**
+   * The next request of every replica reads Alertmanager again: the snapshot's key carries a
+   * generation kept in the (shared) cache, and a new one orphans every snapshot cached under
+   * the old, including one a replica is still writing from a read that predates the change.
+   */
   async invalidate(): Promise<void> {
     this.generation++;
     this.shared.forget();
-    await quietly(() => this.cache.delete(this.key));
+    await quietly(() =>
+      this.cache.set(this.generationKey, randomUUID(), {
+        ttl: GENERATION_TTL_MS,
+      }),
+    );
+  }
+
+  private get generationKey(): string {
+    return `${this.key}:generation`;
+  }
+
+  private async sharedGeneration(): Promise<string> {
+    const value = await quietly(() => this.cache.get(this.generationKey));
+    return typeof value === 'string' ? value : '0';
   }
 
   private async load(generation: number): Promise<AlertSnapshot> {
+    const key = `${this.key}:${await this.sharedGeneration()}`;
     // A cache that fails (or refuses a large snapshot) costs a fresh read, not the request.
-    const cached = (await quietly(() => this.cache.get(this.key))) as
+    const cached = (await quietly(() => this.cache.get(key))) as
       AlertSnapshot | undefined;
     if (cached) return cached;
     const [rules, am] = await Promise.all([
@@ -189,10 +210,11 @@ export class AlertSnapshots {
       rules,
       ...am,
     };
-    // A silence changed while this read was under way: do not cache what may predate it.
+    // A silence changed here while this read was under way: do not cache what may predate it.
+    // (A change on another replica moved the generation: this lands under an orphaned key.)
     if (generation === this.generation) {
       await quietly(() =>
-        this.cache.set(this.key, snapshot as any, {
+        this.cache.set(key, snapshot as any, {
           ttl: ALERT_SNAPSHOT_TTL_MS,
         }),
       );
