@@ -80,14 +80,20 @@ export class ScheduledSnapshot<T> {
     const { key, compute, schedule, what } = this.options;
     const ttl = schedule.maxAgeSeconds * 1000;
     try {
+      const started = Date.now();
       const stored: Stored<T> = {
         takenAt: new Date().toISOString(),
         value: await compute(signal),
       };
+      const data = JSON.stringify(stored);
       // The value first: a reader that sees the new time finds the new value.
-      await this.cache.set(`${key}:data`, JSON.stringify(stored), { ttl });
+      await this.cache.set(`${key}:data`, data, { ttl });
       await this.cache.set(`${key}:at`, stored.takenAt, { ttl });
       this.parsed = stored;
+      // One line per refresh, on the replica that ran it (the scheduler picks one per cadence).
+      this.logger.info(
+        `monitoring: refreshed ${what} snapshot taken at ${stored.takenAt} in ${Date.now() - started} ms (${Math.round(data.length / 1024)} KiB)`,
+      );
     } catch (e) {
       const message = isError(e) ? e.message : 'unknown error';
       this.logger.warn(`monitoring: refreshing ${what} failed: ${message}`);
