@@ -5,7 +5,7 @@
  * burn-rate alerts must fire for payments' production (the demo's 20 % errors, and the backfilled
  * days before) and never for checkout, and the fleet's budget cells must be the recorded budget.
  */
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EntitySloResponse,
@@ -22,6 +22,7 @@ import {
 } from '@internal/monitoring-local-stack';
 import { component, stackVmselect } from '../__testUtils__/entities';
 import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
+import { FLEET_SNAPSHOT_TASK } from '../fleet/FleetService';
 
 jest.setTimeout(300_000);
 
@@ -39,10 +40,13 @@ const annotationsOf = (name: string) =>
 describe('SLOs and error budgets against the real stack', () => {
   let env: Awaited<ReturnType<typeof startStack>>;
   let server: Awaited<ReturnType<typeof startMonitoringBackend>>['server'];
+  // Refreshes the fleet's snapshot on demand (production: every monitoring.snapshots.refresh).
+  const scheduler = mockServices.scheduler();
 
   beforeAll(async () => {
     env = await startStack({ log: () => {} });
     ({ server } = await startMonitoringBackend({
+      scheduler,
       monitoring: {
         // Rules come through vmauth and VMSelect's -vmalert.proxyURL, as the portal reads a hub.
         vmselect: stackVmselect(env),
@@ -311,6 +315,7 @@ describe('SLOs and error budgets against the real stack', () => {
     let body: FleetResponse | undefined;
     let mismatches: string[] = ['not read yet'];
     for (let i = 0; i < 30 && mismatches.length; i++) {
+      await scheduler.triggerTask(FLEET_SNAPSHOT_TASK);
       const res = await request(server)
         .get('/api/monitoring/fleet')
         .set('Authorization', mockCredentials.user.header());
