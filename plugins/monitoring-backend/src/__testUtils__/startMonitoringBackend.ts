@@ -10,6 +10,7 @@ import {
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -42,6 +43,11 @@ export interface MonitoringBackendOptions {
    * (so a test's upstream sees only the queries of the routes it calls).
    */
   scheduler?: SchedulerService;
+  /**
+   * Backstage's own scheduler (on the test backend's in-memory database) instead: the snapshots
+   * refresh on their cadence (`monitoring.snapshots.refresh`), as in production.
+   */
+  realScheduler?: boolean;
   /** More features, e.g. service factories. */
   features?: BackendFeature[];
 }
@@ -107,10 +113,12 @@ export function startMonitoringBackend(
       }),
       ...permissionsFeature(options.permissions),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
-      // A MockSchedulerService: its factory is not part of the SchedulerService type.
-      (options.scheduler ?? (mockServices.scheduler() as any)).factory({
-        skipTaskRunOnStartup: true,
-      }),
+      options.realScheduler
+        ? schedulerServiceFactory
+        : // A MockSchedulerService: its factory is not part of the SchedulerService type.
+          (options.scheduler ?? (mockServices.scheduler() as any)).factory({
+            skipTaskRunOnStartup: true,
+          }),
       ...(options.features ?? []),
     ],
   });

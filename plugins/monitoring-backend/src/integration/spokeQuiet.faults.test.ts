@@ -29,7 +29,13 @@ describe('a spoke whose vmagent stops', () => {
   beforeAll(async () => {
     const env = await startStack({ log: () => {} });
     ({ server } = await startMonitoringBackend({
-      monitoring: { vmselect: stackVmselect(env), stack: THRESHOLDS },
+      // The stack's snapshot refreshes on its own, every 5 s, as a replica's scheduler runs it.
+      realScheduler: true,
+      monitoring: {
+        vmselect: stackVmselect(env),
+        stack: THRESHOLDS,
+        snapshots: { refresh: '5s' },
+      },
       permissions: AuthorizeResult.ALLOW,
     }));
   });
@@ -49,7 +55,7 @@ describe('a spoke whose vmagent stops', () => {
     );
   }
 
-  /** Polls (every 5 s, the answer is cached 15 s) until `done`; returns the seconds it took. */
+  /** Polls every 5 s (the snapshot's cadence) until `done`; returns the seconds it took. */
   async function until(
     done: (v: Record<string, string>) => boolean,
     timeoutMs: number,
