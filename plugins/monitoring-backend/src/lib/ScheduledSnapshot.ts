@@ -69,7 +69,8 @@ export class ScheduledSnapshot<T> {
     await this.scheduler.scheduleTask({
       id: this.options.id,
       frequency: { seconds: refreshSeconds },
-      timeout: { seconds: Math.max(60, 2 * refreshSeconds) },
+      // Also how long a replica that died mid-run holds the task before another takes it over.
+      timeout: { seconds: Math.max(20, 2 * refreshSeconds) },
       scope: 'global',
       fn: signal => this.refresh(signal),
     });
