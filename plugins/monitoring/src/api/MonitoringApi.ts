@@ -73,7 +73,11 @@ export interface MonitoringApi {
     opts?: { time?: number },
   ): Promise<EntitySloResponse>;
 
-  /** Every monitored service the caller may read, by environment. */
+  /**
+   * One page of the monitored services the caller may read that match `filters`, by
+   * environment, in the asked order (filtered, sorted and paged by the backend). Every field
+   * that is set is sent as a query parameter.
+   */
   getFleet(filters?: FleetFilters): Promise<FleetResponse>;
 
   /** The health of the monitoring stack: every spoke's ingestion and the hub's components. */

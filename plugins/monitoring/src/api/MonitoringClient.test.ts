@@ -311,4 +311,53 @@ describe('MonitoringClient', () => {
       client.createSilence(payments, { duration: '1h', comment: 'x' }),
     ).rejects.toBeInstanceOf(ResponseError);
   });
+
+  it('sends every fleet filter that is set as a query parameter', async () => {
+    const { client, fetch } = setup(() => jsonResponse({ rows: [] }));
+    const url = (call: number) =>
+      new URL(String(fetch.mock.calls[call][0])).searchParams;
+
+    await client.getFleet();
+    expect(String(fetch.mock.calls[0][0])).toBe(`${baseUrl}/fleet`);
+
+    await client.getFleet({
+      environment: 'production',
+      owner: 'group:default/team-shop',
+      system: 'shop',
+      lifecycle: 'production',
+      q: 'pay ments&x=1',
+      health: 'critical',
+      mine: true,
+      sort: 'budget',
+      order: 'desc',
+      page: 0,
+      pageSize: 100,
+    });
+    expect(String(fetch.mock.calls[1][0])).toBe(
+      `${baseUrl}/fleet?environment=production&owner=group%3Adefault%2Fteam-shop&system=shop&lifecycle=production&q=pay+ments%26x%3D1&health=critical&mine=true&sort=budget&order=desc&page=0&pageSize=100`,
+    );
+    expect(Object.fromEntries(url(1))).toEqual({
+      environment: 'production',
+      owner: 'group:default/team-shop',
+      system: 'shop',
+      lifecycle: 'production',
+      q: 'pay ments&x=1',
+      health: 'critical',
+      mine: 'true',
+      sort: 'budget',
+      order: 'desc',
+      page: '0',
+      pageSize: '100',
+    });
+
+    // Unset, empty, false and non-finite values are left out.
+    await client.getFleet({
+      q: '',
+      system: undefined,
+      mine: false,
+      page: NaN,
+      pageSize: 25,
+    });
+    expect(String(fetch.mock.calls[2][0])).toBe(`${baseUrl}/fleet?pageSize=25`);
+  });
 });

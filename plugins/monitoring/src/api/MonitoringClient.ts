@@ -39,6 +39,36 @@ const rangeQuery = (range: MetricsTimeRange) =>
     to: range.to.toISOString(),
   }).toString();
 
+/** Every `GET /fleet` parameter, in the order they are sent (the type keeps it complete). */
+const FLEET_PARAMETERS = Object.keys({
+  environment: true,
+  owner: true,
+  system: true,
+  lifecycle: true,
+  q: true,
+  health: true,
+  mine: true,
+  sort: true,
+  order: true,
+  page: true,
+  pageSize: true,
+} satisfies Record<keyof FleetFilters, true>) as Array<keyof FleetFilters>;
+
+/**
+ * The query string of the fleet's filters: every field that is set, numbers as decimals,
+ * `mine=true` (false is the default, left out), empty strings and non-finite numbers left out.
+ */
+function fleetQuery(filters: FleetFilters): string {
+  const params = new URLSearchParams();
+  for (const key of FLEET_PARAMETERS) {
+    const value = filters[key];
+    if (value === undefined || value === '' || value === false) continue;
+    if (typeof value === 'number' && !Number.isFinite(value)) continue;
+    params.set(key, String(value));
+  }
+  return params.toString();
+}
+
 /**
  * {@link MonitoringApi} over HTTP, through Backstage's discovery and (authenticated) fetch APIs.
  *
@@ -125,11 +155,7 @@ export class MonitoringClient implements MonitoringApi {
   }
 
   async getFleet(filters: FleetFilters = {}): Promise<FleetResponse> {
-    const query = new URLSearchParams(
-      Object.entries(filters).filter(
-        (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
-      ),
-    ).toString();
+    const query = fleetQuery(filters);
     return this.request<FleetResponse>(`/fleet${query ? `?${query}` : ''}`);
   }
 

@@ -2,7 +2,18 @@ import {
   FleetCell,
   FleetResponse,
   FleetRow,
+  SnapshotInfo,
 } from '@hubspoke/backstage-plugin-monitoring-common';
+
+/** A fresh snapshot, taken 12 s before the answer. */
+export const snapshotInfo = (
+  over: Partial<SnapshotInfo> = {},
+): SnapshotInfo => ({
+  takenAt: '2026-12-01T09:00:00Z',
+  ageSeconds: 12,
+  stale: false,
+  ...over,
+});
 
 export const fleetCell = (over: Partial<FleetCell> = {}): FleetCell => ({
   health: 'ok',
@@ -34,14 +45,19 @@ export const fleetRow = (
 /**
  * payments critical in production, three healthy services, one owned by another team. Budgets:
  * payments overspent in production (-1,920 %), storefront 5 % left in staging, checkout 72 %
- * in production, inventory without objectives.
+ * in production, inventory without objectives. One page with every row, in the backend's
+ * default order (worst health first); team-shop's caller owns three.
  */
 export function fleetResponse(extraRows: FleetRow[] = []): FleetResponse {
-  return {
+  const response: Omit<
+    FleetResponse,
+    'total' | 'owned' | 'systems' | 'page' | 'pageSize'
+  > = {
     source: 'recording-rules',
     environments: ['dev', 'staging', 'production'],
     alerts: 'ok',
     generatedAt: '2026-12-01T09:00:00Z',
+    snapshot: snapshotInfo(),
     thresholds: {
       errorRatio: { warning: 0.01, critical: 0.05 },
       latencyP95Seconds: { warning: 0.5, critical: 1 },
@@ -79,5 +95,15 @@ export function fleetResponse(extraRows: FleetRow[] = []): FleetResponse {
       }),
       ...extraRows,
     ],
+  };
+  return {
+    ...response,
+    total: response.rows.length,
+    owned: response.rows.filter(r => r.owner === 'team-shop').length,
+    systems: [
+      ...new Set(response.rows.flatMap(r => (r.system ? [r.system] : []))),
+    ].sort(),
+    page: 0,
+    pageSize: Math.max(50, response.rows.length),
   };
 }

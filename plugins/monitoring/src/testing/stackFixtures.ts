@@ -63,6 +63,11 @@ export function stackResponse(
 ): StackResponse {
   return {
     generatedAt: '2026-12-01T12:00:00.000Z',
+    snapshot: {
+      takenAt: '2026-12-01T12:00:00.000Z',
+      ageSeconds: 20,
+      stale: false,
+    },
     thresholds: { laggingAfterSeconds: 45, downAfterSeconds: 180 },
     countWindow: '15m',
     clusters: [

@@ -1,37 +1,10 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  FLEET_PAGE_SIZE,
+  FleetFilters,
   FleetRow,
-  ownerEntityRef,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 
-/** The row's owner as an entity ref, in the row's own namespace (as the catalog reads it). */
-export const ownerRef = (row: FleetRow) =>
-  row.owner
-    ? ownerEntityRef(row.owner, parseEntityRef(row.entityRef).namespace)
-    : undefined;
-
-/** The systems of the rows, each once, sorted. */
-export const fleetSystems = (rows: FleetRow[]): string[] =>
-  [...new Set(rows.map(r => r.system).filter((s): s is string => !!s))].sort();
-
-/** The rows in `system` (any when empty) with `text` in their name, title, service or owner. */
-export function filterFleetRows(
-  rows: FleetRow[],
-  filters: { system: string; text: string },
-): FleetRow[] {
-  const { system, text } = filters;
-  const q = text.trim().toLowerCase();
-  return rows.filter(
-    r =>
-      (!system || r.system === system) &&
-      (!q ||
-        [r.name, r.title ?? '', r.service, r.owner ?? ''].some(v =>
-          v.toLowerCase().includes(q),
-        )),
-  );
-}
-
-/** The fleet's order: the backend's (worst health first), or by the worst budget. */
+/** The fleet's order: worst health first (the backend's default), or by the worst budget. */
 export type FleetSort =
   { by: 'health' } | { by: 'budget'; direction: 'asc' | 'desc' };
 
@@ -40,6 +13,13 @@ export function nextBudgetSort(sort: FleetSort): FleetSort {
   if (sort.by === 'health') return { by: 'budget', direction: 'asc' };
   if (sort.direction === 'asc') return { by: 'budget', direction: 'desc' };
   return { by: 'health' };
+}
+
+/** The order an answer's rows are in: the one its filters asked for. */
+export function fleetSortOf(filters: FleetFilters | undefined): FleetSort {
+  return filters?.sort === 'budget'
+    ? { by: 'budget', direction: filters.order ?? 'asc' }
+    : { by: 'health' };
 }
 
 /** How the rows are ordered, in words. */
@@ -65,29 +45,71 @@ export function worstBudget(
   return worst;
 }
 
+/** What the services table shows: its filters, order and page, sent to the backend as they are. */
+export interface FleetQuery {
+  /** Searched by the backend in the name, title, service and owner ('' for any). */
+  q: string;
+  /** One system, or all when empty. */
+  system: string;
+  /** One environment's column, or all when empty. */
+  environment: string;
+  /** Only the services the signed-in user's groups own. */
+  mine: boolean;
+  sort: FleetSort;
+  /** 0-based. */
+  page: number;
+  pageSize: number;
+}
+
+/** The first request: "My services", worst health first, the first page. */
+export const INITIAL_FLEET_QUERY: FleetQuery = {
+  q: '',
+  system: '',
+  environment: '',
+  mine: true,
+  sort: { by: 'health' },
+  page: 0,
+  pageSize: FLEET_PAGE_SIZE.default,
+};
+
+/** The `GET /fleet` filters of the table's state (empty filters left out). */
+export function fleetFilters(query: FleetQuery): FleetFilters {
+  const filters: FleetFilters = {};
+  if (query.q) filters.q = query.q;
+  if (query.system) filters.system = query.system;
+  if (query.environment) filters.environment = query.environment;
+  if (query.mine) filters.mine = true;
+  filters.sort = query.sort.by;
+  // `health` ascending is worst first.
+  filters.order = query.sort.by === 'budget' ? query.sort.direction : 'asc';
+  filters.page = query.page;
+  filters.pageSize = query.pageSize;
+  return filters;
+}
+
 /**
- * The rows in `sort`'s order: by their worst budget over `environments`, services without
- * objectives last either way; ties (and the health order) keep the backend's order.
+ * The query after `change`: the same object when nothing changed (no new request), and back to
+ * the first page when anything but the page changed.
  */
-export function sortFleetRows(
-  rows: FleetRow[],
-  environments: string[],
-  sort: FleetSort,
-): FleetRow[] {
-  if (sort.by === 'health') return rows;
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  return rows
-    .map((row, index) => ({
-      row,
-      index,
-      budget: worstBudget(row, environments),
-    }))
-    .sort((a, b) => {
-      if (a.budget === null || b.budget === null) {
-        if (a.budget === b.budget) return a.index - b.index;
-        return a.budget === null ? 1 : -1;
-      }
-      return sign * (a.budget - b.budget) || a.index - b.index;
-    })
-    .map(r => r.row);
+export function changeFleetQuery(
+  query: FleetQuery,
+  change: Partial<FleetQuery>,
+): FleetQuery {
+  const next = { ...query, ...change };
+  if (JSON.stringify(next) === JSON.stringify(query)) return query;
+  const pageOnly = Object.keys(change).every(
+    key =>
+      key === 'page' ||
+      JSON.stringify(next[key as keyof FleetQuery]) ===
+        JSON.stringify(query[key as keyof FleetQuery]),
+  );
+  return pageOnly ? next : { ...next, page: 0 };
+}
+
+/** Whether the filters narrow the fleet (a search, a system, an environment or My services). */
+export function isFiltered(filters: FleetFilters | undefined): boolean {
+  return !!(
+    filters &&
+    (filters.q || filters.system || filters.environment || filters.mine)
+  );
 }

@@ -1,4 +1,4 @@
-import { formatValue, NO_DATA } from './format';
+import { formatAge, formatValue, NO_DATA } from './format';
 
 describe('formatValue', () => {
   it.each([
@@ -60,5 +60,23 @@ describe('formatValue', () => {
   it.each([null, undefined, NaN, Infinity])('prints %p as "no data"', value => {
     expect(formatValue('ratio', value)).toBe(NO_DATA);
     expect(NO_DATA).toBe('no data');
+  });
+});
+
+describe('formatAge', () => {
+  it.each([
+    [0, '0 s'],
+    [-3, '0 s'],
+    [12.9, '12 s'],
+    [59.9, '59 s'],
+    [60, '1 min'],
+    [3599, '59 min'],
+    [3600, '1.0 h'],
+    [5399, '1.4 h'],
+    [86399, '23.9 h'],
+    [2 * 86400 + 4000, '2.0 d'],
+    [NaN, '0 s'],
+  ])('formats %p seconds as %p', (value, text) => {
+    expect(formatAge(value)).toBe(text);
   });
 });

@@ -92,3 +92,12 @@ export function formatDateTime(unixMs: number): string {
     second: '2-digit',
   });
 }
+
+/** An age, rounded down: `12 s`, `3 min`, `1.5 h`, `2.0 d` (negative clock skew reads `0 s`). */
+export function formatAge(ageSeconds: number): string {
+  const s = Number.isFinite(ageSeconds) ? Math.max(0, ageSeconds) : 0;
+  if (s < 60) return `${Math.floor(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86400) return `${(Math.floor(s / 360) / 10).toFixed(1)} h`;
+  return `${(Math.floor(s / 8640) / 10).toFixed(1)} d`;
+}

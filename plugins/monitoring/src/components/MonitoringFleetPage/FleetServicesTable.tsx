@@ -1,91 +1,116 @@
-import { EmptyState } from '@backstage/core-components';
-import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
-import { useEffect, useMemo, useState } from 'react';
+import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import {
+  FleetFilters,
+  FleetResponse,
+} from '@hubspoke/backstage-plugin-monitoring-common';
+import { useMemo } from 'react';
 import { useMonitoringTabPath } from '../../hooks/useMonitoringTabPath';
 import {
-  filterFleetRows,
+  FleetQuery,
   fleetSortLabel,
-  FleetSort,
-  fleetSystems,
+  fleetSortOf,
   nextBudgetSort,
-  ownerRef,
-  sortFleetRows,
 } from '../../utils/fleetRows';
-import { FLEET_PAGE_SIZE, FleetTable } from './FleetTable';
-import { FleetToolbar, FleetToolbarFilters } from './FleetToolbar';
+import { FleetTable } from './FleetTable';
+import { FleetToolbar } from './FleetToolbar';
 
-/** The services table: filters, one row per service, one column per environment, paginated. */
+/**
+ * The services table: the filters of `query` (the next request), then one page of services
+ * (one row each, one column per environment) as the backend answered `answered`, with the
+ * order and page of that answer. The last answer stays visible, under a progress bar, while
+ * the next loads.
+ */
 export function FleetServicesTable(props: {
   response: FleetResponse;
-  ownershipRefs: string[];
+  /** The filters `response` answered. */
+  answered: FleetFilters | undefined;
+  query: FleetQuery;
+  /** The search box's text (the request's `q` follows it after a pause). */
+  text: string;
+  onTextChange(text: string): void;
+  onChange(change: Partial<FleetQuery>): void;
+  /** Every environment, for the environment filter's choices. */
+  environments: string[];
+  loading: boolean;
+  error?: Error;
 }) {
-  const { response, ownershipRefs } = props;
+  const {
+    response,
+    answered,
+    query,
+    text,
+    onTextChange,
+    onChange,
+    environments,
+    loading,
+    error,
+  } = props;
   const entityPath = useMonitoringTabPath();
-  const owned = useMemo(
-    () => response.rows.filter(r => ownershipRefs.includes(ownerRef(r) ?? '')),
-    [response.rows, ownershipRefs],
-  );
-  // "My services" starts on when the signed-in user's groups own monitored services.
-  const [filters, setFilters] = useState<FleetToolbarFilters>(() => ({
-    text: '',
-    system: '',
-    environment: '',
-    mine: owned.length > 0,
-  }));
-  const { text, system, environment, mine } = filters;
-  const [sort, setSort] = useState<FleetSort>({ by: 'health' });
-  const [page, setPage] = useState(0);
-  useEffect(() => setPage(0), [mine, text, system, environment, sort]);
-
-  const systems = useMemo(() => fleetSystems(response.rows), [response.rows]);
-  const environments = useMemo(
-    () => (environment ? [environment] : response.environments),
-    [environment, response.environments],
-  );
-  const rows = useMemo(
+  // The header and the caption say the order of the rows shown; a click cycles from the
+  // order asked for last (which may still be loading).
+  const shownSort = fleetSortOf(answered);
+  const environmentChoices = useMemo(
     () =>
-      sortFleetRows(
-        filterFleetRows(mine ? owned : response.rows, { system, text }),
-        environments,
-        sort,
-      ),
-    [mine, owned, response.rows, system, text, environments, sort],
+      query.environment && !environments.includes(query.environment)
+        ? [...environments, query.environment]
+        : environments,
+    [environments, query.environment],
   );
-  // Clamped here too: the reset above lands one render after a filter change.
-  const shownPage = Math.min(
-    page,
-    Math.max(0, Math.ceil(rows.length / FLEET_PAGE_SIZE) - 1),
-  );
+
+  let table;
+  if (error) {
+    table = (
+      <ResponseErrorPanel error={error} title="Could not load the fleet" />
+    );
+  } else if (response.rows.length === 0) {
+    table = (
+      <EmptyState
+        missing="data"
+        title="No service matches"
+        description="Change the filters, or turn off My services."
+      />
+    );
+  } else {
+    table = (
+      <FleetTable
+        rows={response.rows}
+        environments={response.environments}
+        alerts={response.alerts}
+        entityPath={entityPath}
+        total={response.total}
+        page={response.page}
+        pageSize={response.pageSize}
+        onPageChange={page => onChange({ page })}
+        onPageSizeChange={pageSize => onChange({ pageSize })}
+        sort={shownSort}
+        onSortByBudget={() => onChange({ sort: nextBudgetSort(query.sort) })}
+      />
+    );
+  }
 
   return (
     <>
       <FleetToolbar
         response={response}
-        systems={systems}
-        filters={filters}
-        onChange={change => setFilters(f => ({ ...f, ...change }))}
-        ownedCount={owned.length}
-        matchCount={rows.length}
-        order={fleetSortLabel(sort)}
+        environments={environmentChoices}
+        filters={{
+          text,
+          system: query.system,
+          environment: query.environment,
+          mine: query.mine,
+        }}
+        onChange={({ text: newText, ...change }) => {
+          if (newText !== undefined) onTextChange(newText);
+          if (Object.keys(change).length > 0) onChange(change);
+        }}
+        order={fleetSortLabel(shownSort)}
       />
-      {rows.length === 0 ? (
-        <EmptyState
-          missing="data"
-          title="No service matches"
-          description="Change the filters, or turn off My services."
-        />
-      ) : (
-        <FleetTable
-          rows={rows}
-          environments={environments}
-          alerts={response.alerts}
-          entityPath={entityPath}
-          page={shownPage}
-          onPageChange={setPage}
-          sort={sort}
-          onSortByBudget={() => setSort(nextBudgetSort)}
-        />
-      )}
+      <Box height={4} mb={1}>
+        {loading && <LinearProgress aria-label="Loading services" />}
+      </Box>
+      {table}
     </>
   );
 }

@@ -10,6 +10,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
+  FLEET_PAGE_SIZE,
   FleetResponse,
   FleetRow,
 } from '@hubspoke/backstage-plugin-monitoring-common';
@@ -17,20 +18,27 @@ import { FleetSort, worstBudget } from '../../utils/fleetRows';
 import { BudgetIndicator } from './BudgetIndicator';
 import { HealthCell } from './HealthCell';
 
-export const FLEET_PAGE_SIZE = 50;
+/** The page sizes to choose from (the backend takes up to FLEET_PAGE_SIZE.max). */
+export const FLEET_PAGE_SIZES = [25, 50, 100, FLEET_PAGE_SIZE.max];
 
 const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },
 });
 
-/** One row per service, one column per environment; `page` (of FLEET_PAGE_SIZE rows) shown. */
+/**
+ * One page of services, one row each, one column per environment, as the backend paged them:
+ * `page` (0-based) of `pageSize` rows out of `total`.
+ */
 export function FleetTable(props: {
   rows: FleetRow[];
   environments: string[];
   alerts: FleetResponse['alerts'];
   entityPath(row: FleetRow): string;
+  total: number;
   page: number;
+  pageSize: number;
   onPageChange(page: number): void;
+  onPageSizeChange(pageSize: number): void;
   sort: FleetSort;
   /** The budget column's header was clicked. */
   onSortByBudget(): void;
@@ -40,16 +48,15 @@ export function FleetTable(props: {
     environments,
     alerts,
     entityPath,
+    total,
     page,
+    pageSize,
     onPageChange,
+    onPageSizeChange,
     sort,
     onSortByBudget,
   } = props;
   const classes = useStyles();
-  const visible = rows.slice(
-    page * FLEET_PAGE_SIZE,
-    (page + 1) * FLEET_PAGE_SIZE,
-  );
   return (
     <>
       <Table size="small" aria-label="Services by environment">
@@ -78,7 +85,7 @@ export function FleetTable(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {visible.map(row => (
+          {rows.map(row => (
             <TableRow key={row.entityRef}>
               <TableCell className={classes.nowrap}>
                 <Link to={entityPath(row)}>{row.title ?? row.name}</Link>
@@ -116,11 +123,16 @@ export function FleetTable(props: {
       </Table>
       <TablePagination
         component="div"
-        count={rows.length}
+        count={total}
         page={page}
-        rowsPerPage={FLEET_PAGE_SIZE}
-        rowsPerPageOptions={[FLEET_PAGE_SIZE]}
+        rowsPerPage={pageSize}
+        rowsPerPageOptions={
+          FLEET_PAGE_SIZES.includes(pageSize)
+            ? FLEET_PAGE_SIZES
+            : [...FLEET_PAGE_SIZES, pageSize].sort((a, b) => a - b)
+        }
         onPageChange={(_, p) => onPageChange(p)}
+        onRowsPerPageChange={e => onPageSizeChange(Number(e.target.value))}
       />
     </>
   );

@@ -17,7 +17,7 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** The fleet's filters and what they match. */
+/** The fleet's filters as the toolbar shows them. */
 export interface FleetToolbarFilters {
   /** Searched in the name, title, service and owner. */
   text: string;
@@ -29,26 +29,20 @@ export interface FleetToolbarFilters {
   mine: boolean;
 }
 
-/** Search, system, environment and "My services", then how many services match and from where. */
+/**
+ * Search, system, environment and "My services", then how many services match and from where.
+ * The counts and the systems are the backend's answer's.
+ */
 export function FleetToolbar(props: {
   response: FleetResponse;
-  systems: string[];
+  /** The environment filter's choices. */
+  environments: string[];
   filters: FleetToolbarFilters;
   onChange(change: Partial<FleetToolbarFilters>): void;
-  ownedCount: number;
-  matchCount: number;
   /** How the rows are ordered, e.g. "worst health first". */
   order: string;
 }) {
-  const {
-    response,
-    systems,
-    filters,
-    onChange,
-    ownedCount,
-    matchCount,
-    order,
-  } = props;
+  const { response, environments, filters, onChange, order } = props;
   const classes = useStyles();
   return (
     <Box className={classes.filters}>
@@ -67,7 +61,7 @@ export function FleetToolbar(props: {
         inputProps={{ 'aria-label': 'System' }}
       >
         <MenuItem value="">All systems</MenuItem>
-        {systems.map(s => (
+        {response.systems.map(s => (
           <MenuItem key={s} value={s}>
             {s}
           </MenuItem>
@@ -82,7 +76,7 @@ export function FleetToolbar(props: {
         inputProps={{ 'aria-label': 'Environment' }}
       >
         <MenuItem value="">All environments</MenuItem>
-        {response.environments.map(e => (
+        {environments.map(e => (
           <MenuItem key={e} value={e}>
             {e}
           </MenuItem>
@@ -96,10 +90,11 @@ export function FleetToolbar(props: {
             color="primary"
           />
         }
-        label={`My services (${ownedCount})`}
+        label={`My services (${response.owned})`}
       />
       <Typography variant="caption" color="textSecondary">
-        {matchCount} services · {order} · from{' '}
+        {response.total} {response.total === 1 ? 'service' : 'services'} ·{' '}
+        {order} · from{' '}
         {response.source === 'raw'
           ? 'raw series (no recording rules)'
           : 'recording rules'}

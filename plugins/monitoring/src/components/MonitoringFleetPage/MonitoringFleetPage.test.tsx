@@ -1,68 +1,27 @@
-import { identityApiRef } from '@backstage/core-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { FleetResponse } from '@hubspoke/backstage-plugin-monitoring-common';
-import { fireEvent, screen, within } from '@testing-library/react';
-import { monitoringApiRef } from '../../api';
-import { fleetResponse, fleetRow } from '../../testing/fleetFixtures';
-import { stackResponse } from '../../testing/stackFixtures';
-import { FLEET_PAGE_SIZE } from './FleetTable';
-import { MonitoringFleetPage } from './MonitoringFleetPage';
-
-async function renderPage(
-  response: FleetResponse,
-  ownership = ['user:default/guest', 'group:default/team-shop'],
-) {
-  const api = {
-    getFleet: jest.fn(async () => response),
-    getStack: jest.fn(async () => stackResponse()),
-  };
-  const identity = {
-    getBackstageIdentity: async () => ({
-      type: 'user' as const,
-      userEntityRef: 'user:default/guest',
-      ownershipEntityRefs: ownership,
-    }),
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [monitoringApiRef, api],
-        [identityApiRef, identity],
-      ]}
-    >
-      <MonitoringFleetPage />
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
-  return api;
-}
-
-const bodyRows = () =>
-  within(screen.getByRole('table', { name: 'Services by environment' }))
-    .getAllByRole('row')
-    .slice(1);
-
-/** The services' names in the table's order. */
-const names = () =>
-  bodyRows().map(
-    r => within(r).getAllByRole('cell')[0].querySelector('a')!.textContent,
-  );
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { snapshotInfo } from '../../testing/fleetFixtures';
+import {
+  choose,
+  FIRST_PAGE,
+  loading,
+  names,
+  renderPage,
+  serve,
+  table,
+} from './__testUtils__/fleetPage';
 
 describe('MonitoringFleetPage', () => {
-  it("lists the user's services worst first, with health per environment, linked to their Monitoring tab", async () => {
-    await renderPage(fleetResponse());
-    await screen.findByRole('table', { name: 'Services by environment' });
-    // My services is on by default (team-shop owns three of the four).
+  it("asks for the user's services first and lists the answer's rows, with health per environment, linked to their Monitoring tab", async () => {
+    const api = await renderPage();
+    await table();
+    expect(api.requests()).toEqual([{ mine: true, ...FIRST_PAGE }]);
     expect(screen.getByLabelText('My services (3)')).toBeChecked();
+    expect(names()).toEqual(['payments', 'checkout', 'storefront']);
     expect(
-      bodyRows().map(
-        r => within(r).getAllByRole('cell')[0].querySelector('a')!.textContent,
+      screen.getByText(
+        /^3 services · worst health first · from recording rules/,
       ),
-    ).toEqual(['payments', 'checkout', 'storefront']);
+    ).toBeInTheDocument();
     const production = screen.getByLabelText(
       'payments in production: critical',
     );
@@ -73,27 +32,44 @@ describe('MonitoringFleetPage', () => {
       '/catalog/default/component/payments/monitoring',
     );
     expect(screen.getAllByText('no data')).toHaveLength(1);
+    expect(loading()).not.toBeInTheDocument();
   });
 
-  it('filters by text, system and environment, and shows everyone with My services off', async () => {
-    await renderPage(fleetResponse());
-    await screen.findByRole('table', { name: 'Services by environment' });
-    fireEvent.click(screen.getByLabelText('My services (3)'));
-    expect(bodyRows()).toHaveLength(4);
-    fireEvent.change(screen.getByLabelText('Search services'), {
-      target: { value: 'INVEN' },
-    });
-    expect(bodyRows()).toHaveLength(1);
-    fireEvent.change(screen.getByLabelText('Search services'), {
-      target: { value: 'nothing like it' },
-    });
-    expect(screen.getByText('No service matches')).toBeInTheDocument();
+  it('says when the snapshot was taken and how old it is, and warns when it is stale', async () => {
+    await renderPage(async f => ({
+      ...serve(f),
+      snapshot: snapshotInfo({
+        ageSeconds: 420,
+        stale: true,
+        warning: 'The fleet could not be refreshed: the catalog did not answer',
+      }),
+    }));
+    await table();
+    const takenAt = new Date('2026-12-01T09:00:00Z').toLocaleTimeString();
+    expect(
+      screen.getByText(`Snapshot ${takenAt} (7 min old)`),
+    ).toBeInTheDocument();
+    const warning = screen.getByText(/^Stale:/).closest('[role="alert"]');
+    expect(warning).toHaveTextContent('Stale: the fleet is 7 min old');
+    expect(warning).toHaveTextContent(
+      'The fleet could not be refreshed: the catalog did not answer',
+    );
+  });
+
+  it('has no warning while the snapshot is fresh', async () => {
+    await renderPage();
+    await table();
+    const takenAt = new Date('2026-12-01T09:00:00Z').toLocaleTimeString();
+    expect(
+      screen.getByText(`Snapshot ${takenAt} (12 s old)`),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Stale/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/^Read /)).not.toBeInTheDocument();
   });
 
   it("shows each environment's error budget, coloured, and the worst one per service", async () => {
-    await renderPage(fleetResponse());
-    await screen.findByRole('table', { name: 'Services by environment' });
-    fireEvent.click(screen.getByLabelText('My services (3)'));
+    await renderPage(async f => serve(f, undefined, []));
+    await table();
     const production = screen.getByLabelText(
       'payments in production: critical',
     );
@@ -125,87 +101,23 @@ describe('MonitoringFleetPage', () => {
     ).toHaveTextContent('budget –');
   });
 
-  it('sorts by the worst budget, lowest or highest first with the services without objectives last, then back to health', async () => {
-    await renderPage(fleetResponse());
-    await screen.findByRole('table', { name: 'Services by environment' });
-    fireEvent.click(screen.getByLabelText('My services (3)'));
-    expect(names()).toEqual([
-      'payments',
-      'checkout',
-      'inventory',
-      'storefront',
-    ]);
-    const header = () => screen.getByRole('columnheader', { name: /Budget/ });
-    expect(header()).not.toHaveAttribute('aria-sort');
-
-    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
-    expect(names()).toEqual([
-      'payments',
-      'storefront',
-      'checkout',
-      'inventory',
-    ]);
-    expect(header()).toHaveAttribute('aria-sort', 'ascending');
-    expect(screen.getByText(/lowest budget first/)).toBeInTheDocument();
-
-    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
-    expect(names()).toEqual([
-      'checkout',
-      'storefront',
-      'payments',
-      'inventory',
-    ]);
-    expect(header()).toHaveAttribute('aria-sort', 'descending');
-    expect(screen.getByText(/highest budget first/)).toBeInTheDocument();
-
-    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
-    expect(names()).toEqual([
-      'payments',
-      'checkout',
-      'inventory',
-      'storefront',
-    ]);
-    expect(screen.getByText(/worst health first/)).toBeInTheDocument();
-  });
-
-  it('sorts by the budget of the environment shown, and keeps My services and the search', async () => {
-    await renderPage(fleetResponse());
-    await screen.findByRole('table', { name: 'Services by environment' });
-    fireEvent.click(screen.getByRole('button', { name: 'Budget' }));
-    // My services: team-shop's three.
-    expect(names()).toEqual(['payments', 'storefront', 'checkout']);
-
-    fireEvent.mouseDown(screen.getByRole('button', { name: /Environment/ }));
-    fireEvent.click(screen.getByRole('option', { name: 'staging' }));
-    // In staging payments declares no objective: it goes last.
-    expect(names()).toEqual(['storefront', 'checkout', 'payments']);
-    expect(
-      screen.getByRole('cell', { name: 'checkout: worst budget' }),
-    ).toHaveTextContent(/^90 %$/);
-
-    fireEvent.change(screen.getByLabelText('Search services'), {
-      target: { value: 'CHECK' },
-    });
-    expect(names()).toEqual(['checkout']);
-  });
-
-  it('pages 5,000 services instead of rendering them all', async () => {
-    const many = Array.from({ length: 5000 }, (_, i) =>
-      fleetRow(`svc-${String(i).padStart(4, '0')}`),
+  it('shows the worst budget over the environment shown only', async () => {
+    await renderPage();
+    await table();
+    choose(/Environment/, 'staging');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('cell', { name: 'checkout: worst budget' }),
+      ).toHaveTextContent(/^90 %$/),
     );
-    await renderPage(fleetResponse(many), []);
-    await screen.findByRole('table', { name: 'Services by environment' });
-    expect(screen.getByLabelText('My services (0)')).not.toBeChecked();
-    expect(bodyRows()).toHaveLength(FLEET_PAGE_SIZE);
+    // payments declares no objective in staging.
     expect(
-      screen.getByText(`1-${FLEET_PAGE_SIZE} of 5004`),
-    ).toBeInTheDocument();
+      screen.getByRole('cell', { name: 'payments: worst budget' }),
+    ).toHaveTextContent(/^–$/);
   });
 
-  it('says when the alert source is down, and when nothing is monitored', async () => {
-    const down = fleetResponse();
-    down.alerts = 'unavailable';
-    await renderPage(down);
+  it('says when the alert source is down', async () => {
+    await renderPage(async f => ({ ...serve(f), alerts: 'unavailable' }));
     expect(
       await screen.findByText(/alert source unavailable/),
     ).toBeInTheDocument();
@@ -215,15 +127,19 @@ describe('MonitoringFleetPage', () => {
   });
 
   it('shows the empty state without monitored services', async () => {
-    await renderPage({ ...fleetResponse(), rows: [] });
+    const api = await renderPage(async f => serve(f, []));
     expect(
       await screen.findByText('No monitored services'),
     ).toBeInTheDocument();
+    expect(api.requests()).toEqual([
+      { mine: true, ...FIRST_PAGE },
+      { ...FIRST_PAGE },
+    ]);
   });
 
   it('has a Stack tab with the spokes, loaded only when opened', async () => {
-    const api = await renderPage(fleetResponse());
-    await screen.findByRole('table', { name: 'Services by environment' });
+    const api = await renderPage();
+    await table();
     expect(api.getStack).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('tab', { name: 'Stack' }));
     expect(

@@ -151,6 +151,58 @@ describe('StackHealthTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('says when the snapshot was taken and how old it is, without a warning while fresh', async () => {
+    await renderTab(async () => stackResponse());
+    const takenAt = new Date('2026-12-01T12:00:00.000Z').toLocaleTimeString();
+    expect(
+      await screen.findByText(`Snapshot ${takenAt} (20 s old).`, {
+        exact: false,
+      }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Read /)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Stale/)).not.toBeInTheDocument();
+  });
+
+  it("shows a stale snapshot's warning and its reason above the clusters", async () => {
+    const snapshot = {
+      takenAt: '2026-12-01T11:50:00.000Z',
+      ageSeconds: 600,
+      stale: true,
+      warning:
+        'The stack could not be refreshed since 11:50: vmselect timed out',
+    };
+    await renderTab(async () => stackResponse({ snapshot }));
+    const warning = (await screen.findByText(/^Stale:/)).closest(
+      '[role="alert"]',
+    ) as HTMLElement;
+    expect(warning).toHaveTextContent(
+      "Stale: the stack's health is 10 min old",
+    );
+    expect(warning).toHaveTextContent(snapshot.warning);
+    expect(screen.getByLabelText('prod-cluster: ok')).toBeInTheDocument();
+    expect(screen.getByText(/\(10 min old\)/)).toBeInTheDocument();
+  });
+
+  it('warns of a stale snapshot above the empty state too', async () => {
+    await renderTab(async () =>
+      stackResponse({
+        clusters: [],
+        components: [],
+        snapshot: {
+          takenAt: '2026-12-01T11:00:00.000Z',
+          ageSeconds: 3600,
+          stale: true,
+        },
+      }),
+    );
+    expect(
+      await screen.findByText(/Stale: the stack's health is 1.0 h old/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No cluster writes to the hub'),
+    ).toBeInTheDocument();
+  });
+
   it('has an empty state without clusters', async () => {
     await renderTab(async () =>
       stackResponse({ clusters: [], components: [] }),

@@ -26,6 +26,7 @@ import { ReactNode } from 'react';
 import { useStackHealth } from '../../hooks/useStackHealth';
 import { formatValue } from '../../utils/format';
 import { ClusterResourcesTable } from '../ClusterResources';
+import { snapshotCaption, StaleSnapshotWarning } from '../SnapshotStatus';
 import { Sparkline } from '../Sparkline';
 
 const useStyles = makeStyles(theme => ({
@@ -242,49 +243,61 @@ export function ResourcesSection(props: { spoke: SpokeHealth }) {
 /** A card per cluster (worst first) with its resources, and the hub's components. */
 export function StackHealth(props: { response: StackResponse }) {
   const { response } = props;
+  const stale = (
+    <StaleSnapshotWarning
+      snapshot={response.snapshot}
+      what="the stack's health"
+    />
+  );
   if (response.clusters.length === 0) {
     return (
-      <EmptyState
-        missing="data"
-        title="No cluster writes to the hub"
-        description="No vmagent's own series (with a cluster label) reached the hub in the last day, and no cluster is configured under kubernetes.clusterLocatorMethods."
-      />
+      <>
+        {stale}
+        <EmptyState
+          missing="data"
+          title="No cluster writes to the hub"
+          description="No vmagent's own series (with a cluster label) reached the hub in the last day, and no cluster is configured under kubernetes.clusterLocatorMethods."
+        />
+      </>
     );
   }
   const { laggingAfterSeconds, downAfterSeconds } = response.thresholds;
   return (
-    <Grid container spacing={3}>
-      {response.clusters.map(spoke => (
-        <Grid item xs={12} md={6} lg={4} key={spoke.cluster}>
+    <>
+      {stale}
+      <Grid container spacing={3}>
+        {response.clusters.map(spoke => (
+          <Grid item xs={12} md={6} lg={4} key={spoke.cluster}>
+            <InfoCard
+              title={spoke.cluster}
+              subheader={[spoke.hub ? 'hub' : 'spoke', spoke.environment]
+                .filter(Boolean)
+                .join(' · ')}
+            >
+              <SpokeSummary spoke={spoke} countWindow={response.countWindow} />
+              <ResourcesSection spoke={spoke} />
+            </InfoCard>
+          </Grid>
+        ))}
+        <Grid item xs={12}>
           <InfoCard
-            title={spoke.cluster}
-            subheader={[spoke.hub ? 'hub' : 'spoke', spoke.environment]
-              .filter(Boolean)
-              .join(' · ')}
+            title="Hub components"
+            subheader="as the hub's vmagent scrapes them"
           >
-            <SpokeSummary spoke={spoke} countWindow={response.countWindow} />
-            <ResourcesSection spoke={spoke} />
+            <HubComponentsTable components={response.components} />
           </InfoCard>
         </Grid>
-      ))}
-      <Grid item xs={12}>
-        <InfoCard
-          title="Hub components"
-          subheader="as the hub's vmagent scrapes them"
-        >
-          <HubComponentsTable components={response.components} />
-        </InfoCard>
+        <Grid item xs={12}>
+          <Typography variant="caption" color="textSecondary">
+            Lagging when the newest sample is older than{' '}
+            {formatValue('seconds', laggingAfterSeconds)}, samples were dropped,
+            or writes fail with data queued; down past{' '}
+            {formatValue('seconds', downAfterSeconds)}.
+            {response.snapshot && ` ${snapshotCaption(response.snapshot)}.`}
+          </Typography>
+        </Grid>
       </Grid>
-      <Grid item xs={12}>
-        <Typography variant="caption" color="textSecondary">
-          Lagging when the newest sample is older than{' '}
-          {formatValue('seconds', laggingAfterSeconds)}, samples were dropped,
-          or writes fail with data queued; down past{' '}
-          {formatValue('seconds', downAfterSeconds)}. Read{' '}
-          {new Date(response.generatedAt).toLocaleTimeString()}.
-        </Typography>
-      </Grid>
-    </Grid>
+    </>
   );
 }
 

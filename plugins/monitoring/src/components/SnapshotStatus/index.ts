@@ -1,0 +1,1 @@
+export { snapshotCaption, StaleSnapshotWarning } from './SnapshotStatus';
