@@ -37,6 +37,7 @@ export {
 export { startTestRedis, type TestRedis } from './testRedis';
 export { redisCommand, type RedisReply } from './redisCommand';
 export { MissingServerError, acceptsConnections } from './testServerProcess';
+export { freePort, httpRequest, type HttpResponse } from './http';
 export { FORGE_ORG, FORGE_USER } from './forge';
 export { kubeClient, type KubeClient } from './kube/kubeClient';
 export {
