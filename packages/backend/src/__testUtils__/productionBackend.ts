@@ -193,6 +193,12 @@ export async function startProductionBackend(opts: {
           `the backend exited while starting (${child.exitCode ?? child.signalCode}); ${where}`,
         );
       }
+      // A failed start-up is logged, but the process stays up (never ready): stop waiting.
+      if (
+        fs.readFileSync(opts.logFile, 'utf8').includes('BackendStartupError')
+      ) {
+        throw new Error(`the backend's start-up failed; ${where}`);
+      }
       const ready = await httpRequest(`${url}/.backstage/health/v1/readiness`, {
         timeoutMs: 2000,
       }).catch(() => undefined);
