@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine: Debian packages (node exporter, git,
-# openssl, gcc, and Chromium for browser tests with --browser), the npm workspace, and the stack's
-# components built from their Go modules: the hub's (VictoriaMetrics, vmagent, vmalert, vmauth,
-# Alertmanager), the Kubernetes clusters' (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok) and Gitea.
+# openssl, gcc, PostgreSQL and Redis for the production configuration's test, and Chromium for
+# browser tests with --browser), the npm workspace, and the stack's components built from their
+# Go modules: the hub's (VictoriaMetrics, vmagent, vmalert, vmauth, Alertmanager), the Kubernetes
+# clusters' (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok) and
+# Gitea.
 # Safe to re-run: it only installs or builds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,11 @@ command -v openssl >/dev/null || packages+=(openssl)
 command -v git >/dev/null || packages+=(git)
 # Gitea's SQLite driver is built with cgo.
 command -v gcc >/dev/null || packages+=(gcc libc6-dev)
+# The production configuration's test runs the backend on a real PostgreSQL and Redis
+# (startTestPostgres/startTestRedis on loopback; no system service is used). Debian keeps
+# PostgreSQL's server binaries in /usr/lib/postgresql/<major>/bin, off PATH.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
+command -v redis-server >/dev/null || packages+=(redis-server)
 if $want_browser && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -40,6 +46,13 @@ if [ ${#packages[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+    # Their system services are not used (the tests start their own on free ports): stop the
+    # ones this install just started, so 5432 and 6379 stay free.
+    for service in postgresql redis-server; do
+      if [[ " ${packages[*]} " == *" $service "* ]]; then
+        service "$service" stop >/dev/null 2>&1 || true
+      fi
+    done
   else
     echo "Missing Debian packages. Run:" >&2
     echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2

@@ -1,7 +1,7 @@
 /*
  * The Backstage backend: catalog, scaffolder (with the Gitea and GitHub publish actions),
- * kubernetes and the monitoring plugin, with auth (guest provider for local use) and the
- * permission framework on.
+ * kubernetes and the monitoring plugin, with auth (guest provider for local use, an identity-aware
+ * proxy in production) and the permission framework on.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -10,6 +10,13 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Production sign-in through an identity-aware proxy such as oauth2-proxy in front of Backstage
+// (app-config.production.yaml, docs/production.md): it trusts the proxy's X-Forwarded-* headers,
+// so the backend must be reachable only through the proxy. Off unless auth.providers.oauth2Proxy
+// is configured (app-config.yaml does not).
+backend.add(
+  import('@backstage/plugin-auth-backend-module-oauth2-proxy-provider'),
+);
 backend.add(import('@backstage/plugin-permission-backend'));
 // The example policy: everyone may read, only an entity's owners may silence its alerts.
 // Production installs replace this module with their own policy (docs/permissions.md).

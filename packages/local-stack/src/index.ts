@@ -28,6 +28,16 @@ export { localKubeClusters, type LocalKubeCluster } from './kube/clusters';
 export { KUBE_LAYOUT } from './kube/layout';
 export { startTestKubeCluster, type TestKubeCluster } from './kube/testCluster';
 export { startTestGitea, type TestGitea } from './testGitea';
+export {
+  startTestPostgres,
+  postgresBinDir,
+  type TestPostgres,
+  type TestPostgresConnection,
+} from './testPostgres';
+export { startTestRedis, type TestRedis } from './testRedis';
+export { redisCommand, type RedisReply } from './redisCommand';
+export { MissingServerError, acceptsConnections } from './testServerProcess';
+export { freePort, httpRequest, type HttpResponse } from './http';
 export { FORGE_ORG, FORGE_USER } from './forge';
 export { kubeClient, type KubeClient } from './kube/kubeClient';
 export {
