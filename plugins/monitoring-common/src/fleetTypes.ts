@@ -93,7 +93,9 @@ export interface FleetResponse {
   alerts: 'ok' | 'unavailable';
   /** ISO-8601: the instant the numbers are for. */
   generatedAt: string;
+  /** The background snapshot the answer was read from, and how old it is. */
   snapshot: SnapshotInfo;
+  /** The health grades' thresholds (from config). */
   thresholds: {
     errorRatio: { warning: number; critical: number };
     latencyP95Seconds: { warning: number; critical: number };
@@ -106,6 +108,7 @@ export interface FleetResponse {
   systems: string[];
   /** 0-based. */
   page: number;
+  /** Rows per page (the last page may hold fewer). */
   pageSize: number;
   /** This page's rows, in `sort` order. */
   rows: FleetRow[];
@@ -120,7 +123,11 @@ export interface FleetResponse {
  */
 export const FLEET_SORT_KEYS = ['health', 'budget', 'name'] as const;
 
-/** @public */
+/**
+ * One of FLEET_SORT_KEYS.
+ *
+ * @public
+ */
 export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
 
 /**
