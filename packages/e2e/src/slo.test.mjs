@@ -113,6 +113,10 @@ test(
       .getByRole('cell', { name: 'payments: worst budget' })
       .waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Budget' }).click();
+    // The order is the server's: wait for the answer sorted by budget.
+    await table
+      .locator('th[aria-sort="ascending"]')
+      .waitFor({ timeout: 30_000 });
     const names = await table
       .locator('tbody tr')
       .evaluateAll(rows =>
@@ -131,6 +135,9 @@ test(
     );
     assert.ok(names.some(n => /^storefront/.test(n)));
     await page.getByRole('button', { name: 'Budget' }).click();
+    await table
+      .locator('th[aria-sort="descending"]')
+      .waitFor({ timeout: 30_000 });
     const reversed = await table
       .locator('tbody tr')
       .evaluateAll(rows =>
