@@ -7,7 +7,12 @@
  * Needs the local stack (`npm run stack -- start`; npm test starts it before the integration
  * tests); from a second worktree, MONITORING_STACK_DIR=<the running stack's .stack>.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type {
+  EntityAlertsResponse,
+  FleetResponse,
+} from '@hubspoke/backstage-plugin-monitoring-common';
 import { Client } from 'pg';
 import {
   freePort,
@@ -27,6 +32,9 @@ import {
 } from './__testUtils__/productionBackend';
 
 jest.setTimeout(300_000);
+
+/** The fleet's and stack's snapshot period for these replicas. */
+const SNAPSHOT_REFRESH_SECONDS = 5;
 
 let postgres: TestPostgres | undefined;
 let redis: TestRedis | undefined;
@@ -48,12 +56,16 @@ beforeAll(async () => {
     const port = await freePort();
     replicas.push(
       await startProductionBackend({
-        env: productionEnv({
-          stack,
-          port,
-          postgres: postgres.connection,
-          redisUrl: redis.url,
-        }),
+        env: {
+          ...productionEnv({
+            stack,
+            port,
+            postgres: postgres.connection,
+            redisUrl: redis.url,
+          }),
+          // Short periods, so the test sees several refreshes (production: 30s).
+          APP_CONFIG_monitoring_snapshots_refresh: `${SNAPSHOT_REFRESH_SECONDS}s`,
+        },
         port,
         logFile: path.join(REPO_ROOT, `.e2e/production-backend-${i}.log`),
         timeoutMs: 120_000, // ~10-20 s here; two of them within jest's 300 s
@@ -211,23 +223,30 @@ describe('the backend with app-config.production.yaml', () => {
     expect(keys.length).toBeGreaterThan(0);
   });
 
-  it('serves the catalog and the monitoring API to the signed-in user, caching in Redis', async () => {
+  it('serves the catalog and the monitoring API to the signed-in user, from snapshots in Redis', async () => {
     const { token } = await signIn('guest');
-    const keysBefore = (await redisCommand(redis!.url, [
-      'KEYS',
-      'monitoring:*',
-    ])) as string[];
-    const stack = await api('/api/monitoring/stack', { token });
-    // Read at once: the stack view's cache entries live a few seconds.
-    const keysAfter = (await redisCommand(redis!.url, [
-      'KEYS',
-      'monitoring:*',
-    ])) as string[];
-    expect(stack.status).toBe(200);
-    expect(
-      keysAfter.filter(k => !keysBefore.includes(k)).length,
-    ).toBeGreaterThan(0);
-    expect((await api('/api/monitoring/fleet', { token })).status).toBe(200);
+    const fleet = await eventually(
+      () => api('/api/monitoring/fleet', { token }),
+      res => res.status === 200,
+    );
+    expect(fleet.status).toBe(200);
+    expect((await api('/api/monitoring/stack', { token })).status).toBe(200);
+    // The snapshots one replica's scheduler wrote: the value, and its time (read first). The
+    // cache service keeps a plugin's keys as `<plugin>:<base64 of the key>`.
+    const keys = (
+      (await redisCommand(redis!.url, ['KEYS', 'monitoring:*'])) as string[]
+    ).map(k =>
+      Buffer.from(k.slice('monitoring:'.length), 'base64').toString('utf8'),
+    );
+    for (const what of ['fleet', 'stack'])
+      for (const part of ['data', 'at'])
+        expect({
+          what,
+          part,
+          found: keys.some(
+            k => k.startsWith(`${what}:snapshot:`) && k.endsWith(`:${part}`),
+          ),
+        }).toEqual({ what, part, found: true });
     const payments = await eventually(
       () =>
         api('/api/catalog/entities/by-name/component/default/payments', {
@@ -239,7 +258,7 @@ describe('the backend with app-config.production.yaml', () => {
     expect(JSON.parse(payments.body).metadata.name).toBe('payments');
   });
 
-  it('shares sign-in and the cache between the replicas', async () => {
+  it('shares sign-in between the replicas', async () => {
     // A token one replica issued is accepted by the other: the signing keys are in PostgreSQL.
     for (const [issuer, other] of [
       [0, 1],
@@ -255,34 +274,239 @@ describe('the backend with app-config.production.yaml', () => {
       );
       expect([issuer, other, res.status]).toEqual([issuer, other, 200]);
     }
-    // What replica 1 read is served to replica 2 from Redis: its entries are read (hits), not
-    // written again (a write would reset their time to live).
+  });
+
+  it('computes the fleet once per period for both replicas, which serve the same snapshot', async () => {
     const { token } = await signIn('guest');
-    expect((await api('/api/monitoring/stack', { token })).status).toBe(200);
-    const keys = (await redisCommand(redis!.url, [
-      'KEYS',
-      'monitoring:*',
-    ])) as string[];
-    expect(keys.length).toBeGreaterThan(0);
-    const ttls = () =>
-      Promise.all(keys.map(k => redisCommand(redis!.url, ['PTTL', k])));
-    const hits = async () =>
-      Number(
-        /keyspace_hits:(\d+)/.exec(
-          String(await redisCommand(redis!.url, ['INFO', 'stats'])),
-        )?.[1],
-      );
-    const [ttlBefore, hitsBefore] = [await ttls(), await hits()];
-    const second = await api('/api/monitoring/stack', { token, replica: 1 });
-    const [ttlAfter, hitsAfter] = [await ttls(), await hits()];
-    expect(second.status).toBe(200);
-    expect(hitsAfter).toBeGreaterThan(hitsBefore);
-    const rewritten = keys.filter(
-      (_, i) =>
-        !(
-          Number(ttlAfter[i]) > 0 && Number(ttlAfter[i]) <= Number(ttlBefore[i])
-        ),
+    const takenAt = async (replica: number) => {
+      const res = await api('/api/monitoring/fleet?pageSize=1', {
+        token,
+        replica,
+      });
+      expect(res.status).toBe(200);
+      return (JSON.parse(res.body) as FleetResponse).snapshot.takenAt;
+    };
+    const windowStart = new Date().toISOString();
+    const seen: Array<[string, string]> = [];
+    // Over 30 s (six periods of 5 s), both replicas read back to back once a second.
+    for (let i = 0; i < 30; i++) {
+      seen.push([await takenAt(0), await takenAt(1)]);
+      await new Promise(r => setTimeout(r, 1000));
+    }
+    const windowEnd = new Date().toISOString();
+    // The same snapshot on both, but for a refresh landing between the two reads.
+    expect(seen.filter(([a, b]) => a === b).length).toBeGreaterThan(25);
+    // Each refresh logs a line on the replica that ran it: merged, one per period.
+    const refreshes = replicas
+      .flatMap((r, replica) =>
+        refreshLines(r.logFile, 'the fleet').map(at => ({ at, replica })),
+      )
+      .filter(r => r.at >= windowStart && r.at <= windowEnd)
+      .sort((x, y) => x.at.localeCompare(y.at));
+    expect(refreshes.length).toBeGreaterThanOrEqual(3);
+    const gaps = refreshes
+      .slice(1)
+      .map((r, i) => (Date.parse(r.at) - Date.parse(refreshes[i].at)) / 1000);
+    // Two replicas each refreshing on their own would interleave, seconds apart.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(
+      SNAPSHOT_REFRESH_SECONDS * 0.9,
     );
-    expect(rewritten).toEqual([]);
+    // Every snapshot a replica served was one of those refreshes (or the one before the window).
+    const refreshed = new Set(refreshes.map(r => r.at));
+    const served = new Set(seen.flat());
+    expect(
+      [...served].filter(t => !refreshed.has(t)).length,
+    ).toBeLessThanOrEqual(1);
+    console.log(
+      `fleet snapshots in ${((Date.parse(windowEnd) - Date.parse(windowStart)) / 1000).toFixed(0)} s: ${refreshes.length} refreshes (by replica ${refreshes.map(r => r.replica + 1).join(',')}), gaps ${gaps.map(g => g.toFixed(1)).join('/')} s`,
+    );
+  });
+
+  it("shows a silence made through one replica as silenced on the other's next read", async () => {
+    const { token } = await signIn('guest');
+    const alertsPath =
+      '/api/monitoring/entity/component/default/payments/alerts';
+    const read = async (replica: number) => {
+      const res = await api(alertsPath, { token, replica });
+      expect(res.status).toBe(200);
+      return JSON.parse(res.body) as EntityAlertsResponse;
+    };
+    const firing = (body: EntityAlertsResponse) =>
+      body.rules.flatMap(rule =>
+        rule.instances
+          .filter(i => i.state === 'firing' && i.environment === 'production')
+          .map(instance => ({ rule: rule.name, instance })),
+      );
+    // payments fails 20 % of its requests in production: its alerts fire (seconds after a start).
+    const before = await eventually(
+      () => read(1),
+      body =>
+        firing(body).some(f => f.instance.alertmanager.state === 'active'),
+    );
+    const target = firing(before).find(
+      f => f.instance.alertmanager.state === 'active',
+    )!;
+    expect(target).toBeDefined();
+    // Replica 2 has cached the alert snapshot; the silence goes through replica 1.
+    const created = await httpRequest(
+      `${replicas[0].url}/api/monitoring/entity/component/default/payments/silences`,
+      {
+        method: 'POST',
+        timeoutMs: 30_000,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          duration: '10m',
+          comment: 'two-replica test',
+          alertname: target.rule,
+          environment: 'production',
+        }),
+      },
+    );
+    expect(created.status).toBe(201);
+    const { silenceId } = JSON.parse(created.body);
+    try {
+      const after = await read(1);
+      const instance = firing(after).find(
+        f => f.rule === target.rule,
+      )!.instance;
+      expect(instance.alertmanager.state).toBe('suppressed');
+      expect(instance.alertmanager.silencedBy).toContain(silenceId);
+      expect(after.silences.map(x => x.id)).toContain(silenceId);
+    } finally {
+      const expired = await httpRequest(
+        `${replicas[0].url}/api/monitoring/entity/component/default/payments/silences/${silenceId}`,
+        {
+          method: 'DELETE',
+          timeoutMs: 30_000,
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(expired.status).toBeLessThan(300);
+    }
+    // And its end: a second write within 2 s of the first is coalesced into one refresh at the
+    // end of that window (SILENCE_REFRESH_WINDOW_MS), so replica 2 shows it within it.
+    const ended = await eventually(
+      () => read(1),
+      body => !body.silences.some(x => x.id === silenceId),
+      5000,
+    );
+    expect(ended.silences.map(x => x.id)).not.toContain(silenceId);
+    expect(
+      firing(ended).find(f => f.rule === target.rule)!.instance.alertmanager
+        .state,
+    ).toBe('active');
+  });
+
+  // Last: it kills replica 1.
+  it('loses only the requests in flight on a replica killed mid-load; the other takes over the snapshots', async () => {
+    const { token } = await signIn('guest');
+    const paths = [
+      '/api/monitoring/fleet',
+      '/api/monitoring/stack',
+      '/api/monitoring/entity/component/default/payments/alerts',
+      '/api/monitoring/entity/component/default/checkout/metrics',
+    ];
+    let stopping = false;
+    let killing = false;
+    let killed = false;
+    let nextId = 0;
+    /** Requests sent to replica 1 and not answered yet, by id. */
+    const inFlightOnFirst = new Set<number>();
+    let inFlightAtKill = new Set<number>();
+    const outcome = {
+      ok: 0,
+      rerouted: 0,
+      lost: [] as number[],
+      failedOnSecond: 0,
+      statuses: new Map<number, number>(),
+    };
+    // A load balancer's view: round robin, and a connection refused goes to the other replica.
+    const send = async (replica: number, route: string) => {
+      const id = nextId++;
+      if (replica === 0) inFlightOnFirst.add(id);
+      // Sent while it is dying (SIGKILL sent, exit not seen yet): in flight when it died.
+      if (replica === 0 && killing && !killed) inFlightAtKill.add(id);
+      try {
+        const res = await api(route, { token, replica });
+        outcome.statuses.set(
+          res.status,
+          (outcome.statuses.get(res.status) ?? 0) + 1,
+        );
+        if (res.status === 200) outcome.ok++;
+        else if (replica === 1) outcome.failedOnSecond++;
+        else outcome.lost.push(id);
+      } catch (e: any) {
+        if (replica === 0 && e?.code === 'ECONNREFUSED') {
+          outcome.rerouted++;
+          await send(1, route);
+        } else if (replica === 0) outcome.lost.push(id);
+        else outcome.failedOnSecond++;
+      } finally {
+        inFlightOnFirst.delete(id);
+      }
+    };
+    // Six at a time: one user's requests in flight stay within the per-replica limit (6).
+    const users = Array.from({ length: 6 }, async (_, u) => {
+      for (let n = u; !stopping; n++)
+        await send(n % 2, paths[n % paths.length]);
+    });
+    await new Promise(r => setTimeout(r, 8000));
+    inFlightAtKill = new Set(inFlightOnFirst);
+    killing = true;
+    const killedAt = new Date().toISOString();
+    await replicas[0].kill();
+    killed = true;
+    await new Promise(r => setTimeout(r, 6000));
+    stopping = true;
+    await Promise.all(users);
+    expect(killed).toBe(true);
+    // Lost: only requests replica 1 held when it died; none on replica 2.
+    expect(outcome.lost.filter(id => !inFlightAtKill.has(id))).toEqual([]);
+    expect(outcome.failedOnSecond).toBe(0);
+    expect(outcome.ok).toBeGreaterThan(30);
+    // Replica 2 takes over the refreshes: at its next poll, or - when replica 1 died holding
+    // the task - once the task's timeout (20 s here) has passed and a scheduler janitor (every
+    // minute) has released it. Meanwhile it serves the last snapshot, marked stale.
+    const takeover = { statuses: [] as number[], stale: false, seconds: 0 };
+    let fresh: FleetResponse | undefined;
+    const waitFrom = Date.now();
+    while (Date.now() - waitFrom < 120_000) {
+      const res = await api('/api/monitoring/fleet?pageSize=1', {
+        token,
+        replica: 1,
+      });
+      takeover.statuses.push(res.status);
+      const body =
+        res.status === 200
+          ? (JSON.parse(res.body) as FleetResponse)
+          : undefined;
+      if (body?.snapshot.stale) takeover.stale = true;
+      if (body && body.snapshot.takenAt > killedAt) {
+        fresh = body;
+        break;
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+    takeover.seconds = (Date.now() - waitFrom) / 1000;
+    expect(fresh?.snapshot.takenAt).toBeDefined();
+    expect(takeover.statuses.filter(x => x !== 200)).toEqual([]);
+    console.log(
+      `killed replica 1 mid-load: ${inFlightAtKill.size} requests in flight on it, ${outcome.lost.length} lost, ${outcome.rerouted} refused and sent to replica 2, ${outcome.ok} answered 200 (statuses ${JSON.stringify(Object.fromEntries(outcome.statuses))}); replica 2 refreshed the fleet ${takeover.seconds.toFixed(0)} s later (stale meanwhile: ${takeover.stale}), serving 200 throughout`,
+    );
   });
 });
+
+/** The snapshot times of `what`'s refreshes a replica logged (JSON log lines in production). */
+function refreshLines(logFile: string, what: string): string[] {
+  const prefix = `monitoring: refreshed ${what} snapshot taken at `;
+  return fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .flatMap(line => {
+      const at = line.indexOf(prefix);
+      return at < 0 ? [] : [line.slice(at + prefix.length).split(' ')[0]];
+    });
+}

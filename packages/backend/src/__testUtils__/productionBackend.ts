@@ -109,6 +109,8 @@ export interface RunningBackend {
   startMs: number;
   logFile: string;
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group, as a node failure ends it; resolves once it exited. */
+  kill(): Promise<void>;
 }
 
 /** Ends the process group: SIGTERM, then SIGKILL after `graceMs`. */
@@ -214,5 +216,18 @@ export async function startProductionBackend(opts: {
     await stop();
     throw e;
   }
-  return { url, startMs: Date.now() - started, logFile: opts.logFile, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    killAtExit();
+    await exited;
+    process.removeListener('exit', killAtExit);
+  };
+  return {
+    url,
+    startMs: Date.now() - started,
+    logFile: opts.logFile,
+    stop,
+    kill,
+  };
 }
