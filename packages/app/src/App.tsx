@@ -1,11 +1,7 @@
 import { Navigate, Route } from 'react-router-dom';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
-import {
-  AlertDisplay,
-  OAuthRequestDialog,
-  SignInPage,
-} from '@backstage/core-components';
+import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
 import {
   CatalogEntityPage,
   CatalogIndexPage,
@@ -17,6 +13,7 @@ import { MonitoringFleetPage } from '@hubspoke/backstage-plugin-monitoring';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
+import { AppSignInPage } from './components/SignIn';
 
 const app = createApp({
   apis,
@@ -26,8 +23,8 @@ const app = createApp({
     });
   },
   components: {
-    // Guest sign-in is for local use; auth and permissions stay on.
-    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+    // Guest sign-in for local use, the proxy's in production; auth and permissions stay on.
+    SignInPage: AppSignInPage,
   },
 });
 

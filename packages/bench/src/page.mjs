@@ -14,8 +14,9 @@ const runner = fileURLToPath(
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm run bench:page [-- results.json]
 
-Times the fleet page in Chromium on the answer \`npm run bench -- fleet\` saved to
-.bench/fleet-5000.json (BENCH_FLEET_RESPONSE overrides). Needs the local stack; starts and
+Times the fleet page in Chromium on a synthetic fleet of 5,000 services, answered in the
+page's network layer as the backend pages it (BENCH_FLEET_RESPONSE: a saved full answer instead;
+BENCH_PAGE_SERVER_MS: a delay per answer). Needs the local stack; starts and
 stops the app itself (ports 3000 and 7007 must be free). Runner: ${path.relative(repoRoot, runner)}`);
   process.exit(0);
 }

@@ -9,6 +9,7 @@ import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { memo } from 'react';
 import {
   FLEET_PAGE_SIZE,
   FleetResponse,
@@ -23,6 +24,49 @@ export const FLEET_PAGE_SIZES = [25, 50, 100, FLEET_PAGE_SIZE.max];
 
 const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },
+});
+
+/**
+ * One service's row. Memoized: a re-render of the table with the same answer (the progress bar
+ * of the next request, a keystroke in the search box) leaves its rows alone.
+ */
+const FleetTableRow = memo(function FleetTableRow(props: {
+  row: FleetRow;
+  href: string;
+  environments: string[];
+  alerts: FleetResponse['alerts'];
+}) {
+  const { row, href, environments, alerts } = props;
+  const classes = useStyles();
+  return (
+    <TableRow>
+      <TableCell className={classes.nowrap}>
+        <Link to={href}>{row.title ?? row.name}</Link>
+        <Typography variant="caption" display="block" color="textSecondary">
+          service="{row.service}"{row.namespace ? ` · ${row.namespace}` : ''}
+        </Typography>
+      </TableCell>
+      <TableCell className={classes.nowrap}>{row.owner}</TableCell>
+      <TableCell className={classes.nowrap}>{row.system}</TableCell>
+      <TableCell className={classes.nowrap}>{row.lifecycle}</TableCell>
+      <TableCell aria-label={`${row.name}: worst budget`}>
+        <BudgetIndicator
+          remaining={worstBudget(row, environments)}
+          variant="body2"
+        />
+      </TableCell>
+      {environments.map(e => (
+        <TableCell key={e}>
+          <HealthCell
+            cell={row.cells[e]}
+            environment={e}
+            service={row.name}
+            alerts={alerts}
+          />
+        </TableCell>
+      ))}
+    </TableRow>
+  );
 });
 
 /**
@@ -86,38 +130,13 @@ export function FleetTable(props: {
         </TableHead>
         <TableBody>
           {rows.map(row => (
-            <TableRow key={row.entityRef}>
-              <TableCell className={classes.nowrap}>
-                <Link to={entityPath(row)}>{row.title ?? row.name}</Link>
-                <Typography
-                  variant="caption"
-                  display="block"
-                  color="textSecondary"
-                >
-                  service="{row.service}"
-                  {row.namespace ? ` · ${row.namespace}` : ''}
-                </Typography>
-              </TableCell>
-              <TableCell className={classes.nowrap}>{row.owner}</TableCell>
-              <TableCell className={classes.nowrap}>{row.system}</TableCell>
-              <TableCell className={classes.nowrap}>{row.lifecycle}</TableCell>
-              <TableCell aria-label={`${row.name}: worst budget`}>
-                <BudgetIndicator
-                  remaining={worstBudget(row, environments)}
-                  variant="body2"
-                />
-              </TableCell>
-              {environments.map(e => (
-                <TableCell key={e}>
-                  <HealthCell
-                    cell={row.cells[e]}
-                    environment={e}
-                    service={row.name}
-                    alerts={alerts}
-                  />
-                </TableCell>
-              ))}
-            </TableRow>
+            <FleetTableRow
+              key={row.entityRef}
+              row={row}
+              href={entityPath(row)}
+              environments={environments}
+              alerts={alerts}
+            />
           ))}
         </TableBody>
       </Table>
