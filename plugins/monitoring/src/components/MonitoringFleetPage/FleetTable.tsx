@@ -30,7 +30,7 @@ const useStyles = makeStyles({
  * One service's row. Memoized: a re-render of the table with the same answer (the progress bar
  * of the next request, a keystroke in the search box) leaves its rows alone.
  */
-const FleetTableRow = memo(function FleetTableRow(props: {
+const FleetTableRow = memo(function FleetRowOfTable(props: {
   row: FleetRow;
   href: string;
   environments: string[];
