@@ -134,7 +134,7 @@ export interface Config {
       maxAge?: HumanDuration | string;
       /**
        * How long a request waits for the first snapshot after a cold start (the scheduler runs
-       * the task at once); default 15s.
+       * the task at once); default 15s (1s to 1m).
        */
       firstWait?: HumanDuration | string;
     };

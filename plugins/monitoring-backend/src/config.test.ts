@@ -302,3 +302,33 @@ describe('readMonitoringConfig', () => {
     }
   });
 });
+
+describe('monitoring.snapshots', () => {
+  const read = (snapshots?: object) =>
+    readMonitoringConfig(
+      new ConfigReader({
+        monitoring: {
+          vmselect: { url: 'http://vmselect:8481/select/0/prometheus' },
+          ...(snapshots ? { snapshots } : {}),
+        },
+      }),
+    ).snapshots;
+
+  it('defaults to a 30 s period, 10 min of stale service and a 15 s first wait', () => {
+    expect(read()).toEqual({
+      refreshSeconds: 30,
+      maxAgeSeconds: 600,
+      firstWaitSeconds: 15,
+    });
+    expect(read({ refresh: '5m' })).toMatchObject({ maxAgeSeconds: 600 });
+    expect(read({ refresh: '10m' })).toMatchObject({ maxAgeSeconds: 1200 });
+  });
+
+  it('refuses periods and waits out of bounds', () => {
+    expect(() => read({ refresh: '1s' })).toThrow(/from 5s to 10m/);
+    expect(() => read({ refresh: '30s', maxAge: '45s' })).toThrow(
+      /at least twice/,
+    );
+    expect(() => read({ firstWait: '5m' })).toThrow(/from 1s to 1m/);
+  });
+});

@@ -127,14 +127,14 @@ function readSnapshots(config: Config | undefined): SnapshotSchedule {
     throw new Error(
       'monitoring.snapshots.maxAge must be at least twice monitoring.snapshots.refresh',
     );
-  return {
-    refreshSeconds,
-    maxAgeSeconds,
-    firstWaitSeconds: seconds(
-      'firstWaitSeconds',
-      DEFAULT_SNAPSHOTS.firstWaitSeconds,
-    ),
-  };
+  const firstWaitSeconds = seconds(
+    'firstWaitSeconds',
+    DEFAULT_SNAPSHOTS.firstWaitSeconds,
+  );
+  // A waiting request holds one of its user's in-flight slots.
+  if (firstWaitSeconds < 1 || firstWaitSeconds > 60)
+    throw new Error('monitoring.snapshots.firstWait must be from 1s to 1m');
+  return { refreshSeconds, maxAgeSeconds, firstWaitSeconds };
 }
 
 export interface StackThresholds {

@@ -228,6 +228,14 @@ export class TrustedLocations {
     return TrustedLocations.of([...configured, ...fromCatalog]);
   }
 
+  /**
+   * The trusted locations as one stable text: what a value computed under them (the fleet's
+   * snapshot, say) must be keyed by, so a replica configured otherwise does not read it.
+   */
+  get fingerprint(): string {
+    return JSON.stringify([[...this.exact].sort(), [...this.prefixes].sort()]);
+  }
+
   static of(entries: string[]): TrustedLocations {
     return new TrustedLocations(
       new Set(entries.filter(e => !e.endsWith('/'))),

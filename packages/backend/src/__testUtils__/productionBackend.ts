@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import {
   clusterEnvSuffix,
@@ -230,4 +231,62 @@ export async function startProductionBackend(opts: {
     stop,
     kill,
   };
+}
+
+/** The headers oauth2-proxy sets (--pass-user-headers) for a signed-in user. */
+export const proxyHeaders = (user: string) => ({
+  'x-forwarded-user': user,
+  'x-forwarded-email': `${user}@example.com`,
+  'x-forwarded-preferred-username': user,
+});
+
+/** Retries `get` until `done` holds (the catalog ingests the examples after start-up). */
+export async function eventually<T>(
+  get: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await get();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+/** The snapshot times of `what`'s refreshes a replica logged (JSON log lines in production). */
+export function refreshLines(logFile: string, what: string): string[] {
+  const prefix = `monitoring: refreshed ${what} snapshot taken at `;
+  return fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .flatMap(line => {
+      const at = line.indexOf(prefix);
+      return at < 0 ? [] : [line.slice(at + prefix.length).split(' ')[0]];
+    });
+}
+
+/** The Content-Encoding a GET answers a client that accepts gzip with. */
+export function contentEncoding(
+  url: string,
+  token: string,
+): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      url,
+      {
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'accept-encoding': 'gzip',
+        },
+      },
+      res => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['content-encoding']));
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${url}`)));
+  });
 }

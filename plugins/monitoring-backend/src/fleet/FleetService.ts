@@ -17,7 +17,7 @@ import {
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { AlertSnapshots } from '../alerts/AlertSnapshots';
 import { HealthThresholds, SnapshotSchedule } from '../config';
-import { ScheduledSnapshot } from '../lib/ScheduledSnapshot';
+import { fingerprint, ScheduledSnapshot } from '../lib/ScheduledSnapshot';
 import { FleetAccess } from './fleetAccess';
 import { FleetDataSource } from './fleetData';
 import { fleetPage } from './fleetPage';
@@ -61,8 +61,15 @@ export class FleetService {
     this.snapshot = new ScheduledSnapshot(
       {
         id: FLEET_SNAPSHOT_TASK,
-        // v1: FleetSnapshotValue; the hub's URL keeps two hubs on one cache apart.
-        key: `fleet:snapshot:v1:${deps.data.hub}`,
+        // v1: FleetSnapshotValue. Keyed by everything that shapes it (the hub, the series, the
+        // environments, the grades, the trusted locations behind the claim rules), so replicas
+        // configured otherwise - mid-rollout - neither read nor overwrite each other's.
+        key: `fleet:snapshot:v1:${fingerprint([
+          deps.data.hub,
+          deps.environments,
+          deps.thresholds,
+          (deps.trusted ?? TrustedLocations.of([])).fingerprint,
+        ])}`,
         what: 'the fleet',
         compute: () => this.compute(),
         schedule: deps.schedule,
@@ -89,7 +96,7 @@ export class FleetService {
   ): Promise<FleetResponse> {
     const { value, info } = await this.snapshot.read();
     const [allowed, ownershipRefs] = await Promise.all([
-      this.access.forCaller(credentials, value),
+      this.access.forCaller(credentials, value, info.stale),
       this.ownershipRefs(credentials),
     ]);
     const page = fleetPage(
@@ -103,6 +110,7 @@ export class FleetService {
       alerts: value.alerts,
       generatedAt: value.generatedAt,
       snapshot: info,
+      // The grades the rows were graded with (the same as this replica's, by the key).
       thresholds: this.deps.thresholds,
       ...page,
     };

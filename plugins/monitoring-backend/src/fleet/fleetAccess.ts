@@ -14,7 +14,11 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import {
   catalogEntityReadPermission,
@@ -40,14 +44,47 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { FleetEntry, FleetSnapshotValue } from './fleetSnapshot';
 
 /**
- * The catalog's rules whose inputs the snapshot keeps (kind, annotations, labels, ownedBy).
- * `hasMetadata`/`hasSpec` may name any field, so they fall back.
+ * The catalog's rules whose inputs the snapshot keeps (kind, annotations, labels, ownedBy),
+ * compared as the catalog filters its lists with them (its `toQuery` matches lowercased
+ * values): their own `apply` is case-sensitive, which under a `not` would show what the
+ * catalog hides. `hasMetadata`/`hasSpec` may name any field, so they fall back.
  */
-const IN_SNAPSHOT_RULES: PermissionRule<Entity, unknown, string>[] = [
-  permissionRules.isEntityKind,
-  permissionRules.hasAnnotation,
-  permissionRules.hasLabel,
-  permissionRules.isEntityOwner,
+const lower = (v: string) => v.toLocaleLowerCase('en-US');
+const matches = (
+  values: Record<string, string> | undefined,
+  key: string,
+  value?: string,
+) =>
+  Object.entries(values ?? {}).some(
+    ([k, v]) =>
+      lower(k) === lower(key) &&
+      (value === undefined || lower(v) === lower(value)),
+  );
+const IN_SNAPSHOT_RULES = [
+  {
+    ...permissionRules.isEntityKind,
+    apply: (entity: Entity, { kinds }: { kinds: string[] }) =>
+      kinds.map(lower).includes(lower(entity.kind)),
+  },
+  {
+    ...permissionRules.hasAnnotation,
+    apply: (entity: Entity, p: { annotation: string; value?: string }) =>
+      matches(entity.metadata.annotations, p.annotation, p.value),
+  },
+  {
+    ...permissionRules.hasLabel,
+    apply: (entity: Entity, p: { label: string; value?: string }) =>
+      matches(entity.metadata.labels, p.label, p.value),
+  },
+  {
+    ...permissionRules.isEntityOwner,
+    apply: (entity: Entity, { claims }: { claims: string[] }) => {
+      const wanted = new Set(claims.map(lower));
+      return (entity.relations ?? []).some(
+        r => r.type === RELATION_OWNED_BY && wanted.has(lower(r.targetRef)),
+      );
+    },
+  },
 ] as PermissionRule<Entity, unknown, string>[];
 const IN_SNAPSHOT_NAMES = new Set(IN_SNAPSHOT_RULES.map(r => r.name));
 const applyConditions = createConditionAuthorizer(IN_SNAPSHOT_RULES);
@@ -71,6 +108,7 @@ export function decisionOnSnapshot(
   if (decision.result === AuthorizeResult.ALLOW) return () => true;
   if (decision.result !== AuthorizeResult.CONDITIONAL) return () => false;
   if (
+    decision.pluginId !== 'catalog' ||
     decision.resourceType !== RESOURCE_TYPE_CATALOG_ENTITY ||
     !rulesIn(decision.conditions).every(r => IN_SNAPSHOT_NAMES.has(r))
   )
@@ -93,10 +131,15 @@ export class FleetAccess {
     private readonly catalog: CatalogService,
   ) {}
 
-  /** A filter over the snapshot's entries for this caller. */
+  /**
+   * A filter over the snapshot's entries for this caller. On a stale snapshot (refreshes
+   * failing) conditions are not evaluated on its entities, whose owners and labels may have
+   * changed since: they are asked live, per entity.
+   */
   async forCaller(
     credentials: BackstageCredentials,
     snapshot: FleetSnapshotValue,
+    stale = false,
   ): Promise<(entry: FleetEntry) => boolean> {
     const [see, read] = await this.permissions.authorizeConditional(
       [
@@ -105,11 +148,14 @@ export class FleetAccess {
       ],
       { credentials },
     );
+    const onSnapshot = (decision: PolicyDecision) =>
+      stale && decision.result === AuthorizeResult.CONDITIONAL
+        ? undefined
+        : decisionOnSnapshot(decision, snapshot.entities);
     const canSee =
-      decisionOnSnapshot(see, snapshot.entities) ??
-      (await this.visibleInCatalog(credentials));
+      onSnapshot(see) ?? (await this.visibleInCatalog(credentials));
     const canRead =
-      decisionOnSnapshot(read, snapshot.entities) ??
+      onSnapshot(read) ??
       (await this.readableOneByOne(credentials, snapshot, canSee));
     return entry =>
       canSee(entry.row.entityRef) && entry.requires.every(canRead);

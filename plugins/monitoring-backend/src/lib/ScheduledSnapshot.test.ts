@@ -76,7 +76,7 @@ describe('ScheduledSnapshot', () => {
     let fail = false;
     const { snapshot, store } = setup({
       compute: async () => {
-        if (fail) throw new Error('VMSelect answered 503');
+        if (fail) throw new ServiceUnavailableError('VMSelect answered 503');
         return 7;
       },
     });
@@ -90,9 +90,10 @@ describe('ScheduledSnapshot', () => {
     expect(stale.info.warning).toBe(
       'this snapshot of the test is 25s old: refreshing it failed (VMSelect answered 503)',
     );
-    // The cache expires both keys after maxAge (60 s).
+    // The cache expires both keys after maxAge (60 s), when what this process keeps is as old.
     store.delete('k:at');
     store.delete('k:data');
+    jest.setSystemTime(Date.parse('2026-12-07T10:01:01Z'));
     await expect(snapshot.read()).rejects.toThrow(
       new ServiceUnavailableError(
         'no snapshot of the test yet: VMSelect answered 503',
@@ -126,10 +127,51 @@ describe('ScheduledSnapshot', () => {
     );
   });
 
-  it('serves the last parsed snapshot while the cache is down', async () => {
-    const { snapshot, cache } = setup({ compute: async () => 5 });
+  it('serves the last parsed snapshot while the cache is down, restarted or hanging', async () => {
+    const { snapshot, cache, store } = setup({ compute: async () => 5 });
     await snapshot.refresh();
-    (cache.get as jest.Mock).mockRejectedValue(new Error('ECONNREFUSED'));
+    (cache.get as jest.Mock).mockRejectedValueOnce(new Error('ECONNREFUSED'));
     expect((await snapshot.read()).value).toBe(5);
+    // Backstage's cache service answers a failed read as a miss.
+    store.clear();
+    expect((await snapshot.read()).value).toBe(5);
+    // A client that queues commands while it reconnects.
+    (cache.get as jest.Mock).mockImplementation(() => new Promise(() => {}));
+    expect((await snapshot.read()).value).toBe(5);
+  });
+
+  it('tells callers only what its own clients say; the rest goes to the log', async () => {
+    const { snapshot, logger } = setup({
+      compute: async () => {
+        throw new Error(
+          'request to http://catalog.internal:7007/api/catalog/entities failed, reason: ECONNREFUSED',
+        );
+      },
+    });
+    await snapshot.refresh();
+    const error = await snapshot.read().catch(e => e);
+    expect(error.message).toBe(
+      'no snapshot of the test yet: an error the backend logged',
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('catalog.internal'),
+    );
+  });
+
+  it('does not write an older snapshot over a newer one', async () => {
+    let resolveSlow: (v: number) => void = () => {};
+    let calls = 0;
+    const { snapshot, store } = setup({
+      compute: () =>
+        ++calls === 1
+          ? new Promise<number>(r => (resolveSlow = r))
+          : Promise.resolve(2),
+    });
+    const slow = snapshot.refresh();
+    await new Promise(r => setTimeout(r, 5));
+    await snapshot.refresh();
+    resolveSlow(1);
+    await slow;
+    expect(JSON.parse(store.get('k:data') as string).value).toBe(2);
   });
 });

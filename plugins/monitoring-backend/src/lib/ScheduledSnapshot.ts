@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CacheService,
   LoggerService,
@@ -25,12 +26,31 @@ interface StoredError {
 }
 
 const POLL_MS = 200;
+/** A cache that does not answer within this is treated as down (its client may queue forever). */
+const CACHE_READ_TIMEOUT_MS = 2000;
 
 /** "3m 10s", "45s": an age as a person reads it. */
-const age = (seconds: number) =>
-  seconds < 60
-    ? `${Math.round(seconds)}s`
-    : `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+const age = (seconds: number) => {
+  const s = Math.floor(seconds);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+};
+
+/** A short hash of what a snapshot depends on, for its cache key (no URL in the key itself). */
+export function fingerprint(parts: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(parts))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/** A corrupt or foreign cache value is a miss, not a 500. */
+function parse<V>(raw: string): V | undefined {
+  try {
+    return JSON.parse(raw) as V;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A value computed in the background on a fixed cadence by one replica (Backstage's scheduler,
@@ -46,6 +66,7 @@ const age = (seconds: number) =>
 export class ScheduledSnapshot<T> {
   private parsed?: Stored<T>;
   private readonly firstWait = new SharedLoad<void>();
+  private lastTrigger = -Infinity;
 
   constructor(
     private readonly options: {
@@ -86,22 +107,40 @@ export class ScheduledSnapshot<T> {
         takenAt: new Date().toISOString(),
         value: await compute(signal),
       };
+      // Past the task's timeout another replica may have started a newer run: never write an
+      // older snapshot over a newer one.
+      if (signal?.aborted) throw new Error('the refresh timed out');
+      const newest = await this.readCache(`${key}:at`);
+      if (typeof newest === 'string' && newest > stored.takenAt) return;
       const data = JSON.stringify(stored);
-      // The value first: a reader that sees the new time finds the new value.
-      await this.cache.set(`${key}:data`, data, { ttl });
-      await this.cache.set(`${key}:at`, stored.takenAt, { ttl });
+      // The value first: a reader that sees the new time finds the new value. (The cache
+      // service's Keyv answers a failed write with false, not an error, whatever its type says.)
+      const set = async (k: string, v: string) =>
+        ((await this.cache.set(k, v, { ttl })) as unknown) !== false;
+      const written =
+        (await set(`${key}:data`, data)) &&
+        (await set(`${key}:at`, stored.takenAt));
       this.parsed = stored;
+      if (!written) throw new Error('the cache did not take the snapshot');
       // One line per refresh, on the replica that ran it (the scheduler picks one per cadence).
       this.logger.info(
         `monitoring: refreshed ${what} snapshot taken at ${stored.takenAt} in ${Date.now() - started} ms (${Math.round(data.length / 1024)} KiB)`,
       );
     } catch (e) {
-      const message = isError(e) ? e.message : 'unknown error';
-      this.logger.warn(`monitoring: refreshing ${what} failed: ${message}`);
+      // The full error to the log; to callers only what the plugin's own clients say (their
+      // messages carry neither upstream URLs nor bodies), e.g. a catalog client's network
+      // error names the catalog's internal URL.
+      this.logger.warn(
+        `monitoring: refreshing ${what} failed: ${isError(e) ? e.message : 'unknown error'}`,
+      );
+      const message =
+        isError(e) && e.name === 'ServiceUnavailableError'
+          ? e.message
+          : 'an error the backend logged';
       const error: StoredError = { at: new Date().toISOString(), message };
-      await this.cache
-        .set(`${key}:error`, JSON.stringify(error), { ttl })
-        .catch(() => undefined);
+      await Promise.resolve(
+        this.cache.set(`${key}:error`, JSON.stringify(error), { ttl }),
+      ).catch(() => undefined);
     }
   }
 
@@ -109,8 +148,8 @@ export class ScheduledSnapshot<T> {
   async read(): Promise<Snapshot<T>> {
     const stored = await this.current();
     if (stored) return this.withInfo(stored);
-    // A cold start: ask for a run now and wait for it. (A process that has served a snapshot
-    // which has since expired answers at once: its refreshes have been failing for maxAge.)
+    // A cold start: ask for a run (at most once a period) and wait for it. A process that has
+    // served a snapshot which has since expired answers at once: refreshes failed for maxAge.
     if (!this.parsed) await this.firstWait.run(() => this.waitForFirst());
     const after = await this.current();
     if (after) return this.withInfo(after);
@@ -122,29 +161,51 @@ export class ScheduledSnapshot<T> {
     );
   }
 
+  /** A cache read that never throws nor hangs: undefined when the cache cannot say. */
+  private async readCache(cacheKey: string): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        Promise.resolve(this.cache.get(cacheKey)),
+        new Promise(resolve => {
+          timer = setTimeout(() => resolve(undefined), CACHE_READ_TIMEOUT_MS);
+        }),
+      ]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async current(): Promise<Stored<T> | undefined> {
     const { key } = this.options;
-    let takenAt: unknown;
-    try {
-      takenAt = await this.cache.get(`${key}:at`);
-    } catch {
-      // The cache is down: what this process last parsed, while it is young enough.
-      return this.parsed && this.ageSeconds(this.parsed) <= this.maxAge()
-        ? this.parsed
-        : undefined;
+    const takenAt = await this.readCache(`${key}:at`);
+    if (typeof takenAt === 'string') {
+      if (this.parsed?.takenAt === takenAt) return this.parsed;
+      const raw = await this.readCache(`${key}:data`);
+      const stored =
+        typeof raw === 'string' ? parse<Stored<T>>(raw) : undefined;
+      if (stored) {
+        // Keep the newer of the two (a refresh may have landed between the reads).
+        if (!this.parsed || stored.takenAt >= this.parsed.takenAt)
+          this.parsed = stored;
+        return this.parsed;
+      }
     }
-    if (typeof takenAt !== 'string') return undefined;
-    if (this.parsed?.takenAt === takenAt) return this.parsed;
-    const raw = await this.cache.get(`${key}:data`).catch(() => undefined);
-    if (typeof raw !== 'string') return undefined;
-    const stored = JSON.parse(raw) as Stored<T>;
-    // Keep the newer of the two (a refresh may have landed between the reads).
-    if (!this.parsed || stored.takenAt >= this.parsed.takenAt)
-      this.parsed = stored;
-    return this.parsed;
+    // Nothing usable in the cache: it is down, restarted or evicted the value (the cache
+    // service reports all three as a miss), or the snapshot expired there. What this process
+    // last parsed, while it is younger than maxAge (an expired one is older).
+    return this.parsed && this.ageSeconds(this.parsed) <= this.maxAge()
+      ? this.parsed
+      : undefined;
   }
 
   private async waitForFirst(): Promise<void> {
+    const periodMs = this.options.schedule.refreshSeconds * 1000;
+    // Requests while the first runs keep failing trigger no more than the cadence would.
+    if (Date.now() - this.lastTrigger < periodMs) return;
+    this.lastTrigger = Date.now();
     const asked = new Date().toISOString();
     try {
       await this.scheduler.triggerTask(this.options.id);
@@ -162,12 +223,8 @@ export class ScheduledSnapshot<T> {
   }
 
   private async lastError(): Promise<StoredError | undefined> {
-    const raw = await this.cache
-      .get(`${this.options.key}:error`)
-      .catch(() => undefined);
-    return typeof raw === 'string'
-      ? (JSON.parse(raw) as StoredError)
-      : undefined;
+    const raw = await this.readCache(`${this.options.key}:error`);
+    return typeof raw === 'string' ? parse<StoredError>(raw) : undefined;
   }
 
   private ageSeconds(stored: Stored<T>): number {

@@ -6,7 +6,6 @@
  * Beside each cluster's verdict, the readiness of its VictoriaMetrics operator resources as its
  * Kubernetes API reports them (`ClusterResources.ts`), read at the same time.
  */
-import { createHash } from 'node:crypto';
 import {
   CacheService,
   LoggerService,
@@ -27,7 +26,7 @@ import {
   stackTrendQueries,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { SnapshotSchedule, StackThresholds } from '../config';
-import { ScheduledSnapshot } from '../lib/ScheduledSnapshot';
+import { fingerprint, ScheduledSnapshot } from '../lib/ScheduledSnapshot';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
 import { ClusterResourcesReader } from './ClusterResources';
 
@@ -124,8 +123,13 @@ export class StackService {
     this.snapshot = new ScheduledSnapshot(
       {
         id: STACK_SNAPSHOT_TASK,
-        // v3: the snapshot's value; the hub's URL keeps two hubs on one cache apart.
-        key: `stack:snapshot:v3:${createHash('sha256').update(options.client.baseUrl).digest('base64url').slice(0, 16)}`,
+        // v3: the snapshot's value. Keyed by what shapes it (the hub, the clusters, the
+        // verdicts' thresholds), so replicas configured otherwise do not share it.
+        key: `stack:snapshot:v3:${fingerprint([
+          options.client.baseUrl,
+          options.configuredClusters ?? [],
+          options.thresholds,
+        ])}`,
         what: 'the stack',
         compute: () => this.compute(),
         schedule: options.schedule,
