@@ -304,7 +304,7 @@ describe('readMonitoringConfig', () => {
 });
 
 describe('monitoring.snapshots', () => {
-  const read = (snapshots?: object) =>
+  const snapshotsOf = (snapshots?: object) =>
     readMonitoringConfig(
       new ConfigReader({
         monitoring: {
@@ -315,20 +315,24 @@ describe('monitoring.snapshots', () => {
     ).snapshots;
 
   it('defaults to a 30 s period, 10 min of stale service and a 15 s first wait', () => {
-    expect(read()).toEqual({
+    expect(snapshotsOf()).toEqual({
       refreshSeconds: 30,
       maxAgeSeconds: 600,
       firstWaitSeconds: 15,
     });
-    expect(read({ refresh: '5m' })).toMatchObject({ maxAgeSeconds: 600 });
-    expect(read({ refresh: '10m' })).toMatchObject({ maxAgeSeconds: 1200 });
+    expect(snapshotsOf({ refresh: '5m' })).toMatchObject({
+      maxAgeSeconds: 600,
+    });
+    expect(snapshotsOf({ refresh: '10m' })).toMatchObject({
+      maxAgeSeconds: 1200,
+    });
   });
 
   it('refuses periods and waits out of bounds', () => {
-    expect(() => read({ refresh: '1s' })).toThrow(/from 5s to 10m/);
-    expect(() => read({ refresh: '30s', maxAge: '45s' })).toThrow(
+    expect(() => snapshotsOf({ refresh: '1s' })).toThrow(/from 5s to 10m/);
+    expect(() => snapshotsOf({ refresh: '30s', maxAge: '45s' })).toThrow(
       /at least twice/,
     );
-    expect(() => read({ firstWait: '5m' })).toThrow(/from 1s to 1m/);
+    expect(() => snapshotsOf({ firstWait: '5m' })).toThrow(/from 1s to 1m/);
   });
 });
