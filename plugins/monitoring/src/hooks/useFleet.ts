@@ -19,12 +19,30 @@ export interface FleetState {
 }
 
 /**
- * One page of the fleet for `filters`, requested again whenever they change (by value); an
- * answer that arrives after a newer request started is dropped.
+ * How often an open fleet page asks again: the backend's snapshot is refreshed every 30 s by
+ * default, so a page left open follows it (and a page opened before the first snapshot held
+ * the catalog's services fills in by itself).
+ */
+export const FLEET_REFRESH_MS = 30_000;
+/** ... and while it has no service at all (a backend just started, its catalog still filling). */
+export const EMPTY_FLEET_REFRESH_MS = 5_000;
+
+/**
+ * One page of the fleet for `filters`, requested again whenever they change (by value) and
+ * every FLEET_REFRESH_MS; an answer that arrives after a newer request started is dropped.
  */
 export function useFleet(filters: FleetFilters): FleetState {
   const api = useApi(monitoringApiRef);
   const [state, setState] = useState<FleetState>({ loading: true });
+  const [tick, setTick] = useState(0);
+  const empty = state.value?.total === 0;
+  useEffect(() => {
+    const timer = setInterval(
+      () => setTick(t => t + 1),
+      empty ? EMPTY_FLEET_REFRESH_MS : FLEET_REFRESH_MS,
+    );
+    return () => clearInterval(timer);
+  }, [empty]);
   const key = JSON.stringify(filters);
   useEffect(() => {
     let current = true;
@@ -41,6 +59,6 @@ export function useFleet(filters: FleetFilters): FleetState {
     return () => {
       current = false;
     };
-  }, [api, key]);
+  }, [api, key, tick]);
   return state;
 }

@@ -16,6 +16,7 @@ import {
   serve,
   table,
 } from './__testUtils__/fleetPage';
+import { FLEET_REFRESH_MS } from '../../hooks/useFleet';
 import { FLEET_SEARCH_DEBOUNCE_MS } from './FleetServicesTab';
 
 // Each test walks through several requests and renders several pages: slow on a busy machine.
@@ -41,6 +42,25 @@ describe('FleetServicesTab: the table is the request', () => {
     expect(await screen.findByText('No service matches')).toBeInTheDocument();
     expect(api.lastRequest()).toEqual({ mine: true, ...FIRST_PAGE });
     expect(api.getFleet).toHaveBeenCalledTimes(3);
+  });
+
+  it('asks again every 30 s with the same query, so an open page follows the snapshot', async () => {
+    // The page's timer is set when it mounts: fake timers from the start.
+    jest.useFakeTimers();
+    try {
+      const api = await renderPage(async f => serve(f, undefined, []));
+      await table();
+      const asked = (api.getFleet as jest.Mock).mock.calls.length;
+      act(() => {
+        jest.advanceTimersByTime(FLEET_REFRESH_MS);
+      });
+      await waitFor(() =>
+        expect(api.getFleet).toHaveBeenCalledTimes(asked + 1),
+      );
+      expect(api.lastRequest()).toEqual({ ...FIRST_PAGE });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('searches on the backend once the typing pauses, and shows what it answers', async () => {
