@@ -52,6 +52,7 @@ function project(row: FleetRow, columns: string[], health: FleetHealth) {
   return { ...row, cells, health };
 }
 
+/** `entries` in name order, as the snapshot keeps them. */
 export function fleetPage(
   entries: FleetEntry[],
   configuredEnvironments: string[],
@@ -94,30 +95,27 @@ export function fleetPage(
     matching.push({ entry, health });
   }
 
+  // `entries` come in name order and Array.prototype.sort is stable: sorting by the key alone
+  // keeps names in order within equal keys.
   const sort = filters.sort ?? 'health';
-  const sign = filters.order === 'desc' ? -1 : 1;
-  const byName = (a: FleetRow, b: FleetRow) =>
-    a.name.localeCompare(b.name) || a.entityRef.localeCompare(b.entityRef);
+  const desc = filters.order === 'desc';
   if (sort === 'budget') {
     const keyed = matching.map(m => ({
       ...m,
       budget: budgetOver(m.entry.row, environments),
     }));
     // Services without objectives last in either order.
-    keyed.sort((a, b) =>
-      a.budget === null || b.budget === null
-        ? (a.budget === null ? 1 : 0) - (b.budget === null ? 1 : 0) ||
-          byName(a.entry.row, b.entry.row)
-        : sign * (a.budget - b.budget) || byName(a.entry.row, b.entry.row),
-    );
+    keyed.sort((a, b) => {
+      if (a.budget === null || b.budget === null)
+        return (a.budget === null ? 1 : 0) - (b.budget === null ? 1 : 0);
+      return desc ? b.budget - a.budget : a.budget - b.budget;
+    });
     matching.splice(0, matching.length, ...keyed);
   } else if (sort === 'name') {
-    matching.sort((a, b) => sign * byName(a.entry.row, b.entry.row));
+    if (desc) matching.reverse();
   } else {
-    matching.sort(
-      (a, b) =>
-        sign * (rank(a.health) - rank(b.health)) ||
-        byName(a.entry.row, b.entry.row),
+    matching.sort((a, b) =>
+      desc ? rank(b.health) - rank(a.health) : rank(a.health) - rank(b.health),
     );
   }
 

@@ -62,6 +62,7 @@ export interface FleetSnapshotValue {
   alerts: 'ok' | 'unavailable';
   /** The configured environments, in their order. */
   environments: string[];
+  /** In name order (then entity ref). */
   entries: FleetEntry[];
   /**
    * Every claimant entity, reduced to what the catalog's permission rules read (kind, metadata,
@@ -161,6 +162,14 @@ export function buildFleetSnapshot(options: {
       ...(extra.length ? { extraEnvironments: extra } : {}),
     });
   }
+  // In name order once here, so a request sorts by its key alone (a stable sort keeps this
+  // order within equal keys) instead of comparing names, the costly part of sorting 5,000 rows.
+  const collator = new Intl.Collator('en');
+  entries.sort(
+    (a, b) =>
+      collator.compare(a.row.name, b.row.name) ||
+      collator.compare(a.row.entityRef, b.row.entityRef),
+  );
   return {
     source: data.source,
     generatedAt: data.generatedAt,
