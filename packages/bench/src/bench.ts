@@ -6,14 +6,18 @@
  * 2. Coalescing: 100 concurrent identical requests, counting upstream queries (metrics.ts).
  * 3. Rendering and validating a hub and 100 spokes (the manifests builders, render.ts).
  * 4. Entity alerts: 200 requests over 50 entities in a minute, over HTTP (alerts.ts).
- * 5. The fleet at 1,000 and 5,000 services on synthetic series (fleet.ts).
+ * 5. The fleet at 1,000 and 5,000 services on synthetic series: the snapshot's refresh and
+ *    reads from it (fleet.ts).
+ * 6. Load: 1 to 200 distinct users on the fleet, the entity tab and its alerts at 5,000
+ *    services (load.ts).
  *
- * `npm run bench -- fleet` (or `alerts`, `entity`, `render`) runs one part; `render`
+ * `npm run bench -- fleet` (or `load`, `alerts`, `entity`, `render`) runs one part; `render`
  * needs no stack. With BENCH_STACK_DIR the running stack of another checkout is used (stack.ts).
  * The page benchmark (`npm run bench:page`) is fleetPage.bench.mjs, run by page.mjs.
  */
 import { benchAlerts } from './alerts';
 import { benchFleet } from './fleet';
+import { benchLoad } from './load';
 import { benchEntity } from './metrics';
 import { parseArgs, USAGE } from './args';
 import { renderBench } from './render';
@@ -40,6 +44,7 @@ async function main() {
     if (part === 'render') benchRender();
     else if (part === 'entity') await benchEntity(env!);
     else if (part === 'alerts') await benchAlerts(env!);
+    else if (part === 'load') await benchLoad(env!);
     else await benchFleet(env!);
   }
 }
