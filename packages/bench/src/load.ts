@@ -12,6 +12,7 @@
  * service, think. Think time: uniform in [0.5, 1.5] x BENCH_LOAD_THINK_MS (default 1,000 ms),
  * far shorter than a person's, so the levels are heavier than as many people.
  *
+ * BENCH_LOAD_PAGES=fleet (or tab) has the users open only that page, to tell their costs apart.
  * Levels BENCH_LOAD_USERS (1, 10, 50, 200), for each policy of BENCH_LOAD_POLICIES: `allow`
  * (everything allowed), then `owner` (a conditional isEntityOwner policy; each user opens the
  * tabs of its own group's services). Prints a table per level and the acceptance lines, and
@@ -59,6 +60,8 @@ const THINK_MS = Number(process.env.BENCH_LOAD_THINK_MS ?? 1000);
 const LEVELS = (process.env.BENCH_LOAD_USERS ?? '1,10,50,200')
   .split(',')
   .map(Number);
+/** What a user opens: the fleet page and an entity tab (`fleet,tab`), or one of them. */
+const PAGES = (process.env.BENCH_LOAD_PAGES ?? 'fleet,tab').split(',');
 const POLICIES = (process.env.BENCH_LOAD_POLICIES ?? 'allow,owner').split(
   ',',
 ) as Policy[];
@@ -95,17 +98,20 @@ async function virtualUser(
   const record = (route: Route, r: Reply) =>
     run.samples.push({ route, status: r.status, ms: r.ms });
   while (Date.now() < deadline) {
-    const fleet = await get(`${base}/fleet`, who);
-    record('fleet', fleet);
-    if (fleet.status === 200) {
-      const { snapshot } = JSON.parse(
-        fleet.bytes.toString('utf8'),
-      ) as FleetResponse;
-      run.maxAge = Math.max(run.maxAge, snapshot.ageSeconds);
-      if (snapshot.stale) run.stale++;
+    if (PAGES.includes('fleet')) {
+      const fleet = await get(`${base}/fleet`, who);
+      record('fleet', fleet);
+      if (fleet.status === 200) {
+        const { snapshot } = JSON.parse(
+          fleet.bytes.toString('utf8'),
+        ) as FleetResponse;
+        run.maxAge = Math.max(run.maxAge, snapshot.ageSeconds);
+        if (snapshot.stale) run.stale++;
+      }
+      await think();
     }
-    await think();
     if (Date.now() >= deadline) break;
+    if (!PAGES.includes('tab')) continue;
     const entity = `${base}/entity/component/default/${pickService(policy, i)}`;
     const to = new Date();
     const from = new Date(to.getTime() - 3600_000);
@@ -166,7 +172,7 @@ async function runPolicy(
       policy,
     });
     console.log(
-      `Load, policy ${policy}: backend started in ${(startupMs / 1000).toFixed(1)} s (both snapshots taken at startup), ${SERVICES} services x 3 environments, ` +
+      `Load (${PAGES.join(' and ')}), policy ${policy}: backend started in ${(startupMs / 1000).toFixed(1)} s (both snapshots taken at startup), ${SERVICES} services x 3 environments, ` +
         `${SECONDS} s per level, think time ${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms`,
     );
     for (const users of LEVELS) {
@@ -182,7 +188,7 @@ async function runPolicy(
           virtualUser(base, policy, i, deadline, run),
         ),
       );
-      const u1 = await backend.usage();
+      const u1 = await backend.usage(true);
       const t1 = Date.now();
       const after = { vm: new Map(vm.counts), am: new Map(am.counts) };
       const cpu1 = await readCpu(env);
@@ -256,7 +262,9 @@ async function runPolicy(
         backend: {
           cpuPercent: (cpuMs / (t1 - t0)) * 100,
           heapUsedMiB: u1.memory.heapUsed / 2 ** 20,
+          liveHeapMiB: (u1.liveHeap ?? NaN) / 2 ** 20,
           rssMiB: u1.memory.rss / 2 ** 20,
+          eventLoopDelayMs: u1.eventLoop,
         },
         cpu: cpuBetween(cpu0, cpu1),
       };
@@ -328,6 +336,7 @@ export async function benchLoad(env: StackEnv) {
           thinkMs: THINK_MS,
           levels: LEVELS,
           policies: POLICIES,
+          pages: PAGES,
         },
         results,
       },

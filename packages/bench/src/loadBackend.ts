@@ -7,9 +7,10 @@
  * its next one is due is not started twice.
  *
  * Messages from the parent: `start` (the backend's options) answered by `ready`; `usage`
- * answered by this process's cpuUsage and memoryUsage and the refreshes since the last `usage`;
- * `stop`.
+ * answered by this process's cpuUsage and memoryUsage (and the heap left after a full GC), its
+ * event loop's delays and the refreshes since the last `usage`; `stop`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   BenchBackend,
   BenchBackendOptions,
@@ -29,7 +30,7 @@ export interface RefreshRecord {
 
 export type ToBackend =
   | { type: 'start'; options: BenchBackendOptions }
-  | { type: 'usage' }
+  | { type: 'usage'; gc?: boolean }
   | { type: 'stop' };
 
 export type FromBackend =
@@ -38,6 +39,10 @@ export type FromBackend =
       type: 'usage';
       cpu: NodeJS.CpuUsage;
       memory: NodeJS.MemoryUsage;
+      /** heapUsed after a full GC (the live heap), when the process runs with --expose-gc. */
+      liveHeap?: number;
+      /** How late the event loop ran, since the last `usage`, ms. */
+      eventLoop: { p50: number; p99: number; max: number };
       refreshes: RefreshRecord[];
       /** Tasks running now (their records come with a later answer). */
       running: string[];
@@ -48,6 +53,10 @@ let backend: BenchBackend | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
 const running = new Set<string>();
 let refreshes: RefreshRecord[] = [];
+/** Samples every 10 ms; a sample is the time between two, so the delay is that less 10 ms. */
+const RESOLUTION_MS = 10;
+const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+loop.enable();
 
 const send = (m: FromBackend) => process.send!(m);
 
@@ -78,10 +87,23 @@ process.on('message', async (m: ToBackend) => {
         startupMs: performance.now() - t,
       });
     } else if (m.type === 'usage') {
+      const cpu = process.cpuUsage();
+      const memory = process.memoryUsage();
+      if (m.gc) global.gc?.();
+      const late = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+      const eventLoop = {
+        p50: late(loop.percentile(50)),
+        p99: late(loop.percentile(99)),
+        max: late(loop.max),
+      };
+      loop.reset();
       send({
         type: 'usage',
-        cpu: process.cpuUsage(),
-        memory: process.memoryUsage(),
+        cpu,
+        memory,
+        liveHeap:
+          m.gc && global.gc ? process.memoryUsage().heapUsed : undefined,
+        eventLoop,
         refreshes,
         running: [...running],
       });

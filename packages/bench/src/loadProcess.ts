@@ -19,6 +19,7 @@ export class BackendProcess {
     // eslint-disable-next-line no-restricted-syntax -- tooling run from the repository, never bundled
     this.child = fork(path.join(__dirname, 'loadBackend.ts'), [], {
       execArgv: [
+        '--expose-gc',
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       ],
@@ -60,8 +61,9 @@ export class BackendProcess {
     return this.ask({ type: 'start', options }, 'ready');
   }
 
-  usage() {
-    return this.ask({ type: 'usage' }, 'usage');
+  /** `gc`: also the heap left after a full GC (which takes a moment). */
+  usage(gc = false) {
+    return this.ask({ type: 'usage', gc }, 'usage');
   }
 
   async stop() {
