@@ -158,6 +158,7 @@ async function runPolicy(
   );
   const results: LevelResult[] = [];
   const allFleetRefreshes: RefreshRecord[] = [];
+  let idleHeap: { liveHeapMiB: number; rssMiB: number } | undefined;
   try {
     const { base, startupMs } = await backend.start({
       services: SERVICES,
@@ -275,6 +276,16 @@ async function runPolicy(
           `  ${outside} fleet queries outside any refresh (reads should send none)`,
         );
     }
+    // 20 s after the last request every cached range (15 s) has expired: what is kept then.
+    await sleep(20_000);
+    const idle = await backend.usage(true);
+    idleHeap = {
+      liveHeapMiB: (idle.liveHeap ?? NaN) / 2 ** 20,
+      rssMiB: idle.memory.rss / 2 ** 20,
+    };
+    console.log(
+      `  20 s after the last request (every cached range expired): live heap ${idleHeap.liveHeapMiB.toFixed(0)} MiB after a GC, RSS ${idleHeap.rssMiB.toFixed(0)} MiB`,
+    );
   } finally {
     await backend.stop();
     vm.close();
@@ -297,11 +308,11 @@ async function runPolicy(
   );
   console.log(`Acceptance (policy ${policy}):`);
   for (const line of acceptance(results)) console.log(line);
-  return results;
+  return { levels: results, idleHeap };
 }
 
 export async function benchLoad(env: StackEnv) {
-  const results: Record<string, LevelResult[]> = {};
+  const results: Record<string, Awaited<ReturnType<typeof runPolicy>>> = {};
   try {
     const added = await importSeries(env.MONITORING_VM_DIRECT_URL, 0, SERVICES);
     console.log(

@@ -65,7 +65,9 @@ async function refresh(task: string) {
   running.add(task);
   const at = Date.now();
   try {
-    refreshes.push({ task, at, ms: await backend.refresh(task) });
+    const ms = await backend.refresh(task);
+    // Read `refreshes` after the await: a `usage` meanwhile has replaced it.
+    refreshes.push({ task, at, ms });
   } finally {
     running.delete(task);
   }
