@@ -17,8 +17,8 @@ Parts (all of them when none is given):
 Environment: BENCH_ROUNDS, BENCH_ALERTS_SECONDS, BENCH_FLEET_SIZES, BENCH_FLEET_ROUNDS,
 BENCH_FLEET_READS, BENCH_FLEET_FANOUT_SAMPLE, BENCH_LOAD_SERVICES, BENCH_LOAD_SECONDS,
 BENCH_LOAD_USERS, BENCH_LOAD_THINK_MS, BENCH_LOAD_POLICIES (allow,owner), BENCH_LOAD_PAGES
-(fleet,tab); BENCH_STACK_DIR to use the running stack of another checkout (e.g.
-/work/main/.stack) instead of starting this one's.
+(fleet,tab), BENCH_LOAD_REST_SECONDS; BENCH_STACK_DIR to use the running stack of another
+checkout (e.g. /work/main/.stack) instead of starting this one's.
 Then \`npm run bench:page\` times the fleet page in Chromium.`;
 
 /** The parts to run, or undefined after printing the usage. */

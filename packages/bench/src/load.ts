@@ -37,6 +37,7 @@ import {
   acceptance,
   formatLevel,
   LevelResult,
+  pct,
   routeStats,
   Route,
   ROUTES,
@@ -44,7 +45,7 @@ import {
   sender,
 } from './loadReport';
 import { loadUser, Policy } from './policies';
-import { cpuBetween, readCpu } from './machine';
+import { cpuBetween, CpuShares, readCpu } from './machine';
 import { benchDir, countingProxy, percentile, sleep } from './support';
 import {
   deleteSynthetic,
@@ -62,6 +63,8 @@ const LEVELS = (process.env.BENCH_LOAD_USERS ?? '1,10,50,200')
   .map(Number);
 /** What a user opens: the fleet page and an entity tab (`fleet,tab`), or one of them. */
 const PAGES = (process.env.BENCH_LOAD_PAGES ?? 'fleet,tab').split(',');
+/** Seconds measured with no user before the levels (BENCH_LOAD_REST_SECONDS, 0 for none). */
+const REST_SECONDS = Number(process.env.BENCH_LOAD_REST_SECONDS ?? 30);
 const POLICIES = (process.env.BENCH_LOAD_POLICIES ?? 'allow,owner').split(
   ',',
 ) as Policy[];
@@ -159,6 +162,7 @@ async function runPolicy(
   const results: LevelResult[] = [];
   const allFleetRefreshes: RefreshRecord[] = [];
   let idleHeap: { liveHeapMiB: number; rssMiB: number } | undefined;
+  let rest: CpuShares | undefined;
   try {
     const { base, startupMs } = await backend.start({
       services: SERVICES,
@@ -175,6 +179,13 @@ async function runPolicy(
     console.log(
       `Load (${PAGES.join(' and ')}), policy ${policy}: backend started in ${(startupMs / 1000).toFixed(1)} s (both snapshots taken at startup), ${SERVICES} services x 3 environments, ` +
         `${SECONDS} s per level, think time ${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms`,
+    );
+    // The machine with the synthetic fleet and the backend's refreshes, before any user.
+    const rest0 = await readCpu(env);
+    await sleep(REST_SECONDS * 1000);
+    rest = cpuBetween(rest0, await readCpu(env));
+    console.log(
+      `At rest (no user, ${REST_SECONDS} s; % of one core): machine ${pct(rest.machine)}, VictoriaMetrics ${pct(rest['victoria-metrics'])}, vmalert ${pct(rest.vmalert)}`,
     );
     for (const users of LEVELS) {
       await sleep(3000);
@@ -308,7 +319,7 @@ async function runPolicy(
   );
   console.log(`Acceptance (policy ${policy}):`);
   for (const line of acceptance(results)) console.log(line);
-  return { levels: results, idleHeap };
+  return { levels: results, idleHeap, rest };
 }
 
 export async function benchLoad(env: StackEnv) {
@@ -333,7 +344,7 @@ export async function benchLoad(env: StackEnv) {
   fs.mkdirSync(benchDir, { recursive: true });
   const file = path.join(
     benchDir,
-    `load-${new Date().toISOString().slice(0, 10)}.json`,
+    `load-${new Date().toISOString().slice(0, 10)}${PAGES.join(',') === 'fleet,tab' ? '' : `-${PAGES.join('-')}`}.json`,
   );
   fs.writeFileSync(
     file,

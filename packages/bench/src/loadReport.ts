@@ -109,7 +109,7 @@ export function sender(urlPath: string, body: string): string | undefined {
 
 const n = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '-');
 const pad = (s: string, w: number) => s.padStart(w);
-const pct = (x: number | null | undefined) =>
+export const pct = (x: number | null | undefined) =>
   typeof x === 'number' ? `${x.toFixed(0)}%` : '-';
 
 export function formatLevel(r: LevelResult): string {

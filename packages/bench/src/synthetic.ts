@@ -182,30 +182,56 @@ export async function waitForRecorded(
   return false;
 }
 
-/** Deletes every synthetic series, raw and recorded. */
+/** Deletes the series of `selector`; split by environment, then by bucket, when VM refuses one that large. */
+async function deleteSeries(
+  env: StackEnv,
+  selector: string,
+  splits: string[][] = [
+    ENVIRONMENTS.map(e => `${LABELS.environment}="${e.environment}"`),
+    BUCKETS.map(([le]) => `le="${le}"`),
+  ],
+): Promise<boolean> {
+  const res = await fetch(
+    `${env.MONITORING_VM_DIRECT_URL}/api/v1/admin/tsdb/delete_series`,
+    {
+      method: 'POST',
+      body: new URLSearchParams({ 'match[]': `{${selector}}` }),
+    },
+  );
+  if (res.ok) return true;
+  // "the number of matching timeseries exceeds ...": the index counts earlier runs' series too.
+  const [split, ...rest] = splits;
+  if (res.status !== 400 || !split) {
+    console.error(
+      `  could not delete the synthetic series {${selector}}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`,
+    );
+    return false;
+  }
+  let ok = true;
+  for (const matcher of split)
+    ok = (await deleteSeries(env, `${selector},${matcher}`, rest)) && ok;
+  return ok;
+}
+
+/**
+ * Deletes every synthetic series: the raw ones, then (after one more evaluation of vmalert's
+ * rules, which may record from them until they are gone) the recorded ones.
+ */
 export async function deleteSynthetic(env: StackEnv): Promise<void> {
   // Per metric: VM refuses to delete more than -search.maxUniqueTimeseries series at once.
-  const metrics = [
+  const of = (metric: string) =>
+    `__name__="${metric}",${LABELS.namespace}="${NAMESPACE}"`;
+  for (const metric of [
     'http_requests_total',
     'http_request_duration_seconds_bucket',
+    SLO_RECORDS.budgetRemaining,
+  ])
+    await deleteSeries(env, of(metric));
+  await sleep(20_000);
+  for (const metric of [
     'ALERTS',
     'ALERTS_FOR_STATE',
     ...Object.values(FLEET_RECORDED),
-    SLO_RECORDS.budgetRemaining,
-  ];
-  for (const metric of metrics) {
-    const res = await fetch(
-      `${env.MONITORING_VM_DIRECT_URL}/api/v1/admin/tsdb/delete_series`,
-      {
-        method: 'POST',
-        body: new URLSearchParams({
-          'match[]': `{__name__="${metric}",${LABELS.namespace}="${NAMESPACE}"}`,
-        }),
-      },
-    );
-    if (!res.ok)
-      console.error(
-        `  could not delete the synthetic ${metric} series: HTTP ${res.status}`,
-      );
-  }
+  ])
+    await deleteSeries(env, of(metric));
 }
