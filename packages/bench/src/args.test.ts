@@ -8,6 +8,7 @@ describe('parseArgs', () => {
   it('runs one part, entity with the render benchmark as before', () => {
     expect(parseArgs(['fleet'])).toEqual(['fleet']);
     expect(parseArgs(['render'])).toEqual(['render']);
+    expect(parseArgs(['load'])).toEqual(['load']);
     expect(parseArgs(['entity'])).toEqual(['entity', 'render']);
   });
 

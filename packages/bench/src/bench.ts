@@ -6,18 +6,23 @@
  * 2. Coalescing: 100 concurrent identical requests, counting upstream queries (metrics.ts).
  * 3. Rendering and validating a hub and 100 spokes (the manifests builders, render.ts).
  * 4. Entity alerts: 200 requests over 50 entities in a minute, over HTTP (alerts.ts).
- * 5. The fleet at 1,000 and 5,000 services on synthetic series (fleet.ts).
+ * 5. The fleet at 1,000 and 5,000 services on synthetic series: the snapshot's refresh and
+ *    reads from it (fleet.ts).
+ * 6. Load: 1 to 200 distinct users on the fleet, the entity tab and its alerts at 5,000
+ *    services (load.ts).
  *
- * `npm run bench -- fleet` (or `alerts`, `entity`, `render`) runs one part; `render` needs no
- * stack. The page benchmark (`npm run bench:page`) is fleetPage.bench.mjs, run by page.mjs.
+ * `npm run bench -- fleet` (or `load`, `alerts`, `entity`, `render`) runs one part; `render`
+ * needs no stack. With BENCH_STACK_DIR the running stack of another checkout is used (stack.ts).
+ * The page benchmark (`npm run bench:page`) is fleetPage.bench.mjs, run by page.mjs.
  */
 import { benchAlerts } from './alerts';
 import { benchFleet } from './fleet';
+import { benchLoad } from './load';
 import { benchEntity } from './metrics';
 import { parseArgs, USAGE } from './args';
 import { renderBench } from './render';
 import { median } from './support';
-import { startStack } from '@internal/monitoring-local-stack';
+import { benchStackEnv } from './stack';
 
 function benchRender() {
   const runs = Array.from({ length: 5 }, () => renderBench());
@@ -34,11 +39,12 @@ async function main() {
   }
   const needsStack = parts.some(p => p !== 'render');
   // Started only when a part needs it, so `--help` and `render` start nothing.
-  const env = needsStack ? await startStack({ log: () => {} }) : undefined;
+  const env = needsStack ? await benchStackEnv() : undefined;
   for (const part of parts) {
     if (part === 'render') benchRender();
     else if (part === 'entity') await benchEntity(env!);
     else if (part === 'alerts') await benchAlerts(env!);
+    else if (part === 'load') await benchLoad(env!);
     else await benchFleet(env!);
   }
 }

@@ -20,6 +20,15 @@ export const benchDir = path.join(repoRoot, '.bench');
 export const median = (xs: number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The p-th percentile (nearest rank) of xs. */
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
 export const sleep = (ms: number) =>
   new Promise(resolve => setTimeout(resolve, ms));
 
@@ -32,28 +41,43 @@ export const stackVmselect = (env: StackEnv) => ({
   },
 });
 
-/** Forwards every request to `target`, counting them by path. */
-export async function countingProxy(target: string) {
+/**
+ * Forwards every request to `target`, counting them by path, and also under
+ * `classify(path, body)` when it answers a name (e.g. which part of the plugin sent a query).
+ */
+export async function countingProxy(
+  target: string,
+  classify?: (urlPath: string, body: string) => string | undefined,
+) {
   const counts = new Map<string, number>();
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const server = http.createServer(async (req, res) => {
     const urlPath = (req.url ?? '/').split('?')[0];
-    counts.set(urlPath, (counts.get(urlPath) ?? 0) + 1);
+    count(urlPath);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const upstream = await fetch(`${target}${req.url}`, {
-      method: req.method,
-      headers: Object.fromEntries(
-        Object.entries(req.headers).filter(
-          ([k]) => !['host', 'connection', 'content-length'].includes(k),
-        ),
-      ) as Record<string, string>,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    res.writeHead(upstream.status, {
-      'content-type':
-        upstream.headers.get('content-type') ?? 'application/json',
-    });
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const label = classify?.(urlPath, Buffer.concat(chunks).toString('utf8'));
+    if (label) count(label);
+    try {
+      const upstream = await fetch(`${target}${req.url}`, {
+        method: req.method,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(
+            ([k]) => !['host', 'connection', 'content-length'].includes(k),
+          ),
+        ) as Record<string, string>,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      res.writeHead(upstream.status, {
+        'content-type':
+          upstream.headers.get('content-type') ?? 'application/json',
+      });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    } catch (e) {
+      count('proxy-error');
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`the counting proxy could not reach ${target}: ${e}`);
+    }
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {
