@@ -99,11 +99,20 @@ export class FleetService {
       this.access.forCaller(credentials, value, info.stale),
       this.ownershipRefs(credentials),
     ]);
+    // The page's default order (worst health over every column first) is the snapshot's.
+    const inHealthOrder =
+      (filters.sort ?? 'health') === 'health' &&
+      filters.order !== 'desc' &&
+      !filters.environment;
     const page = fleetPage(
-      value.entries.filter(allowed),
+      (inHealthOrder
+        ? value.healthOrder.map(i => value.entries[i])
+        : value.entries
+      ).filter(allowed),
       value.environments,
       filters,
       ownershipRefs,
+      inHealthOrder,
     );
     return {
       source: value.source,

@@ -52,12 +52,16 @@ function project(row: FleetRow, columns: string[], health: FleetHealth) {
   return { ...row, cells, health };
 }
 
-/** `entries` in name order, as the snapshot keeps them. */
+/**
+ * `entries` in name order, as the snapshot keeps them, or - `inHealthOrder` - already in the
+ * default order (worst health over every column first), which needs no sort.
+ */
 export function fleetPage(
   entries: FleetEntry[],
   configuredEnvironments: string[],
   filters: FleetFilters,
   ownershipRefs: string[],
+  inHealthOrder = false,
 ): FleetPage {
   // Columns: the configured environments and the others of the services the caller may see.
   const extra = new Set<string>();
@@ -113,7 +117,7 @@ export function fleetPage(
     matching.splice(0, matching.length, ...keyed);
   } else if (sort === 'name') {
     if (desc) matching.reverse();
-  } else {
+  } else if (!(inHealthOrder && !desc && !filters.environment)) {
     matching.sort((a, b) =>
       desc ? rank(b.health) - rank(a.health) : rank(a.health) - rank(b.health),
     );

@@ -455,6 +455,13 @@ describe('GET /fleet', () => {
     expect(
       (await fleet(server, '?health=critical')).rows.map(r => r.name),
     ).toEqual(['svc-1']);
+    // The default order comes presorted with the snapshot; one environment's is sorted per
+    // request: here (svc-1 critical in production only) they agree.
+    const presorted = (await fleet(server, '?pageSize=200')).rows;
+    const sorted = (await fleet(server, '?pageSize=200&environment=production'))
+      .rows;
+    expect(presorted.map(r => r.name)).toEqual(sorted.map(r => r.name));
+    expect(presorted[0].name).toBe('svc-1');
     const page2 = await fleet(server, '?sort=name&pageSize=50&page=2');
     expect(page2).toMatchObject({ total: 120, page: 2, pageSize: 50 });
     expect(page2.rows).toHaveLength(20);

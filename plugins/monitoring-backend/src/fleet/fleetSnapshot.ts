@@ -10,6 +10,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   entityClaim,
+  FLEET_HEALTH_ORDER,
   FleetRow,
   FleetSource,
   MONITORING_ANNOTATIONS,
@@ -64,6 +65,11 @@ export interface FleetSnapshotValue {
   environments: string[];
   /** In name order (then entity ref). */
   entries: FleetEntry[];
+  /**
+   * Indexes into `entries`, worst health (over every column) first, then by name: the page's
+   * default order, sorted once here rather than per request.
+   */
+  healthOrder: number[];
   /**
    * Every claimant entity, reduced to what the catalog's permission rules read (kind, metadata,
    * a few spec fields, ownedBy relations), by ref.
@@ -170,12 +176,17 @@ export function buildFleetSnapshot(options: {
       collator.compare(a.row.name, b.row.name) ||
       collator.compare(a.row.entityRef, b.row.entityRef),
   );
+  const rank = (i: number) => FLEET_HEALTH_ORDER.indexOf(entries[i].row.health);
+  const healthOrder = entries
+    .map((_, i) => i)
+    .sort((a, b) => rank(a) - rank(b));
   return {
     source: data.source,
     generatedAt: data.generatedAt,
     alerts: alerts ? 'ok' : 'unavailable',
     environments,
     entries,
+    healthOrder,
     entities,
   };
 }
