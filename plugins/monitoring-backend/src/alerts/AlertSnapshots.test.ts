@@ -45,6 +45,18 @@ function clients(opts: { amFails?: boolean } = {}) {
   return { calls, vmalert, am };
 }
 
+/** A CacheService on a Map: what several replicas' cache service would share. */
+function mapCache(): any {
+  const store = new Map<string, unknown>();
+  const cache = {
+    get: async (k: string) => store.get(k),
+    set: async (k: string, v: unknown) => void store.set(k, v),
+    delete: async (k: string) => void store.delete(k),
+    withOptions: () => cache,
+  };
+  return cache;
+}
+
 describe('AlertSnapshots', () => {
   it('reads vmalert and Alertmanager once for 100 concurrent requests, then from the cache', async () => {
     const { calls, vmalert, am } = clients();
@@ -64,13 +76,7 @@ describe('AlertSnapshots', () => {
 
   it('shares the read through the CacheService and reads again after invalidate()', async () => {
     const { calls, vmalert, am } = clients();
-    const store = new Map<string, unknown>();
-    const cache = {
-      get: async (k: string) => store.get(k),
-      set: async (k: string, v: unknown) => void store.set(k, v),
-      delete: async (k: string) => void store.delete(k),
-      withOptions: () => cache,
-    } as any;
+    const cache = mapCache();
     const snapshots = new AlertSnapshots(
       vmalert,
       am,
@@ -133,13 +139,7 @@ describe('AlertSnapshots', () => {
 describe('AlertSnapshots after silence writes of this process', () => {
   it('lists a silence created here and hides one expired here until a read shows them, reading again once for a burst', async () => {
     const { calls, vmalert, am } = clients();
-    const store = new Map<string, unknown>();
-    const cache = {
-      get: async (k: string) => store.get(k),
-      set: async (k: string, v: unknown) => void store.set(k, v),
-      delete: async (k: string) => void store.delete(k),
-      withOptions: () => cache,
-    } as any;
+    const cache = mapCache();
     const snapshots = new AlertSnapshots(
       vmalert,
       am,
@@ -233,13 +233,7 @@ describe('AlertSnapshots after silence writes of this process', () => {
   });
 
   it("shows another replica's silence on the next read, even when a read that predates it lands later", async () => {
-    const store = new Map<string, unknown>();
-    const cache = {
-      get: async (k: string) => store.get(k),
-      set: async (k: string, v: unknown) => void store.set(k, v),
-      delete: async (k: string) => void store.delete(k),
-      withOptions: () => cache,
-    } as any;
+    const cache = mapCache();
     let silences: string[] = [];
     let release = () => {};
     let slow = false;

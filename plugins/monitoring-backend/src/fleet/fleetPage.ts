@@ -7,21 +7,18 @@ import {
   FLEET_PAGE_SIZE,
   FleetFilters,
   FleetHealth,
+  FleetResponse,
   FleetRow,
   ownerEntityRef,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { FleetEntry } from './fleetSnapshot';
 import { textMatches } from './fleetRows';
 
-export interface FleetPage {
-  environments: string[];
-  total: number;
-  owned: number;
-  systems: string[];
-  page: number;
-  pageSize: number;
-  rows: FleetRow[];
-}
+/** The caller-specific part of `GET /fleet`'s answer. */
+export type FleetPage = Pick<
+  FleetResponse,
+  'environments' | 'total' | 'owned' | 'systems' | 'page' | 'pageSize' | 'rows'
+>;
 
 const rank = (h: FleetHealth) => FLEET_HEALTH_ORDER.indexOf(h);
 
