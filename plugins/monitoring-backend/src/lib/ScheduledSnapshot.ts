@@ -127,11 +127,15 @@ export class ScheduledSnapshot<T> {
         `monitoring: refreshed ${what} snapshot taken at ${stored.takenAt} in ${Date.now() - started} ms (${Math.round(data.length / 1024)} KiB)`,
       );
     } catch (e) {
-      // The full error to the log; to callers only what the plugin's own clients say (their
-      // messages carry neither upstream URLs nor bodies), e.g. a catalog client's network
-      // error names the catalog's internal URL.
+      // To callers only what the plugin's own clients say (their messages carry neither
+      // upstream URLs nor bodies); other errors (a catalog client's network error names the
+      // catalog's internal URL) go to the log with their addresses masked.
       this.logger.warn(
-        `monitoring: refreshing ${what} failed: ${isError(e) ? e.message : 'unknown error'}`,
+        `monitoring: refreshing ${what} failed: ${
+          isError(e)
+            ? `${e.name}: ${e.message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')}`
+            : 'unknown error'
+        }`,
       );
       const message =
         isError(e) && e.name === 'ServiceUnavailableError'
