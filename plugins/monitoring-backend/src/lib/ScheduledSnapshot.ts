@@ -7,6 +7,7 @@ import {
 import { isError, ServiceUnavailableError } from '@backstage/errors';
 import { SnapshotInfo } from '@hubspoke/backstage-plugin-monitoring-common';
 import { SnapshotSchedule } from '../config';
+import { formatAge } from './formatAge';
 import { SharedLoad } from './sharedLoad';
 
 /** A snapshot as read: its value and how old it is. */
@@ -28,12 +29,6 @@ interface StoredError {
 const POLL_MS = 200;
 /** A cache that does not answer within this is treated as down (its client may queue forever). */
 const CACHE_READ_TIMEOUT_MS = 2000;
-
-/** "3m 10s", "45s": an age as a person reads it. */
-const age = (seconds: number) => {
-  const s = Math.floor(seconds);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
-};
 
 /** A short hash of what a snapshot depends on, for its cache key (no URL in the key itself). */
 export function fingerprint(parts: unknown): string {
@@ -251,8 +246,8 @@ export class ScheduledSnapshot<T> {
       const error = await this.lastError();
       info.warning =
         error && error.at > stored.takenAt
-          ? `this snapshot of ${this.options.what} is ${age(ageSeconds)} old: refreshing it failed (${error.message})`
-          : `this snapshot of ${this.options.what} is ${age(ageSeconds)} old: it has not been refreshed since`;
+          ? `this snapshot of ${this.options.what} is ${formatAge(ageSeconds)} old: refreshing it failed (${error.message})`
+          : `this snapshot of ${this.options.what} is ${formatAge(ageSeconds)} old: it has not been refreshed since`;
     }
     return { value: stored.value, info };
   }

@@ -26,20 +26,13 @@ import {
   stackTrendQueries,
 } from '@hubspoke/backstage-plugin-monitoring-common';
 import { SnapshotSchedule, StackThresholds } from '../config';
+import { formatAge } from '../lib/formatAge';
 import { fingerprint, ScheduledSnapshot } from '../lib/ScheduledSnapshot';
 import { InstantSample, VmSelectClient } from '../vmselect/VmSelectClient';
 import { ClusterResourcesReader } from './ClusterResources';
 
 export const TREND_POINTS = 60;
 const TREND_STEP_SECONDS = 60;
-
-/** "3m 10s", "45s", "2h 5m": a lag as a person reads it. */
-export function formatAge(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ''}`;
-  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
-}
 
 type Measures = Pick<
   SpokeHealth,

@@ -7,7 +7,8 @@ import {
 import request from 'supertest';
 import { FakeRequest, startFakeVmSelect } from '../__testUtils__/fakeVmSelect';
 import { startMonitoringBackend } from '../__testUtils__/startMonitoringBackend';
-import { formatAge, spokeVerdict } from './StackService';
+import { formatAge } from '../lib/formatAge';
+import { spokeVerdict } from './StackService';
 
 const Q = stackQueries();
 const NOW = () => Date.now() / 1000;
